@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"sitepro/domain"
+	"sitepro/password"
+	"sitepro/store"
+)
+
+// Demo credentials. They exist only when the server runs with SITEPRO_DEMO=1, and the
+// server says so on every page.
+const (
+	demoAdminUser     = "admin"
+	demoAdminPass     = "Demo-admin-2026"
+	demoReviewerPass  = "Demo-review-2026"
+	demoTraineeID     = "410102199003071230"
+	demoTraineePass   = "Demo-trainee-2026"
+	demoTraineeName   = "王建国"
+	demoTraineeMail   = "wangjianguo@example.com"
+	demoTraineeMobile = "13812345678"
+)
+
+// demoAgencies are the seeded training agencies, in different cities.
+var demoAgencies = []struct{ user, name, city, addr, phone string }{
+	{"zz-reviewer", "郑州建设职业培训中心", "410100", "郑州市金水区纬五路12号", "0371-65550101"},
+	{"ly-reviewer", "洛阳市建筑业协会培训部", "410300", "洛阳市西工区中州中路88号", "0379-63330202"},
+	{"ny-reviewer", "南阳建设职业技术学校", "411300", "南阳市卧龙区工业南路66号", "0377-63160303"},
+	{"xx-reviewer", "新乡市建设教育培训中心", "410700", "新乡市红旗区平原路210号", "0373-30450404"},
+}
+
+// seedDemo writes the demo data once and prints the demo logins every start.
+func seedDemo(st *store.Store, h *password.Hasher, w io.Writer, now time.Time) error {
+	if _, seeded, err := st.Meta("demo-seeded"); err != nil || seeded {
+		if err == nil {
+			printDemoLogins(w)
+		}
+		return err
+	}
+	ctx := context.Background()
+	adminHash, _ := h.Hash(ctx, demoAdminPass)
+	if _, err := st.CreateStaff(domain.User{Role: domain.RoleAdmin, Username: demoAdminUser, Name: "省厅管理员", Email: "admin@example.com", PasswordHash: adminHash}, now); err != nil {
+		return err
+	}
+	revHash, _ := h.Hash(ctx, demoReviewerPass)
+	var first domain.Agency
+	for i, a := range demoAgencies {
+		ag, err := st.PutAgency(domain.Agency{Name: a.name, CityCode: a.city, Address: a.addr, Phone: a.phone})
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			first = ag
+		}
+		u := domain.User{Role: domain.RoleReviewer, Username: a.user, Name: a.name + "审核员", AgencyID: ag.ID, PasswordHash: revHash}
+		if _, err := st.CreateStaff(u, now); err != nil {
+			return err
+		}
+	}
+	if err := seedDemoTrainee(st, h, first, now); err != nil {
+		return err
+	}
+	if err := st.SetMeta("demo-seeded", now.Format(time.RFC3339)); err != nil {
+		return err
+	}
+	printDemoLogins(w)
+	return nil
+}
+
+func seedDemoTrainee(st *store.Store, h *password.Hasher, ag domain.Agency, now time.Time) error {
+	reg, err := domain.RegistrationInput{IDNumber: demoTraineeID, Name: demoTraineeName, Mobile: demoTraineeMobile,
+		Email: demoTraineeMail, Password: demoTraineePass, Password2: demoTraineePass, Agree: true}.Validate(now)
+	if err != nil {
+		return err
+	}
+	hash, _ := h.Hash(context.Background(), demoTraineePass)
+	noMail := func(u domain.User, _ string) domain.Message {
+		return domain.Message{To: u.Email, Subject: "演示账号已创建", Body: "演示数据，无需确认。", Kind: "demo"}
+	}
+	u, err := st.CreateTrainee(reg, hash, store.NewToken(), noMail, now)
+	if err != nil {
+		return err
+	}
+	p, err := domain.ProfileInput{Education: "大学专科", School: "河南建筑职业技术学院", Major: "建筑工程技术",
+		Graduation: "2011-07", Employer: "河南省第一建筑工程集团有限责任公司", CreditCode: "91350100M000100Y43",
+		WorkStart: "2011-08", Address: "郑州市二七区大学路1号"}.Validate(time.Date(1990, 3, 7, 0, 0, 0, 0, time.UTC), now)
+	if err != nil {
+		return err
+	}
+	if _, err := st.UpdateProfile(u.ID, p, now); err != nil {
+		return err
+	}
+	certs := []domain.Certificate{
+		{Number: "豫建安C(2016)0012345", HolderID: u.ID, PostCode: "110", Issuer: "河南省住房和城乡建设厅",
+			IssuedOn: time.Date(2016, 5, 20, 0, 0, 0, 0, time.UTC), ValidUntil: time.Date(2019, 5, 19, 0, 0, 0, 0, time.UTC),
+			AgencyName: ag.Name, Employer: p.Employer, Status: domain.CertExpired, Legacy: true},
+		{Number: "412021101000123", HolderID: u.ID, PostCode: "101", Issuer: "河南省住房和城乡建设厅",
+			IssuedOn: time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC), AgencyName: ag.Name, Employer: p.Employer, Status: domain.CertValid},
+	}
+	for _, c := range certs {
+		if _, err := st.AddCertificate(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printDemoLogins(w io.Writer) {
+	fmt.Fprintln(w, "==================== 演示模式 DEMO MODE ====================")
+	fmt.Fprintln(w, "  These accounts have publicly known passwords. Never use demo mode in production.")
+	fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s\n", demoTraineeID, demoTraineePass)
+	fmt.Fprintf(w, "  管理员 admin  : 用户名 %s  密码 %s\n", demoAdminUser, demoAdminPass)
+	for _, a := range demoAgencies {
+		fmt.Fprintf(w, "  审核员 reviewer: 用户名 %s  密码 %s  (%s)\n", a.user, demoReviewerPass, a.name)
+	}
+	fmt.Fprintln(w, "  Mail is not sent without SITEPRO_SMTP_URL; admins read it at /admin/outbox.")
+	fmt.Fprintln(w, "=============================================================")
+}
+
+// createAdmin is the one-time bootstrap of the first admin (SECURITY.md 11); it reads the
+// password from stdin so that it never appears in the shell history.
+func createAdmin(args []string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("create-admin", flag.ContinueOnError)
+	data := fs.String("data", env("SITEPRO_DATA", "./data"), "data directory (the server must be stopped)")
+	user := fs.String("username", "", "login name of the admin (required)")
+	name := fs.String("name", "管理员", "display name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	username := strings.ToLower(strings.TrimSpace(*user))
+	if username == "" {
+		return errors.New("create-admin: -username is required")
+	}
+	fmt.Fprintln(out, "Password for", username, "(min. 8 characters), then Enter:")
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && line == "" {
+		return errors.New("create-admin: no password given on stdin")
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if err := domain.CheckPassword(pw, domain.IDNumber{}); err != nil {
+		return fmt.Errorf("create-admin: %v", err)
+	}
+	st, err := store.Open(*data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	hash, err := password.NewHasher(1).Hash(context.Background(), pw)
+	if err != nil {
+		return err
+	}
+	_, err = st.CreateStaff(domain.User{Role: domain.RoleAdmin, Username: username, Name: *name, PasswordHash: hash}, time.Now())
+	if err == nil {
+		fmt.Fprintln(out, "Admin", username, "created.")
+	}
+	return err
+}

@@ -1,0 +1,39 @@
+package domain
+
+import "time"
+
+// Message is one e-mail in the outbox. It is written in the same transaction as the state
+// change that causes it, so a notification is never lost nor sent for a change that was
+// rolled back. Subject and Body are final text, worded as the site shows the same event.
+type Message struct {
+	ID          string
+	To          string
+	Subject     string
+	Body        string
+	Kind        string // e.g. "confirm_email", "password_reset"; for the demo mailbox page
+	CreatedAt   time.Time
+	Attempts    int
+	NextAttempt time.Time
+	SentAt      time.Time // zero while unsent
+	LastError   string
+}
+
+// Sent reports whether the message has been handed to the mail transport.
+func (m Message) Sent() bool { return !m.SentAt.IsZero() }
+
+// RetryDelay is the back-off after the given number of failed attempts: 30 s doubling up
+// to one hour, so a mail server outage does not turn into a flood of retries.
+func RetryDelay(attempts int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	if d > time.Hour {
+		d = time.Hour
+	}
+	return d
+}
+
+// MaxMailAttempts is how often the worker tries a message before it gives up and leaves
+// it for an admin to see on the outbox page.
+const MaxMailAttempts = 12

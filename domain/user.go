@@ -1,0 +1,108 @@
+package domain
+
+import "time"
+
+// User is an account of any role. Trainees log in with their ID number, staff with a
+// username; AgencyID scopes a reviewer to exactly one agency.
+type User struct {
+	ID             string
+	Role           Role
+	IDNumber       string // trainees only; never in a URL or a log line
+	Username       string // staff only
+	Name           string
+	Mobile         string
+	Email          string
+	EmailConfirmed bool
+	PasswordHash   string
+	Profile        Profile
+	AgencyID       string
+	// SessionEpoch is raised whenever the password changes; sessions carry the epoch
+	// they were created in, so raising it ends every session of the user at once.
+	SessionEpoch int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// LoginName is what the user types to log in.
+func (u User) LoginName() string {
+	if u.Role == RoleTrainee {
+		return u.IDNumber
+	}
+	return u.Username
+}
+
+// Birth and Gender are derived from the ID number, never asked.
+func (u User) Birth() (time.Time, Gender) {
+	if len(u.IDNumber) != 18 {
+		return time.Time{}, ""
+	}
+	b, err := time.Parse("20060102", u.IDNumber[6:14])
+	if err != nil {
+		return time.Time{}, ""
+	}
+	g := GenderFemale
+	if (u.IDNumber[16]-'0')%2 == 1 {
+		g = GenderMale
+	}
+	return b, g
+}
+
+// RoleLabel is the Chinese name of a role.
+func (r Role) Label() string {
+	switch r {
+	case RoleTrainee:
+		return "学员"
+	case RoleReviewer:
+		return "培训机构审核员"
+	case RoleAdmin:
+		return "管理员"
+	}
+	return string(r)
+}
+
+// Agency is a training agency (培训机构) in one city.
+type Agency struct {
+	ID       string
+	Name     string
+	CityCode string
+	Address  string
+	Phone    string
+}
+
+// CertificateStatus is the status shown on a certificate (DOMAIN.md §5).
+type CertificateStatus string
+
+// Certificate statuses.
+const (
+	CertValid     CertificateStatus = "有效"
+	CertCENotMet  CertificateStatus = "继续教育未达标"
+	CertExpired   CertificateStatus = "失效"
+	CertCancelled CertificateStatus = "注销"
+	CertRevoked   CertificateStatus = "撤销"
+)
+
+// Certificate is a training certificate held by a trainee.
+type Certificate struct {
+	ID          string
+	Number      string
+	HolderID    string
+	PostCode    string
+	Issuer      string
+	IssuedOn    time.Time
+	ValidUntil  time.Time // zero: 长期有效
+	AgencyName  string
+	Employer    string
+	Status      CertificateStatus
+	VerifyToken string // random; never derived from the ID number
+	Legacy      bool
+}
+
+// AuditEntry records who did what to which object, for admins (SECURITY.md 19).
+type AuditEntry struct {
+	At      time.Time
+	ActorID string
+	Actor   string // display name or login of the actor (never an ID number)
+	Action  string
+	Object  string
+	Detail  string
+}

@@ -1,0 +1,142 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/views"
+)
+
+func (s *Server) home(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u == nil {
+		return s.loginPage(c)
+	}
+	certs, err := s.d.Store.CertificatesOf(u.ID)
+	if err != nil {
+		return err
+	}
+	m := views.HomeModel{Who: identity(*u), ProfileComplete: u.Profile.Complete(), Role: u.Role, Certificates: len(certs)}
+	return render(c, fiber.StatusOK, views.Home(s.page(c, "首页"), m))
+}
+
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	if currentUser(c) != nil && c.Path() == "/login" {
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	return render(c, fiber.StatusOK, views.Login(s.page(c, "登录"), views.Form{}))
+}
+
+// loginName normalises what was typed: an ID number (trainees) or a staff username.
+func loginName(raw string, c *fiber.Ctx, s *Server) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	if id, err := domain.ParseIDNumber(raw, s.d.Now()); err == nil {
+		return id.Value, true
+	}
+	return strings.ToLower(raw), false
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	f := formOf(c, "login", "password")
+	login, isID := loginName(f.V("login"), c, s)
+	if login == "" {
+		f.Errors.Add("login", "请输入身份证号或用户名")
+	}
+	if f.V("password") == "" {
+		f.Errors.Add("password", "请输入密码")
+	}
+	if f.HasErrors() {
+		return render(c, fiber.StatusUnprocessableEntity, views.Login(s.page(c, "登录"), f))
+	}
+	acct, ip := throttleKey("login", login), throttleKey("ip", c.IP())
+	if err := s.throttle.check(acct, ip); err != nil {
+		f.Errors.Add("form", err.(*domain.Error).Message)
+		return render(c, fiber.StatusTooManyRequests, views.Login(s.page(c, "登录"), f))
+	}
+	u, err := s.d.Store.UserByLogin(login, isID)
+	if err != nil && domain.CodeOf(err) != domain.CodeNotFound {
+		return err
+	}
+	ok, err := s.d.Hasher.Verify(c.UserContext(), f.V("password"), u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.throttle.Hit(acct, limitAccount)
+		s.throttle.Hit(ip, limitIP)
+		f.Errors.Add("form", "身份证号（用户名）或密码不正确，请重新输入。忘记密码可以点“忘记密码”找回。")
+		return render(c, fiber.StatusUnauthorized, views.Login(s.page(c, "登录"), f))
+	}
+	s.throttle.Clear(acct)
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	_ = s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: actorName(u), Action: "登录", Object: u.ID})
+	return redirect(c, "/")
+}
+
+// actorName is how a user appears in the audit log: never by ID number.
+func actorName(u domain.User) string {
+	if u.Role == domain.RoleTrainee {
+		return u.Name + "（学员）"
+	}
+	return u.Name + "（" + u.Username + "）"
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	s.endSession(c)
+	flash(c, "您已安全退出。")
+	return redirect(c, "/login")
+}
+
+func (s *Server) passwordPage(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.ChangePassword(s.page(c, "修改密码"), views.Form{}))
+}
+
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f := formOf(c, "current", "password", "password2")
+	acct := throttleKey("login", u.LoginName())
+	if err := s.throttle.check(acct); err != nil {
+		return err
+	}
+	ok, err := s.d.Hasher.Verify(c.UserContext(), f.V("current"), u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.throttle.Hit(acct, limitAccount)
+		f.Errors.Add("current", "当前密码不正确")
+	}
+	s.checkNewPassword(&f, *u)
+	if f.HasErrors() {
+		return render(c, fiber.StatusUnprocessableEntity, views.ChangePassword(s.page(c, "修改密码"), f))
+	}
+	hash, err := s.d.Hasher.Hash(c.UserContext(), f.V("password"))
+	if err != nil {
+		return err
+	}
+	if _, err := s.d.Store.SetPassword(u.ID, hash, s.d.Now()); err != nil {
+		return err
+	}
+	s.endSession(c)
+	flash(c, "密码已修改。为了安全，所有设备都已退出，请用新密码重新登录。")
+	return redirect(c, "/login")
+}
+
+// checkNewPassword applies the password policy and the repeat check to a form.
+func (s *Server) checkNewPassword(f *views.Form, u domain.User) {
+	id, _ := domain.ParseIDNumber(u.IDNumber, s.d.Now())
+	if err := domain.CheckPassword(f.V("password"), id); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			f.Errors.Add("password", de.Message)
+		}
+	}
+	if f.V("password") != f.V("password2") {
+		f.Errors.Add("password2", "两次输入的密码不一致")
+	}
+}

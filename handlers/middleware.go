@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
+
+	"sitepro/domain"
+)
+
+// CSP is the strict content security policy of SECURITY.md 13; img-src adds blob: and data:
+// only for the local preview of a photo chosen for upload.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", CSP)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Vary("HX-Request")
+	if s.secure {
+		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	return c.Next()
+}
+
+// accessLog writes one JSON line per request. It logs the route pattern, never the raw
+// path, so tokens and any personal data in a path stay out of the log.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		status = statusOf(err)
+	}
+	route := c.Route().Path
+	s.d.Log.Info("request", "rid", c.Locals("requestid"), "method", c.Method(), "route", route,
+		"status", status, "ms", time.Since(start).Milliseconds())
+	return err
+}
+
+const (
+	kUser  = "uid"
+	kEpoch = "epoch"
+	kBorn  = "born"
+	kCSRF  = "csrf"
+	kReset = "reset"
+	kFlash = "flash"
+)
+
+// absoluteSession is the longest a session lives, however active (SECURITY.md 9).
+const absoluteSession = 12 * time.Hour
+
+func (s *Server) loadSession(c *fiber.Ctx) error {
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	c.Locals("sess", sess)
+	err = c.Next()
+	if sess, ok := c.Locals("sess").(*session.Session); ok && len(sess.Keys()) > 0 {
+		if serr := sess.Save(); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	return err
+}
+
+func sess(c *fiber.Ctx) *session.Session { return c.Locals("sess").(*session.Session) }
+
+// csrf checks the session-bound token on every unsafe request (header from htmx, hidden
+// field from plain forms) and makes the token available to views.
+func (s *Server) csrf(c *fiber.Ctx) error {
+	ss := sess(c)
+	token, _ := ss.Get(kCSRF).(string)
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+	default:
+		sent := c.Get("X-Csrf-Token")
+		if sent == "" {
+			sent = c.FormValue("_csrf")
+		}
+		if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+			return domain.Err(domain.CodeForbidden, "页面已过期（可能是长时间未操作），刚才的提交没有生效。请返回上一页，刷新后重新提交。")
+		}
+	}
+	if token == "" {
+		token = randomToken()
+		ss.Set(kCSRF, token)
+	}
+	c.Locals(kCSRF, token)
+	return c.Next()
+}
+
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// authenticate loads the signed-in user; a session from before a password change or
+// older than the absolute limit is ended.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	ss := sess(c)
+	uid, _ := ss.Get(kUser).(string)
+	if uid == "" {
+		return c.Next()
+	}
+	u, err := s.d.Store.User(uid)
+	epoch, _ := ss.Get(kEpoch).(int)
+	born, _ := ss.Get(kBorn).(int64)
+	if err != nil || u.SessionEpoch != epoch || s.d.Now().Sub(time.Unix(born, 0)) > absoluteSession {
+		s.endSession(c)
+		return c.Next()
+	}
+	c.Locals(kUser, &u)
+	return c.Next()
+}
+
+func currentUser(c *fiber.Ctx) *domain.User {
+	u, _ := c.Locals(kUser).(*domain.User)
+	return u
+}
+
+// guard enforces a route's access level before its handler runs.
+func (s *Server) guard(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if a == Public {
+			return c.Next()
+		}
+		u := currentUser(c)
+		if u == nil {
+			if c.Method() == fiber.MethodGet {
+				ss := sess(c)
+				ss.Set(kFlash, "请先登录")
+				return redirect(c, "/login")
+			}
+			return domain.Err(domain.CodeUnauthorized, "登录已过期，请重新登录")
+		}
+		if (a == Trainee && u.Role != domain.RoleTrainee) || (a == Admin && u.Role != domain.RoleAdmin) {
+			return domain.Err(domain.CodeForbidden, "您没有权限访问这个页面")
+		}
+		return c.Next()
+	}
+}
+
+// startSession signs a user in on a fresh session id (SECURITY.md 9).
+func (s *Server) startSession(c *fiber.Ctx, u domain.User) error {
+	ss := sess(c)
+	if err := ss.Regenerate(); err != nil {
+		return err
+	}
+	ss.Set(kUser, u.ID)
+	ss.Set(kEpoch, u.SessionEpoch)
+	ss.Set(kBorn, s.d.Now().Unix())
+	ss.Set(kCSRF, randomToken())
+	c.Locals(kCSRF, ss.Get(kCSRF))
+	c.Locals(kUser, &u)
+	return nil
+}
+
+// endSession deletes the session and its cookie and starts an empty one for the rest of
+// the request.
+func (s *Server) endSession(c *fiber.Ctx) {
+	_ = sess(c).Reset()
+	c.Locals(kUser, nil)
+}
+
+// redirect answers a successful POST: 303 for plain requests, HX-Location for htmx.
+func redirect(c *fiber.Ctx, to string) error {
+	if c.Get("HX-Request") == "true" {
+		c.Set("HX-Location", to)
+		return c.SendStatus(fiber.StatusOK)
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}

@@ -1,0 +1,105 @@
+package handlers
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/store"
+	"sitepro/views"
+)
+
+var registerNames = []string{"id_number", "name", "mobile", "email", "password", "password2", "agree"}
+
+func (s *Server) registerPage(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.Register(s.page(c, "个人注册"), views.Form{}, false))
+}
+
+func (s *Server) register(c *fiber.Ctx) error {
+	f := formOf(c, registerNames...)
+	ip := throttleKey("register-ip", c.IP())
+	if err := s.throttle.check(ip); err != nil {
+		return err
+	}
+	in := domain.RegistrationInput{IDNumber: f.V("id_number"), Name: f.V("name"), Mobile: f.V("mobile"),
+		Email: f.V("email"), Password: f.V("password"), Password2: f.V("password2"), Agree: f.V("agree") == "1"}
+	reg, err := in.Validate(s.d.Now())
+	if withErrors(&f, err) {
+		return render(c, fiber.StatusUnprocessableEntity, views.Register(s.page(c, "个人注册"), f, false))
+	}
+	if err != nil {
+		return err
+	}
+	s.throttle.Hit(ip, Limit{Free: 20, MaxDelay: time.Hour})
+	hash, err := s.d.Hasher.Hash(c.UserContext(), reg.Password)
+	if err != nil {
+		return err
+	}
+	u, err := s.d.Store.CreateTrainee(reg, hash, store.NewToken(), s.confirmMail, s.d.Now())
+	if errors.Is(err, store.ErrIDTaken) {
+		return render(c, fiber.StatusConflict, views.Register(s.page(c, "个人注册"), f, true))
+	}
+	if err != nil {
+		return err
+	}
+	s.kickMail()
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	flash(c, "注册成功！我们已向 "+u.Email+" 发送确认邮件。")
+	return redirect(c, "/register/profile")
+}
+
+func (s *Server) confirmMail(u domain.User, raw string) domain.Message {
+	return views.ConfirmEmailMessage(u, s.d.Origin+"/confirm-email/"+raw)
+}
+
+func (s *Server) registerProfilePage(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f := views.Form{Values: profileValues(u.Profile)}
+	return render(c, fiber.StatusOK, views.RegisterProfile(s.page(c, "完善个人资料"), f, identity(*u), profileFields()))
+}
+
+func (s *Server) registerProfile(c *fiber.Ctx) error {
+	u, f, err := s.saveProfileForm(c)
+	if withErrors(&f, err) {
+		return render(c, fiber.StatusUnprocessableEntity, views.RegisterProfile(s.page(c, "完善个人资料"), f, identity(*u), profileFields()))
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, "个人资料已保存。")
+	return redirect(c, "/")
+}
+
+func (s *Server) confirmEmailPage(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.ConfirmEmail(s.page(c, "确认电子邮箱"), c.Params("token")))
+}
+
+func (s *Server) confirmEmail(c *fiber.Ctx) error {
+	if _, err := s.d.Store.ConfirmEmail(store.HashToken(c.FormValue("token")), s.d.Now()); err != nil {
+		return err
+	}
+	flash(c, "邮箱已确认，谢谢！")
+	if currentUser(c) != nil {
+		return redirect(c, "/")
+	}
+	return redirect(c, "/login")
+}
+
+func (s *Server) resendConfirmation(c *fiber.Ctx) error {
+	u := currentUser(c)
+	key := throttleKey("send", u.ID)
+	if err := s.throttle.check(key); err != nil {
+		return err
+	}
+	s.throttle.Hit(key, limitSend)
+	if err := s.d.Store.ResendConfirmation(u.ID, store.NewToken(), s.confirmMail, s.d.Now()); err != nil {
+		return err
+	}
+	s.kickMail()
+	flash(c, "确认邮件已重新发送到 "+u.Email+"，请查收。")
+	return redirect(c, "/")
+}

@@ -1,0 +1,95 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/store"
+	"sitepro/views"
+)
+
+func (s *Server) forgotPage(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.Forgot(s.page(c, "找回密码"), views.Form{}, false))
+}
+
+// forgot answers the same whether or not the ID number and e-mail match an account
+// (SECURITY.md 10); only the throttle and the format checks can tell the user anything.
+func (s *Server) forgot(c *fiber.Ctx) error {
+	f := formOf(c, "id_number", "email")
+	id, err := domain.ParseIDNumber(f.V("id_number"), s.d.Now())
+	if err != nil {
+		f.Errors.Add("id_number", err.(*domain.Error).Message)
+	}
+	email, err := domain.NormalizeEmail(f.V("email"))
+	if err != nil {
+		f.Errors.Add("email", err.(*domain.Error).Message)
+	}
+	if f.HasErrors() {
+		return render(c, fiber.StatusUnprocessableEntity, views.Forgot(s.page(c, "找回密码"), f, false))
+	}
+	acct, ip := throttleKey("send", id.Value), throttleKey("reset-ip", c.IP())
+	if err := s.throttle.check(acct, ip); err != nil {
+		return err
+	}
+	s.throttle.Hit(acct, limitSend)
+	s.throttle.Hit(ip, Limit{Free: 20, MaxDelay: time.Hour})
+	mk := func(u domain.User, raw string) domain.Message {
+		return views.ResetMessage(u, s.d.Origin+"/reset/"+raw)
+	}
+	found, err := s.d.Store.RequestReset(id.Value, email, store.NewToken(), s.d.ResetTTL, mk, s.d.Now())
+	if err != nil {
+		return err
+	}
+	if found {
+		s.kickMail()
+	}
+	return render(c, fiber.StatusOK, views.Forgot(s.page(c, "找回密码"), f, true))
+}
+
+// resetLink moves the token from the URL into the session and redirects to a token-free
+// address, so the token does not linger in history or Referer headers.
+func (s *Server) resetLink(c *fiber.Ctx) error {
+	sess(c).Set(kReset, store.HashToken(c.Params("token")))
+	return c.Redirect("/reset", fiber.StatusSeeOther)
+}
+
+func (s *Server) resetUser(c *fiber.Ctx) (domain.User, error) {
+	hash, _ := sess(c).Get(kReset).(string)
+	if hash == "" {
+		return domain.User{}, store.ErrTokenInvalid
+	}
+	return s.d.Store.ResetTokenUser(hash, s.d.Now())
+}
+
+func (s *Server) resetPage(c *fiber.Ctx) error {
+	u, err := s.resetUser(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.Reset(s.page(c, "设置新密码"), views.Form{}, u.Name))
+}
+
+func (s *Server) reset(c *fiber.Ctx) error {
+	u, err := s.resetUser(c)
+	if err != nil {
+		return err
+	}
+	f := formOf(c, "password", "password2")
+	s.checkNewPassword(&f, u)
+	if f.HasErrors() {
+		return render(c, fiber.StatusUnprocessableEntity, views.Reset(s.page(c, "设置新密码"), f, u.Name))
+	}
+	hash, err := s.d.Hasher.Hash(c.UserContext(), f.V("password"))
+	if err != nil {
+		return err
+	}
+	hashTok, _ := sess(c).Get(kReset).(string)
+	if _, err := s.d.Store.ResetPassword(hashTok, hash, s.d.Now()); err != nil {
+		return err
+	}
+	s.endSession(c)
+	flash(c, "新密码已设置，请用新密码登录。")
+	return redirect(c, "/login")
+}

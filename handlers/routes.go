@@ -1,0 +1,53 @@
+package handlers
+
+import "github.com/gofiber/fiber/v2"
+
+// Access says who may call a route; the guard middleware enforces it before the handler.
+type Access int
+
+// Access levels.
+const (
+	Public  Access = iota // anyone, signed in or not
+	Signed                // any signed-in user
+	Trainee               // signed-in trainees
+	Admin                 // signed-in admins
+)
+
+// Route is one entry of the routes table.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Handler fiber.Handler
+}
+
+// Routes is the whole routes table; tests walk it so that no route escapes classification.
+func (s *Server) Routes() []Route {
+	get, post := fiber.MethodGet, fiber.MethodPost
+	return []Route{
+		{get, "/", Public, s.home},
+		{get, "/login", Public, s.loginPage},
+		{post, "/login", Public, s.login},
+		{post, "/logout", Public, s.logout},
+		{get, "/register", Public, s.registerPage},
+		{post, "/register", Public, s.register},
+		{get, "/register/profile", Trainee, s.registerProfilePage},
+		{post, "/register/profile", Trainee, s.registerProfile},
+		{get, "/confirm-email/:token", Public, s.confirmEmailPage},
+		{post, "/confirm-email", Public, s.confirmEmail},
+		{post, "/confirm-email/resend", Trainee, s.resendConfirmation},
+		{get, "/forgot", Public, s.forgotPage},
+		{post, "/forgot", Public, s.forgot},
+		{get, "/reset/:token", Public, s.resetLink},
+		{get, "/reset", Public, s.resetPage},
+		{post, "/reset", Public, s.reset},
+		{get, "/password", Signed, s.passwordPage},
+		{post, "/password", Signed, s.changePassword},
+		{get, "/profile", Trainee, s.profilePage},
+		{post, "/profile", Trainee, s.saveProfile},
+		{get, "/admin/outbox", Admin, s.outboxPage},
+		{get, "/admin/audit", Admin, s.auditPage},
+		{get, "/admin/backup", Admin, s.backupPage},
+		{post, "/admin/backup", Admin, s.backup},
+	}
+}

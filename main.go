@@ -1,0 +1,209 @@
+// Command sitepro is the information system for Henan's construction-site professionals:
+// one binary that serves the web application from an embedded store. main.go is the
+// composition root: it reads the configuration, opens the store, starts the mail worker,
+// serves HTTP and shuts everything down in order; it also holds the admin subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"sitepro/handlers"
+	"sitepro/mail"
+	"sitepro/password"
+	"sitepro/store"
+)
+
+// config is everything the server reads from flags and the environment.
+type config struct {
+	Addr, Data, Origin, SMTPURL, SMTPFrom string
+	Demo                                  bool
+	TrustedProxies                        []string
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func parseConfig(args []string) (config, error) {
+	fs := flag.NewFlagSet("sitepro", flag.ContinueOnError)
+	var c config
+	var proxies string
+	fs.StringVar(&c.Addr, "addr", env("SITEPRO_ADDR", "127.0.0.1:8080"), "listen address (SITEPRO_ADDR)")
+	fs.StringVar(&c.Data, "data", env("SITEPRO_DATA", "./data"), "data directory (SITEPRO_DATA)")
+	fs.BoolVar(&c.Demo, "demo", env("SITEPRO_DEMO", "") == "1", "seed and print demo data (SITEPRO_DEMO=1)")
+	fs.StringVar(&c.Origin, "origin", env("SITEPRO_ORIGIN", ""), "public origin for links in mail (SITEPRO_ORIGIN)")
+	fs.StringVar(&c.SMTPURL, "smtp", env("SITEPRO_SMTP_URL", ""), "smtp:// or smtps:// URL with credentials (SITEPRO_SMTP_URL)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SITEPRO_SMTP_FROM", ""), "sender address (SITEPRO_SMTP_FROM)")
+	fs.StringVar(&proxies, "trusted-proxies", env("SITEPRO_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (SITEPRO_TRUSTED_PROXIES)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.Origin == "" {
+		c.Origin = "http://" + c.Addr
+	}
+	c.Origin = strings.TrimRight(c.Origin, "/")
+	if u, err := url.Parse(c.Origin); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("SITEPRO_ORIGIN must look like https://example.cn, got %q", c.Origin)
+	}
+	if c.SMTPFrom == "" {
+		u, _ := url.Parse(c.Origin)
+		c.SMTPFrom = "noreply@" + u.Hostname()
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	return c, nil
+}
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	args := os.Args[1:]
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, log)
+	case "create-admin":
+		err = createAdmin(args, os.Stdin, os.Stdout)
+	case "backup":
+		err = backupCmd(args)
+	case "restore":
+		err = restoreCmd(args)
+	default:
+		err = fmt.Errorf("unknown command %q; commands: serve (default), create-admin, backup, restore", cmd)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sitepro:", err)
+		os.Exit(1)
+	}
+}
+
+func serve(args []string, log *slog.Logger) error {
+	cfg, err := parseConfig(args)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(cfg.Data, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close() // last: after HTTP and workers have stopped
+	hasher := password.NewHasher(4)
+	if cfg.Demo {
+		if err := seedDemo(st, hasher, os.Stdout, time.Now()); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	}
+	transport, err := mailTransport(cfg, log)
+	if err != nil {
+		return err
+	}
+	worker := &mail.Worker{Outbox: st, Transport: transport, Log: log}
+	app, err := handlers.New(handlers.Deps{
+		Store: st, Hasher: hasher, Mail: worker, Log: log, Origin: cfg.Origin, Demo: cfg.Demo,
+		SMTPConfigured: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
+	})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var wg sync.WaitGroup
+	bg, cancelBG := context.WithCancel(context.Background())
+	wg.Add(2)
+	go func() { defer wg.Done(); worker.Run(bg) }()
+	go func() { defer wg.Done(); st.RunGC(bg, 10*time.Minute) }()
+	served := make(chan error, 1)
+	go func() { served <- app.Listen(cfg.Addr) }()
+	log.Info("sitepro listening", "addr", cfg.Addr, "origin", cfg.Origin, "data", cfg.Data, "demo", cfg.Demo)
+	if cfg.Demo {
+		fmt.Printf("\n  sitepro 已启动：请在浏览器打开 %s/login\n\n", cfg.Origin)
+	}
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		err = app.ShutdownWithTimeout(10 * time.Second)
+	}
+	cancelBG()
+	wg.Wait()
+	return err
+}
+
+func mailTransport(cfg config, log *slog.Logger) (mail.Transport, error) {
+	if cfg.SMTPURL == "" {
+		return mail.RecordTransport{Log: log, Demo: cfg.Demo}, nil
+	}
+	t, err := mail.NewSMTPTransport(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.SMTPFrom, Timeout: 20 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("SITEPRO_SMTP_URL: %w", err)
+	}
+	return t, nil
+}
+
+func backupCmd(args []string) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	data := fs.String("data", env("SITEPRO_DATA", "./data"), "data directory")
+	out := fs.String("o", "", "backup file to write (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("backup: -o FILE is required (while the server runs, admins download a backup at /admin/backup)")
+	}
+	st, err := store.Open(*data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := st.Backup(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func restoreCmd(args []string) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	data := fs.String("data", env("SITEPRO_DATA", "./data"), "empty data directory to restore into")
+	in := fs.String("i", "", "backup file to read (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *in == "" {
+		return errors.New("restore: -i FILE is required")
+	}
+	f, err := os.Open(*in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return store.Restore(*data, f)
+}

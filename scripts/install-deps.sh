@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what sitepro needs on a fresh Debian machine, only when it is missing:
+# gcc, pkg-config and libvips-dev to build; with --test also chromium and CJK fonts.
+set -euo pipefail
+need=()
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+pkg-config --exists vips 2>/dev/null || need+=(libvips-dev)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "Installing missing packages: ${need[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}"

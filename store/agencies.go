@@ -1,0 +1,116 @@
+package store
+
+import (
+	"sort"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+type agencyRec struct {
+	V int
+	domain.Agency
+}
+
+type certRec struct {
+	V int
+	domain.Certificate
+}
+
+// PutAgency creates or replaces an agency.
+func (s *Store) PutAgency(a domain.Agency) (domain.Agency, error) {
+	if a.ID == "" {
+		a.ID = newID()
+	}
+	err := s.update(func(txn *badger.Txn) error { return putJSON(txn, key(pAgency, a.ID), agencyRec{V: 1, Agency: a}) })
+	return a, err
+}
+
+// Agency returns one agency.
+func (s *Store) Agency(id string) (domain.Agency, error) {
+	var r agencyRec
+	err := s.view(func(txn *badger.Txn) error { return getJSON(txn, key(pAgency, id), &r) })
+	return r.Agency, err
+}
+
+// Agencies returns all agencies, ordered by city code and name.
+func (s *Store) Agencies() ([]domain.Agency, error) {
+	var out []domain.Agency
+	err := s.view(func(txn *badger.Txn) error {
+		return scanJSON(txn, pAgency, false, 0, func(r *agencyRec) { out = append(out, r.Agency) })
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].CityCode != out[j].CityCode {
+			return out[i].CityCode < out[j].CityCode
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, err
+}
+
+// AddCertificate stores a certificate with its holder, number and token indexes.
+func (s *Store) AddCertificate(c domain.Certificate) (domain.Certificate, error) {
+	c.ID = newID()
+	if c.VerifyToken == "" {
+		c.VerifyToken = NewToken().Raw[:22]
+	}
+	err := s.update(func(txn *badger.Txn) error {
+		taken, err := exists(txn, key(pCertNumber, c.Number))
+		if err != nil {
+			return err
+		}
+		if taken {
+			return domain.Err(domain.CodeConflict, "证书编号已存在")
+		}
+		for k, v := range map[string]string{
+			pCertHolder + c.HolderID + "/" + c.ID: "",
+			pCertNumber + c.Number:                c.ID,
+			pCertToken + c.VerifyToken:            c.ID,
+		} {
+			if err := txn.Set([]byte(k), []byte(v)); err != nil {
+				return err
+			}
+		}
+		return putJSON(txn, key(pCert, c.ID), certRec{V: 1, Certificate: c})
+	})
+	return c, err
+}
+
+// CertificatesOf returns the certificates held by a user.
+func (s *Store) CertificatesOf(userID string) ([]domain.Certificate, error) {
+	var out []domain.Certificate
+	err := s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pCertHolder, userID, "/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			var r certRec
+			if err := getJSON(txn, key(pCert, string(k[len(pCertHolder)+len(userID)+1:])), &r); err != nil {
+				return err
+			}
+			out = append(out, r.Certificate)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Meta reads a small setting; ok is false when it was never set.
+func (s *Store) Meta(name string) (string, bool, error) {
+	var v string
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		v, err = getString(txn, key(pMeta, name))
+		return err
+	})
+	if err == errNotFound {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+// SetMeta writes a small setting.
+func (s *Store) SetMeta(name, value string) error {
+	return s.update(func(txn *badger.Txn) error { return txn.Set(key(pMeta, name), []byte(value)) })
+}

@@ -1,0 +1,5 @@
+// Package store keeps everything sitepro knows in an embedded Badger database. Each
+// exported method is one use case run in one transaction: it loads records, applies the
+// domain rule, and writes the record, its indexes, outbox mail and audit entries together,
+// so a crash never leaves half of a change behind. The key schema is in keys.go.
+package store

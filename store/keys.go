@@ -1,0 +1,60 @@
+package store
+
+import (
+	"encoding/binary"
+	"time"
+)
+
+// Key schema, version 1. Every key starts with "v1/" so that a later schema can live
+// beside this one during a migration. Values are JSON records private to this package.
+//
+//	v1/meta/<name>                               small settings, e.g. "seeded"
+//	v1/user/<userID>                             userRec
+//	v1/idx/user/idno/<IDNUMBER>                  → userID (unique; trainees)
+//	v1/idx/user/login/<username>                 → userID (unique; staff)
+//	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm); raw tokens are never stored
+//	v1/outbox/<msgID>                            msgRec; msgID starts with the big-endian creation time
+//	v1/idx/outbox/pending/<msgID>                → "" while the message is unsent and not given up
+//	v1/audit/<8-byte big-endian unix nanos><rand> auditRec (time ordered)
+//	v1/agency/<agencyID>                         agencyRec
+//	v1/cert/<certID>                             certRec
+//	v1/idx/cert/holder/<userID>/<certID>         → ""
+//	v1/idx/cert/number/<number>                  → certID (unique)
+//	v1/idx/cert/token/<verifyToken>              → certID
+//
+// IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
+// idno index key, which never leaves the process.
+const (
+	pMeta          = "v1/meta/"
+	pUser          = "v1/user/"
+	pUserIDNo      = "v1/idx/user/idno/"
+	pUserLogin     = "v1/idx/user/login/"
+	pToken         = "v1/token/"
+	pOutbox        = "v1/outbox/"
+	pOutboxPending = "v1/idx/outbox/pending/"
+	pAudit         = "v1/audit/"
+	pAgency        = "v1/agency/"
+	pCert          = "v1/cert/"
+	pCertHolder    = "v1/idx/cert/holder/"
+	pCertNumber    = "v1/idx/cert/number/"
+	pCertToken     = "v1/idx/cert/token/"
+)
+
+func key(parts ...string) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := make([]byte, 0, n)
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return b
+}
+
+// timeKey encodes t as 8 big-endian bytes so that byte order is time order.
+func timeKey(t time.Time) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano()))
+	return string(b[:])
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+type msgRec struct {
+	V int
+	domain.Message
+}
+
+// enqueue writes a message to the outbox inside the caller's transaction.
+func enqueue(txn *badger.Txn, m domain.Message, now time.Time) error {
+	m.ID = newTimeID(now)
+	m.CreatedAt, m.NextAttempt = now, now
+	if err := putJSON(txn, key(pOutbox, m.ID), msgRec{V: 1, Message: m}); err != nil {
+		return err
+	}
+	return txn.Set(key(pOutboxPending, m.ID), nil)
+}
+
+// DueMessages returns up to limit unsent messages whose next attempt is due, oldest first.
+func (s *Store) DueMessages(now time.Time, limit int) ([]domain.Message, error) {
+	var out []domain.Message
+	err := s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pOutboxPending)})
+		defer it.Close()
+		for it.Rewind(); it.Valid() && len(out) < limit; it.Next() {
+			id := string(it.Item().Key()[len(pOutboxPending):])
+			var r msgRec
+			if err := getJSON(txn, key(pOutbox, id), &r); err != nil {
+				return err
+			}
+			if !r.NextAttempt.After(now) && r.Attempts < domain.MaxMailAttempts {
+				out = append(out, r.Message)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) modifyMessage(id string, fn func(m *domain.Message) (pending bool)) error {
+	return s.update(func(txn *badger.Txn) error {
+		var r msgRec
+		if err := getJSON(txn, key(pOutbox, id), &r); err != nil {
+			return err
+		}
+		if !fn(&r.Message) {
+			if err := txn.Delete(key(pOutboxPending, id)); err != nil {
+				return err
+			}
+		}
+		return putJSON(txn, key(pOutbox, id), r)
+	})
+}
+
+// MarkSent records that the transport accepted the message.
+func (s *Store) MarkSent(id string, at time.Time) error {
+	return s.modifyMessage(id, func(m *domain.Message) bool {
+		m.SentAt = at
+		return false
+	})
+}
+
+// MarkFailed records a failed attempt and when to try again; after MaxMailAttempts the
+// message stays visible to admins but is no longer retried.
+func (s *Store) MarkFailed(id string, at time.Time, errText string, next time.Time) error {
+	return s.modifyMessage(id, func(m *domain.Message) bool {
+		m.Attempts++
+		m.LastError, m.NextAttempt = errText, next
+		return m.Attempts < domain.MaxMailAttempts
+	})
+}
+
+// RecentMessages returns the newest messages first, for the admin's outbox page.
+func (s *Store) RecentMessages(limit int) ([]domain.Message, error) {
+	var out []domain.Message
+	err := s.view(func(txn *badger.Txn) error {
+		return scanJSON(txn, pOutbox, true, limit, func(r *msgRec) { out = append(out, r.Message) })
+	})
+	return out, err
+}

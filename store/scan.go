@@ -1,0 +1,29 @@
+package store
+
+import (
+	"encoding/json"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// scanJSON decodes up to limit records under prefix (newest first when reverse) and hands
+// each to fn; a limit ≤ 0 means all.
+func scanJSON[T any](txn *badger.Txn, prefix string, reverse bool, limit int, fn func(*T)) error {
+	opts := badger.IteratorOptions{Prefix: []byte(prefix), Reverse: reverse, PrefetchValues: true, PrefetchSize: 32}
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	seek := []byte(prefix)
+	if reverse {
+		seek = append([]byte(prefix), 0xff)
+	}
+	n := 0
+	for it.Seek(seek); it.Valid() && (limit <= 0 || n < limit); it.Next() {
+		var v T
+		if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &v) }); err != nil {
+			return err
+		}
+		fn(&v)
+		n++
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// ErrLocked means another process already uses the data directory.
+var ErrLocked = errors.New("数据目录正被另一个 sitepro 进程使用；请先停止它，或用 SITEPRO_DATA 指定另一个目录")
+
+// Store is the embedded database with sitepro's use cases as methods.
+type Store struct {
+	db  *badger.DB
+	log *slog.Logger
+}
+
+// Open opens (or creates) the database in dir with the small-VM options of DESIGN.md §6
+// and synchronous writes, so that every acknowledged write survives a crash.
+func Open(dir string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	opts := badger.DefaultOptions(dir).
+		WithSyncWrites(true).
+		WithMemTableSize(8 << 20).
+		WithNumMemtables(2).
+		WithBlockCacheSize(8 << 20).
+		WithIndexCacheSize(4 << 20).
+		WithValueLogFileSize(64 << 20).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(4).
+		WithNumCompactors(2).
+		WithLogger(badgerLogger{log})
+	db, err := badger.Open(opts)
+	if err != nil {
+		if strings.Contains(err.Error(), "Another process is using this Badger database") {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return &Store{db: db, log: log}, nil
+}
+
+// Close flushes and closes the database; it must be the last thing to stop.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping reports whether the store is open and readable (for /healthz).
+func (s *Store) Ping() error {
+	if s.db.IsClosed() {
+		return errors.New("store closed")
+	}
+	return s.db.View(func(*badger.Txn) error { return nil })
+}
+
+// RunGC reclaims value-log space every interval until ctx ends.
+func (s *Store) RunGC(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for s.db.RunValueLogGC(0.5) == nil {
+			}
+		}
+	}
+}
+
+// update runs fn in a read-write transaction and commits it, retrying when a concurrent
+// transaction conflicts, so use cases behave as if serialised.
+func (s *Store) update(fn func(txn *badger.Txn) error) error {
+	var err error
+	for range 20 {
+		err = s.db.Update(fn)
+		if !errors.Is(err, badger.ErrConflict) {
+			return err
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return domain.Err(domain.CodeConflict, "系统繁忙，请稍后再试")
+}
+
+func (s *Store) view(fn func(txn *badger.Txn) error) error { return s.db.View(fn) }
+
+func putJSON(txn *badger.Txn, k []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return txn.Set(k, b)
+}
+
+// getJSON decodes the value at k into v inside the item callback; it returns
+// domain CodeNotFound when the key is absent.
+func getJSON(txn *badger.Txn, k []byte, v any) error {
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return item.Value(func(b []byte) error { return json.Unmarshal(b, v) })
+}
+
+func getString(txn *badger.Txn, k []byte) (string, error) {
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return "", errNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	b, err := item.ValueCopy(nil)
+	return string(b), err
+}
+
+func exists(txn *badger.Txn, k []byte) (bool, error) {
+	_, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+var errNotFound = domain.Err(domain.CodeNotFound, "没有找到相应的记录")
+
+// newID returns a 128-bit random identifier, hex encoded, safe to put in URLs.
+func newID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on Linux
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// newTimeID returns an identifier that sorts by creation time.
+func newTimeID(t time.Time) string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString([]byte(timeKey(t))) + hex.EncodeToString(b[:])
+}
+
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any)   { b.l.Error("badger", "msg", fmt.Sprintf(f, a...)) }
+func (b badgerLogger) Warningf(f string, a ...any) { b.l.Warn("badger", "msg", fmt.Sprintf(f, a...)) }
+func (b badgerLogger) Infof(f string, a ...any)    { b.l.Debug("badger", "msg", fmt.Sprintf(f, a...)) }
+func (b badgerLogger) Debugf(f string, a ...any)   {}

@@ -1,0 +1,306 @@
+package store
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// userRec is the stored form of a user; V is the record version for later migrations.
+type userRec struct {
+	V int
+	domain.User
+}
+
+// tokenRec is a pending one-time token; only the SHA-256 of the raw token is in its key.
+type tokenRec struct {
+	UserID  string
+	Email   string
+	Expires time.Time
+}
+
+// Token kinds.
+const (
+	TokenReset   = "reset"
+	TokenConfirm = "confirm"
+)
+
+// Token is a fresh 256-bit secret: Raw goes into a link, Hash into the store.
+type Token struct{ Raw, Hash string }
+
+// NewToken returns a random URL-safe token and its SHA-256.
+func NewToken() Token {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	raw := base64.RawURLEncoding.EncodeToString(b[:])
+	return Token{Raw: raw, Hash: HashToken(raw)}
+}
+
+// HashToken returns the stored form of a raw token.
+func HashToken(raw string) string {
+	h := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(h[:])
+}
+
+// MessageFunc builds the mail for a user and a raw token once the transaction knows the
+// user; it keeps wording in views while the store keeps the mail in the same transaction.
+type MessageFunc func(u domain.User, rawToken string) domain.Message
+
+// ErrIDTaken is returned when an ID number is already registered.
+var ErrIDTaken = domain.Err(domain.CodeConflict, "该身份证号已注册")
+
+// CreateTrainee registers a trainee, with the e-mail confirmation token and mail, in one
+// transaction. The ID number index makes a second registration of the same person fail.
+func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, mk MessageFunc, now time.Time) (domain.User, error) {
+	u := domain.User{
+		ID: newID(), Role: domain.RoleTrainee, IDNumber: reg.ID.Value, Name: reg.Name,
+		Mobile: reg.Mobile, Email: reg.Email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
+	}
+	err := s.update(func(txn *badger.Txn) error {
+		taken, err := exists(txn, key(pUserIDNo, u.IDNumber))
+		if err != nil {
+			return err
+		}
+		if taken {
+			return ErrIDTaken
+		}
+		if err := putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u}); err != nil {
+			return err
+		}
+		if err := txn.Set(key(pUserIDNo, u.IDNumber), []byte(u.ID)); err != nil {
+			return err
+		}
+		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
+			return err
+		}
+		return enqueue(txn, mk(u, tok.Raw), now)
+	})
+	return u, err
+}
+
+// CreateStaff creates a reviewer or admin account with a unique username.
+func (s *Store) CreateStaff(u domain.User, now time.Time) (domain.User, error) {
+	u.ID, u.CreatedAt, u.UpdatedAt = newID(), now, now
+	err := s.update(func(txn *badger.Txn) error {
+		taken, err := exists(txn, key(pUserLogin, u.Username))
+		if err != nil {
+			return err
+		}
+		if taken {
+			return domain.Err(domain.CodeConflict, "该用户名已存在")
+		}
+		if err := putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u}); err != nil {
+			return err
+		}
+		if err := txn.Set(key(pUserLogin, u.Username), []byte(u.ID)); err != nil {
+			return err
+		}
+		return writeAudit(txn, domain.AuditEntry{At: now, Actor: "system", Action: "创建账号", Object: u.ID, Detail: string(u.Role)})
+	})
+	return u, err
+}
+
+// User returns the user with the given id.
+func (s *Store) User(id string) (domain.User, error) {
+	var u domain.User
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		u, err = loadUser(txn, id)
+		return err
+	})
+	return u, err
+}
+
+// UserByLogin finds a user by ID number (trainees) or username (staff). An ID number
+// must already be normalised by domain.ParseIDNumber.
+func (s *Store) UserByLogin(login string, isIDNumber bool) (domain.User, error) {
+	var u domain.User
+	err := s.view(func(txn *badger.Txn) error {
+		prefix := pUserLogin
+		if isIDNumber {
+			prefix = pUserIDNo
+		}
+		id, err := getString(txn, key(prefix, login))
+		if err != nil {
+			return err
+		}
+		u, err = loadUser(txn, id)
+		return err
+	})
+	return u, err
+}
+
+func loadUser(txn *badger.Txn, id string) (domain.User, error) {
+	var r userRec
+	if err := getJSON(txn, key(pUser, id), &r); err != nil {
+		return domain.User{}, err
+	}
+	return r.User, nil
+}
+
+// modifyUser loads, changes and stores one user in a transaction of its own.
+func (s *Store) modifyUser(id string, now time.Time, fn func(txn *badger.Txn, u *domain.User) error) (domain.User, error) {
+	var u domain.User
+	err := s.update(func(txn *badger.Txn) error {
+		var err error
+		if u, err = loadUser(txn, id); err != nil {
+			return err
+		}
+		if err := fn(txn, &u); err != nil {
+			return err
+		}
+		u.UpdatedAt = now
+		return putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u})
+	})
+	return u, err
+}
+
+// UpdateProfile saves the trainee's profile (registration step 2 or 个人信息).
+func (s *Store) UpdateProfile(userID string, p domain.Profile, now time.Time) (domain.User, error) {
+	return s.modifyUser(userID, now, func(_ *badger.Txn, u *domain.User) error {
+		u.Profile = p
+		return nil
+	})
+}
+
+// SetPassword stores a new password hash and ends all sessions of the user by raising
+// the session epoch.
+func (s *Store) SetPassword(userID, hash string, now time.Time) (domain.User, error) {
+	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
+		u.PasswordHash = hash
+		u.SessionEpoch++
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "修改密码", Object: u.ID})
+	})
+}
+
+func putToken(txn *badger.Txn, kind string, tok Token, r tokenRec) error {
+	return putJSON(txn, key(pToken, kind, "/", tok.Hash), r)
+}
+
+// ErrTokenInvalid is returned for an unknown, used or expired link.
+var ErrTokenInvalid = domain.Err(domain.CodeInvalid, "链接已失效或已被使用，请重新申请")
+
+func liveToken(txn *badger.Txn, kind, hash string, now time.Time) (tokenRec, error) {
+	var r tokenRec
+	err := getJSON(txn, key(pToken, kind, "/", hash), &r)
+	if errors.Is(err, errNotFound) || (err == nil && !now.Before(r.Expires)) {
+		return r, ErrTokenInvalid
+	}
+	return r, err
+}
+
+// RequestReset creates a reset token and mail when the ID number and e-mail belong to one
+// account. It reports whether they did, for the caller's metrics only: the user must see
+// the same answer either way.
+func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duration, mk MessageFunc, now time.Time) (bool, error) {
+	found := false
+	err := s.update(func(txn *badger.Txn) error {
+		found = false
+		id, err := getString(txn, key(pUserIDNo, idNumber))
+		if errors.Is(err, errNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		u, err := loadUser(txn, id)
+		if err != nil || u.Email != email {
+			return err
+		}
+		found = true
+		if err := putToken(txn, TokenReset, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(ttl)}); err != nil {
+			return err
+		}
+		return enqueue(txn, mk(u, tok.Raw), now)
+	})
+	return found, err
+}
+
+// ResetTokenUser returns the user a live reset token belongs to.
+func (s *Store) ResetTokenUser(hash string, now time.Time) (domain.User, error) {
+	var u domain.User
+	err := s.view(func(txn *badger.Txn) error {
+		r, err := liveToken(txn, TokenReset, hash, now)
+		if err != nil {
+			return err
+		}
+		u, err = loadUser(txn, r.UserID)
+		return err
+	})
+	return u, err
+}
+
+// ResetPassword consumes a reset token and sets the new password hash; every session of
+// the user ends. A replayed token fails with ErrTokenInvalid.
+func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User, error) {
+	var u domain.User
+	err := s.update(func(txn *badger.Txn) error {
+		r, err := liveToken(txn, TokenReset, hash, now)
+		if err != nil {
+			return err
+		}
+		if u, err = loadUser(txn, r.UserID); err != nil {
+			return err
+		}
+		u.PasswordHash, u.UpdatedAt = newHash, now
+		u.SessionEpoch++
+		if err := txn.Delete(key(pToken, TokenReset, "/", hash)); err != nil {
+			return err
+		}
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "重置密码", Object: u.ID}); err != nil {
+			return err
+		}
+		return putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u})
+	})
+	return u, err
+}
+
+// ConfirmEmail marks the address the token was sent to as confirmed, if it is still the
+// user's address, and consumes the token.
+func (s *Store) ConfirmEmail(hash string, now time.Time) (domain.User, error) {
+	var u domain.User
+	err := s.update(func(txn *badger.Txn) error {
+		r, err := liveToken(txn, TokenConfirm, hash, now)
+		if err != nil {
+			return err
+		}
+		if u, err = loadUser(txn, r.UserID); err != nil {
+			return err
+		}
+		if u.Email != r.Email {
+			return ErrTokenInvalid
+		}
+		u.EmailConfirmed, u.UpdatedAt = true, now
+		if err := txn.Delete(key(pToken, TokenConfirm, "/", hash)); err != nil {
+			return err
+		}
+		return putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u})
+	})
+	return u, err
+}
+
+// ResendConfirmation issues a new confirmation token and mail for an unconfirmed address.
+func (s *Store) ResendConfirmation(userID string, tok Token, mk MessageFunc, now time.Time) error {
+	return s.update(func(txn *badger.Txn) error {
+		u, err := loadUser(txn, userID)
+		if err != nil {
+			return err
+		}
+		if u.EmailConfirmed {
+			return domain.Err(domain.CodeConflict, "您的邮箱已经确认，无需重复发送")
+		}
+		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
+			return err
+		}
+		return enqueue(txn, mk(u, tok.Raw), now)
+	})
+}

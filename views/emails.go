@@ -1,0 +1,31 @@
+package views
+
+import (
+	"strings"
+
+	"sitepro/domain"
+)
+
+// ConfirmEmailMessage is the mail sent after registration and on "resend".
+func ConfirmEmailMessage(u domain.User, link string) domain.Message {
+	var b strings.Builder
+	b.WriteString(u.Name + "，您好：\n\n")
+	b.WriteString("您已在河南省施工现场专业人员信息管理系统完成注册。请打开下面的链接确认您的电子邮箱（7天内有效）：\n\n")
+	b.WriteString(link + "\n\n")
+	b.WriteString("确认后，您可以用这个邮箱找回密码、接收报名和审核结果通知。\n")
+	b.WriteString("如果这不是您本人的操作，请忽略本邮件。\n\n")
+	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
+	return domain.Message{To: u.Email, Subject: "请确认您的邮箱", Body: b.String(), Kind: "confirm_email"}
+}
+
+// ResetMessage is the password-reset mail of 找回密码.
+func ResetMessage(u domain.User, link string) domain.Message {
+	var b strings.Builder
+	b.WriteString(u.Name + "，您好：\n\n")
+	b.WriteString("我们收到了重置您的登录密码的申请。请在30分钟内打开下面的链接设置新密码，链接只能使用一次：\n\n")
+	b.WriteString(link + "\n\n")
+	b.WriteString("设置新密码后，所有已登录的设备都会退出。\n")
+	b.WriteString("如果这不是您本人的操作，请忽略本邮件，您的密码不会改变。\n\n")
+	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
+	return domain.Message{To: u.Email, Subject: "重置您的登录密码", Body: b.String(), Kind: "password_reset"}
+}
