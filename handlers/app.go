@@ -89,9 +89,9 @@ func New(d Deps) (*fiber.App, error) {
 		ProxyHeader: proxyHeader(d.TrustedProxies),
 	})
 	app.Use(recover.New(), requestid.New(), s.securityHeaders, s.accessLog)
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Get(static.Prefix+"*", s.serveStatic)
 	app.Get("/healthz", s.healthz)
-	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(s.loadSession, s.csrf, s.authenticate)
 	for _, r := range s.Routes() {
 		if r.Method == fiber.MethodGet {

@@ -1,0 +1,184 @@
+package handlers
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/password"
+	"sitepro/store"
+)
+
+// clock is a settable clock shared by the app under test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type env struct {
+	t     *testing.T
+	app   *fiber.App
+	st    *store.Store
+	clock *clock
+	logs  *bytes.Buffer
+}
+
+var hasher = password.NewHasher(4)
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	logs := &bytes.Buffer{}
+	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
+	st, err := store.Open(t.TempDir(), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
+	app, err := New(Deps{Store: st, Hasher: hasher, Log: log, Now: clk.Now, Origin: "https://sitepro.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, app: app, st: st, clock: clk, logs: logs}
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// client is one browser: it keeps cookies and the last CSRF token it saw.
+type client struct {
+	e       *env
+	cookies map[string]string
+	csrf    string
+}
+
+func (e *env) client() *client { return &client{e: e, cookies: map[string]string{}} }
+
+type resp struct {
+	status int
+	header http.Header
+	body   string
+}
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func (c *client) do(method, path string, form url.Values, hdr map[string]string) resp {
+	c.e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	r, err := c.e.app.Test(req, 20000)
+	if err != nil {
+		c.e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	b, _ := io.ReadAll(r.Body)
+	for _, ck := range r.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	if m := csrfRe.FindStringSubmatch(string(b)); m != nil {
+		c.csrf = m[1]
+	}
+	return resp{status: r.StatusCode, header: r.Header, body: string(b)}
+}
+
+func (c *client) get(path string) resp { return c.do("GET", path, nil, nil) }
+
+// post sends a form with the client's current CSRF token, fetching a page first if needed.
+func (c *client) post(path string, form url.Values) resp {
+	if c.csrf == "" {
+		c.get("/login")
+	}
+	form.Set("_csrf", c.csrf)
+	return c.do("POST", path, form, nil)
+}
+
+func (c *client) login(login, pw string) resp {
+	return c.post("/login", url.Values{"login": {login}, "password": {pw}})
+}
+
+const (
+	idA  = "11010519491231002X"
+	idB  = "440524188001010014"
+	pwOK = "correct horse 1"
+)
+
+func regForm(id, name string) url.Values {
+	return url.Values{"id_number": {id}, "name": {name}, "mobile": {"13812345678"}, "email": {"a@example.com"},
+		"password": {pwOK}, "password2": {pwOK}, "agree": {"1"}}
+}
+
+// registered creates a trainee through the real registration form and returns its client.
+func (e *env) registered(id, name string) *client {
+	c := e.client()
+	c.get("/register")
+	r := c.post("/register", regForm(id, name))
+	if r.status != fiber.StatusSeeOther {
+		e.t.Fatalf("registration: %d %s", r.status, r.body)
+	}
+	return c
+}
+
+func (e *env) staff(role domain.Role, username string) *client {
+	hash, _ := hasher.Hash(e.t.Context(), pwOK)
+	if _, err := e.st.CreateStaff(domain.User{Role: role, Username: username, Name: "工作人员", PasswordHash: hash}, e.clock.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+	c := e.client()
+	if r := c.login(username, pwOK); r.status != fiber.StatusSeeOther {
+		e.t.Fatalf("staff login: %d", r.status)
+	}
+	return c
+}
+
+func must(t *testing.T, r resp, status int, contains ...string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body: %.600s", r.status, status, r.body)
+	}
+	for _, s := range contains {
+		if !strings.Contains(r.body, s) {
+			t.Fatalf("body lacks %q; body: %.1500s", s, r.body)
+		}
+	}
+}
