@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,7 +31,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.throttle.Hit(ip, Limit{Free: 20, MaxDelay: time.Hour})
+	s.throttle.Hit(ip, limitRegisterIP)
 	hash, err := s.d.Hasher.Hash(c.UserContext(), reg.Password)
 	if err != nil {
 		return err

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -34,7 +32,7 @@ func (s *Server) forgot(c *fiber.Ctx) error {
 		return err
 	}
 	s.throttle.Hit(acct, limitSend)
-	s.throttle.Hit(ip, Limit{Free: 20, MaxDelay: time.Hour})
+	s.throttle.Hit(ip, limitResetIP)
 	mk := func(u domain.User, raw string) domain.Message {
 		return views.ResetMessage(u, s.d.Origin+"/reset/"+raw)
 	}

@@ -36,6 +36,10 @@ var (
 	limitAccount = Limit{Free: 5, MaxDelay: 15 * time.Minute}
 	limitIP      = Limit{Free: 30, MaxDelay: 15 * time.Minute}
 	limitSend    = Limit{Free: 5, MaxDelay: time.Hour} // reset/confirm mail per account
+	// limitRegisterIP is generous: a whole training class may register from one office
+	// or agency network behind a single IP.
+	limitRegisterIP = Limit{Free: 300, MaxDelay: time.Hour}
+	limitResetIP    = Limit{Free: 50, MaxDelay: time.Hour}
 )
 
 const quiet = time.Hour
