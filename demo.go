@@ -2,16 +2,22 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
 	"sitepro/domain"
+	"sitepro/handlers"
 	"sitepro/password"
 	"sitepro/store"
 )
@@ -38,7 +44,7 @@ var demoAgencies = []struct{ user, name, city, addr, phone string }{
 }
 
 // seedDemo writes the demo data once and prints the demo logins every start.
-func seedDemo(st *store.Store, h *password.Hasher, w io.Writer, now time.Time) error {
+func seedDemo(st *store.Store, h *password.Hasher, img handlers.Images, w io.Writer, now time.Time) error {
 	if _, seeded, err := st.Meta("demo-seeded"); err != nil || seeded {
 		if err == nil {
 			printDemoLogins(w)
@@ -66,6 +72,9 @@ func seedDemo(st *store.Store, h *password.Hasher, w io.Writer, now time.Time) e
 		}
 	}
 	if err := seedDemoTrainee(st, h, first, now); err != nil {
+		return err
+	}
+	if err := seedDemoPhotos(st, h, img, first, now); err != nil {
 		return err
 	}
 	if err := st.SetMeta("demo-seeded", now.Format(time.RFC3339)); err != nil {
@@ -113,10 +122,87 @@ func seedDemoTrainee(st *store.Store, h *password.Hasher, ag domain.Agency, now 
 	return nil
 }
 
+// demoPhotoTrainees have photos in each review state, for the 照片确认 screens.
+var demoPhotoTrainees = []struct {
+	id, name string
+	status   domain.PhotoStatus
+	reason   string
+}{
+	{"410305198511120049", "李秀英", domain.PhotoPending, ""},
+	{"411302198806200013", "张伟", domain.PhotoConfirmed, ""},
+	{"410702199309150030", "刘洋", domain.PhotoReturned, "背景不是纯色，请在白色墙壁前重新拍摄正面免冠照片"},
+}
+
+func seedDemoPhotos(st *store.Store, h *password.Hasher, img handlers.Images, ag domain.Agency, now time.Time) error {
+	hash, _ := h.Hash(context.Background(), demoTraineePass)
+	reviewer, err := st.UserByLogin(demoAgencies[0].user, false)
+	if err != nil {
+		return err
+	}
+	for i, d := range demoPhotoTrainees {
+		reg, err := domain.RegistrationInput{IDNumber: d.id, Name: d.name, Mobile: "1390000000" + strconv.Itoa(i+1),
+			Email: fmt.Sprintf("demo%d@example.com", i+1), Password: demoTraineePass, Password2: demoTraineePass, Agree: true}.Validate(now)
+		if err != nil {
+			return err
+		}
+		noMail := func(u domain.User, _ string) domain.Message {
+			return domain.Message{To: u.Email, Subject: "演示账号已创建", Body: "演示数据，无需确认。", Kind: "demo"}
+		}
+		u, err := st.CreateTrainee(reg, hash, store.NewToken(), noMail, now)
+		if err != nil {
+			return err
+		}
+		jpeg, w, hgt, err := img.Portrait(context.Background(), demoPortrait(i))
+		if err != nil {
+			return err
+		}
+		if _, err := st.UploadPhoto(u.ID, jpeg, w, hgt, now); err != nil {
+			return err
+		}
+		if err := st.LinkTraineeToAgency(ag.ID, u.ID); err != nil {
+			return err
+		}
+		if d.status != domain.PhotoPending {
+			if _, err := st.DecidePhoto(reviewer, u.ID, d.status == domain.PhotoConfirmed, d.reason, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// demoPortrait draws a simple colourful head-and-shoulders placeholder.
+func demoPortrait(variant int) []byte {
+	const w, h = 600, 740
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	bg := []color.RGBA{{235, 242, 250, 255}, {250, 250, 245, 255}, {200, 220, 200, 255}}[variant%3]
+	shirt := []color.RGBA{{40, 80, 160, 255}, {160, 40, 50, 255}, {60, 120, 70, 255}}[variant%3]
+	skin := color.RGBA{230, 190, 160, 255}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			dx, dy := float64(x-w/2), float64(y-300)
+			switch {
+			case dx*dx/(130*130)+dy*dy/(170*170) <= 1:
+				m.Set(x, y, skin)
+			case y > 500 && dx*dx/(280*280)+float64(y-760)*float64(y-760)/(280*280) <= 1:
+				m.Set(x, y, shirt)
+			default:
+				m.Set(x, y, bg)
+			}
+		}
+	}
+	var b bytes.Buffer
+	_ = jpeg.Encode(&b, m, &jpeg.Options{Quality: 90})
+	return b.Bytes()
+}
+
 func printDemoLogins(w io.Writer) {
 	fmt.Fprintln(w, "==================== 演示模式 DEMO MODE ====================")
 	fmt.Fprintln(w, "  These accounts have publicly known passwords. Never use demo mode in production.")
 	fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s\n", demoTraineeID, demoTraineePass)
+	for _, d := range demoPhotoTrainees {
+		fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s  (%s, 照片%s)\n", d.id, demoTraineePass, d.name, d.status)
+	}
 	fmt.Fprintf(w, "  管理员 admin  : 用户名 %s  密码 %s\n", demoAdminUser, demoAdminPass)
 	for _, a := range demoAgencies {
 		fmt.Fprintf(w, "  审核员 reviewer: 用户名 %s  密码 %s  (%s)\n", a.user, demoReviewerPass, a.name)

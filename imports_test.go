@@ -16,7 +16,8 @@ var allowedImports = map[string][]string{
 	"sitepro/password": {"golang.org/x/crypto/"},
 	"sitepro/imaging":  {"sitepro/domain", "github.com/h2non/bimg"},
 	"sitepro/mail":     {"sitepro/domain", "github.com/wneessen/go-mail"},
-	"sitepro/handlers": {"sitepro/domain", "sitepro/store", "sitepro/views", "sitepro/static",
+	"sitepro/qr":       {"github.com/skip2/go-qrcode"},
+	"sitepro/handlers": {"sitepro/domain", "sitepro/store", "sitepro/views", "sitepro/static", "sitepro/qr",
 		"github.com/gofiber/fiber/v2", "github.com/gofiber/storage/memory/v2", "github.com/a-h/templ"},
 }
 

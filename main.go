@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"sitepro/handlers"
+	"sitepro/imaging"
 	"sitepro/mail"
 	"sitepro/password"
 	"sitepro/store"
@@ -109,8 +110,9 @@ func serve(args []string, log *slog.Logger) error {
 	}
 	defer st.Close() // last: after HTTP and workers have stopped
 	hasher := password.NewHasher(4)
+	img := images{imaging.New(imaging.Options{})}
 	if cfg.Demo {
-		if err := seedDemo(st, hasher, os.Stdout, time.Now()); err != nil {
+		if err := seedDemo(st, hasher, img, os.Stdout, time.Now()); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
@@ -120,7 +122,7 @@ func serve(args []string, log *slog.Logger) error {
 	}
 	worker := &mail.Worker{Outbox: st, Transport: transport, Log: log}
 	app, err := handlers.New(handlers.Deps{
-		Store: st, Hasher: hasher, Mail: worker, Log: log, Origin: cfg.Origin, Demo: cfg.Demo,
+		Store: st, Hasher: hasher, Images: img, Mail: worker, Log: log, Origin: cfg.Origin, Demo: cfg.Demo,
 		SMTPConfigured: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
 	})
 	if err != nil {
@@ -148,6 +150,19 @@ func serve(args []string, log *slog.Logger) error {
 	cancelBG()
 	wg.Wait()
 	return err
+}
+
+// images adapts the imaging pipeline to the handlers' Images interface.
+type images struct{ p *imaging.Pipeline }
+
+func (i images) Portrait(ctx context.Context, data []byte) ([]byte, int, int, error) {
+	r, err := i.p.Normalize(ctx, imaging.Portrait, data)
+	return r.JPEG, r.Width, r.Height, err
+}
+
+func (i images) Document(ctx context.Context, data []byte) ([]byte, int, int, error) {
+	r, err := i.p.Normalize(ctx, imaging.Document, data)
+	return r.JPEG, r.Width, r.Height, err
 }
 
 func mailTransport(cfg config, log *slog.Logger) (mail.Transport, error) {

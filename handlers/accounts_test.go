@@ -306,7 +306,7 @@ func TestProfileEscapesMarkup(t *testing.T) {
 	c := e.registered(idA, "王芳")
 	c.get("/profile")
 	xss := `<script>alert(1)</script>"><img src=x>`
-	must(t, c.post("/profile", url.Values{"school": {xss}, "major": {"土木"}}), 303)
+	must(t, c.post("/profile", url.Values{"mobile": {"13912345678"}, "school": {xss}, "major": {"土木"}}), 303)
 	r := c.get("/profile")
 	if strings.Contains(r.body, "<script>alert") || strings.Contains(r.body, "<img src=x>") {
 		t.Fatal("user input rendered as markup")

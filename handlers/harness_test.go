@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
+	"sitepro/imaging"
 	"sitepro/password"
 	"sitepro/store"
 )
@@ -41,7 +43,23 @@ type env struct {
 	logs  *bytes.Buffer
 }
 
-var hasher = password.NewHasher(4)
+var (
+	hasher   = password.NewHasher(4)
+	pipeline = imaging.New(imaging.Options{})
+)
+
+// testImages adapts the real imaging pipeline, as main does.
+type testImages struct{ p *imaging.Pipeline }
+
+func (i testImages) Portrait(ctx context.Context, data []byte) ([]byte, int, int, error) {
+	r, err := i.p.Normalize(ctx, imaging.Portrait, data)
+	return r.JPEG, r.Width, r.Height, err
+}
+
+func (i testImages) Document(ctx context.Context, data []byte) ([]byte, int, int, error) {
+	r, err := i.p.Normalize(ctx, imaging.Document, data)
+	return r.JPEG, r.Width, r.Height, err
+}
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -53,7 +71,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	app, err := New(Deps{Store: st, Hasher: hasher, Log: log, Now: clk.Now, Origin: "https://sitepro.test"})
+	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: "https://sitepro.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,15 +116,19 @@ func (c *client) do(method, path string, form url.Values, hdr map[string]string)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
+	return c.send(req)
+}
+
+func (c *client) send(req *http.Request) resp {
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
 	r, err := c.e.app.Test(req, 20000)
 	if err != nil {
-		c.e.t.Fatalf("%s %s: %v", method, path, err)
+		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	b, _ := io.ReadAll(r.Body)
 	for _, ck := range r.Cookies() {
@@ -182,3 +204,27 @@ func must(t *testing.T, r resp, status int, contains ...string) {
 		}
 	}
 }
+
+// reviewer creates a reviewer of an agency and signs in.
+func (e *env) reviewer(agencyID, username string) *client {
+	hash, _ := hasher.Hash(e.t.Context(), pwOK)
+	u := domain.User{Role: domain.RoleReviewer, Username: username, Name: username + "审核员", AgencyID: agencyID, PasswordHash: hash}
+	if _, err := e.st.CreateStaff(u, e.clock.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+	c := e.client()
+	if r := c.login(username, pwOK); r.status != 303 {
+		e.t.Fatalf("reviewer login: %d", r.status)
+	}
+	return c
+}
+
+func mustUser(t *testing.T, e *env, login string) domain.User {
+	u, err := e.st.UserByLogin(login, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func storeFilter(action string) store.AuditFilter { return store.AuditFilter{Action: action} }

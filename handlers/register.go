@@ -62,7 +62,7 @@ func (s *Server) registerProfilePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) registerProfile(c *fiber.Ctx) error {
-	u, f, err := s.saveProfileForm(c)
+	u, f, err := s.saveProfileForm(c, false)
 	if withErrors(&f, err) {
 		return render(c, fiber.StatusUnprocessableEntity, views.RegisterProfile(s.page(c, "完善个人资料"), f, identity(*u), profileFields()))
 	}

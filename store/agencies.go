@@ -13,11 +13,6 @@ type agencyRec struct {
 	domain.Agency
 }
 
-type certRec struct {
-	V int
-	domain.Certificate
-}
-
 // PutAgency creates or replaces an agency.
 func (s *Store) PutAgency(a domain.Agency) (domain.Agency, error) {
 	if a.ID == "" {
@@ -45,53 +40,6 @@ func (s *Store) Agencies() ([]domain.Agency, error) {
 			return out[i].CityCode < out[j].CityCode
 		}
 		return out[i].Name < out[j].Name
-	})
-	return out, err
-}
-
-// AddCertificate stores a certificate with its holder, number and token indexes.
-func (s *Store) AddCertificate(c domain.Certificate) (domain.Certificate, error) {
-	c.ID = newID()
-	if c.VerifyToken == "" {
-		c.VerifyToken = NewToken().Raw[:22]
-	}
-	err := s.update(func(txn *badger.Txn) error {
-		taken, err := exists(txn, key(pCertNumber, c.Number))
-		if err != nil {
-			return err
-		}
-		if taken {
-			return domain.Err(domain.CodeConflict, "证书编号已存在")
-		}
-		for k, v := range map[string]string{
-			pCertHolder + c.HolderID + "/" + c.ID: "",
-			pCertNumber + c.Number:                c.ID,
-			pCertToken + c.VerifyToken:            c.ID,
-		} {
-			if err := txn.Set([]byte(k), []byte(v)); err != nil {
-				return err
-			}
-		}
-		return putJSON(txn, key(pCert, c.ID), certRec{V: 1, Certificate: c})
-	})
-	return c, err
-}
-
-// CertificatesOf returns the certificates held by a user.
-func (s *Store) CertificatesOf(userID string) ([]domain.Certificate, error) {
-	var out []domain.Certificate
-	err := s.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pCertHolder, userID, "/")})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			k := it.Item().Key()
-			var r certRec
-			if err := getJSON(txn, key(pCert, string(k[len(pCertHolder)+len(userID)+1:])), &r); err != nil {
-				return err
-			}
-			out = append(out, r.Certificate)
-		}
-		return nil
 	})
 	return out, err
 }

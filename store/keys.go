@@ -21,6 +21,11 @@ import (
 //	v1/idx/cert/holder/<userID>/<certID>         → ""
 //	v1/idx/cert/number/<number>                  → certID (unique)
 //	v1/idx/cert/token/<verifyToken>              → certID
+//	v1/photo/<userID>                            photoRec (metadata and review state)
+//	v1/blob/photo/<photoID>                      normalised JPEG bytes (served only through an authorised handler)
+//	v1/idx/photo/owner/<photoID>                 → userID of the current photo
+//	v1/idx/photo/pending/<8-byte time><userID>   → "" while the photo waits for review (reviewer queue, oldest first)
+//	v1/idx/agency-trainee/<agencyID>/<userID>    → "" once the trainee applied to the agency; scopes reviewers' access
 //
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
 // idno index key, which never leaves the process.
@@ -38,6 +43,11 @@ const (
 	pCertHolder    = "v1/idx/cert/holder/"
 	pCertNumber    = "v1/idx/cert/number/"
 	pCertToken     = "v1/idx/cert/token/"
+	pPhoto         = "v1/photo/"
+	pPhotoBlob     = "v1/blob/photo/"
+	pPhotoPending  = "v1/idx/photo/pending/"
+	pPhotoOwner    = "v1/idx/photo/owner/"
+	pAgencyTrainee = "v1/idx/agency-trainee/"
 )
 
 func key(parts ...string) []byte {

@@ -304,3 +304,35 @@ func (s *Store) ResendConfirmation(userID string, tok Token, mk MessageFunc, now
 		return enqueue(txn, mk(u, tok.Raw), now)
 	})
 }
+
+// ChangeEmail sets a new, unconfirmed address, sends the confirmation to it and a notice
+// to the old address, in one transaction.
+func (s *Store) ChangeEmail(userID, email string, tok Token, confirm, notice MessageFunc, now time.Time) (domain.User, error) {
+	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
+		if u.Email == email {
+			return domain.FieldErrors{"email": "新邮箱与当前邮箱相同"}
+		}
+		old := *u
+		u.Email, u.EmailConfirmed = email, false
+		if old.Email != "" {
+			if err := enqueue(txn, notice(old, ""), now); err != nil {
+				return err
+			}
+		}
+		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
+			return err
+		}
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "修改邮箱", Object: u.ID}); err != nil {
+			return err
+		}
+		return enqueue(txn, confirm(*u, tok.Raw), now)
+	})
+}
+
+// UpdateMobile changes the trainee's mobile number.
+func (s *Store) UpdateMobile(userID, mobile string, now time.Time) (domain.User, error) {
+	return s.modifyUser(userID, now, func(_ *badger.Txn, u *domain.User) error {
+		u.Mobile = mobile
+		return nil
+	})
+}

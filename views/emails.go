@@ -29,3 +29,13 @@ func ResetMessage(u domain.User, link string) domain.Message {
 	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
 	return domain.Message{To: u.Email, Subject: "重置您的登录密码", Body: b.String(), Kind: "password_reset"}
 }
+
+// EmailChangedMessage tells the old address that the account's e-mail was changed.
+func EmailChangedMessage(old domain.User, newEmail string) domain.Message {
+	var b strings.Builder
+	b.WriteString(old.Name + "，您好：\n\n")
+	b.WriteString("您在河南省施工现场专业人员信息管理系统的账号邮箱已修改为 " + newEmail + "。\n")
+	b.WriteString("如果这不是您本人的操作，请立即修改密码并联系客服。\n\n")
+	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
+	return domain.Message{To: old.Email, Subject: "您的账号邮箱已修改", Body: b.String(), Kind: "email_changed"}
+}

@@ -1,0 +1,549 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests drive Debian's chromium (headless, 360×740, a phone) through the user
+// journeys of the account functions against a real server and a real SMTP peer.
+
+const (
+	chromiumPath = "/usr/bin/chromium"
+	viewW        = 360
+	viewH        = 740
+	stepTimeout  = 20 * time.Second
+)
+
+// tid is the CSS selector of a data-testid hook.
+func tid(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+
+// field is the CSS selector of a form field by name (the views give it id f-<name>).
+func field(name string) chromedp.CSS { return chromedp.CSS("#f-" + name) }
+
+type shot struct {
+	name string
+	png  []byte
+}
+
+// browser is one chromium with one tab, owned by a test.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu       sync.Mutex
+	shots    []shot
+	console  []chromedp.ConsoleMessage
+	requests []request
+}
+
+// request is a request the tab sent, as DevTools saw it.
+type request struct {
+	Method, URL string
+	Type        network.ResourceType // Document for a navigation, XHR/Fetch for htmx
+	HXRequest   bool                 // carried the HX-Request header
+}
+
+// newBrowser starts a fresh chromium (own profile) with a 360×740 mobile viewport. With
+// noJS the page scripts are switched off before the first navigation. Console messages
+// and the requests of the tab are recorded from the start.
+func newBrowser(t *testing.T, noJS bool) *browser {
+	t.Helper()
+	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in first-out)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(viewW, viewH),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	b := &browser{t: t, ctx: ctx}
+	// The first Do starts the browser; it must not run under a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s: %v", chromiumPath, err)
+	}
+	t.Cleanup(b.saveOnFailure) // runs before the browser is closed
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.console = append(b.console, m)
+			b.mu.Unlock()
+		}
+	}()
+	requests := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			r := request{Method: ev.Request.Method, URL: ev.Request.URL, Type: ev.Type}
+			for k := range ev.Request.Headers {
+				r.HXRequest = r.HXRequest || strings.EqualFold(k, "HX-Request")
+			}
+			b.mu.Lock()
+			b.requests = append(b.requests, r)
+			b.mu.Unlock()
+		}
+	}()
+	b.do("set up the tab", chromedp.EmulateViewport(viewW, viewH, chromedp.EmulateMobile), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		// Every CSP violation also becomes a console error, whichever way Chromium reports it.
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `document.addEventListener("securitypolicyviolation", function (e) {
+				console.error("CSP violation: " + e.violatedDirective + " blocked " + e.blockedURI);
+			});`,
+		})
+		return err
+	}))
+	if noJS {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatalf("disable JavaScript: %v", err)
+		}
+	}
+	return b
+}
+
+// do runs the actions of one step under a timeout and ends the test when they fail.
+func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v\n%s", step, err, b.where())
+	}
+}
+
+// text returns the visible text of the first element matching sel.
+func (b *browser) text(sel chromedp.CSS) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v\n%s", sel, err, b.where())
+	}
+	return strings.TrimSpace(s)
+}
+
+// value returns the value of a form field.
+func (b *browser) value(sel chromedp.CSS) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Value(sel))
+	if err != nil {
+		b.t.Fatalf("value of %s: %v\n%s", sel, err, b.where())
+	}
+	return s
+}
+
+// eval evaluates a JavaScript expression through DevTools (works with page scripts off).
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v\n%s", expr, err, b.where())
+	}
+	return v
+}
+
+// path returns the path of the current page.
+func (b *browser) path() string {
+	b.t.Helper()
+	return eval[string](b, `location.pathname`)
+}
+
+// where describes the current page for failure messages.
+func (b *browser) where() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	return fmt.Sprintf("page %s:\n%s", loc, tail(strings.TrimSpace(body), 1500))
+}
+
+// shot takes a full-page screenshot. It is kept for a failure report; with keep set and
+// $SITEPRO_SCREENSHOTS set, it is also written there at once.
+func (b *browser) shot(name string, keep bool) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	b.mu.Lock()
+	b.shots = append(b.shots, shot{name, png})
+	n := len(b.shots)
+	b.mu.Unlock()
+	if dir := os.Getenv("SITEPRO_SCREENSHOTS"); keep && dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.t.Errorf("SITEPRO_SCREENSHOTS: %v", err)
+			return
+		}
+		file := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", b.t.Name(), n, name))
+		if err := os.WriteFile(file, png, 0o644); err != nil {
+			b.t.Errorf("SITEPRO_SCREENSHOTS: %v", err)
+		}
+	}
+}
+
+// saveOnFailure writes the screenshots taken so far and one of the final state to a new
+// temporary directory when the test failed.
+func (b *browser) saveOnFailure() {
+	if !b.t.Failed() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		b.shots = append(b.shots, shot{"at-failure", png})
+	}
+	dir, err := os.MkdirTemp("", "sitepro-"+b.t.Name()+"-*")
+	if err != nil {
+		b.t.Logf("screenshots not saved: %v", err)
+		return
+	}
+	for i, s := range b.shots {
+		_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d-%s.png", i+1, s.name)), s.png, 0o644)
+	}
+	b.t.Logf("screenshots of the failed test: %s", dir)
+	b.t.Logf("%s", b.where())
+	for _, m := range b.consoleMessages() {
+		b.t.Logf("console %s (%s:%d)", m, m.URL, m.Line+1)
+	}
+}
+
+func (b *browser) consoleMessages() []chromedp.ConsoleMessage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]chromedp.ConsoleMessage(nil), b.console...)
+}
+
+// consoleErrors returns the console errors, uncaught exceptions and CSP violations. The
+// 404 of the browser's own /favicon.ico request is left out: no page asks for it.
+func (b *browser) consoleErrors() []string {
+	var out []string
+	for _, m := range b.consoleMessages() {
+		if strings.HasSuffix(m.URL, "/favicon.ico") && strings.Contains(m.Text, "404") {
+			continue
+		}
+		if m.Type == chromedp.ConsoleError || m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
+			out = append(out, fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line+1))
+		}
+	}
+	return out
+}
+
+// typeInto clears a text field and types v as a user would.
+func typeInto(name, v string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Clear(field(name)), chromedp.SendKeys(field(name), v))
+}
+
+// fillRegistration fills step 1 of 个人注册 and ticks the agreement.
+func fillRegistration(tr trainee, password2 string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		typeInto("id_number", tr.ID),
+		typeInto("name", tr.Name),
+		typeInto("mobile", tr.Mobile),
+		typeInto("email", tr.Email),
+		typeInto("password", tr.Password),
+		typeInto("password2", password2),
+		chromedp.Click(field("agree")),
+	)
+}
+
+// checkIdentity asserts the birth date and gender derived from the ID number.
+func (b *browser) checkIdentity(id string) {
+	b.t.Helper()
+	wantBirth, wantGender := birthAndGender(id)
+	if got := b.text(tid("birth")); got != wantBirth {
+		b.t.Errorf("birth date shown = %q, want %q (from the ID number)", got, wantBirth)
+	}
+	if got := b.text(tid("gender")); got != wantGender {
+		b.t.Errorf("gender shown = %q, want %q (from the ID number)", got, wantGender)
+	}
+}
+
+func (b *browser) wantPath(want string) {
+	b.t.Helper()
+	if got := b.path(); got != want {
+		b.t.Errorf("address bar path = %q, want %q", got, want)
+	}
+}
+
+func (b *browser) wantFlash(contains string) {
+	b.t.Helper()
+	b.do("wait for the flash", chromedp.WaitVisible(tid("flash")))
+	if got := b.text(tid("flash")); !strings.Contains(got, contains) {
+		b.t.Errorf("flash = %q, want it to contain %q", got, contains)
+	}
+}
+
+// TestBrowserRegisterConfirmResetLogin is the journey of a new trainee: register, complete
+// the profile, confirm the e-mail address from the mail, log out, reset the forgotten
+// password from the mail, and log in with the new password.
+func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
+	mail := startSMTPPeer(t)
+	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_SMTP_URL=" + mail.URL(), "SITEPRO_SMTP_FROM=noreply@sitepro.test"}})
+	b := newBrowser(t, false)
+	who := makeTrainee("journey", 4242)
+	who.Mobile = "13912345678"
+	newPassword := "新的密码-Reset-2026"
+
+	// 个人注册 from the start page.
+	b.do("open /", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(tid("register-link")))
+	b.do("go to 个人注册", chromedp.Click(tid("register-link")), chromedp.WaitVisible(tid("register-submit")))
+	b.wantPath("/register")
+	b.do("fill the registration", fillRegistration(who, who.Password))
+	b.shot("register-filled", true)
+	b.do("submit the registration", chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("birth")))
+	b.wantPath("/register/profile")
+	b.checkIdentity(who.ID)
+	if got := b.text(chromedp.CSS("h1")); got != "完善个人资料" {
+		t.Errorf("step 2 heading = %q, want 完善个人资料", got)
+	}
+	if got := b.text(tid("whoami")); got != who.Name {
+		t.Errorf("signed in as %q after registering, want %q", got, who.Name)
+	}
+	b.wantFlash("注册成功")
+	b.shot("profile-step", true)
+
+	// 个人资料完善: a couple of fields, then save.
+	b.do("fill the profile",
+		chromedp.SetValue(field("education"), "大学本科"),
+		typeInto("school", "河南大学"),
+		typeInto("major", "土木工程"),
+	)
+	b.shot("profile-filled", true)
+	b.do("save the profile", chromedp.Click(tid("profile-submit")), chromedp.WaitVisible(tid("tile-profile")))
+	b.wantPath("/")
+	b.wantFlash("个人资料已保存")
+	b.do("open 个人信息", chromedp.Click(tid("tile-profile")), chromedp.WaitVisible(tid("profile-save")))
+	if got := b.value(field("education")); got != "大学本科" {
+		t.Errorf("saved education = %q, want 大学本科", got)
+	}
+	if got := b.value(field("school")); got != "河南大学" {
+		t.Errorf("saved school = %q, want 河南大学", got)
+	}
+
+	// The confirmation mail.
+	m := mail.next(t, who.Email, 15*time.Second)
+	if m.Subject != "请确认您的邮箱" {
+		t.Errorf("confirmation subject = %q, want 请确认您的邮箱", m.Subject)
+	}
+	if !strings.Contains(m.Body, who.Name) {
+		t.Errorf("confirmation body does not greet %s:\n%s", who.Name, m.Body)
+	}
+	if m.AuthUser != "sitepro" || m.From != "noreply@sitepro.test" {
+		t.Errorf("confirmation envelope: auth %q, from %q", m.AuthUser, m.From)
+	}
+	link := m.Link()
+	if !strings.HasPrefix(link, srv.URL+"/confirm-email/") {
+		t.Fatalf("confirmation link = %q, want %s/confirm-email/…\n%s", link, srv.URL, m.Body)
+	}
+	b.do("open the confirmation link", chromedp.Navigate(link), chromedp.WaitVisible(tid("confirm-submit")))
+	b.do("press 确认邮箱", chromedp.Click(tid("confirm-submit")), chromedp.WaitVisible(tid("tile-profile")))
+	b.wantFlash("邮箱已确认")
+	if n := eval[int](b, `document.querySelectorAll('[data-testid="email-unconfirmed"]').length`); n != 0 {
+		t.Errorf("the start page still says the e-mail is unconfirmed")
+	}
+
+	// Log out, then 忘记密码.
+	b.do("log out", chromedp.Click(tid("logout")), chromedp.WaitVisible(tid("login-submit")))
+	b.wantPath("/login")
+	b.wantFlash("已安全退出")
+	b.do("go to 忘记密码", chromedp.Click(tid("forgot-link")), chromedp.WaitVisible(tid("forgot-submit")))
+	b.do("request the reset", typeInto("id_number", who.ID), typeInto("email", who.Email),
+		chromedp.Click(tid("forgot-submit")), chromedp.WaitVisible(tid("forgot-sent")))
+	b.shot("forgot-sent", false)
+
+	m = mail.next(t, who.Email, 15*time.Second)
+	if m.Subject != "重置您的登录密码" {
+		t.Errorf("reset subject = %q, want 重置您的登录密码", m.Subject)
+	}
+	resetLink := m.Link()
+	if !strings.HasPrefix(resetLink, srv.URL+"/reset/") {
+		t.Fatalf("reset link = %q, want %s/reset/…\n%s", resetLink, srv.URL, m.Body)
+	}
+	b.do("open the reset link", chromedp.Navigate(resetLink), chromedp.WaitVisible(tid("reset-submit")))
+	b.wantPath("/reset") // the token left the address bar
+	b.do("set the new password", typeInto("password", newPassword), typeInto("password2", newPassword),
+		chromedp.Click(tid("reset-submit")), chromedp.WaitVisible(tid("login-submit")))
+	b.wantPath("/login")
+	b.wantFlash("新密码已设置")
+
+	// The old password no longer works; the new one does.
+	b.do("log in with the old password", typeInto("login", who.ID), typeInto("password", who.Password),
+		chromedp.Click(tid("login-submit")), chromedp.WaitVisible(tid("err-form")))
+	b.do("log in with the new password", typeInto("login", who.ID), typeInto("password", newPassword),
+		chromedp.Click(tid("login-submit")), chromedp.WaitVisible(tid("whoami")))
+	b.wantPath("/")
+	if got := b.text(tid("whoami")); got != who.Name {
+		t.Errorf("whoami = %q, want %q", got, who.Name)
+	}
+	b.shot("logged-in", false)
+
+	// The reset link is single-use.
+	b.do("open the used reset link", chromedp.Navigate(resetLink), chromedp.WaitVisible(tid("error-page")))
+	if got := b.text(tid("error-page")); !strings.Contains(got, "链接已失效") {
+		t.Errorf("error page for a used reset link = %q, want it to say 链接已失效", got)
+	}
+	b.shot("reset-link-used", false)
+
+	if n := len(mail.msgs); n != 2 {
+		t.Errorf("the SMTP peer received %d messages, want 2 (confirmation, reset)", n)
+	}
+	if logs := srv.Logs(); idInLogs.MatchString(logs) || strings.Contains(logs, mail.pass) {
+		t.Errorf("server logs contain an ID number or the SMTP password:\n%s", tail(logs, 3000))
+	}
+}
+
+// TestBrowserRegisterWithoutJavaScript registers with page scripts switched off: plain
+// form posts must work, show every error next to its field and keep what was typed.
+func TestBrowserRegisterWithoutJavaScript(t *testing.T) {
+	srv := startServer(t, serverOpts{})
+	b := newBrowser(t, true)
+	who := makeTrainee("nojs", 777)
+
+	b.do("open /", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(tid("register-link")))
+	if on := eval[bool](b, `typeof window.htmx !== "undefined"`); on {
+		t.Fatalf("htmx is loaded although page scripts are switched off")
+	}
+	b.do("go to 个人注册", chromedp.Click(tid("register-link")), chromedp.WaitVisible(tid("register-submit")))
+	b.wantPath("/register")
+
+	// A wrong check digit and two different passwords.
+	bad := who
+	bad.ID = wrongCheckDigit(who.ID)
+	b.do("fill the registration with mistakes", fillRegistration(bad, who.Password+"x"))
+	b.do("submit the registration", chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("error-summary")))
+	b.shot("register-errors", true)
+	summary := b.text(tid("error-summary"))
+	if got := b.text(tid("err-id_number")); !strings.Contains(got, "校验码") {
+		t.Errorf("ID number error = %q, want the check-digit message", got)
+	}
+	if got := b.text(tid("err-password2")); !strings.Contains(got, "不一致") {
+		t.Errorf("password repeat error = %q, want 两次输入的密码不一致", got)
+	}
+	for _, e := range []string{"校验码", "不一致"} {
+		if !strings.Contains(summary, e) {
+			t.Errorf("error summary %q does not list the error containing %q", summary, e)
+		}
+	}
+	for name, want := range map[string]string{"name": who.Name, "mobile": who.Mobile, "email": who.Email, "id_number": bad.ID} {
+		if got := b.value(field(name)); got != want {
+			t.Errorf("field %s after the error = %q, want the typed %q", name, got, want)
+		}
+	}
+	if !eval[bool](b, `document.getElementById("f-agree").checked`) {
+		t.Errorf("the agreement is no longer ticked after the error")
+	}
+
+	// Correct the mistakes and submit again.
+	b.do("correct the registration", typeInto("id_number", who.ID), typeInto("password", who.Password), typeInto("password2", who.Password))
+	b.do("submit again", chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("birth")))
+	b.wantPath("/register/profile")
+	b.checkIdentity(who.ID)
+	b.wantFlash("注册成功")
+	b.shot("profile-step", true)
+
+	// Both posts were plain document navigations, not htmx requests.
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	posts := 0
+	for _, r := range b.requests {
+		if r.Method == "POST" && strings.HasSuffix(r.URL, "/register") {
+			posts++
+			if r.Type != network.ResourceTypeDocument {
+				t.Errorf("POST /register was a %s request, want a plain form navigation (Document)", r.Type)
+			}
+			if r.HXRequest {
+				t.Errorf("POST /register carried HX-Request although scripts are off")
+			}
+		}
+	}
+	if posts != 2 {
+		t.Errorf("saw %d POST /register requests, want 2", posts)
+	}
+}
+
+// TestBrowserNoHorizontalScrollNoConsoleErrors checks at 360 px that the login page, the
+// registration page and the profile step fit the width, and that no page reported a
+// console error or a CSP violation.
+func TestBrowserNoHorizontalScrollNoConsoleErrors(t *testing.T) {
+	srv := startServer(t, serverOpts{})
+	b := newBrowser(t, false)
+	who := makeTrainee("width", 360)
+
+	fits := func(what string) {
+		t.Helper()
+		w := eval[int](b, `window.innerWidth`)
+		sw := eval[int](b, `document.documentElement.scrollWidth`)
+		if w != viewW {
+			t.Errorf("%s: window.innerWidth = %d, want %d", what, w, viewW)
+		}
+		if sw > viewW {
+			wide := eval[[]string](b, `Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > `+fmt.Sprint(viewW)+`).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + " right=" + Math.round(e.getBoundingClientRect().right))`)
+			t.Errorf("%s scrolls sideways at %d px: scrollWidth = %d; widest elements: %v", what, viewW, sw, wide)
+			b.shot("too-wide-"+strings.TrimPrefix(strings.ReplaceAll(what, "/", "-"), "-"), false)
+		}
+	}
+
+	b.do("open /login", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(tid("login-submit")))
+	fits("/login")
+	b.do("open /register", chromedp.Navigate(srv.URL+"/register"), chromedp.WaitVisible(tid("register-submit")))
+	fits("/register")
+	b.do("open the privacy notice", chromedp.Click(chromedp.CSS("details.notice summary")))
+	fits("/register with the privacy notice open")
+	b.do("register", fillRegistration(who, who.Password), chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("birth")))
+	fits("the profile step")
+
+	time.Sleep(300 * time.Millisecond) // let late console messages arrive
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("the pages reported %d console errors or CSP violations:\n%s", len(errs), strings.Join(errs, "\n"))
+	}
+
+	// The detector works: an inline script is a CSP violation that must show up.
+	before := len(b.consoleErrors())
+	b.do("inject an inline script", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.createElement("script"); s.textContent = "window.__inline = 1"; document.head.appendChild(s); })()`))
+	deadline := time.Now().Add(5 * time.Second)
+	for len(b.consoleErrors()) == before && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(b.consoleErrors()) == before {
+		t.Errorf("an inline script ran or its CSP violation was not reported; the console check would miss violations")
+	}
+	if eval[bool](b, `window.__inline === 1`) {
+		t.Errorf("an injected inline script ran: the CSP does not block inline scripts")
+	}
+}

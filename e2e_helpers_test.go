@@ -1,0 +1,638 @@
+package main
+
+// Shared helpers of the end-to-end tests (crash_test.go, browser_test.go): the server binary
+// built once by TestMain, a child server process with captured logs, a real SMTP peer
+// (go-smtp) that records what the server sends, plain-HTTP form helpers and generators of
+// valid test identities.
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	netmail "net/mail"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// serverBin is the sitepro binary that TestMain builds once for all tests of this package.
+var serverBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sitepro-e2e-bin-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: temp dir:", err)
+		os.Exit(1)
+	}
+	serverBin = filepath.Join(dir, "sitepro")
+	build := exec.Command("go", "build", "-o", serverBin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: go build -o", serverBin, ".:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// ---- the server as a child process ----
+
+// syncBuffer is a bytes.Buffer that the process writes while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// serverOpts configures startServer.
+type serverOpts struct {
+	Data string   // data directory; a fresh temp dir when empty
+	Env  []string // extra KEY=VALUE pairs (SITEPRO_SMTP_URL, SITEPRO_DEMO, ...)
+}
+
+// server is a running sitepro child process.
+type server struct {
+	t    testing.TB
+	Addr string // 127.0.0.1:port
+	URL  string // http://127.0.0.1:port, also SITEPRO_ORIGIN
+	Data string
+
+	cmd  *exec.Cmd
+	logs *syncBuffer
+	done chan struct{} // closed when the process has exited
+	err  error         // the result of Wait, valid once done is closed
+}
+
+// freeAddr returns a 127.0.0.1 address with a port that was free a moment ago.
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// serverEnv is the environment of a child server: ours without any SITEPRO_ variable,
+// plus the given pairs.
+func serverEnv(pairs ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SITEPRO_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, pairs...)
+}
+
+// startServer starts the server on a free port and waits until GET /healthz answers 200.
+// stdout and stderr go into one buffer (Logs). A cleanup kills the process if the test did
+// not stop it, and prints the logs when the test failed.
+func startServer(t testing.TB, o serverOpts) *server {
+	t.Helper()
+	if o.Data == "" {
+		o.Data = t.TempDir()
+	}
+	for attempt := 1; ; attempt++ {
+		s := launch(t, o, freeAddr(t))
+		err := s.waitHealthy(20 * time.Second)
+		if err == nil {
+			return s
+		}
+		// Another process may have taken the port between freeAddr and the server's listen.
+		if attempt < 3 && s.exited() && strings.Contains(s.Logs(), "address already in use") {
+			continue
+		}
+		s.kill()
+		t.Fatalf("server did not become healthy: %v\n--- server output ---\n%s", err, s.Logs())
+	}
+}
+
+// launch starts the process without waiting for it to serve.
+func launch(t testing.TB, o serverOpts, addr string) *server {
+	t.Helper()
+	s := &server{t: t, Addr: addr, URL: "http://" + addr, Data: o.Data, logs: &syncBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command(serverBin)
+	s.cmd.Env = serverEnv(append([]string{"SITEPRO_ADDR=" + addr, "SITEPRO_DATA=" + o.Data, "SITEPRO_ORIGIN=" + s.URL}, o.Env...)...)
+	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
+	if err := s.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", serverBin, err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		if !s.exited() {
+			s.kill()
+		}
+		if t.Failed() {
+			t.Logf("--- output of server %s (pid %d) ---\n%s", s.Addr, s.cmd.Process.Pid, tail(s.Logs(), 8000))
+		}
+	})
+	return s
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+func (s *server) exited() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *server) waitHealthy(limit time.Duration) error {
+	c := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if s.exited() {
+			return fmt.Errorf("server exited early: %v", s.err)
+		}
+		resp, err := c.Get(s.URL + "/healthz")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return fmt.Errorf("GET /healthz not 200 within %v", limit)
+}
+
+// Logs returns everything the process wrote to stdout and stderr so far.
+func (s *server) Logs() string { return s.logs.String() }
+
+// stop ends the server with SIGTERM and asserts a graceful shutdown: exit status 0
+// within 10 seconds.
+func (s *server) stop(t testing.TB) {
+	t.Helper()
+	if s.exited() {
+		t.Fatalf("server %s had already exited: %v", s.Addr, s.err)
+	}
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
+	select {
+	case <-s.done:
+		if s.err != nil {
+			t.Errorf("server exited with %v after SIGTERM, want status 0", s.err)
+		}
+		t.Logf("server %s stopped gracefully in %v", s.Addr, time.Since(start).Round(time.Millisecond))
+	case <-time.After(10 * time.Second):
+		s.kill()
+		t.Errorf("server did not exit within 10s of SIGTERM")
+	}
+}
+
+// kill ends the server with SIGKILL, as a crash would, and waits for it to be gone.
+func (s *server) kill() {
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		s.t.Errorf("server pid %d still running 10s after SIGKILL", s.cmd.Process.Pid)
+	}
+}
+
+// ---- plain-HTTP forms ----
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// newHTTPClient returns a client with its own cookie jar that does not follow redirects,
+// so that a test sees the 303 that acknowledges a form.
+func newHTTPClient(tr http.RoundTripper) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Transport: tr, Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// formPage GETs a page and returns the _csrf token of its form (the session cookie lands
+// in the client's jar).
+func formPage(ctx context.Context, c *http.Client, pageURL string, hdr http.Header) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
+	if err != nil {
+		return "", err
+	}
+	copyHeader(req.Header, hdr)
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", &statusError{resp.StatusCode, "GET " + pageURL, string(body)}
+	}
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		return "", fmt.Errorf("GET %s: no _csrf field in the page", pageURL)
+	}
+	return string(m[1]), nil
+}
+
+// postForm POSTs a form-encoded body and returns the status, the Location header and the
+// body.
+func postForm(ctx context.Context, c *http.Client, postURL string, form url.Values, hdr http.Header) (int, string, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, postURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, "", "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	copyHeader(req.Header, hdr)
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, "", "", err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location"), string(body), err
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = slices.Clone(v)
+	}
+}
+
+// statusError is an HTTP answer the test did not expect (as opposed to a transport error).
+type statusError struct {
+	Status int
+	What   string
+	Body   string
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("%s: status %d: %s", e.What, e.Status, tail(visibleText(e.Body), 300))
+}
+
+var tags = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]*>|\s+`)
+
+// visibleText strips tags from an HTML page for error messages.
+func visibleText(html string) string {
+	return strings.TrimSpace(tags.ReplaceAllString(html, " "))
+}
+
+// trainee is a registration's input.
+type trainee struct {
+	ID, Name, Mobile, Email, Password string
+}
+
+// registerForm is the form of POST /register for tr.
+func (tr trainee) registerForm(csrf string) url.Values {
+	return url.Values{"_csrf": {csrf}, "id_number": {tr.ID}, "name": {tr.Name}, "mobile": {tr.Mobile},
+		"email": {tr.Email}, "password": {tr.Password}, "password2": {tr.Password}, "agree": {"1"}}
+}
+
+// registerHTTP registers tr with plain HTTP. acked is true when the server acknowledged the
+// registration with 303 to /register/profile. A transport error (the server died) returns
+// the error with acked false; any other answer is a *statusError.
+func registerHTTP(ctx context.Context, c *http.Client, base string, tr trainee, hdr http.Header) (acked bool, err error) {
+	csrf, err := formPage(ctx, c, base+"/register", hdr)
+	if err != nil {
+		return false, err
+	}
+	status, loc, body, err := postForm(ctx, c, base+"/register", tr.registerForm(csrf), hdr)
+	if err != nil {
+		return false, err
+	}
+	if status != http.StatusSeeOther || loc != "/register/profile" {
+		return false, &statusError{status, "POST /register (Location " + loc + ")", body}
+	}
+	return true, nil
+}
+
+// loginHTTP logs in with plain HTTP and reports whether the server answered 303 to /.
+func loginHTTP(ctx context.Context, c *http.Client, base, login, password string) (bool, error) {
+	csrf, err := formPage(ctx, c, base+"/login", nil)
+	if err != nil {
+		return false, err
+	}
+	status, loc, body, err := postForm(ctx, c, base+"/login", url.Values{"_csrf": {csrf}, "login": {login}, "password": {password}}, nil)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case status == http.StatusSeeOther && loc == "/":
+		return true, nil
+	case status == http.StatusUnauthorized:
+		return false, nil
+	}
+	return false, &statusError{status, "POST /login (Location " + loc + ")", body}
+}
+
+// ---- valid test identities ----
+
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// idCheck returns the GB 11643 check character of the first 17 digits.
+func idCheck(first17 string) byte {
+	sum := 0
+	for i, w := range idWeights {
+		sum += int(first17[i]-'0') * w
+	}
+	return "10X98765432"[sum%11]
+}
+
+// makeID returns a valid 18-digit ID number of a person from Zhengzhou (410105) born on
+// birth, with sequence number seq (0–999; odd = male).
+func makeID(birth time.Time, seq int) string {
+	s := "410105" + birth.Format("20060102") + fmt.Sprintf("%03d", seq%1000)
+	return s + string(idCheck(s))
+}
+
+// wrongCheckDigit returns id with a check character that does not match.
+func wrongCheckDigit(id string) string {
+	for _, c := range "0123456789X" {
+		if byte(c) != id[17] {
+			return id[:17] + string(c)
+		}
+	}
+	panic("unreachable")
+}
+
+// birthAndGender is what the pages show for an ID number: "1990年3月7日" and 男/女.
+func birthAndGender(id string) (string, string) {
+	y, _ := strconv.Atoi(id[6:10])
+	m, _ := strconv.Atoi(id[10:12])
+	d, _ := strconv.Atoi(id[12:14])
+	g := "女"
+	if (id[16]-'0')%2 == 1 {
+		g = "男"
+	}
+	return fmt.Sprintf("%d年%d月%d日", y, m, d), g
+}
+
+var nameChars = []rune("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥")
+
+// hanName returns a Chinese name of four Han characters, 测试 plus two chosen by n.
+func hanName(n int) string {
+	k := len(nameChars)
+	return "测试" + string(nameChars[n%k]) + string(nameChars[(n/k)%k])
+}
+
+// makeTrainee returns the n-th distinct trainee of a test (n ≥ 0): every n gives another
+// pair of birth date (1960–1992) and sequence number, so another ID number.
+func makeTrainee(prefix string, n int) trainee {
+	const days = 12000
+	birth := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n%days)
+	return trainee{
+		ID:       makeID(birth, 100+(n/days)%900),
+		Name:     hanName(n),
+		Mobile:   fmt.Sprintf("139%08d", n),
+		Email:    fmt.Sprintf("%s%d@example.com", prefix, n),
+		Password: fmt.Sprintf("%s-密码-%d-ok", prefix, n),
+	}
+}
+
+// idInLogs matches anything that looks like an 18-digit ID number.
+var idInLogs = regexp.MustCompile(`\d{17}[\dX]`)
+
+// ---- a real SMTP peer ----
+
+// mailMessage is one message the SMTP peer received, decoded.
+type mailMessage struct {
+	From     string   // envelope sender
+	To       []string // envelope recipients
+	AuthUser string
+	Raw      []byte
+	Header   netmail.Header
+	Subject  string // RFC 2047 decoded
+	Charset  string
+	Body     string // transfer-decoded text/plain body
+}
+
+// Link returns the first http(s) link in the body.
+func (m *mailMessage) Link() string {
+	return mailLink.FindString(m.Body)
+}
+
+var mailLink = regexp.MustCompile(`https?://[^\s<>"'）」]+`)
+
+type smtpPeer struct {
+	Addr       string
+	user, pass string
+
+	mu      sync.Mutex
+	msgs    []*mailMessage
+	taken   []bool
+	arrived chan struct{} // closed and replaced on every message
+}
+
+// startSMTPPeer runs a go-smtp server on 127.0.0.1:0 that requires AUTH PLAIN (allowed in
+// plain text on loopback) and records every message.
+func startSMTPPeer(t testing.TB) *smtpPeer {
+	t.Helper()
+	p := &smtpPeer{user: "sitepro", pass: "smtp-secret-pw", arrived: make(chan struct{})}
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &smtpSession{p: p}, nil
+	}))
+	s.Domain = "localhost"
+	s.AllowInsecureAuth = true
+	s.ReadTimeout = 10 * time.Second
+	s.WriteTimeout = 10 * time.Second
+	s.MaxMessageBytes = 1 << 20
+	s.MaxRecipients = 10
+	s.ErrorLog = log.New(io.Discard, "", 0)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtp listen: %v", err)
+	}
+	p.Addr = l.Addr().String()
+	go s.Serve(l)
+	t.Cleanup(func() { s.Close() })
+	return p
+}
+
+// URL is the SITEPRO_SMTP_URL for this peer.
+func (p *smtpPeer) URL() string {
+	return "smtp://" + p.user + ":" + p.pass + "@" + p.Addr + "?tls=none"
+}
+
+func (p *smtpPeer) add(m *mailMessage) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.msgs = append(p.msgs, m)
+	p.taken = append(p.taken, false)
+	close(p.arrived)
+	p.arrived = make(chan struct{})
+}
+
+// next waits for the next message (not returned before) to the address to.
+func (p *smtpPeer) next(t testing.TB, to string, limit time.Duration) *mailMessage {
+	t.Helper()
+	deadline := time.After(limit)
+	for {
+		p.mu.Lock()
+		for i, m := range p.msgs {
+			if !p.taken[i] && slices.ContainsFunc(m.To, func(r string) bool { return strings.EqualFold(r, to) }) {
+				p.taken[i] = true
+				p.mu.Unlock()
+				return m
+			}
+		}
+		ch, n := p.arrived, len(p.msgs)
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("no mail to %s within %v (%d messages received in all)", to, limit, n)
+		}
+	}
+}
+
+type smtpSession struct {
+	p      *smtpPeer
+	authed string
+	from   string
+	to     []string
+}
+
+func (s *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != s.p.user || pass != s.p.pass {
+			return smtp.ErrAuthFailed
+		}
+		s.authed = user
+		return nil
+	}), nil
+}
+
+func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if s.authed == "" {
+		return smtp.ErrAuthRequired
+	}
+	s.from, s.to = from, nil
+	return nil
+}
+
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *smtpSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m, err := parseMail(raw)
+	if err != nil {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "cannot parse message: " + err.Error()}
+	}
+	m.From, m.To, m.AuthUser = s.from, slices.Clone(s.to), s.authed
+	s.p.add(m)
+	return nil
+}
+
+func (s *smtpSession) Reset()        { s.from, s.to = "", nil }
+func (s *smtpSession) Logout() error { return nil }
+
+// parseMail decodes the subject (RFC 2047) and the text body (base64 or
+// quoted-printable, also the text/plain part of a multipart message).
+func parseMail(raw []byte) (*mailMessage, error) {
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	m := &mailMessage{Raw: raw, Header: msg.Header}
+	dec := &mime.WordDecoder{}
+	if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
+		return nil, fmt.Errorf("subject: %w", err)
+	}
+	body, charset, err := textBody(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(body) {
+		return nil, errors.New("body is not valid UTF-8")
+	}
+	m.Body, m.Charset = strings.ReplaceAll(string(body), "\r\n", "\n"), charset
+	return m, nil
+}
+
+func textBody(ctype, cte string, r io.Reader) ([]byte, string, error) {
+	if ctype == "" {
+		ctype = "text/plain; charset=us-ascii"
+	}
+	mt, params, err := mime.ParseMediaType(ctype)
+	if err != nil {
+		return nil, "", fmt.Errorf("content type %q: %w", ctype, err)
+	}
+	if strings.HasPrefix(mt, "multipart/") {
+		mr := multipart.NewReader(r, params["boundary"])
+		for {
+			part, err := mr.NextRawPart()
+			if err != nil {
+				return nil, "", fmt.Errorf("no text/plain part: %w", err)
+			}
+			b, cs, err := textBody(part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"), part)
+			if err == nil && b != nil {
+				return b, cs, nil
+			}
+		}
+	}
+	if mt != "text/plain" {
+		return nil, "", nil
+	}
+	switch strings.ToLower(strings.TrimSpace(cte)) {
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, r)
+	case "quoted-printable":
+		r = quotedprintable.NewReader(r)
+	}
+	b, err := io.ReadAll(r)
+	return b, strings.ToLower(params["charset"]), err
+}

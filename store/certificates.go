@@ -1,0 +1,134 @@
+package store
+
+import (
+	"sort"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+type certRec struct {
+	V int
+	domain.Certificate
+}
+
+// maxTokenLen bounds what a verification token from a URL may be before it is looked up;
+// anything longer cannot be one of ours.
+const maxTokenLen = 64
+
+// AddCertificate stores a certificate with its holder, number and token indexes. The
+// number is normalised (domain.NormalizeCertNumber) so that lookups typed on a phone
+// find it; a number already in use is a conflict.
+func (s *Store) AddCertificate(c domain.Certificate) (domain.Certificate, error) {
+	c.Number = domain.NormalizeCertNumber(c.Number)
+	if c.Number == "" || c.HolderID == "" {
+		return domain.Certificate{}, domain.Err(domain.CodeInvalid, "证书编号和持证人不能为空")
+	}
+	c.ID = newID()
+	if c.VerifyToken == "" {
+		c.VerifyToken = NewToken().Raw[:22] // 132 random bits
+	}
+	err := s.update(func(txn *badger.Txn) error {
+		taken, err := exists(txn, key(pCertNumber, c.Number))
+		if err != nil {
+			return err
+		}
+		if taken {
+			return domain.Err(domain.CodeConflict, "证书编号已存在")
+		}
+		for k, v := range map[string]string{
+			pCertHolder + c.HolderID + "/" + c.ID: "",
+			pCertNumber + c.Number:                c.ID,
+			pCertToken + c.VerifyToken:            c.ID,
+		} {
+			if err := txn.Set([]byte(k), []byte(v)); err != nil {
+				return err
+			}
+		}
+		return putJSON(txn, key(pCert, c.ID), certRec{V: 1, Certificate: c})
+	})
+	if err != nil {
+		return domain.Certificate{}, err
+	}
+	return c, nil
+}
+
+// CertificatesOf returns the certificates held by a user, most recently issued first.
+func (s *Store) CertificatesOf(userID string) ([]domain.Certificate, error) {
+	var out []domain.Certificate
+	prefix := key(pCertHolder, userID, "/")
+	err := s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r certRec
+			if err := getJSON(txn, key(pCert, string(it.Item().Key()[len(prefix):])), &r); err != nil {
+				return err
+			}
+			out = append(out, r.Certificate)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].IssuedOn.After(out[j].IssuedOn) })
+	return out, err
+}
+
+// CertificateOf returns one certificate of a user. The holder index is the access check:
+// a certificate of anyone else is reported as not found, exactly like one that does not
+// exist, so its existence is never confirmed.
+func (s *Store) CertificateOf(userID, certID string) (domain.Certificate, error) {
+	var r certRec
+	err := s.view(func(txn *badger.Txn) error {
+		if userID == "" || certID == "" {
+			return errNotFound
+		}
+		held, err := exists(txn, key(pCertHolder, userID, "/", certID))
+		if err != nil {
+			return err
+		}
+		if !held {
+			return errNotFound
+		}
+		if err := getJSON(txn, key(pCert, certID), &r); err != nil {
+			return err
+		}
+		if r.HolderID != userID {
+			return errNotFound
+		}
+		return nil
+	})
+	return r.Certificate, err
+}
+
+// CertificateByToken finds the certificate a QR code points to, for the public
+// verification page.
+func (s *Store) CertificateByToken(token string) (domain.Certificate, error) {
+	if token == "" || len(token) > maxTokenLen {
+		return domain.Certificate{}, errNotFound
+	}
+	return s.certificateVia(key(pCertToken, token))
+}
+
+// CertificateByNumber finds a certificate by its number (normalised as on storage), for
+// the public verification form; the caller must still match the holder's name.
+func (s *Store) CertificateByNumber(number string) (domain.Certificate, error) {
+	number = domain.NormalizeCertNumber(number)
+	if number == "" {
+		return domain.Certificate{}, errNotFound
+	}
+	return s.certificateVia(key(pCertNumber, number))
+}
+
+// certificateVia loads the certificate whose ID is stored at an index key.
+func (s *Store) certificateVia(idx []byte) (domain.Certificate, error) {
+	var r certRec
+	err := s.view(func(txn *badger.Txn) error {
+		id, err := getString(txn, idx)
+		if err != nil {
+			return err
+		}
+		return getJSON(txn, key(pCert, id), &r)
+	})
+	return r.Certificate, err
+}

@@ -1,0 +1,55 @@
+package store
+
+import (
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// PersonalData is everything the store holds about one trainee, for "download my data".
+type PersonalData struct {
+	User         domain.User
+	Photo        domain.Photo
+	Certificates []domain.Certificate
+	Audit        []domain.AuditEntry // who did what with the trainee's data
+}
+
+// PersonalDataOf collects a trainee's data in one consistent read.
+func (s *Store) PersonalDataOf(userID string) (PersonalData, error) {
+	var d PersonalData
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		if d.User, err = loadUser(txn, userID); err != nil {
+			return err
+		}
+		d.User.PasswordHash = ""
+		if d.Photo, err = loadPhoto(txn, userID); err != nil {
+			return err
+		}
+		if d.Certificates, err = holderCertificates(txn, userID); err != nil {
+			return err
+		}
+		return scanJSON(txn, pAudit, true, 0, func(r *auditRec) {
+			if r.Object == userID || r.ActorID == userID {
+				d.Audit = append(d.Audit, r.AuditEntry)
+			}
+		})
+	})
+	return d, err
+}
+
+// holderCertificates reads the certificates of one holder through the holder index.
+func holderCertificates(txn *badger.Txn, userID string) ([]domain.Certificate, error) {
+	var out []domain.Certificate
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pCertHolder, userID, "/")})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		var r certRec
+		if err := getJSON(txn, key(pCert, string(k[len(pCertHolder)+len(userID)+1:])), &r); err != nil {
+			return nil, err
+		}
+		out = append(out, r.Certificate)
+	}
+	return out, nil
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+type photoRec struct {
+	V int
+	domain.Photo
+}
+
+func loadPhoto(txn *badger.Txn, userID string) (domain.Photo, error) {
+	var r photoRec
+	err := getJSON(txn, key(pPhoto, userID), &r)
+	if err == errNotFound {
+		return domain.Photo{OwnerID: userID, Status: domain.PhotoNone}, nil
+	}
+	return r.Photo, err
+}
+
+func savePhoto(txn *badger.Txn, old, p domain.Photo) error {
+	if old.Status == domain.PhotoPending {
+		if err := txn.Delete(key(pPhotoPending, timeKey(old.UploadedAt), old.OwnerID)); err != nil {
+			return err
+		}
+	}
+	if p.Status == domain.PhotoPending {
+		if err := txn.Set(key(pPhotoPending, timeKey(p.UploadedAt), p.OwnerID), nil); err != nil {
+			return err
+		}
+	}
+	return putJSON(txn, key(pPhoto, p.OwnerID), photoRec{V: 1, Photo: p})
+}
+
+// PhotoOf returns the trainee's photo state (PhotoNone when nothing was uploaded).
+func (s *Store) PhotoOf(userID string) (domain.Photo, error) {
+	var p domain.Photo
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		p, err = loadPhoto(txn, userID)
+		return err
+	})
+	return p, err
+}
+
+// UploadPhoto stores a normalised photo, replacing the previous image, and puts it back
+// in the review queue.
+func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time) (domain.Photo, error) {
+	var p domain.Photo
+	err := s.update(func(txn *badger.Txn) error {
+		old, err := loadPhoto(txn, userID)
+		if err != nil {
+			return err
+		}
+		if old.ID != "" {
+			if err := txn.Delete(key(pPhotoBlob, old.ID)); err != nil {
+				return err
+			}
+			if err := txn.Delete(key(pPhotoOwner, old.ID)); err != nil {
+				return err
+			}
+		}
+		p = old.Uploaded(userID, newID(), w, h, len(jpeg), now)
+		if err := txn.Set(key(pPhotoBlob, p.ID), jpeg); err != nil {
+			return err
+		}
+		if err := txn.Set(key(pPhotoOwner, p.ID), []byte(userID)); err != nil {
+			return err
+		}
+		return savePhoto(txn, old, p)
+	})
+	return p, err
+}
+
+// DecidePhoto applies a reviewer's decision (confirm, or return with a reason) in one
+// transaction with its audit entry; a photo already decided gives a conflict.
+func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, reason string, now time.Time) (domain.Photo, error) {
+	var p domain.Photo
+	err := s.update(func(txn *badger.Txn) error {
+		if err := authorizeTrainee(txn, reviewer, userID); err != nil {
+			return err
+		}
+		old, err := loadPhoto(txn, userID)
+		if err != nil {
+			return err
+		}
+		action := "确认照片"
+		if confirm {
+			p, err = old.Confirm(reviewer.Name, now)
+		} else {
+			action = "退回照片"
+			p, err = old.Return(reviewer.Name, reason, now)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.Name, Action: action, Object: userID, Detail: p.Reason}); err != nil {
+			return err
+		}
+		return savePhoto(txn, old, p)
+	})
+	return p, err
+}
+
+// authorizeTrainee allows admins, the trainee themself, and reviewers of an agency the
+// trainee applied to; anyone else gets not-found, so existence is not revealed.
+func authorizeTrainee(txn *badger.Txn, viewer domain.User, traineeID string) error {
+	switch viewer.Role {
+	case domain.RoleAdmin:
+		return nil
+	case domain.RoleTrainee:
+		if viewer.ID == traineeID {
+			return nil
+		}
+	case domain.RoleReviewer:
+		ok, err := exists(txn, key(pAgencyTrainee, viewer.AgencyID, "/", traineeID))
+		if err != nil || ok {
+			return err
+		}
+	}
+	return errNotFound
+}
+
+// PhotoImage returns the image bytes of a photo if viewer may see it. Staff views are
+// audit-logged in the same transaction (SECURITY.md 19).
+func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([]byte, error) {
+	var out []byte
+	err := s.update(func(txn *badger.Txn) error {
+		out = nil
+		item, err := txn.Get(key(pPhotoBlob, photoID))
+		if err == badger.ErrKeyNotFound {
+			return errNotFound
+		}
+		if err != nil {
+			return err
+		}
+		owner, err := photoOwner(txn, photoID)
+		if err != nil {
+			return err
+		}
+		if err := authorizeTrainee(txn, viewer, owner); err != nil {
+			return err
+		}
+		if out, err = item.ValueCopy(nil); err != nil {
+			return err
+		}
+		if viewer.ID == owner {
+			return nil
+		}
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.Name, Action: "查看照片", Object: owner})
+	})
+	return out, err
+}
+
+// photoOwner finds whose current photo photoID is; replaced photos have no owner.
+func photoOwner(txn *badger.Txn, photoID string) (string, error) {
+	return getString(txn, key(pPhotoOwner, photoID))
+}
+
+// LinkTraineeToAgency records that a trainee applied to an agency, which lets that
+// agency's reviewers see the trainee's photo and documents. Applications call it.
+func (s *Store) LinkTraineeToAgency(agencyID, userID string) error {
+	return s.update(func(txn *badger.Txn) error { return txn.Set(key(pAgencyTrainee, agencyID, "/", userID), nil) })
+}
