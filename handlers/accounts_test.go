@@ -318,3 +318,22 @@ func TestHealthz(t *testing.T) {
 	e := newEnv(t)
 	must(t, e.client().get("/healthz"), fiber.StatusOK, "ok")
 }
+
+func TestIDPreviewDerivesBirthAndGender(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.get("/register")
+	r := c.post("/register/id-preview", url.Values{"id_number": {"440524188001010014"}})
+	must(t, r, 200, "1880年1月1日", "男")
+	if strings.Count(r.body, "440524188001010014") > 0 {
+		t.Fatal("the preview repeats the ID number")
+	}
+	bad := c.post("/register/id-preview", url.Values{"id_number": {"410105199003071234"}})
+	must(t, bad, 200, `data-testid="id-preview"`)
+	if !strings.Contains(bad.body, "请") {
+		t.Fatalf("a wrong check digit gets no hint: %s", bad.body)
+	}
+	if r := c.post("/register/id-preview", url.Values{"id_number": {"4101"}}); strings.Contains(r.body, "请") {
+		t.Fatal("a half-typed number already shows an error")
+	}
+}

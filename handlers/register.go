@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -101,4 +102,18 @@ func (s *Server) resendConfirmation(c *fiber.Ctx) error {
 	s.kickMail()
 	flash(c, "确认邮件已重新发送到 "+u.Email+"，请查收。")
 	return redirect(c, "/")
+}
+
+// idPreview answers the live check of the ID number on the registration form.
+func (s *Server) idPreview(c *fiber.Ctx) error {
+	raw := c.FormValue("id_number")
+	id, err := domain.ParseIDNumber(raw, s.d.Now())
+	if err != nil {
+		msg := ""
+		if len([]rune(strings.TrimSpace(raw))) >= 18 {
+			msg = err.(*domain.Error).Message
+		}
+		return render(c, fiber.StatusOK, views.IDPreview("", "", msg))
+	}
+	return render(c, fiber.StatusOK, views.IDPreview(birthCN(id.Birth), string(id.Gender), ""))
 }

@@ -31,6 +31,7 @@ func (s *Server) Routes() []Route {
 		{post, "/logout", Public, s.logout},
 		{get, "/register", Public, s.registerPage},
 		{post, "/register", Public, s.register},
+		{post, "/register/id-preview", Public, s.idPreview},
 		{get, "/register/profile", Trainee, s.registerProfilePage},
 		{post, "/register/profile", Trainee, s.registerProfile},
 		{get, "/confirm-email/:token", Public, s.confirmEmailPage},

@@ -45,6 +45,9 @@ type Field struct {
 	Options                                          []Option
 	Required                                         bool
 	Max                                              int
+	// LivePreview is a URL that htmx posts the field to while typing; the answer
+	// replaces the element with id "preview-<name>" (used for the ID number).
+	LivePreview string
 }
 
 func dateCN(t time.Time) string {
