@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ const (
 	chromiumPath = "/usr/bin/chromium"
 	viewW        = 360
 	viewH        = 740
-	stepTimeout  = 20 * time.Second
+	stepTimeout  = 15 * time.Second
 )
 
 // tid is the CSS selector of a data-testid hook.
@@ -112,15 +113,15 @@ func newBrowser(t *testing.T, noJS bool) *browser {
 			b.mu.Unlock()
 		}
 	}()
-	b.do("set up the tab", chromedp.EmulateViewport(viewW, viewH, chromedp.EmulateMobile), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		// Every CSP violation also becomes a console error, whichever way Chromium reports it.
-		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-			Source: `document.addEventListener("securitypolicyviolation", function (e) {
-				console.error("CSP violation: " + e.violatedDirective + " blocked " + e.blockedURI);
-			});`,
-		})
-		return err
-	}))
+	b.do("emulate a phone", chromedp.EmulateViewport(viewW, viewH, chromedp.EmulateMobile))
+	// Every CSP violation also becomes a console error, whichever way Chromium reports it.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `document.addEventListener("securitypolicyviolation", function (e) {
+			console.error("CSP violation: " + e.violatedDirective + " blocked " + e.blockedURI);
+		});`,
+	}); err != nil {
+		t.Fatalf("add the CSP listener: %v", err)
+	}
 	if noJS {
 		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatalf("disable JavaScript: %v", err)
@@ -137,6 +138,41 @@ func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v\n%s", step, err, b.where())
 	}
+}
+
+// The hooks of pages that end a step other than planned: an error page, a form shown
+// again with errors, a failed login.
+var stopHooks = []string{"error-page", "error-summary", "err-form"}
+
+// step runs the actions (a click, a navigation) and waits until the element want of the
+// next page is visible. When the browser lands on an error page or a form with errors
+// instead, the test ends at once with what the page says. Hooks already on the current
+// page do not count.
+func (b *browser) step(name string, want chromedp.CSS, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	sels := []string{string(want)}
+	for _, h := range stopHooks {
+		if sel := string(tid(h)); sel != string(want) {
+			sels = append(sels, sel)
+		}
+	}
+	js, _ := json.Marshal(sels)
+	present := eval[[]bool](b, `(`+string(js)+`).map(s => document.querySelector(s) !== null)`)
+	watch := []string{string(want)}
+	for i, sel := range sels[1:] {
+		if !present[i+1] {
+			watch = append(watch, sel)
+		}
+	}
+	b.do(name, append(actions, chromedp.WaitVisible(chromedp.CSS(strings.Join(watch, ", "))))...)
+	if !eval[bool](b, `document.querySelector(`+jsString(string(want))+`) !== null`) {
+		b.t.Fatalf("%s: expected %s, but the browser landed on another page\n%s%s", name, want, b.csrfNote(), b.where())
+	}
+}
+
+func jsString(s string) string {
+	js, _ := json.Marshal(s)
+	return string(js)
 }
 
 // text returns the visible text of the first element matching sel.
@@ -225,15 +261,18 @@ func (b *browser) saveOnFailure() {
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
+	b.mu.Lock()
+	shots := append([]shot(nil), b.shots...)
+	b.mu.Unlock()
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-		b.shots = append(b.shots, shot{"at-failure", png})
+		shots = append(shots, shot{"at-failure", png})
 	}
 	dir, err := os.MkdirTemp("", "sitepro-"+b.t.Name()+"-*")
 	if err != nil {
 		b.t.Logf("screenshots not saved: %v", err)
 		return
 	}
-	for i, s := range b.shots {
+	for i, s := range shots {
 		_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d-%s.png", i+1, s.name)), s.png, 0o644)
 	}
 	b.t.Logf("screenshots of the failed test: %s", dir)
@@ -282,6 +321,25 @@ func fillRegistration(tr trainee, password2 string) chromedp.Action[chromedp.Voi
 	)
 }
 
+// waitIDPreview waits, when the registration page has a live preview of the ID number,
+// until it shows the birth date and gender of id, so that no preview request is still
+// pending when the form is submitted.
+func (b *browser) waitIDPreview(id string) {
+	b.t.Helper()
+	if !eval[bool](b, `document.getElementById("preview-id_number") !== null`) {
+		return
+	}
+	birth, gender := birthAndGender(id)
+	var got string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		got = eval[string](b, `(document.getElementById("preview-id_number") || {}).textContent || ""`)
+		if strings.Contains(got, birth) && strings.Contains(got, gender) {
+			return
+		}
+	}
+	b.t.Errorf("the live preview of the ID number shows %q, want the birth date %s and gender %s", strings.TrimSpace(got), birth, gender)
+}
+
 // checkIdentity asserts the birth date and gender derived from the ID number.
 func (b *browser) checkIdentity(id string) {
 	b.t.Helper()
@@ -292,6 +350,22 @@ func (b *browser) checkIdentity(id string) {
 	if got := b.text(tid("gender")); got != wantGender {
 		b.t.Errorf("gender shown = %q, want %q (from the ID number)", got, wantGender)
 	}
+}
+
+// csrfNote explains a 403 after a session change: htmx sends the CSRF token of hx-headers
+// on <body>, and a boosted swap replaces the body's content but keeps its attributes, so a
+// token rotated by login, registration, logout or reset does not reach htmx.
+func (b *browser) csrfNote() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	tok, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
+		(JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-Csrf-Token"] || ""),
+		((document.querySelector('input[name="_csrf"]') || {}).value || "")]`))
+	if err != nil || tok[0] == "" || tok[1] == "" || tok[0] == tok[1] {
+		return ""
+	}
+	return "note: the CSRF token in hx-headers on <body> differs from the page's _csrf field " +
+		"(the boosted swap kept the <body> attributes of the page before the session changed)\n"
 }
 
 func (b *browser) wantPath(want string) {
@@ -321,12 +395,13 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	newPassword := "新的密码-Reset-2026"
 
 	// 个人注册 from the start page.
-	b.do("open /", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(tid("register-link")))
-	b.do("go to 个人注册", chromedp.Click(tid("register-link")), chromedp.WaitVisible(tid("register-submit")))
+	b.step("open /", tid("register-link"), chromedp.Navigate(srv.URL+"/"))
+	b.step("go to 个人注册", tid("register-submit"), chromedp.Click(tid("register-link")))
 	b.wantPath("/register")
 	b.do("fill the registration", fillRegistration(who, who.Password))
+	b.waitIDPreview(who.ID)
 	b.shot("register-filled", true)
-	b.do("submit the registration", chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("birth")))
+	b.step("submit the registration", tid("birth"), chromedp.Click(tid("register-submit")))
 	b.wantPath("/register/profile")
 	b.checkIdentity(who.ID)
 	if got := b.text(chromedp.CSS("h1")); got != "完善个人资料" {
@@ -345,10 +420,10 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 		typeInto("major", "土木工程"),
 	)
 	b.shot("profile-filled", true)
-	b.do("save the profile", chromedp.Click(tid("profile-submit")), chromedp.WaitVisible(tid("tile-profile")))
+	b.step("save the profile", tid("tile-profile"), chromedp.Click(tid("profile-submit")))
 	b.wantPath("/")
 	b.wantFlash("个人资料已保存")
-	b.do("open 个人信息", chromedp.Click(tid("tile-profile")), chromedp.WaitVisible(tid("profile-save")))
+	b.step("open 个人信息", tid("profile-save"), chromedp.Click(tid("tile-profile")))
 	if got := b.value(field("education")); got != "大学本科" {
 		t.Errorf("saved education = %q, want 大学本科", got)
 	}
@@ -371,20 +446,20 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	if !strings.HasPrefix(link, srv.URL+"/confirm-email/") {
 		t.Fatalf("confirmation link = %q, want %s/confirm-email/…\n%s", link, srv.URL, m.Body)
 	}
-	b.do("open the confirmation link", chromedp.Navigate(link), chromedp.WaitVisible(tid("confirm-submit")))
-	b.do("press 确认邮箱", chromedp.Click(tid("confirm-submit")), chromedp.WaitVisible(tid("tile-profile")))
+	b.step("open the confirmation link", tid("confirm-submit"), chromedp.Navigate(link))
+	b.step("press 确认邮箱", tid("tile-profile"), chromedp.Click(tid("confirm-submit")))
 	b.wantFlash("邮箱已确认")
 	if n := eval[int](b, `document.querySelectorAll('[data-testid="email-unconfirmed"]').length`); n != 0 {
 		t.Errorf("the start page still says the e-mail is unconfirmed")
 	}
 
 	// Log out, then 忘记密码.
-	b.do("log out", chromedp.Click(tid("logout")), chromedp.WaitVisible(tid("login-submit")))
+	b.step("log out", tid("login-submit"), chromedp.Click(tid("logout")))
 	b.wantPath("/login")
 	b.wantFlash("已安全退出")
-	b.do("go to 忘记密码", chromedp.Click(tid("forgot-link")), chromedp.WaitVisible(tid("forgot-submit")))
-	b.do("request the reset", typeInto("id_number", who.ID), typeInto("email", who.Email),
-		chromedp.Click(tid("forgot-submit")), chromedp.WaitVisible(tid("forgot-sent")))
+	b.step("go to 忘记密码", tid("forgot-submit"), chromedp.Click(tid("forgot-link")))
+	b.step("request the reset", tid("forgot-sent"), typeInto("id_number", who.ID), typeInto("email", who.Email),
+		chromedp.Click(tid("forgot-submit")))
 	b.shot("forgot-sent", false)
 
 	m = mail.next(t, who.Email, 15*time.Second)
@@ -395,18 +470,18 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	if !strings.HasPrefix(resetLink, srv.URL+"/reset/") {
 		t.Fatalf("reset link = %q, want %s/reset/…\n%s", resetLink, srv.URL, m.Body)
 	}
-	b.do("open the reset link", chromedp.Navigate(resetLink), chromedp.WaitVisible(tid("reset-submit")))
+	b.step("open the reset link", tid("reset-submit"), chromedp.Navigate(resetLink))
 	b.wantPath("/reset") // the token left the address bar
-	b.do("set the new password", typeInto("password", newPassword), typeInto("password2", newPassword),
-		chromedp.Click(tid("reset-submit")), chromedp.WaitVisible(tid("login-submit")))
+	b.step("set the new password", tid("login-submit"), typeInto("password", newPassword), typeInto("password2", newPassword),
+		chromedp.Click(tid("reset-submit")))
 	b.wantPath("/login")
 	b.wantFlash("新密码已设置")
 
 	// The old password no longer works; the new one does.
-	b.do("log in with the old password", typeInto("login", who.ID), typeInto("password", who.Password),
-		chromedp.Click(tid("login-submit")), chromedp.WaitVisible(tid("err-form")))
-	b.do("log in with the new password", typeInto("login", who.ID), typeInto("password", newPassword),
-		chromedp.Click(tid("login-submit")), chromedp.WaitVisible(tid("whoami")))
+	b.step("log in with the old password", tid("err-form"), typeInto("login", who.ID), typeInto("password", who.Password),
+		chromedp.Click(tid("login-submit")))
+	b.step("log in with the new password", tid("whoami"), typeInto("login", who.ID), typeInto("password", newPassword),
+		chromedp.Click(tid("login-submit")))
 	b.wantPath("/")
 	if got := b.text(tid("whoami")); got != who.Name {
 		t.Errorf("whoami = %q, want %q", got, who.Name)
@@ -414,13 +489,13 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	b.shot("logged-in", false)
 
 	// The reset link is single-use.
-	b.do("open the used reset link", chromedp.Navigate(resetLink), chromedp.WaitVisible(tid("error-page")))
+	b.step("open the used reset link", tid("error-page"), chromedp.Navigate(resetLink))
 	if got := b.text(tid("error-page")); !strings.Contains(got, "链接已失效") {
 		t.Errorf("error page for a used reset link = %q, want it to say 链接已失效", got)
 	}
 	b.shot("reset-link-used", false)
 
-	if n := len(mail.msgs); n != 2 {
+	if n := mail.count(); n != 2 {
 		t.Errorf("the SMTP peer received %d messages, want 2 (confirmation, reset)", n)
 	}
 	if logs := srv.Logs(); idInLogs.MatchString(logs) || strings.Contains(logs, mail.pass) {
@@ -435,18 +510,18 @@ func TestBrowserRegisterWithoutJavaScript(t *testing.T) {
 	b := newBrowser(t, true)
 	who := makeTrainee("nojs", 777)
 
-	b.do("open /", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(tid("register-link")))
+	b.step("open /", tid("register-link"), chromedp.Navigate(srv.URL+"/"))
 	if on := eval[bool](b, `typeof window.htmx !== "undefined"`); on {
 		t.Fatalf("htmx is loaded although page scripts are switched off")
 	}
-	b.do("go to 个人注册", chromedp.Click(tid("register-link")), chromedp.WaitVisible(tid("register-submit")))
+	b.step("go to 个人注册", tid("register-submit"), chromedp.Click(tid("register-link")))
 	b.wantPath("/register")
 
 	// A wrong check digit and two different passwords.
 	bad := who
 	bad.ID = wrongCheckDigit(who.ID)
 	b.do("fill the registration with mistakes", fillRegistration(bad, who.Password+"x"))
-	b.do("submit the registration", chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("error-summary")))
+	b.step("submit the registration", tid("error-summary"), chromedp.Click(tid("register-submit")))
 	b.shot("register-errors", true)
 	summary := b.text(tid("error-summary"))
 	if got := b.text(tid("err-id_number")); !strings.Contains(got, "校验码") {
@@ -471,7 +546,7 @@ func TestBrowserRegisterWithoutJavaScript(t *testing.T) {
 
 	// Correct the mistakes and submit again.
 	b.do("correct the registration", typeInto("id_number", who.ID), typeInto("password", who.Password), typeInto("password2", who.Password))
-	b.do("submit again", chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("birth")))
+	b.step("submit again", tid("birth"), chromedp.Click(tid("register-submit")))
 	b.wantPath("/register/profile")
 	b.checkIdentity(who.ID)
 	b.wantFlash("注册成功")
@@ -519,13 +594,15 @@ func TestBrowserNoHorizontalScrollNoConsoleErrors(t *testing.T) {
 		}
 	}
 
-	b.do("open /login", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(tid("login-submit")))
+	b.step("open /login", tid("login-submit"), chromedp.Navigate(srv.URL+"/login"))
 	fits("/login")
-	b.do("open /register", chromedp.Navigate(srv.URL+"/register"), chromedp.WaitVisible(tid("register-submit")))
+	b.step("open /register", tid("register-submit"), chromedp.Navigate(srv.URL+"/register"))
 	fits("/register")
 	b.do("open the privacy notice", chromedp.Click(chromedp.CSS("details.notice summary")))
 	fits("/register with the privacy notice open")
-	b.do("register", fillRegistration(who, who.Password), chromedp.Click(tid("register-submit")), chromedp.WaitVisible(tid("birth")))
+	b.do("fill the registration", fillRegistration(who, who.Password))
+	b.waitIDPreview(who.ID)
+	b.step("register", tid("birth"), chromedp.Click(tid("register-submit")))
 	fits("the profile step")
 
 	time.Sleep(300 * time.Millisecond) // let late console messages arrive

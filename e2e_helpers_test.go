@@ -343,13 +343,13 @@ func registerHTTP(ctx context.Context, c *http.Client, base string, tr trainee, 
 		return false, err
 	}
 	status, loc, body, err := postForm(ctx, c, base+"/register", tr.registerForm(csrf), hdr)
+	if status == http.StatusSeeOther && loc == "/register/profile" {
+		return true, nil // acknowledged once the status line and headers are in, body or not
+	}
 	if err != nil {
 		return false, err
 	}
-	if status != http.StatusSeeOther || loc != "/register/profile" {
-		return false, &statusError{status, "POST /register (Location " + loc + ")", body}
-	}
-	return true, nil
+	return false, &statusError{status, "POST /register (Location " + loc + ")", body}
 }
 
 // loginHTTP logs in with plain HTTP and reports whether the server answered 303 to /.
@@ -435,8 +435,11 @@ func makeTrainee(prefix string, n int) trainee {
 	}
 }
 
-// idInLogs matches anything that looks like an 18-digit ID number.
-var idInLogs = regexp.MustCompile(`\d{17}[\dX]`)
+// idInLogs matches anything that looks like an 18-digit ID number (\d{17}[\dX]) standing
+// on its own. Eighteen digits inside a longer run of letters and digits are part of another
+// token, such as the hex id of an outbox message ("18ebad48fd195360468762535374b4a2"), and
+// do not count.
+var idInLogs = regexp.MustCompile(`(?:^|[^0-9A-Za-z])\d{17}[\dX](?:$|[^0-9A-Za-z])`)
 
 // ---- a real SMTP peer ----
 
@@ -506,6 +509,13 @@ func (p *smtpPeer) add(m *mailMessage) {
 	p.taken = append(p.taken, false)
 	close(p.arrived)
 	p.arrived = make(chan struct{})
+}
+
+// count returns how many messages the peer has received.
+func (p *smtpPeer) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.msgs)
 }
 
 // next waits for the next message (not returned before) to the address to.

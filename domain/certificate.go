@@ -89,13 +89,15 @@ func MaskName(name string) string {
 // NormalizeCertNumber prepares a certificate number for storage and lookup: white space
 // is removed and full-width letters, digits and brackets (as typed with a Chinese input
 // method) become ASCII, letters upper case. Legacy numbers such as 豫建安C(2016)0012345
-// keep their Chinese characters.
+// keep their Chinese characters. Overlong input is cut short (128 characters at most)
+// without scanning all of it.
 func NormalizeCertNumber(raw string) string {
-	if len(raw) > 256 {
-		raw = raw[:256]
-	}
 	var b strings.Builder
+	scanned, kept := 0, 0
 	for _, r := range raw {
+		if scanned++; scanned > 512 || kept == 128 {
+			break
+		}
 		switch {
 		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000':
 			continue
@@ -106,6 +108,7 @@ func NormalizeCertNumber(raw string) string {
 			r -= 'a' - 'A'
 		}
 		b.WriteRune(r)
+		kept++
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -174,4 +175,35 @@ func TestVerifyQuery(t *testing.T) {
 	if (VerifyQuery{}).Matches(Certificate{}, "") {
 		t.Error("an empty query matched an empty certificate")
 	}
+}
+
+// FuzzCertificateText checks the certificate text helpers on arbitrary input: number
+// normalisation is idempotent, a parsed number formats back to its normal form, and a
+// masked name keeps its length and shows at most its first and last characters.
+func FuzzCertificateText(f *testing.F) {
+	for _, s := range []string{"412021101000123", "豫建安c（2016）0012345", "王建国", "李四", "阿依古丽·买买提", "", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := NormalizeCertNumber(s)
+		if NormalizeCertNumber(n) != n {
+			t.Fatalf("NormalizeCertNumber is not idempotent on %q", s)
+		}
+		if cn, err := ParseCertNumber(s); err == nil && cn.String() != n {
+			t.Fatalf("ParseCertNumber(%q) = %v, formats as %q, want %q", s, cn, cn.String(), n)
+		}
+		in := []rune(strings.TrimSpace(s))
+		out := []rune(MaskName(s))
+		if len(out) != len(in) {
+			t.Fatalf("MaskName(%q) = %q changes the length", s, string(out))
+		}
+		for i := 1; i < len(out)-1; i++ {
+			if out[i] != '*' {
+				t.Fatalf("MaskName(%q) = %q shows a middle character", s, string(out))
+			}
+		}
+		if len(in) == 2 && out[1] != '*' {
+			t.Fatalf("MaskName(%q) = %q shows a two-character name in full", s, string(out))
+		}
+	})
 }

@@ -19,8 +19,11 @@ type User struct {
 	// SessionEpoch is raised whenever the password changes; sessions carry the epoch
 	// they were created in, so raising it ends every session of the user at once.
 	SessionEpoch int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// NoticeAgreedAt and NoticeVersion record the 告知承诺制告知书 the trainee agreed to.
+	NoticeAgreedAt time.Time
+	NoticeVersion  string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // LoginName is what the user types to log in.

@@ -170,7 +170,7 @@ func TestPublicVerificationByNumberAndName(t *testing.T) {
 	}
 	for _, bad := range []url.Values{
 		{"number": {"412021101000123"}, "name": {"王"}},
-		{"number": {"412021101000123"}, "name": {"王建国 "}, "id_number": {idA}},
+		{"number": {"412021101000123"}, "name": {"王 建国"}, "id_number": {idA}},
 		{"number": {idA}, "name": {"王建国"}}, // there is no lookup by ID number
 	} {
 		r := guest.post("/verify", bad)

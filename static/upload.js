@@ -61,7 +61,10 @@
         if (e.lengthComputable) { bar.value = Math.round(e.loaded / e.total * 100); }
       };
       xhr.onload = function () {
-        if (!swapMain(xhr.response)) {
+        if (swapMain(xhr.response)) {
+          // The server redirected to the next step: show its address.
+          if (xhr.responseURL && xhr.responseURL !== location.href) { history.pushState({}, "", xhr.responseURL); }
+        } else {
           status.textContent = "上传没有成功，请重新选择照片。";
           input.disabled = false;
         }

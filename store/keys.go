@@ -26,6 +26,12 @@ import (
 //	v1/idx/photo/owner/<photoID>                 → userID of the current photo
 //	v1/idx/photo/pending/<8-byte time><userID>   → "" while the photo waits for review (reviewer queue, oldest first)
 //	v1/idx/agency-trainee/<agencyID>/<userID>    → "" once the trainee applied to the agency; scopes reviewers' access
+//	v1/app/<appID>                               appRec (a new-certificate application with its timeline)
+//	v1/idx/app/trainee/<userID>/<appID>          → "" (the trainee's applications)
+//	v1/idx/app/queue/<agencyID>/<8-byte time><appID> → "" while submitted (the agency's queue, oldest first)
+//	v1/meta/appseq/<yyyymmdd>                    → last application number of the day
+//	v1/upload/<uploadID>                         uploadRec (owner, application, kind) of a document image
+//	v1/blob/upload/<uploadID>                    normalised JPEG bytes of the document
 //
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
 // idno index key, which never leaves the process.
@@ -48,6 +54,12 @@ const (
 	pPhotoPending  = "v1/idx/photo/pending/"
 	pPhotoOwner    = "v1/idx/photo/owner/"
 	pAgencyTrainee = "v1/idx/agency-trainee/"
+	pApp           = "v1/app/"
+	pAppTrainee    = "v1/idx/app/trainee/"
+	pAppQueue      = "v1/idx/app/queue/"
+	pAppSeq        = "v1/meta/appseq/"
+	pUpload        = "v1/upload/"
+	pUploadBlob    = "v1/blob/upload/"
 )
 
 func key(parts ...string) []byte {

@@ -336,3 +336,11 @@ func (s *Store) UpdateMobile(userID, mobile string, now time.Time) (domain.User,
 		return nil
 	})
 }
+
+// AgreeNotice records that the trainee read and agreed to the notice of the given version.
+func (s *Store) AgreeNotice(userID, version string, now time.Time) (domain.User, error) {
+	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
+		u.NoticeAgreedAt, u.NoticeVersion = now, version
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "同意告知承诺书", Object: u.ID, Detail: version})
+	})
+}

@@ -39,3 +39,15 @@ func EmailChangedMessage(old domain.User, newEmail string) domain.Message {
 	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
 	return domain.Message{To: old.Email, Subject: "您的账号邮箱已修改", Body: b.String(), Kind: "email_changed"}
 }
+
+// SubmittedMessage confirms a submitted application, worded as the records page shows it.
+func SubmittedMessage(u domain.User, a domain.Application, ag domain.Agency) domain.Message {
+	var b strings.Builder
+	b.WriteString(u.Name + "，您好：\n\n")
+	b.WriteString("您的新取证报名已提交。\n")
+	b.WriteString("报名编号：" + a.Number + "\n岗位（专业）：" + postLabel(a.PostCode) + "\n培训机构：" + ag.Name + "\n")
+	b.WriteString("当前状态：" + a.Status.Label() + "\n\n" + a.NextStepText() + "\n\n")
+	b.WriteString("培训机构联系电话：" + ag.Phone + "\n\n")
+	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
+	return domain.Message{To: u.Email, Subject: "报名已提交：" + a.Number, Body: b.String(), Kind: "application_submitted"}
+}

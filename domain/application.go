@@ -1,0 +1,347 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// NoticeVersion identifies the 告知承诺制告知书 text a trainee agrees to before applying.
+const NoticeVersion = "2026-11"
+
+// AppStatus is the lifecycle state of a new-certificate application (DOMAIN.md §4).
+type AppStatus string
+
+// Application states.
+const (
+	AppDraft     AppStatus = "draft"
+	AppSubmitted AppStatus = "submitted"
+	AppReturned  AppStatus = "returned"
+	AppRejected  AppStatus = "rejected"
+	AppConfirmed AppStatus = "confirmed"
+	AppScheduled AppStatus = "scheduled"
+	AppScored    AppStatus = "scored"
+	AppPassed    AppStatus = "passed"
+	AppFailed    AppStatus = "failed"
+	AppCertified AppStatus = "certified"
+)
+
+// Label is the status as the trainee sees it.
+func (s AppStatus) Label() string {
+	return map[AppStatus]string{
+		AppDraft: "草稿（未提交）", AppSubmitted: "已提交，待机构确认", AppReturned: "已退回，待修改",
+		AppRejected: "不予确认", AppConfirmed: "机构已确认", AppScheduled: "已安排考试",
+		AppScored: "已录入成绩", AppPassed: "考试合格", AppFailed: "考试不合格", AppCertified: "已发证",
+	}[s]
+}
+
+// Open reports whether the application still blocks a new one for the same post.
+func (s AppStatus) Open() bool {
+	return s != AppRejected && s != AppFailed && s != AppCertified
+}
+
+// ResumeEntry is one line of 工作简历.
+type ResumeEntry struct {
+	From, To time.Time // months; To zero = 至今
+	Employer string
+	Role     string
+}
+
+// Exam is the scheduled examination shown on the admission ticket (准考证).
+type Exam struct {
+	TicketNumber string
+	Venue, Room  string
+	Seat         string
+	Subjects     []ExamSubject
+}
+
+// ExamSubject is one paper of the exam with its time.
+type ExamSubject struct {
+	Name       string
+	Start, End time.Time
+}
+
+// Scores are the exam results (分数 / 成绩 / 成绩确认).
+type Scores struct {
+	Basic, Practice int  // 专业基础知识, 专业管理实务, out of 100
+	Absent          bool // 缺考
+	Confirmed       bool
+}
+
+// Result is 合格, 不合格 or 缺考.
+func (s Scores) Result(passMark int) string {
+	switch {
+	case s.Absent:
+		return "缺考"
+	case s.Basic >= passMark && s.Practice >= passMark:
+		return "合格"
+	}
+	return "不合格"
+}
+
+// Event is one entry of an application's timeline.
+type Event struct {
+	At    time.Time
+	What  string
+	Actor string
+	Note  string
+}
+
+// Application is a new-certificate application (新取证报名) from draft to certificate.
+type Application struct {
+	ID        string
+	Number    string // reference shown to people, assigned at first submit
+	TraineeID string
+	Status    AppStatus
+
+	Employment string
+	CityCode   string
+	AgencyID   string
+	Info       AppInfo
+	PostCode   string
+	Resume     []ResumeEntry
+	Achieve    string
+
+	PledgeName    string
+	PledgeAt      time.Time
+	PledgeVersion string
+
+	IDFront, IDBack, Diploma string // upload ids
+
+	ReturnReasons []string
+	ReturnNote    string
+	Exam          *Exam
+	Scores        *Scores
+	CertNumber    string
+
+	Timeline    []Event
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	SubmittedAt time.Time
+}
+
+// AppInfo is the necessary information of step 3 (prefilled from the profile).
+type AppInfo struct {
+	Profile
+	Phone string
+}
+
+// Steps are the nine wizard steps in order, as the manual numbers them.
+var Steps = []struct{ Slug, Title string }{
+	{"employment", "就业状态"}, {"city", "所在地市"}, {"agency", "培训机构和必要信息"},
+	{"post", "专业及岗位"}, {"resume", "工作简历及业绩"}, {"pledge", "个人报名承诺"},
+	{"id-front", "身份证正面"}, {"id-back", "身份证反面"}, {"diploma", "学历证书"},
+}
+
+// StepIndex returns the 0-based index of a step slug, or -1.
+func StepIndex(slug string) int {
+	for i, s := range Steps {
+		if s.Slug == slug {
+			return i
+		}
+	}
+	return -1
+}
+
+// StepDone reports whether step i (0-based) has valid answers.
+func (a Application) StepDone(i int) bool {
+	switch i {
+	case 0:
+		return a.Employment != ""
+	case 1:
+		return a.CityCode != ""
+	case 2:
+		return a.AgencyID != "" && a.Info.Education != "" && a.Info.Phone != ""
+	case 3:
+		return a.PostCode != ""
+	case 4:
+		return len(a.Resume) > 0 || a.Employment != EmploymentStatuses()[0]
+	case 5:
+		return a.PledgeName != ""
+	case 6:
+		return a.IDFront != ""
+	case 7:
+		return a.IDBack != ""
+	case 8:
+		return a.Diploma != ""
+	}
+	return false
+}
+
+// FirstOpenStep is the first step without valid answers, or len(Steps) when all are done.
+func (a Application) FirstOpenStep() int {
+	for i := range Steps {
+		if !a.StepDone(i) {
+			return i
+		}
+	}
+	return len(Steps)
+}
+
+// CanOpenStep reports whether step i may be shown: every earlier step must be done, so a
+// later step cannot be reached by typing its URL.
+func (a Application) CanOpenStep(i int) bool {
+	return i >= 0 && i <= a.FirstOpenStep() && i < len(Steps)
+}
+
+// Editable reports whether the trainee may change the answers.
+func (a Application) Editable() bool { return a.Status == AppDraft || a.Status == AppReturned }
+
+// CanDelete reports whether the trainee may delete it (before the agency confirms).
+func (a Application) CanDelete() bool {
+	return a.Status == AppDraft || a.Status == AppSubmitted || a.Status == AppReturned
+}
+
+func (a *Application) log(now time.Time, what, actor, note string) {
+	a.Timeline = append(a.Timeline, Event{At: now, What: what, Actor: actor, Note: note})
+	a.UpdatedAt = now
+}
+
+func conflict(a Application, action string) error {
+	return Err(CodeConflict, fmt.Sprintf("无法%s：这份报名当前状态是“%s”，可能已被处理，请刷新后查看", action, a.Status.Label()))
+}
+
+// Submit sends a complete draft (or a corrected returned application) to the agency.
+func (a Application) Submit(number string, now time.Time) (Application, error) {
+	if !a.Editable() {
+		return a, conflict(a, "提交")
+	}
+	if i := a.FirstOpenStep(); i < len(Steps) {
+		return a, Err(CodeInvalid, fmt.Sprintf("还有未完成的步骤：第 %d 步 %s，请完成后再提交", i+1, Steps[i].Title))
+	}
+	what := "提交报名"
+	if a.Status == AppReturned {
+		what = "修改后重新提交"
+	}
+	if a.Number == "" {
+		a.Number = number
+	}
+	a.Status, a.SubmittedAt = AppSubmitted, now
+	a.ReturnReasons, a.ReturnNote = nil, ""
+	a.log(now, what, "本人", "")
+	return a, nil
+}
+
+// ReturnReasonsList are the structured reasons an agency picks when returning.
+var ReturnReasonsList = []string{"身份证图片不清晰或不完整", "学历证书图片不清晰或不完整", "个人信息与证件不一致",
+	"工作简历不完整", "所选岗位与学历或工作经历不符", "其他（见说明）"}
+
+// Return sends a submitted application back to the trainee with reasons to fix.
+func (a Application) Return(by string, reasons []string, note string, now time.Time) (Application, error) {
+	if a.Status != AppSubmitted {
+		return a, conflict(a, "退回")
+	}
+	note = strings.TrimSpace(note)
+	if len(reasons) == 0 && note == "" {
+		return a, FieldErrors{"reasons": "请至少选择一条退回原因或填写说明，学员需要知道怎么修改"}
+	}
+	if len([]rune(note)) > 500 {
+		return a, FieldErrors{"note": "说明最多500字"}
+	}
+	a.Status, a.ReturnReasons, a.ReturnNote = AppReturned, reasons, note
+	a.log(now, "机构退回", by, strings.Join(append(append([]string{}, reasons...), note), "；"))
+	return a, nil
+}
+
+// Reject is the agency's final 不予确认.
+func (a Application) Reject(by, reason string, now time.Time) (Application, error) {
+	if a.Status != AppSubmitted {
+		return a, conflict(a, "不予确认")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return a, FieldErrors{"reason": "请填写不予确认的原因"}
+	}
+	a.Status = AppRejected
+	a.log(now, "机构不予确认", by, strings.TrimSpace(reason))
+	return a, nil
+}
+
+// Confirm is the agency's 机构确认.
+func (a Application) Confirm(by string, now time.Time) (Application, error) {
+	if a.Status != AppSubmitted {
+		return a, conflict(a, "确认")
+	}
+	a.Status = AppConfirmed
+	a.log(now, "机构确认", by, "")
+	return a, nil
+}
+
+// Schedule assigns the exam; the admission ticket becomes printable.
+func (a Application) Schedule(e Exam, by string, now time.Time) (Application, error) {
+	if a.Status != AppConfirmed {
+		return a, conflict(a, "安排考试")
+	}
+	if e.TicketNumber == "" || e.Venue == "" || len(e.Subjects) == 0 {
+		return a, Err(CodeInvalid, "请填写准考证号、考点和考试科目时间")
+	}
+	a.Status, a.Exam = AppScheduled, &e
+	a.log(now, "安排考试", by, e.Venue)
+	return a, nil
+}
+
+// RecordScores enters the two scores (or absence).
+func (a Application) RecordScores(s Scores, by string, now time.Time) (Application, error) {
+	if a.Status != AppScheduled && a.Status != AppScored {
+		return a, conflict(a, "录入成绩")
+	}
+	if !s.Absent && (s.Basic < 0 || s.Basic > 100 || s.Practice < 0 || s.Practice > 100) {
+		return a, Err(CodeInvalid, "分数应在 0 到 100 之间")
+	}
+	s.Confirmed = false
+	a.Status, a.Scores = AppScored, &s
+	a.log(now, "录入成绩", by, "")
+	return a, nil
+}
+
+// ConfirmResult publishes the result: 合格 → passed, otherwise failed (may apply again).
+func (a Application) ConfirmResult(passMark int, by string, now time.Time) (Application, error) {
+	if a.Status != AppScored || a.Scores == nil {
+		return a, conflict(a, "确认成绩")
+	}
+	sc := *a.Scores
+	sc.Confirmed = true
+	a.Scores = &sc
+	a.Status = AppFailed
+	if sc.Result(passMark) == "合格" {
+		a.Status = AppPassed
+	}
+	a.log(now, "成绩确认："+sc.Result(passMark), by, "")
+	return a, nil
+}
+
+// Certify records the issued certificate.
+func (a Application) Certify(certNumber, by string, now time.Time) (Application, error) {
+	if a.Status != AppPassed {
+		return a, conflict(a, "发证")
+	}
+	a.Status, a.CertNumber = AppCertified, certNumber
+	a.log(now, "证书已发放", by, certNumber)
+	return a, nil
+}
+
+// NextStepText tells the trainee what happens next, for the records page and e-mails.
+func (a Application) NextStepText() string {
+	switch a.Status {
+	case AppDraft:
+		return "报名还没有提交。请完成全部步骤并提交。"
+	case AppSubmitted:
+		return "等待培训机构确认，一般在5个工作日内完成。确认前可以删除这份报名。"
+	case AppReturned:
+		return "培训机构退回了报名，请按退回原因修改后重新提交。"
+	case AppRejected:
+		return "培训机构不予确认，这份报名已结束。如有疑问请联系培训机构。"
+	case AppConfirmed:
+		return "培训机构已确认，请等待考试安排。"
+	case AppScheduled:
+		return "考试已安排，请打印准考证，按时参加考试。"
+	case AppScored:
+		return "成绩已录入，等待成绩确认。"
+	case AppPassed:
+		return "考试合格，等待发证。"
+	case AppFailed:
+		return "考试未通过，可以重新报名。"
+	case AppCertified:
+		return "证书已发放，可在“证书信息”中查看。"
+	}
+	return ""
+}

@@ -1,0 +1,201 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/store"
+	"sitepro/views"
+)
+
+// applyEntry is 新取证: the notice until agreed, then the records with a start button.
+func (s *Server) applyEntry(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u.NoticeVersion != domain.NoticeVersion {
+		return render(c, fiber.StatusOK, views.Notice(s.page(c, "告知承诺书")))
+	}
+	apps, err := s.d.Store.ApplicationsOf(u.ID)
+	if err != nil {
+		return err
+	}
+	rows := make([]views.AppRow, len(apps))
+	for i, a := range apps {
+		rows[i] = views.AppRow{App: a}
+		if ag, err := s.d.Store.Agency(a.AgencyID); err == nil {
+			rows[i].Agency = ag.Name
+		}
+	}
+	return render(c, fiber.StatusOK, views.AppList(s.page(c, "新取证报名"), rows))
+}
+
+func (s *Server) agreeNotice(c *fiber.Ctx) error {
+	if _, err := s.d.Store.AgreeNotice(currentUser(c).ID, domain.NoticeVersion, s.d.Now()); err != nil {
+		return err
+	}
+	return redirect(c, "/apply")
+}
+
+func (s *Server) startApplication(c *fiber.Ctx) error {
+	if currentUser(c).NoticeVersion != domain.NoticeVersion {
+		flash(c, "报名前请先阅读并同意告知承诺书。")
+		return redirect(c, "/apply") // the wizard stays closed until the notice is agreed
+	}
+	a, err := s.d.Store.StartApplication(*currentUser(c), s.d.Now())
+	if err != nil {
+		return err
+	}
+	return redirect(c, views.StepURL(a, min(a.FirstOpenStep(), len(domain.Steps)-1)))
+}
+
+func (s *Server) ownApplication(c *fiber.Ctx) (domain.Application, error) {
+	return s.d.Store.ApplicationOf(currentUser(c).ID, c.Params("id"))
+}
+
+func (s *Server) agencyOf(a domain.Application) *domain.Agency {
+	if a.AgencyID == "" {
+		return nil
+	}
+	ag, err := s.d.Store.Agency(a.AgencyID)
+	if err != nil {
+		return nil
+	}
+	return &ag
+}
+
+func (s *Server) applicationPage(c *fiber.Ctx) error {
+	a, err := s.ownApplication(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.AppDetail(s.page(c, "报名详情"), a, s.agencyOf(a)))
+}
+
+// stepOf resolves the step in the URL; a step that cannot be opened yet redirects to the
+// first unfinished one, and a submitted application cannot be edited.
+func (s *Server) stepOf(c *fiber.Ctx) (domain.Application, int, error) {
+	a, err := s.ownApplication(c)
+	if err != nil {
+		return a, 0, err
+	}
+	i := domain.StepIndex(c.Params("step"))
+	if i < 0 {
+		return a, 0, fiber.ErrNotFound
+	}
+	if !a.Editable() {
+		flash(c, "这份报名已提交，不能再修改。")
+		return a, -1, redirect(c, "/apply/"+a.ID)
+	}
+	if !a.CanOpenStep(i) {
+		open := a.FirstOpenStep()
+		flash(c, "请先完成第 "+strconv.Itoa(open+1)+" 步："+domain.Steps[open].Title+"。")
+		return a, -1, redirect(c, views.StepURL(a, open))
+	}
+	return a, i, nil
+}
+
+func (s *Server) applyStepPage(c *fiber.Ctx) error {
+	a, i, err := s.stepOf(c)
+	if err != nil || i < 0 {
+		return err
+	}
+	return s.renderStep(c, fiber.StatusOK, a, i, stepValues(a, i), nil, "")
+}
+
+// nextURL is where a saved step continues: back to the check page when the step was
+// changed from there, otherwise the next step (or the check page after the last).
+func nextURL(c *fiber.Ctx, a domain.Application, i int) string {
+	if c.Query("back") == "check" || i+1 >= len(domain.Steps) {
+		return "/apply/" + a.ID + "/check"
+	}
+	return views.StepURL(a, i+1)
+}
+
+func (s *Server) applyStep(c *fiber.Ctx) error {
+	a, i, err := s.stepOf(c)
+	if err != nil || i < 0 {
+		return err
+	}
+	if i >= 6 {
+		return s.applyDocument(c, a, i)
+	}
+	values := formValues(c)
+	if op := c.FormValue("op"); i == 4 && op != "" {
+		return s.resumeRows(c, a, values, op)
+	}
+	u := currentUser(c)
+	birth, _ := u.Birth()
+	now := s.d.Now()
+	saved, err := s.d.Store.SaveStep(u.ID, a.ID, now, func(x *domain.Application, r store.StepReader) error {
+		return applyStepInput(x, i, values, r, *u, birth, now)
+	})
+	var fe domain.FieldErrors
+	if withFieldErrors(&fe, err) {
+		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, i, values, fe, "")
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, nextURL(c, saved, i))
+}
+
+func withFieldErrors(fe *domain.FieldErrors, err error) bool {
+	e, ok := err.(domain.FieldErrors)
+	if ok {
+		*fe = e
+	}
+	return ok
+}
+
+// formValues copies every posted form value (Immutable makes them safe to keep).
+func formValues(c *fiber.Ctx) map[string]string {
+	out := map[string]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) { out[string(k)] = string(v) })
+	if mf, err := c.MultipartForm(); err == nil {
+		for k, vs := range mf.Value {
+			if len(vs) > 0 {
+				out[k] = vs[0]
+			}
+		}
+	}
+	return out
+}
+
+// resumeRows adds or removes a résumé row without saving, keeping everything typed.
+func (s *Server) resumeRows(c *fiber.Ctx, a domain.Application, values map[string]string, op string) error {
+	rows := countRows(values)
+	if op == "add" && rows < 20 {
+		rows++
+	}
+	if strings.HasPrefix(op, "remove-") {
+		k, _ := strconv.Atoi(strings.TrimPrefix(op, "remove-"))
+		for j := k; j < rows-1; j++ {
+			for _, f := range []string{"from", "to", "employer", "role"} {
+				values[rowKey(j, f)] = values[rowKey(j+1, f)]
+			}
+		}
+		for _, f := range []string{"from", "to", "employer", "role"} {
+			delete(values, rowKey(rows-1, f))
+		}
+		rows = max(rows-1, 1)
+	}
+	values["_rows"] = strconv.Itoa(rows)
+	return s.renderStep(c, fiber.StatusOK, a, 4, values, nil, "")
+}
+
+func rowKey(i int, f string) string { return "resume." + strconv.Itoa(i) + "." + f }
+
+func countRows(values map[string]string) int {
+	n := 0
+	for k := range values {
+		if strings.HasPrefix(k, "resume.") {
+			parts := strings.Split(k, ".")
+			if j, err := strconv.Atoi(parts[1]); err == nil && j+1 > n && j < 20 {
+				n = j + 1
+			}
+		}
+	}
+	return max(n, 1)
+}

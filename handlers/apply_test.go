@@ -1,0 +1,169 @@
+package handlers
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"sitepro/domain"
+)
+
+var appURL = regexp.MustCompile(`/apply/([0-9a-f]{32})/`)
+
+// startWizard agrees to the notice and opens a draft; it returns the application id.
+func startWizard(t *testing.T, c *client) string {
+	t.Helper()
+	must(t, c.get("/apply"), 200, "告知承诺制告知书")
+	must(t, c.post("/apply/agree", url.Values{}), 303)
+	must(t, c.get("/apply"), 200, `data-testid="apply-new"`)
+	r := c.post("/apply/new", url.Values{})
+	must(t, r, 303)
+	m := appURL.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("no step URL: %q", r.header.Get("Location"))
+	}
+	return m[1]
+}
+
+func TestWizardEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州建设职业培训中心", CityCode: "410100", Address: "郑州市金水区", Phone: "0371-65550101"})
+	_, _ = e.st.PutAgency(domain.Agency{Name: "洛阳培训部", CityCode: "410300"})
+	c := e.registered(idA, "王芳")
+	id := startWizard(t, c)
+	base := "/apply/" + id + "/"
+	// Skipping ahead by URL lands on the first unfinished step.
+	r := c.get(base + "pledge")
+	if r.status != 303 || r.header.Get("Location") != base+"employment" {
+		t.Fatalf("skip by URL: %d %q", r.status, r.header.Get("Location"))
+	}
+	must(t, c.get(base+"employment"), 200, "第 1 步，共 9 步")
+	must(t, c.post(base+"employment", url.Values{}), 422, `data-testid="err-employment"`)
+	must(t, c.post(base+"employment", url.Values{"employment": {"在职（有工作单位）"}}), 303)
+	must(t, c.post(base+"city", url.Values{"city": {"410100"}}), 303)
+	page := c.get(base + "agency")
+	must(t, page, 200, "郑州建设职业培训中心", "0371-65550101")
+	if strings.Contains(page.body, "洛阳培训部") {
+		t.Fatal("an agency of another city is offered")
+	}
+	step3 := url.Values{"agency": {ag.ID}, "phone": {"138"}, "education": {"大学本科"}, "school": {"郑州大学"}}
+	must(t, c.post(base+"agency", step3), 422, `data-testid="err-phone"`, `data-testid="err-employer"`, `value="郑州大学"`)
+	step3.Set("phone", "13812345678")
+	step3.Set("employer", "河南某建筑公司")
+	step3.Set("credit_code", "91350100M000100Y43")
+	must(t, c.post(base+"agency", step3), 303)
+	must(t, c.get(base+"agency"), 200, `value="河南某建筑公司"`, "郑州建设职业培训中心")
+	must(t, c.post(base+"post", url.Values{"post": {"110"}}), 422, `data-testid="err-post"`)
+	must(t, c.post(base+"post", url.Values{"post": {"101"}}), 303)
+	// Résumé: add a row without losing what was typed, then save.
+	rows := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"}, "op": {"add"}}
+	r = c.post(base+"resume", rows)
+	must(t, r, 200, `value="河南某建筑公司"`)
+	if strings.Count(r.body, `data-testid="resume-row"`) != 2 {
+		t.Fatal("add did not show a second row")
+	}
+	rows.Del("op")
+	must(t, c.post(base+"resume", rows), 303)
+	must(t, c.post(base+"pledge", url.Values{"signature": {"李四"}}), 422, `data-testid="err-agree"`, `value="李四"`)
+	must(t, c.post(base+"pledge", url.Values{"signature": {"王芳"}, "agree": {"1"}}), 303)
+	for _, step := range []string{"id-front", "id-back", "diploma"} {
+		must(t, c.upload(base+step, "file", "scan.jpg", colourJPEG(t, 40, 40, true)), 422, "彩色")
+		must(t, c.upload(base+step, "file", "x.pdf", []byte("%PDF-1.4")), 422, `data-testid="err-file"`)
+		r := c.upload(base+step, "file", "photo.jpg", colourJPEG(t, 2400, 1600, false))
+		must(t, r, 303)
+	}
+	// Check answers, change one answer and come back.
+	check := c.get(base + "check")
+	must(t, check, 200, "核对信息", "郑州大学", "施工员（土建施工）", "已签名：王芳", "?back=check")
+	r = c.post(base+"post?back=check", url.Values{"post": {"106"}})
+	if r.status != 303 || r.header.Get("Location") != base+"check" {
+		t.Fatalf("修改 did not return to the check page: %d %q", r.status, r.header.Get("Location"))
+	}
+	must(t, c.get(base+"check"), 200, "质量员（土建施工）")
+	must(t, c.post(base+"submit", url.Values{}), 422, "请勾选")
+	// Double click: two submits, one submission.
+	var wg sync.WaitGroup
+	results := make([]resp, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i] = c.post(base+"submit", url.Values{"confirm": {"1"}}) }()
+	}
+	wg.Wait()
+	for _, r := range results {
+		if r.status != 303 || r.header.Get("Location") != base+"done" {
+			t.Fatalf("double submit: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
+		}
+	}
+	done := c.get(base + "done")
+	must(t, done, 200, "报名已提交", "XQ")
+	apps, _ := e.st.ApplicationsOf(mustTrainee(t, e, idA).ID)
+	if len(apps) != 1 || apps[0].Status != domain.AppSubmitted || len(apps[0].Timeline) != 2 {
+		t.Fatalf("after submit: %+v", apps)
+	}
+	if n := countMail(e, "application_submitted"); n != 1 {
+		t.Fatalf("submission mails: %d", n)
+	}
+	// Submitted: steps can no longer be edited; records show status and actions.
+	r = c.post(base+"post", url.Values{"post": {"101"}})
+	if r.status != 303 || r.header.Get("Location") != base[:len(base)-1] {
+		t.Fatalf("editing a submitted application: %d %q", r.status, r.header.Get("Location"))
+	}
+	must(t, c.get(base[:len(base)-1]), 200, "已提交，待机构确认", `data-testid="timeline"`, `data-testid="delete"`)
+	// Another trainee cannot see or touch it.
+	other := e.registered(idB, "李四")
+	must(t, other.get(base[:len(base)-1]), 404)
+	must(t, other.post(base+"delete", url.Values{}), 404)
+	must(t, other.get(base+"employment"), 404)
+	// Delete asks first, then deletes.
+	must(t, c.get(base+"delete"), 200, "确定删除")
+	must(t, c.post(base+"delete", url.Values{}), 303)
+	must(t, c.get("/apply"), 200, `data-testid="no-apps"`)
+	e.assertNoIDInLogs()
+}
+
+func mustTrainee(t *testing.T, e *env, id string) domain.User {
+	u, err := e.st.UserByLogin(id, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func countMail(e *env, kind string) int {
+	msgs, _ := e.st.RecentMessages(1000)
+	n := 0
+	for _, m := range msgs {
+		if m.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+func TestWizardNeedsNoticeAndSurvivesNewSession(t *testing.T) {
+	e := newEnv(t)
+	c := e.registered(idA, "王芳")
+	c.get("/")
+	r := c.post("/apply/new", url.Values{})
+	if r.status != 303 || r.header.Get("Location") != "/apply" {
+		t.Fatalf("wizard without notice: %d %q", r.status, r.header.Get("Location"))
+	}
+	id := startWizard(t, c)
+	must(t, c.post("/apply/"+id+"/employment", url.Values{"employment": {"待业"}}), 303)
+	// The session expires mid-wizard: a new login finds the draft again.
+	e.clock.Add(13 * 60 * 60 * 1e9)
+	if r := c.get("/apply/" + id + "/city"); r.status != 303 {
+		t.Fatalf("expired session still valid: %d", r.status)
+	}
+	phone := e.client()
+	must(t, phone.login(idA, pwOK), 303)
+	phone.get("/")
+	r = phone.post("/apply/new", url.Values{})
+	if !strings.Contains(r.header.Get("Location"), id+"/city") {
+		t.Fatalf("resume on another device went to %q", r.header.Get("Location"))
+	}
+	must(t, phone.get("/apply/"+id+"/employment"), 200, fmt.Sprintf(`value="%s" checked`, "待业"))
+}

@@ -1,0 +1,307 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+type appRec struct {
+	V int
+	domain.Application
+}
+
+type uploadRec struct {
+	V       int
+	ID      string
+	OwnerID string
+	AppID   string
+	Step    int
+	Width   int
+	Height  int
+	At      time.Time
+}
+
+func loadApp(txn *badger.Txn, id string) (domain.Application, error) {
+	var r appRec
+	err := getJSON(txn, key(pApp, id), &r)
+	return r.Application, err
+}
+
+// ownApp loads an application of the trainee; someone else's looks like not-found.
+func ownApp(txn *badger.Txn, traineeID, appID string) (domain.Application, error) {
+	a, err := loadApp(txn, appID)
+	if err == nil && a.TraineeID != traineeID {
+		return domain.Application{}, errNotFound
+	}
+	return a, err
+}
+
+// saveApp writes the record and keeps the agency queue index in step with the status.
+func saveApp(txn *badger.Txn, old, a domain.Application) error {
+	if old.Status == domain.AppSubmitted {
+		if err := txn.Delete(key(pAppQueue, old.AgencyID, "/", timeKey(old.SubmittedAt), old.ID)); err != nil {
+			return err
+		}
+	}
+	if a.Status == domain.AppSubmitted {
+		if err := txn.Set(key(pAppQueue, a.AgencyID, "/", timeKey(a.SubmittedAt), a.ID), nil); err != nil {
+			return err
+		}
+	}
+	return putJSON(txn, key(pApp, a.ID), appRec{V: 1, Application: a})
+}
+
+func appsOf(txn *badger.Txn, traineeID string) ([]domain.Application, error) {
+	var out []domain.Application
+	prefix := key(pAppTrainee, traineeID, "/")
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		a, err := loadApp(txn, string(it.Item().Key()[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// ApplicationsOf returns the trainee's applications, newest first.
+func (s *Store) ApplicationsOf(traineeID string) ([]domain.Application, error) {
+	var out []domain.Application
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = appsOf(txn, traineeID)
+		return err
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+// ApplicationOf returns one application of the trainee.
+func (s *Store) ApplicationOf(traineeID, appID string) (domain.Application, error) {
+	var a domain.Application
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		a, err = ownApp(txn, traineeID, appID)
+		return err
+	})
+	return a, err
+}
+
+// StartApplication resumes the trainee's open draft or creates one prefilled from the
+// profile, so the wizard can be left and resumed on any device.
+func (s *Store) StartApplication(trainee domain.User, now time.Time) (domain.Application, error) {
+	var a domain.Application
+	err := s.update(func(txn *badger.Txn) error {
+		apps, err := appsOf(txn, trainee.ID)
+		if err != nil {
+			return err
+		}
+		for _, x := range apps {
+			if x.Status == domain.AppDraft {
+				a = x
+				return nil
+			}
+		}
+		a = domain.Application{ID: newTimeID(now), TraineeID: trainee.ID, Status: domain.AppDraft,
+			Info: domain.AppInfo{Profile: trainee.Profile, Phone: trainee.Mobile}, CreatedAt: now, UpdatedAt: now}
+		a.Timeline = []domain.Event{{At: now, What: "开始填写报名", Actor: "本人"}}
+		if err := txn.Set(key(pAppTrainee, trainee.ID, "/", a.ID), nil); err != nil {
+			return err
+		}
+		return saveApp(txn, domain.Application{}, a)
+	})
+	return a, err
+}
+
+// SaveStep applies one wizard step to an editable application and saves the draft; when
+// the step's answers are invalid nothing is written and the field errors are returned.
+func (s *Store) SaveStep(traineeID, appID string, now time.Time, step func(a *domain.Application, txn StepReader) error) (domain.Application, error) {
+	var a domain.Application
+	err := s.update(func(txn *badger.Txn) error {
+		old, err := ownApp(txn, traineeID, appID)
+		if err != nil {
+			return err
+		}
+		if !old.Editable() {
+			return domain.Err(domain.CodeConflict, "这份报名已提交，不能再修改")
+		}
+		a = old
+		if err := step(&a, stepReader{txn}); err != nil {
+			return err
+		}
+		a.UpdatedAt = now
+		return saveApp(txn, old, a)
+	})
+	return a, err
+}
+
+// StepReader gives a step the reference data it validates against, read in the same
+// transaction.
+type StepReader interface {
+	Agency(id string) (domain.Agency, bool)
+}
+
+type stepReader struct{ txn *badger.Txn }
+
+func (r stepReader) Agency(id string) (domain.Agency, bool) {
+	var rec agencyRec
+	err := getJSON(r.txn, key(pAgency, id), &rec)
+	return rec.Agency, err == nil
+}
+
+// SaveDocument stores a normalised document image for steps 7–9, replacing the previous one.
+func (s *Store) SaveDocument(traineeID, appID string, step int, jpeg []byte, w, h int, now time.Time) (domain.Application, error) {
+	return s.SaveStep(traineeID, appID, now, func(a *domain.Application, r StepReader) error {
+		txn := r.(stepReader).txn
+		if !a.CanOpenStep(step) {
+			return domain.Err(domain.CodeInvalid, "请先完成前面的步骤")
+		}
+		old := map[int]string{6: a.IDFront, 7: a.IDBack, 8: a.Diploma}[step]
+		if old != "" {
+			if err := txn.Delete(key(pUpload, old)); err != nil {
+				return err
+			}
+			if err := txn.Delete(key(pUploadBlob, old)); err != nil {
+				return err
+			}
+		}
+		u := uploadRec{V: 1, ID: newID(), OwnerID: traineeID, AppID: appID, Step: step, Width: w, Height: h, At: now}
+		if err := putJSON(txn, key(pUpload, u.ID), u); err != nil {
+			return err
+		}
+		if err := txn.Set(key(pUploadBlob, u.ID), jpeg); err != nil {
+			return err
+		}
+		a.SetDocument(step, u.ID)
+		return nil
+	})
+}
+
+// nextNumber assigns the application reference: XQ + date + 5-digit daily sequence.
+func nextNumber(txn *badger.Txn, now time.Time) (string, error) {
+	day := now.In(chinaTZ).Format("20060102")
+	last, err := getString(txn, key(pAppSeq, day))
+	if err != nil && err != errNotFound {
+		return "", err
+	}
+	n, _ := strconv.Atoi(last)
+	n++
+	if err := txn.Set(key(pAppSeq, day), []byte(strconv.Itoa(n))); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("XQ%s%05d", day, n), nil
+}
+
+var chinaTZ = time.FixedZone("CST", 8*3600)
+
+// SubmitApplication submits a complete application once: a double click or 50 concurrent
+// submits give one submission and conflicts. The agency link, queue entry, timeline and
+// confirmation mail are written in the same transaction.
+func (s *Store) SubmitApplication(trainee domain.User, appID string, mk func(domain.Application) domain.Message, now time.Time) (domain.Application, error) {
+	var a domain.Application
+	err := s.update(func(txn *badger.Txn) error {
+		old, err := ownApp(txn, trainee.ID, appID)
+		if err != nil {
+			return err
+		}
+		apps, err := appsOf(txn, trainee.ID)
+		if err != nil {
+			return err
+		}
+		for _, x := range apps {
+			if x.ID != old.ID && x.PostCode == old.PostCode && x.Status.Open() && x.Status != domain.AppDraft {
+				return domain.Err(domain.CodeConflict, "您已有一份同一岗位（专业）的报名正在办理（"+x.Number+"），办结前不能重复报名")
+			}
+		}
+		number := old.Number
+		if number == "" {
+			if number, err = nextNumber(txn, now); err != nil {
+				return err
+			}
+		}
+		if a, err = old.Submit(number, now); err != nil {
+			return err
+		}
+		if err := txn.Set(key(pAgencyTrainee, a.AgencyID, "/", trainee.ID), nil); err != nil {
+			return err
+		}
+		if err := enqueue(txn, mk(a), now); err != nil {
+			return err
+		}
+		return saveApp(txn, old, a)
+	})
+	return a, err
+}
+
+// DeleteApplication removes an application the agency has not confirmed yet, with its
+// document images.
+func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error {
+	return s.update(func(txn *badger.Txn) error {
+		a, err := ownApp(txn, traineeID, appID)
+		if err != nil {
+			return err
+		}
+		if !a.CanDelete() {
+			return domain.Err(domain.CodeConflict, "培训机构已确认这份报名，不能删除。如需撤回请联系培训机构")
+		}
+		if a.Status == domain.AppSubmitted {
+			if err := txn.Delete(key(pAppQueue, a.AgencyID, "/", timeKey(a.SubmittedAt), a.ID)); err != nil {
+				return err
+			}
+		}
+		for _, id := range []string{a.IDFront, a.IDBack, a.Diploma} {
+			if id != "" {
+				_ = txn.Delete(key(pUpload, id))
+				_ = txn.Delete(key(pUploadBlob, id))
+			}
+		}
+		for _, k := range [][]byte{key(pApp, a.ID), key(pAppTrainee, traineeID, "/", a.ID)} {
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: "删除报名", Object: a.ID, Detail: a.Number})
+	})
+}
+
+// DocumentImage returns a document image to its owner, reviewers of the application's
+// agency and admins; staff views are audit-logged.
+func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time) ([]byte, error) {
+	var out []byte
+	err := s.update(func(txn *badger.Txn) error {
+		var u uploadRec
+		if err := getJSON(txn, key(pUpload, uploadID), &u); err != nil {
+			return err
+		}
+		a, err := loadApp(txn, u.AppID)
+		if err != nil {
+			return err
+		}
+		allowed := viewer.Role == domain.RoleAdmin || viewer.ID == u.OwnerID ||
+			(viewer.Role == domain.RoleReviewer && viewer.AgencyID == a.AgencyID && a.Status != domain.AppDraft)
+		if !allowed {
+			return errNotFound
+		}
+		item, err := txn.Get(key(pUploadBlob, uploadID))
+		if err != nil {
+			return err
+		}
+		if out, err = item.ValueCopy(nil); err != nil {
+			return err
+		}
+		if viewer.ID == u.OwnerID {
+			return nil
+		}
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.Name, Action: "查看证件图片", Object: a.ID, Detail: domain.Steps[u.Step].Title})
+	})
+	return out, err
+}

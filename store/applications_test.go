@@ -1,0 +1,129 @@
+package store
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"sitepro/domain"
+)
+
+func fillApp(t *testing.T, s *Store, u domain.User, ag domain.Agency) domain.Application {
+	t.Helper()
+	a, err := s.StartApplication(u, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	birth := time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC)
+	steps := []func(a *domain.Application, r StepReader) error{
+		func(a *domain.Application, _ StepReader) error { return a.SetEmployment("待业") },
+		func(a *domain.Application, _ StepReader) error { return a.SetCity(ag.CityCode, nil) },
+		func(a *domain.Application, r StepReader) error {
+			got, ok := r.Agency(ag.ID)
+			return a.SetAgencyInfo(domain.AppInfoInput{AgencyID: ag.ID, Phone: "13812345678",
+				Profile: domain.ProfileInput{Education: "大学本科"}}, got, ok, birth, t0)
+		},
+		func(a *domain.Application, _ StepReader) error { return a.SetPost("111", domain.DefaultPosts()) },
+		func(a *domain.Application, _ StepReader) error { return a.SetResume(nil, "", birth, t0) },
+		func(a *domain.Application, _ StepReader) error { return a.SetPledge("张三", "张三", true, t0) },
+	}
+	for i, st := range steps {
+		if a, err = s.SaveStep(u.ID, a.ID, t0, st); err != nil {
+			t.Fatalf("step %d: %v", i+1, err)
+		}
+	}
+	for step := 6; step < 9; step++ {
+		if a, err = s.SaveDocument(u.ID, a.ID, step, []byte("jpeg"), 10, 10, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
+func submitted(a domain.Application) domain.Message {
+	return domain.Message{To: "x@example.com", Subject: "报名已提交", Body: a.Number}
+}
+
+func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
+	s, _ := openTemp(t)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	other, _ := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), mk, t0)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
+	a := fillApp(t, s, u, ag)
+	if again, _ := s.StartApplication(u, t0); again.ID != a.ID {
+		t.Fatal("starting again did not resume the draft")
+	}
+	if _, err := s.ApplicationOf(other.ID, a.ID); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatal("another trainee can read the draft")
+	}
+	if _, err := s.SaveStep(other.ID, a.ID, t0, func(a *domain.Application, _ StepReader) error { return nil }); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatal("another trainee can edit the draft")
+	}
+	var ok, conflicts atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.SubmitApplication(u, a.ID, submitted, t0)
+			if err == nil {
+				ok.Add(1)
+			} else if domain.CodeOf(err) == domain.CodeConflict {
+				conflicts.Add(1)
+			} else {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 1 || conflicts.Load() != 49 {
+		t.Fatalf("50 concurrent submits: ok=%d conflicts=%d", ok.Load(), conflicts.Load())
+	}
+	got, _ := s.ApplicationOf(u.ID, a.ID)
+	if got.Status != domain.AppSubmitted || got.Number == "" {
+		t.Fatalf("after submit: %s %q", got.Status, got.Number)
+	}
+	if msgs, _ := s.RecentMessages(100); len(msgs) != 3 { // two confirmations + one submission mail
+		t.Fatalf("mails: %d", len(msgs))
+	}
+	if _, err := s.SaveStep(u.ID, a.ID, t0, func(a *domain.Application, _ StepReader) error { return a.SetEmployment("待业") }); domain.CodeOf(err) != domain.CodeConflict {
+		t.Fatal("a submitted application was edited")
+	}
+	// A second application for the same post is refused while the first is open.
+	b := fillApp(t, s, u, ag)
+	if _, err := s.SubmitApplication(u, b.ID, submitted, t0); domain.CodeOf(err) != domain.CodeConflict {
+		t.Fatalf("second open application for the same post: %v", err)
+	}
+	// Documents are scoped; staff views are audited.
+	revA := domain.User{ID: "r", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "审核员"}
+	revB := domain.User{ID: "r2", Role: domain.RoleReviewer, AgencyID: "other", Name: "别家"}
+	if _, err := s.DocumentImage(revB, got.IDFront, t0); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatal("reviewer of another agency sees the ID card")
+	}
+	if img, err := s.DocumentImage(revA, got.IDFront, t0); err != nil || string(img) != "jpeg" {
+		t.Fatalf("reviewer of the agency: %v", err)
+	}
+	if _, err := s.DocumentImage(other, got.IDFront, t0); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatal("another trainee sees the ID card")
+	}
+	if log, _ := s.AuditLog(AuditFilter{Action: "查看证件图片"}, 10); len(log) != 1 {
+		t.Fatalf("staff image views audited: %d", len(log))
+	}
+	// Delete before confirmation works; after confirmation it is refused.
+	if err := s.DeleteApplication(u.ID, b.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteApplication(other.ID, a.ID, t0); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatal("another trainee deleted the application")
+	}
+	if err := s.DeleteApplication(u.ID, a.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if apps, _ := s.ApplicationsOf(u.ID); len(apps) != 0 {
+		t.Fatalf("left after delete: %d", len(apps))
+	}
+	if _, err := s.DocumentImage(u, got.IDFront, t0); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatal("images of a deleted application remain")
+	}
+}
