@@ -77,6 +77,9 @@ func seedDemo(st *store.Store, h *password.Hasher, img handlers.Images, w io.Wri
 	if err := seedDemoPhotos(st, h, img, first, now); err != nil {
 		return err
 	}
+	if err := seedDemoApplications(st, img, first, now); err != nil {
+		return err
+	}
 	if err := st.SetMeta("demo-seeded", now.Format(time.RFC3339)); err != nil {
 		return err
 	}

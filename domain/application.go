@@ -89,10 +89,13 @@ type Event struct {
 
 // Application is a new-certificate application (新取证报名) from draft to certificate.
 type Application struct {
-	ID        string
-	Number    string // reference shown to people, assigned at first submit
-	TraineeID string
-	Status    AppStatus
+	ID     string
+	Number string // reference shown to people, assigned at first submit
+	// VerifyToken is random (never derived from personal data); the QR codes on the
+	// print-outs point to the public page for it.
+	VerifyToken string
+	TraineeID   string
+	Status      AppStatus
 
 	Employment string
 	CityCode   string

@@ -24,7 +24,7 @@ func (a *Application) SetCity(code string, agencyCity func(id string) string) er
 	if _, ok := CityByCode(code); !ok {
 		return FieldErrors{"city": "请选择所在地市（在职人员选工作单位的工商注册地，其他人员选常住地）"}
 	}
-	if a.AgencyID != "" && agencyCity(a.AgencyID) != code {
+	if a.AgencyID != "" && (agencyCity == nil || agencyCity(a.AgencyID) != code) {
 		a.AgencyID = ""
 	}
 	a.CityCode = code

@@ -74,7 +74,8 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s := &Server{d: d, assets: assets, throttle: NewThrottle(d.Now), secure: strings.HasPrefix(d.Origin, "https://")}
 	s.views = views.Assets{CSS: assets.URL("app.css"), HTMX: assets.URL("vendor/htmx-2.0.11.min.js"),
-		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js")}
+		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
+		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js")}
 	s.cookie = "sitepro_session"
 	if s.secure {
 		s.cookie = "__Host-sitepro_session"

@@ -63,6 +63,8 @@ func (s *Server) Routes() []Route {
 		{get, "/apply/:id/done", Trainee, s.donePage},
 		{get, "/apply/:id/delete", Trainee, s.deletePage},
 		{post, "/apply/:id/delete", Trainee, s.deleteApplication},
+		{get, "/apply/:id/print/:doc", Trainee, s.printPage},
+		{get, "/d/:token", Public, s.verifyDocument},
 		{get, "/apply/:id/:step", Trainee, s.applyStepPage},
 		{post, "/apply/:id/:step", Trainee, s.applyStep},
 		{get, "/documents/:id", Signed, s.documentImage},

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-//go:embed app.css app.js upload.js vendor/*.js
+//go:embed *.css *.js vendor/*.js
 var files embed.FS
 
 // Asset is one embedded file with its hashed URL.

@@ -231,6 +231,12 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, mk func(dom
 		if a, err = old.Submit(number, now); err != nil {
 			return err
 		}
+		if a.VerifyToken == "" {
+			a.VerifyToken = NewToken().Raw[:22]
+			if err := txn.Set(key(pAppToken, a.VerifyToken), []byte(a.ID)); err != nil {
+				return err
+			}
+		}
 		if err := txn.Set(key(pAgencyTrainee, a.AgencyID, "/", trainee.ID), nil); err != nil {
 			return err
 		}
@@ -262,6 +268,11 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 			if id != "" {
 				_ = txn.Delete(key(pUpload, id))
 				_ = txn.Delete(key(pUploadBlob, id))
+			}
+		}
+		if a.VerifyToken != "" {
+			if err := txn.Delete(key(pAppToken, a.VerifyToken)); err != nil {
+				return err
 			}
 		}
 		for _, k := range [][]byte{key(pApp, a.ID), key(pAppTrainee, traineeID, "/", a.ID)} {
@@ -304,4 +315,57 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.Name, Action: "查看证件图片", Object: a.ID, Detail: domain.Steps[u.Step].Title})
 	})
 	return out, err
+}
+
+// ApplicationByToken finds a submitted application by the token in its print-outs' QR
+// codes, with its holder, for the public verification page.
+func (s *Store) ApplicationByToken(token string) (domain.Application, domain.User, error) {
+	var a domain.Application
+	var u domain.User
+	err := s.view(func(txn *badger.Txn) error {
+		id, err := getString(txn, key(pAppToken, token))
+		if err != nil {
+			return err
+		}
+		if a, err = loadApp(txn, id); err != nil {
+			return err
+		}
+		u, err = loadUser(txn, a.TraineeID)
+		return err
+	})
+	return a, u, err
+}
+
+// DecideApplication applies a reviewer's or admin's transition to an application in one
+// transaction with its audit entry and notification mail. A reviewer may act only on
+// applications of their own agency; anything else looks like not-found.
+func (s *Store) DecideApplication(actor domain.User, appID, action string, now time.Time,
+	apply func(domain.Application) (domain.Application, error), mk func(domain.Application, domain.User) domain.Message) (domain.Application, error) {
+	var a domain.Application
+	err := s.update(func(txn *badger.Txn) error {
+		old, err := loadApp(txn, appID)
+		if err != nil {
+			return err
+		}
+		if actor.Role != domain.RoleAdmin && (actor.Role != domain.RoleReviewer || actor.AgencyID != old.AgencyID || old.Status == domain.AppDraft) {
+			return errNotFound
+		}
+		if a, err = apply(old); err != nil {
+			return err
+		}
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.Name, Action: action, Object: a.ID, Detail: a.Number}); err != nil {
+			return err
+		}
+		if mk != nil {
+			trainee, err := loadUser(txn, a.TraineeID)
+			if err != nil {
+				return err
+			}
+			if err := enqueue(txn, mk(a, trainee), now); err != nil {
+				return err
+			}
+		}
+		return saveApp(txn, old, a)
+	})
+	return a, err
 }

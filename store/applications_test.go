@@ -127,3 +127,46 @@ func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
 		t.Fatal("images of a deleted application remain")
 	}
 }
+
+func TestDecideApplicationScopeAndOneWinner(t *testing.T) {
+	s, _ := openTemp(t)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
+	a := fillApp(t, s, u, ag)
+	a, err := s.SubmitApplication(u, a.ID, submitted, t0)
+	if err != nil || a.VerifyToken == "" {
+		t.Fatalf("submit: %v token %q", err, a.VerifyToken)
+	}
+	if got, holder, err := s.ApplicationByToken(a.VerifyToken); err != nil || got.ID != a.ID || holder.ID != u.ID {
+		t.Fatalf("by token: %v", err)
+	}
+	confirm := func(x domain.Application) (domain.Application, error) { return x.Confirm("审核员", t0) }
+	other := domain.User{ID: "r2", Role: domain.RoleReviewer, AgencyID: "elsewhere", Name: "别家"}
+	if _, err := s.DecideApplication(other, a.ID, "确认报名", t0, confirm, nil); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("reviewer of another agency: %v", err)
+	}
+	rev := domain.User{ID: "r1", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "审核员"}
+	var wins, conflicts atomic.Int32
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.DecideApplication(rev, a.ID, "确认报名", t0, confirm, nil)
+			if err == nil {
+				wins.Add(1)
+			} else if domain.CodeOf(err) == domain.CodeConflict {
+				conflicts.Add(1)
+			} else {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 || conflicts.Load() != 99 {
+		t.Fatalf("100 concurrent confirms: wins=%d conflicts=%d", wins.Load(), conflicts.Load())
+	}
+	if err := s.DeleteApplication(u.ID, a.ID, t0); domain.CodeOf(err) != domain.CodeConflict {
+		t.Fatalf("deleting a confirmed application: %v", err)
+	}
+}

@@ -29,6 +29,7 @@ import (
 //	v1/app/<appID>                               appRec (a new-certificate application with its timeline)
 //	v1/idx/app/trainee/<userID>/<appID>          → "" (the trainee's applications)
 //	v1/idx/app/queue/<agencyID>/<8-byte time><appID> → "" while submitted (the agency's queue, oldest first)
+//	v1/idx/app/token/<verifyToken>               → appID (public verification of print-outs)
 //	v1/meta/appseq/<yyyymmdd>                    → last application number of the day
 //	v1/upload/<uploadID>                         uploadRec (owner, application, kind) of a document image
 //	v1/blob/upload/<uploadID>                    normalised JPEG bytes of the document
@@ -58,6 +59,7 @@ const (
 	pAppTrainee    = "v1/idx/app/trainee/"
 	pAppQueue      = "v1/idx/app/queue/"
 	pAppSeq        = "v1/meta/appseq/"
+	pAppToken      = "v1/idx/app/token/"
 	pUpload        = "v1/upload/"
 	pUploadBlob    = "v1/blob/upload/"
 )

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"sitepro/domain"
+	"sitepro/handlers"
+	"sitepro/store"
+)
+
+// demoApp is one seeded application: whose, which post, and how far it got.
+type demoApp struct {
+	holderID string
+	post     string
+	status   domain.AppStatus
+}
+
+// demoApps cover every state of the lifecycle so every records view can be seen.
+var demoApps = []demoApp{
+	{demoTraineeID, "111", domain.AppReturned},
+	{demoTraineeID, "102", domain.AppScheduled},
+	{demoTraineeID, "106", domain.AppDraft}, // last: starting again resumes a draft
+	{"410305198511120049", "113", domain.AppSubmitted},
+	{"410305198511120049", "114", domain.AppConfirmed},
+	{"411302198806200013", "112", domain.AppScored},
+	{"411302198806200013", "115", domain.AppPassed},
+	{"410702199309150030", "104", domain.AppRejected},
+	{"410702199309150030", "108", domain.AppFailed},
+	{"410702199309150030", "109", domain.AppCertified},
+}
+
+func seedDemoApplications(st *store.Store, img handlers.Images, ag domain.Agency, now time.Time) error {
+	reviewer, err := st.UserByLogin(demoAgencies[0].user, false)
+	if err != nil {
+		return err
+	}
+	admin, err := st.UserByLogin(demoAdminUser, false)
+	if err != nil {
+		return err
+	}
+	doc, w, h, err := img.Document(context.Background(), demoPortrait(1))
+	if err != nil {
+		return err
+	}
+	for i, d := range demoApps {
+		u, err := st.UserByLogin(d.holderID, true)
+		if err != nil {
+			return err
+		}
+		at := now.Add(time.Duration(i-len(demoApps)) * 24 * time.Hour)
+		a, err := fillDemoApp(st, u, ag, d, at)
+		if err != nil {
+			return err
+		}
+		if d.status == domain.AppDraft {
+			continue
+		}
+		for step := 6; step < 9 && err == nil; step++ {
+			a, err = st.SaveDocument(u.ID, a.ID, step, doc, w, h, at)
+		}
+		if err != nil {
+			return err
+		}
+		noMail := func(domain.Application) domain.Message {
+			return domain.Message{To: u.Email, Subject: "演示报名", Body: "演示数据", Kind: "demo"}
+		}
+		if a, err = st.SubmitApplication(u, a.ID, noMail, at); err != nil {
+			return err
+		}
+		if err := advanceDemoApp(st, reviewer, admin, a, d.status, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fillDemoApp(st *store.Store, u domain.User, ag domain.Agency, d demoApp, at time.Time) (domain.Application, error) {
+	a, err := st.StartApplication(u, at)
+	if err != nil {
+		return a, err
+	}
+	birth, _ := u.Birth()
+	return st.SaveStep(u.ID, a.ID, at, func(x *domain.Application, r store.StepReader) error {
+		steps := []error{
+			x.SetEmployment("在职（有工作单位）"),
+			x.SetCity(ag.CityCode, nil),
+			x.SetAgencyInfo(domain.AppInfoInput{AgencyID: ag.ID, Phone: u.Mobile, Profile: domain.ProfileInput{
+				Education: "大学专科", School: "河南建筑职业技术学院", Major: "建筑工程技术", Graduation: "2011-07",
+				Employer: "河南省第一建筑工程集团有限责任公司", CreditCode: "91350100M000100Y43", WorkStart: "2011-08", Address: "郑州市"}},
+				ag, true, birth, at),
+			x.SetPost(d.post, domain.DefaultPosts()),
+			x.SetResume([]domain.ResumeInput{{From: "2011-08", Employer: "河南省第一建筑工程集团有限责任公司", Role: "技术员"}},
+				"参与郑州市多个住宅项目的施工管理。", birth, at),
+			x.SetPledge(u.Name, u.Name, true, at),
+		}
+		for _, e := range steps {
+			if e != nil {
+				return e
+			}
+		}
+		return nil
+	})
+}
+
+// advanceDemoApp drives a submitted application through reviewer and admin decisions.
+func advanceDemoApp(st *store.Store, rev, admin domain.User, a domain.Application, to domain.AppStatus, at time.Time) error {
+	exam := domain.Exam{TicketNumber: "2026" + a.Number[len(a.Number)-6:], Venue: "郑州建设职业培训中心考点（金水区纬五路12号）",
+		Room: "第3考场", Seat: "17", Subjects: []domain.ExamSubject{
+			{Name: "专业基础知识", Start: time.Date(2026, 12, 12, 1, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 12, 3, 0, 0, 0, time.UTC)},
+			{Name: "专业管理实务", Start: time.Date(2026, 12, 12, 6, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 12, 8, 0, 0, 0, time.UTC)}}}
+	scores := domain.Scores{Basic: 78, Practice: 66}
+	if to == domain.AppFailed {
+		scores = domain.Scores{Basic: 52, Practice: 71}
+	}
+	type step struct {
+		until domain.AppStatus
+		who   domain.User
+		do    func(domain.Application) (domain.Application, error)
+	}
+	plan := map[domain.AppStatus][]step{
+		domain.AppReturned: {{domain.AppReturned, rev, func(x domain.Application) (domain.Application, error) {
+			return x.Return(rev.Name, []string{domain.ReturnReasonsList[0]}, "身份证正面图片反光，请在光线均匀处重新拍摄。", at)
+		}}},
+		domain.AppRejected: {{domain.AppRejected, rev, func(x domain.Application) (domain.Application, error) {
+			return x.Reject(rev.Name, "所学专业与报考岗位不符，且工作年限不足。", at)
+		}}},
+	}
+	chain := []step{
+		{domain.AppConfirmed, rev, func(x domain.Application) (domain.Application, error) { return x.Confirm(rev.Name, at) }},
+		{domain.AppScheduled, admin, func(x domain.Application) (domain.Application, error) { return x.Schedule(exam, admin.Name, at) }},
+		{domain.AppScored, admin, func(x domain.Application) (domain.Application, error) { return x.RecordScores(scores, admin.Name, at) }},
+		{domain.AppPassed, admin, func(x domain.Application) (domain.Application, error) { return x.ConfirmResult(60, admin.Name, at) }},
+		{domain.AppCertified, admin, func(x domain.Application) (domain.Application, error) {
+			return x.Certify("412026"+x.PostCode+"000001", admin.Name, at)
+		}},
+	}
+	steps, ok := plan[to]
+	if !ok && to != domain.AppSubmitted {
+		for _, s := range chain {
+			steps = append(steps, s)
+			if s.until == to || (to == domain.AppFailed && s.until == domain.AppPassed) {
+				break
+			}
+		}
+	}
+	for _, s := range steps {
+		if _, err := st.DecideApplication(s.who, a.ID, "演示数据", at, s.do, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
