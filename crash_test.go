@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -115,6 +116,7 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 
 	// Restart on the same data and log in as every acknowledged trainee.
 	srv := startServer(t, serverOpts{Data: data, Env: env})
+	checkTr := &http.Transport{}
 	var missing []string
 	var verr []string
 	var wg sync.WaitGroup
@@ -122,7 +124,7 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for who := range jobs {
-				ok, err := loginHTTP(context.Background(), newHTTPClient(nil), srv.URL, who.ID, who.Password)
+				ok, err := loginHTTP(context.Background(), newHTTPClient(checkTr), srv.URL, who.ID, who.Password)
 				mu.Lock()
 				switch {
 				case err != nil:
@@ -139,6 +141,9 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 	}
 	close(jobs)
 	wg.Wait()
+	// Hang up first: a connection the client dialled but never used would hold up the
+	// shutdown (see TestSIGTERMStopsWithinSecondsWithOpenConnection).
+	checkTr.CloseIdleConnections()
 	srv.stop(t)
 	logs = append(logs, srv.Logs())
 
@@ -202,4 +207,19 @@ func TestSecondProcessOnSameDataDirFailsFast(t *testing.T) {
 		t.Errorf("first server unhealthy after the second one tried to start: %v", err)
 	}
 	first.stop(t)
+}
+
+// TestSIGTERMStopsWithinSecondsWithOpenConnection stops the server while a client holds a
+// connection on which it has not sent a request yet, as browsers do with the sockets they
+// open ahead of time. Such a connection has nothing to finish: the server must still exit
+// with status 0 within 10 s of SIGTERM.
+func TestSIGTERMStopsWithinSecondsWithOpenConnection(t *testing.T) {
+	srv := startServer(t, serverOpts{})
+	conn, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(100 * time.Millisecond) // let the server accept it
+	srv.stop(t)
 }

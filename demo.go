@@ -166,7 +166,7 @@ func seedDemoPhotos(st *store.Store, h *password.Hasher, img handlers.Images, ag
 			return err
 		}
 		if d.status != domain.PhotoPending {
-			if _, err := st.DecidePhoto(reviewer, u.ID, d.status == domain.PhotoConfirmed, d.reason, now); err != nil {
+			if _, err := st.DecidePhoto(reviewer, u.ID, d.status == domain.PhotoConfirmed, d.reason, now, nil); err != nil {
 				return err
 			}
 		}

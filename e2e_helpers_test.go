@@ -227,8 +227,14 @@ func (s *server) stop(t testing.TB) {
 		}
 		t.Logf("server %s stopped gracefully in %v", s.Addr, time.Since(start).Round(time.Millisecond))
 	case <-time.After(10 * time.Second):
-		s.kill()
-		t.Errorf("server did not exit within 10s of SIGTERM")
+		select {
+		case <-s.done: // say how late, and how it ended
+			t.Errorf("server did not exit within 10s of SIGTERM: it exited after %v with %v",
+				time.Since(start).Round(time.Millisecond), s.err)
+		case <-time.After(5 * time.Second):
+			s.kill()
+			t.Errorf("server did not exit within 15s of SIGTERM; killed")
+		}
 	}
 }
 

@@ -17,7 +17,8 @@ var allowedImports = map[string][]string{
 	"sitepro/imaging":  {"sitepro/domain", "github.com/h2non/bimg"},
 	"sitepro/mail":     {"sitepro/domain", "github.com/wneessen/go-mail"},
 	"sitepro/qr":       {"github.com/skip2/go-qrcode"},
-	"sitepro/handlers": {"sitepro/domain", "sitepro/store", "sitepro/views", "sitepro/static", "sitepro/qr",
+	"sitepro/export":   {"github.com/xuri/excelize/v2"},
+	"sitepro/handlers": {"sitepro/export", "sitepro/domain", "sitepro/store", "sitepro/views", "sitepro/static", "sitepro/qr",
 		"github.com/gofiber/fiber/v2", "github.com/gofiber/storage/memory/v2", "github.com/a-h/templ"},
 }
 

@@ -121,9 +121,10 @@ func serve(args []string, log *slog.Logger) error {
 		return err
 	}
 	worker := &mail.Worker{Outbox: st, Transport: transport, Log: log}
+	stopping := make(chan struct{})
 	app, err := handlers.New(handlers.Deps{
 		Store: st, Hasher: hasher, Images: img, Mail: worker, Log: log, Origin: cfg.Origin, Demo: cfg.Demo,
-		SMTPConfigured: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
+		SMTPConfigured: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies, Done: stopping,
 	})
 	if err != nil {
 		return err
@@ -145,7 +146,14 @@ func serve(args []string, log *slog.Logger) error {
 	case err = <-served:
 	case <-ctx.Done():
 		log.Info("shutting down")
-		err = app.ShutdownWithTimeout(10 * time.Second)
+		close(stopping) // ends SSE streams first, so they never hold up the shutdown
+		err = app.ShutdownWithTimeout(5 * time.Second)
+		if errors.Is(err, context.DeadlineExceeded) {
+			// A client kept a connection open without finishing a request; it has had
+			// its chance. Everything acknowledged is already committed.
+			log.Warn("shutdown: closed connections that were still open after 5s")
+			err = nil
+		}
 	}
 	cancelBG()
 	wg.Wait()

@@ -41,6 +41,11 @@ type Deps struct {
 	TrustedProxies []string
 	Support        string
 	ResetTTL       time.Duration
+	// Done is closed when the server shuts down, ending long-lived SSE streams so they
+	// never hold up a graceful shutdown.
+	Done <-chan struct{}
+	// SSEHeartbeat overrides the SSE heartbeat interval (tests use a short one).
+	SSEHeartbeat time.Duration
 }
 
 // Server holds the handlers' shared state.
@@ -52,6 +57,8 @@ type Server struct {
 	throttle *Throttle
 	secure   bool
 	cookie   string
+	markers  markers
+	sseBeat  time.Duration
 }
 
 // New builds the whole HTTP application as main serves it and tests exercise it.
@@ -61,6 +68,9 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if d.SSEHeartbeat == 0 {
+		d.SSEHeartbeat = sseHeartbeat
 	}
 	if d.ResetTTL == 0 {
 		d.ResetTTL = 30 * time.Minute
@@ -72,7 +82,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{d: d, assets: assets, throttle: NewThrottle(d.Now), secure: strings.HasPrefix(d.Origin, "https://")}
+	s := &Server{d: d, assets: assets, throttle: NewThrottle(d.Now), secure: strings.HasPrefix(d.Origin, "https://"), sseBeat: d.SSEHeartbeat}
 	s.views = views.Assets{CSS: assets.URL("app.css"), HTMX: assets.URL("vendor/htmx-2.0.11.min.js"),
 		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
 		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js")}
@@ -91,7 +101,8 @@ func New(d Deps) (*fiber.App, error) {
 		ProxyHeader: proxyHeader(d.TrustedProxies),
 	})
 	app.Use(recover.New(), requestid.New(), s.securityHeaders, s.accessLog)
-	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) bool { return c.Path() == "/review/events" }})) // SSE must not be buffered
 	app.Get(static.Prefix+"*", s.serveStatic)
 	app.Get("/healthz", s.healthz)
 	app.Use(s.loadSession, s.csrf, s.authenticate)

@@ -71,7 +71,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: "https://sitepro.test"})
+	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: "https://sitepro.test", SSEHeartbeat: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,7 +144,8 @@ func (s *Server) guard(a Access) fiber.Handler {
 			}
 			return domain.Err(domain.CodeUnauthorized, "登录已过期，请重新登录")
 		}
-		if (a == Trainee && u.Role != domain.RoleTrainee) || (a == Admin && u.Role != domain.RoleAdmin) {
+		if (a == Trainee && u.Role != domain.RoleTrainee) || (a == Admin && u.Role != domain.RoleAdmin) ||
+			(a == Reviewer && u.Role != domain.RoleReviewer) {
 			return domain.Err(domain.CodeForbidden, "您没有权限访问这个页面")
 		}
 		return c.Next()

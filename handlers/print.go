@@ -1,7 +1,113 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"fmt"
+	"net/url"
 
-// Placeholders until the print pages land in this file.
-func (s *Server) printPage(c *fiber.Ctx) error      { return fiber.ErrNotFound }
-func (s *Server) verifyDocument(c *fiber.Ctx) error { return fiber.ErrNotFound }
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/qr"
+	"sitepro/views"
+)
+
+// Messages of the print pages when a document cannot be printed yet.
+const (
+	msgPrintDraft  = "这份报名还没有提交。提交报名后才能打印报名表和个人承诺书。"
+	msgPrintTicket = "考试安排后才能打印准考证。培训机构确认报名、主管部门安排考试后，这里就可以打印，届时也会发邮件通知您。"
+)
+
+// printTitles are the page titles of the print-outs; the browser proposes the title as
+// the file name when saving as PDF.
+var printTitles = map[string]string{"form": "报名表", "pledge": "个人承诺书", "ticket": "准考证"}
+
+// printPage is a print-out of the signed-in trainee's own application: the form
+// (报名表), the pledge (个人承诺书) or, once an exam is scheduled, the admission
+// ticket (准考证). Someone else's application is not found.
+func (s *Server) printPage(c *fiber.Ctx) error {
+	a, err := s.ownApplication(c)
+	if err != nil {
+		return err
+	}
+	doc := c.Params("doc")
+	title, ok := printTitles[doc]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	switch {
+	case a.Status == domain.AppDraft || a.VerifyToken == "":
+		return render(c, fiber.StatusConflict, views.PrintUnavailable(s.page(c, "暂时不能打印"), a.ID, msgPrintDraft))
+	case doc == "ticket" && a.Exam == nil:
+		return render(c, fiber.StatusConflict, views.PrintUnavailable(s.page(c, "暂时不能打印"), a.ID, msgPrintTicket))
+	}
+	d, err := s.printDoc(*currentUser(c), a, doc != "ticket")
+	if err != nil {
+		return err
+	}
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	p := s.page(c, title+"-"+a.Number)
+	switch doc {
+	case "form":
+		return render(c, fiber.StatusOK, views.PrintForm(p, d))
+	case "pledge":
+		return render(c, fiber.StatusOK, views.PrintPledge(p, d))
+	}
+	return render(c, fiber.StatusOK, views.PrintTicket(p, d, *a.Exam))
+}
+
+// printDoc gathers what a print-out shows besides the application. The full ID number
+// is filled in only when fullID is set (the holder's own form and pledge).
+func (s *Server) printDoc(u domain.User, a domain.Application, fullID bool) (views.PrintDoc, error) {
+	birth, gender := u.Birth()
+	d := views.PrintDoc{App: a, Name: u.Name, Gender: string(gender), Birth: birthCN(birth),
+		MaskedID: domain.MaskID(u.IDNumber), VerifyURL: s.d.Origin + "/d/" + url.PathEscape(a.VerifyToken)}
+	if fullID {
+		d.FullID = u.IDNumber
+	}
+	if ag := s.agencyOf(a); ag != nil {
+		d.Agency = *ag
+	}
+	photo, err := s.d.Store.PhotoOf(u.ID)
+	if err != nil {
+		return d, err
+	}
+	if photo.ID != "" {
+		d.PhotoURL = "/photos/" + url.PathEscape(photo.ID)
+	}
+	d.QR, err = qr.Matrix(d.VerifyURL)
+	return d, err
+}
+
+// verifyDocument is the public page a print-out's QR code opens: the application's
+// number, masked holder, post, agency, status and exam, never the full ID number or
+// contact data. Like the certificate check, only misses count against the IP.
+func (s *Server) verifyDocument(c *fiber.Ctx) error {
+	publicPage(c)
+	ip := throttleKey("verify-ip", c.IP())
+	if wait := s.throttle.Wait(ip); wait > 0 {
+		return domain.Err(domain.CodeThrottled, fmt.Sprintf("查询过于频繁。为防止报名信息被批量查询，请 %s 后再试。", waitCN(wait)))
+	}
+	token := c.Params("token")
+	var a domain.Application
+	var holder domain.User
+	var err error = domain.Err(domain.CodeNotFound, "")
+	if len(token) <= 64 {
+		a, holder, err = s.d.Store.ApplicationByToken(token)
+	}
+	if domain.CodeOf(err) == domain.CodeNotFound || (err == nil && a.Status == domain.AppDraft) {
+		s.throttle.Hit(ip, limitVerifyIP)
+		return render(c, fiber.StatusNotFound, views.DocVerifyUnknown(s.page(c, "报名材料查验")))
+	}
+	if err != nil {
+		return err
+	}
+	v := views.DocVerify{Number: a.Number, MaskedName: domain.MaskName(holder.Name), MaskedID: domain.MaskID(holder.IDNumber),
+		Post: domain.PostLabel(a.PostCode), Status: a.Status, CheckedAt: s.d.Now()}
+	if ag := s.agencyOf(a); ag != nil {
+		v.Agency = ag.Name
+	}
+	if a.Exam != nil {
+		v.TicketNumber, v.ExamDates, v.Venue = a.Exam.TicketNumber, views.ExamDates(*a.Exam), a.Exam.Venue
+	}
+	return render(c, fiber.StatusOK, views.DocVerifyPage(s.page(c, "报名材料查验结果"), v))
+}

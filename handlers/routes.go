@@ -7,10 +7,11 @@ type Access int
 
 // Access levels.
 const (
-	Public  Access = iota // anyone, signed in or not
-	Signed                // any signed-in user
-	Trainee               // signed-in trainees
-	Admin                 // signed-in admins
+	Public   Access = iota // anyone, signed in or not
+	Signed                 // any signed-in user
+	Trainee                // signed-in trainees
+	Reviewer               // signed-in agency reviewers (scoped to their agency in the store)
+	Admin                  // signed-in admins
 )
 
 // Route is one entry of the routes table.
@@ -74,6 +75,21 @@ func (s *Server) Routes() []Route {
 		{get, "/verify", Public, s.verifyPage},
 		{post, "/verify", Public, s.verifyLookup},
 		{get, "/v/:token", Public, s.verifyToken},
+		// Agency reviewer console (review.go, review_decide.go).
+		{get, "/review", Reviewer, s.reviewQueue},
+		{get, "/review/photos", Reviewer, s.reviewPhotos},
+		{get, "/review/apps/rows", Reviewer, s.appRows},
+		{get, "/review/photos/rows", Reviewer, s.photoRows},
+		{get, "/review/events", Reviewer, s.events},
+		{get, "/review/apps/export.csv", Reviewer, s.exportQueue},
+		{get, "/review/apps/export.xlsx", Reviewer, s.exportQueue},
+		{post, "/review/apps/bulk-confirm", Reviewer, s.bulkConfirm},
+		{get, "/review/apps/:id", Reviewer, s.reviewDetail},
+		{post, "/review/apps/:id/confirm", Reviewer, s.confirmApp},
+		{post, "/review/apps/:id/return", Reviewer, s.returnApp},
+		{post, "/review/apps/:id/reject", Reviewer, s.rejectApp},
+		{post, "/review/photos/:uid/confirm", Reviewer, s.confirmPhoto},
+		{post, "/review/photos/:uid/return", Reviewer, s.returnPhoto},
 		{get, "/admin/outbox", Admin, s.outboxPage},
 		{get, "/admin/audit", Admin, s.auditPage},
 		{get, "/admin/backup", Admin, s.backupPage},

@@ -41,19 +41,41 @@ func ownApp(txn *badger.Txn, traineeID, appID string) (domain.Application, error
 	return a, err
 }
 
-// saveApp writes the record and keeps the agency queue index in step with the status.
+// saveApp writes the record and keeps the agency indexes in step with the status: the
+// pending queue (submitted only) and the agency's list of everything it received, both
+// with a small summary value so queues filter without loading whole applications.
 func saveApp(txn *badger.Txn, old, a domain.Application) error {
 	if old.Status == domain.AppSubmitted {
-		if err := txn.Delete(key(pAppQueue, old.AgencyID, "/", timeKey(old.SubmittedAt), old.ID)); err != nil {
+		if err := txn.Delete(queueKey(old)); err != nil {
 			return err
 		}
 	}
 	if a.Status == domain.AppSubmitted {
-		if err := txn.Set(key(pAppQueue, a.AgencyID, "/", timeKey(a.SubmittedAt), a.ID), nil); err != nil {
+		if err := putSummary(txn, queueKey(a), a); err != nil {
+			return err
+		}
+	}
+	if a.Status != domain.AppDraft && a.AgencyID != "" {
+		if old.AgencyID != "" && old.AgencyID != a.AgencyID && old.Status != domain.AppDraft {
+			if err := txn.Delete(agencyKey(old)); err != nil {
+				return err
+			}
+		}
+		if err := putSummary(txn, agencyKey(a), a); err != nil {
 			return err
 		}
 	}
 	return putJSON(txn, key(pApp, a.ID), appRec{V: 1, Application: a})
+}
+
+func queueKey(a domain.Application) []byte {
+	return key(pAppQueue, a.AgencyID, "/", timeKey(a.SubmittedAt), a.ID)
+}
+
+// agencyKey orders an agency's applications by their first submission (CreatedAt never
+// changes, so a resubmission does not move it).
+func agencyKey(a domain.Application) []byte {
+	return key(pAppAgency, a.AgencyID, "/", timeKey(a.CreatedAt), a.ID)
 }
 
 func appsOf(txn *badger.Txn, traineeID string) ([]domain.Application, error) {
@@ -237,7 +259,7 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, mk func(dom
 				return err
 			}
 		}
-		if err := txn.Set(key(pAgencyTrainee, a.AgencyID, "/", trainee.ID), nil); err != nil {
+		if err := linkTrainee(txn, a.AgencyID, trainee.ID); err != nil {
 			return err
 		}
 		if err := enqueue(txn, mk(a), now); err != nil {
@@ -245,13 +267,17 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, mk func(dom
 		}
 		return saveApp(txn, old, a)
 	})
+	if err == nil {
+		s.Events.Publish(a.AgencyID, "apps")
+	}
 	return a, err
 }
 
 // DeleteApplication removes an application the agency has not confirmed yet, with its
 // document images.
 func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error {
-	return s.update(func(txn *badger.Txn) error {
+	var agency string
+	err := s.update(func(txn *badger.Txn) error {
 		a, err := ownApp(txn, traineeID, appID)
 		if err != nil {
 			return err
@@ -260,7 +286,12 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 			return domain.Err(domain.CodeConflict, "培训机构已确认这份报名，不能删除。如需撤回请联系培训机构")
 		}
 		if a.Status == domain.AppSubmitted {
-			if err := txn.Delete(key(pAppQueue, a.AgencyID, "/", timeKey(a.SubmittedAt), a.ID)); err != nil {
+			if err := txn.Delete(queueKey(a)); err != nil {
+				return err
+			}
+		}
+		if a.Status != domain.AppDraft {
+			if err := txn.Delete(agencyKey(a)); err != nil {
 				return err
 			}
 		}
@@ -280,8 +311,13 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 				return err
 			}
 		}
+		agency = a.AgencyID
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: "删除报名", Object: a.ID, Detail: a.Number})
 	})
+	if err == nil && agency != "" {
+		s.Events.Publish(agency, "apps")
+	}
+	return err
 }
 
 // DocumentImage returns a document image to its owner, reviewers of the application's
@@ -367,5 +403,8 @@ func (s *Store) DecideApplication(actor domain.User, appID, action string, now t
 		}
 		return saveApp(txn, old, a)
 	})
+	if err == nil {
+		s.Events.Publish(a.AgencyID, "apps")
+	}
 	return a, err
 }

@@ -26,9 +26,11 @@ import (
 //	v1/idx/photo/owner/<photoID>                 → userID of the current photo
 //	v1/idx/photo/pending/<8-byte time><userID>   → "" while the photo waits for review (reviewer queue, oldest first)
 //	v1/idx/agency-trainee/<agencyID>/<userID>    → "" once the trainee applied to the agency; scopes reviewers' access
+//	v1/idx/trainee-agency/<userID>/<agencyID>    → "" the reverse of agency-trainee
 //	v1/app/<appID>                               appRec (a new-certificate application with its timeline)
 //	v1/idx/app/trainee/<userID>/<appID>          → "" (the trainee's applications)
-//	v1/idx/app/queue/<agencyID>/<8-byte time><appID> → "" while submitted (the agency's queue, oldest first)
+//	v1/idx/app/queue/<agencyID>/<8-byte time><appID> → appSummary while submitted (the agency's queue, oldest first)
+//	v1/idx/app/agency/<agencyID>/<8-byte created><appID> → appSummary of every non-draft application of the agency
 //	v1/idx/app/token/<verifyToken>               → appID (public verification of print-outs)
 //	v1/meta/appseq/<yyyymmdd>                    → last application number of the day
 //	v1/upload/<uploadID>                         uploadRec (owner, application, kind) of a document image
@@ -55,9 +57,11 @@ const (
 	pPhotoPending  = "v1/idx/photo/pending/"
 	pPhotoOwner    = "v1/idx/photo/owner/"
 	pAgencyTrainee = "v1/idx/agency-trainee/"
+	pTraineeAgency = "v1/idx/trainee-agency/"
 	pApp           = "v1/app/"
 	pAppTrainee    = "v1/idx/app/trainee/"
 	pAppQueue      = "v1/idx/app/queue/"
+	pAppAgency     = "v1/idx/app/agency/"
 	pAppSeq        = "v1/meta/appseq/"
 	pAppToken      = "v1/idx/app/token/"
 	pUpload        = "v1/upload/"

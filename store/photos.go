@@ -51,6 +51,7 @@ func (s *Store) PhotoOf(userID string) (domain.Photo, error) {
 // in the review queue.
 func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time) (domain.Photo, error) {
 	var p domain.Photo
+	var agencies []string
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := loadPhoto(txn, userID)
 		if err != nil {
@@ -71,15 +72,20 @@ func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time)
 		if err := txn.Set(key(pPhotoOwner, p.ID), []byte(userID)); err != nil {
 			return err
 		}
+		agencies = agenciesOf(txn, userID)
 		return savePhoto(txn, old, p)
 	})
+	if err == nil {
+		s.publishPhoto(agencies)
+	}
 	return p, err
 }
 
 // DecidePhoto applies a reviewer's decision (confirm, or return with a reason) in one
 // transaction with its audit entry; a photo already decided gives a conflict.
-func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, reason string, now time.Time) (domain.Photo, error) {
+func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, reason string, now time.Time, mk func(domain.Photo, domain.User) domain.Message) (domain.Photo, error) {
 	var p domain.Photo
+	var agencies []string
 	err := s.update(func(txn *badger.Txn) error {
 		if err := authorizeTrainee(txn, reviewer, userID); err != nil {
 			return err
@@ -101,8 +107,21 @@ func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, r
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.Name, Action: action, Object: userID, Detail: p.Reason}); err != nil {
 			return err
 		}
+		if mk != nil {
+			trainee, err := loadUser(txn, userID)
+			if err != nil {
+				return err
+			}
+			if err := enqueue(txn, mk(p, trainee), now); err != nil {
+				return err
+			}
+		}
+		agencies = agenciesOf(txn, userID)
 		return savePhoto(txn, old, p)
 	})
+	if err == nil {
+		s.publishPhoto(agencies)
+	}
 	return p, err
 }
 
@@ -162,7 +181,33 @@ func photoOwner(txn *badger.Txn, photoID string) (string, error) {
 }
 
 // LinkTraineeToAgency records that a trainee applied to an agency, which lets that
-// agency's reviewers see the trainee's photo and documents. Applications call it.
+// agency's reviewers see the trainee's photo and documents. Submitting an application
+// links them in the same transaction; this method serves imports and the demo seed.
 func (s *Store) LinkTraineeToAgency(agencyID, userID string) error {
-	return s.update(func(txn *badger.Txn) error { return txn.Set(key(pAgencyTrainee, agencyID, "/", userID), nil) })
+	return s.update(func(txn *badger.Txn) error { return linkTrainee(txn, agencyID, userID) })
+}
+
+func linkTrainee(txn *badger.Txn, agencyID, userID string) error {
+	if err := txn.Set(key(pAgencyTrainee, agencyID, "/", userID), nil); err != nil {
+		return err
+	}
+	return txn.Set(key(pTraineeAgency, userID, "/", agencyID), nil)
+}
+
+// agenciesOf lists the agencies a trainee applied to.
+func agenciesOf(txn *badger.Txn, userID string) []string {
+	var out []string
+	prefix := key(pTraineeAgency, userID, "/")
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		out = append(out, string(it.Item().Key()[len(prefix):]))
+	}
+	return out
+}
+
+func (s *Store) publishPhoto(agencies []string) {
+	for _, a := range agencies {
+		s.Events.Publish(a, "photos")
+	}
 }

@@ -48,13 +48,13 @@ func TestPhotoStatusMachineAndAccess(t *testing.T) {
 	if len(views) != 2 {
 		t.Fatalf("staff views audited: %d, want 2 (reviewer A and admin)", len(views))
 	}
-	if _, err := s.DecidePhoto(revB, owner.ID, true, "", t0); domain.CodeOf(err) != domain.CodeNotFound {
+	if _, err := s.DecidePhoto(revB, owner.ID, true, "", t0, nil); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("reviewer of another agency decided: %v", err)
 	}
-	if _, err := s.DecidePhoto(revA, owner.ID, false, "", t0); domain.CodeOf(err) != domain.CodeInvalid {
+	if _, err := s.DecidePhoto(revA, owner.ID, false, "", t0, nil); domain.CodeOf(err) != domain.CodeInvalid {
 		t.Fatalf("return without reason: %v", err)
 	}
-	r, err := s.DecidePhoto(revA, owner.ID, false, "背景不是纯色", t0)
+	r, err := s.DecidePhoto(revA, owner.ID, false, "背景不是纯色", t0, nil)
 	if err != nil || r.Status != domain.PhotoReturned || r.Reason != "背景不是纯色" {
 		t.Fatalf("return: %+v %v", r, err)
 	}
@@ -81,7 +81,7 @@ func TestConcurrentPhotoDecisionsOneWinner(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.DecidePhoto(admin, owner.ID, i%2 == 0, "请重拍", t0)
+			_, err := s.DecidePhoto(admin, owner.ID, i%2 == 0, "请重拍", t0, nil)
 			if err == nil {
 				wins.Add(1)
 			} else if domain.CodeOf(err) == domain.CodeConflict {

@@ -27,3 +27,5 @@ func scanJSON[T any](txn *badger.Txn, prefix string, reverse bool, limit int, fn
 	}
 	return nil
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -21,8 +21,9 @@ var ErrLocked = errors.New("数据目录正被另一个 sitepro 进程使用；�
 
 // Store is the embedded database with sitepro's use cases as methods.
 type Store struct {
-	db  *badger.DB
-	log *slog.Logger
+	db     *badger.DB
+	log    *slog.Logger
+	Events *Broker
 }
 
 // Open opens (or creates) the database in dir with the small-VM options of DESIGN.md §6
@@ -49,7 +50,7 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	return &Store{db: db, log: log}, nil
+	return &Store{db: db, log: log, Events: NewBroker()}, nil
 }
 
 // Close flushes and closes the database; it must be the last thing to stop.

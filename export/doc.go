@@ -1,0 +1,3 @@
+// Package export writes tables as CSV (with a BOM so Excel opens Chinese text correctly)
+// and as Excel .xlsx. It is the only package that imports excelize.
+package export

@@ -1,0 +1,168 @@
+package handlers
+
+import (
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/store"
+	"sitepro/views"
+)
+
+// markers are the soft "being reviewed by …" notes: whoever opened an item last, for a
+// few minutes. They inform; the store's transaction is what prevents double decisions.
+type markers struct {
+	mu sync.Mutex
+	m  map[string]marker
+}
+
+type marker struct {
+	by, name string
+	until    time.Time
+}
+
+const markerTTL = 3 * time.Minute
+
+func (m *markers) set(id, by, name string, now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) > 10_000 {
+		m.m = map[string]marker{}
+	}
+	m.m[id] = marker{by: by, name: name, until: now.Add(markerTTL)}
+}
+
+// other returns who else is reviewing id right now, or "".
+func (m *markers) other(id, me string, now time.Time) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if k, ok := m.m[id]; ok && k.by != me && now.Before(k.until) {
+		return "正在由 " + k.name + " 审核"
+	}
+	return ""
+}
+
+var queueFilterNames = []string{"status", "post", "city", "from", "to", "q"}
+
+// queueFilter reads the queue filters from the query string.
+func queueFilter(c *fiber.Ctx) (store.QueueFilter, views.Form, string) {
+	f := views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}}
+	q := url.Values{}
+	for _, n := range queueFilterNames {
+		if v := c.Query(n); v != "" {
+			f.Values[n] = v
+			q.Set(n, v)
+		}
+	}
+	qf := store.QueueFilter{Status: f.V("status"), PostCode: f.V("post"), CityCode: f.V("city"), Query: f.V("q"), After: c.Query("after")}
+	if t, err := time.ParseInLocation("2006-01-02", f.V("from"), chinaTZ); err == nil {
+		qf.From = t
+	}
+	if t, err := time.ParseInLocation("2006-01-02", f.V("to"), chinaTZ); err == nil {
+		qf.To = t.AddDate(0, 0, 1)
+	}
+	return qf, f, q.Encode()
+}
+
+var chinaTZ = time.FixedZone("CST", 8*3600)
+
+func (s *Server) reviewModel(c *fiber.Ctx, tab string) (views.ReviewModel, error) {
+	u := currentUser(c)
+	ag, err := s.d.Store.Agency(u.AgencyID)
+	if err != nil {
+		return views.ReviewModel{}, err
+	}
+	apps, photos, err := s.d.Store.QueueCounts(*u)
+	_, f, q := queueFilter(c)
+	return views.ReviewModel{Agency: ag, Tab: tab, Form: f, AppsCount: apps, PhotosCount: photos, Query: q}, err
+}
+
+func (s *Server) reviewQueue(c *fiber.Ctx) error {
+	m, err := s.reviewModel(c, "apps")
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ReviewQueue(s.page(c, "审核工作台"), m))
+}
+
+func (s *Server) reviewPhotos(c *fiber.Ctx) error {
+	m, err := s.reviewModel(c, "photos")
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ReviewQueue(s.page(c, "照片确认"), m))
+}
+
+func (s *Server) appRows(c *fiber.Ctx) error {
+	u := currentUser(c)
+	qf, _, q := queueFilter(c)
+	page, err := s.d.Store.AppQueue(*u, "", qf)
+	if err != nil {
+		return err
+	}
+	now := s.d.Now()
+	rows := make([]views.QueueRowView, len(page.Rows))
+	for i, r := range page.Rows {
+		city, _ := domain.CityByCode(r.CityCode)
+		rows[i] = views.QueueRowView{AppID: r.AppID, Number: r.Number, Name: r.Name, Post: domain.PostLabel(r.PostCode),
+			City: city.Name, Status: r.Status.Label(), Submitted: r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"),
+			Pending: r.Status == domain.AppSubmitted, Marker: s.markers.other(r.AppID, u.ID, now)}
+	}
+	more := "/review/apps/rows?" + q
+	if page.Next != "" {
+		more += "&after=" + page.Next
+	}
+	return s.fragment(c, "报名队列", views.AppRows(currentCSRF(c), rows, page.Total, page.Next, more))
+}
+
+func (s *Server) photoRows(c *fiber.Ctx) error {
+	rows, err := s.d.Store.PhotoQueue(*currentUser(c))
+	if err != nil {
+		return err
+	}
+	out := make([]views.PhotoRowView, len(rows))
+	for i, r := range rows {
+		out[i] = views.PhotoRowView{UserID: r.UserID, Name: r.Name, PhotoID: r.PhotoID, Uploaded: r.UploadedAt.In(chinaTZ).Format("2006-01-02 15:04")}
+	}
+	return s.fragment(c, "照片队列", views.PhotoRows(currentCSRF(c), out))
+}
+
+// fragment renders rows alone for htmx and inside the page layout for a plain request
+// (JavaScript off), so the same URL works both ways.
+func (s *Server) fragment(c *fiber.Ctx, title string, comp templ.Component) error {
+	if c.Get("HX-Request") == "true" {
+		return render(c, fiber.StatusOK, comp)
+	}
+	return render(c, fiber.StatusOK, views.Wrap(s.page(c, title), comp))
+}
+
+func currentCSRF(c *fiber.Ctx) string {
+	t, _ := c.Locals(kCSRF).(string)
+	return t
+}
+
+func (s *Server) reviewDetail(c *fiber.Ctx) error {
+	return s.renderReviewDetail(c, fiber.StatusOK, views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}})
+}
+
+func (s *Server) renderReviewDetail(c *fiber.Ctx, status int, f views.Form) error {
+	u := currentUser(c)
+	a, trainee, others, err := s.d.Store.ReviewApplication(*u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	ph, err := s.d.Store.PhotoOf(trainee.ID)
+	if err != nil {
+		return err
+	}
+	now := s.d.Now()
+	m := views.ReviewDetailModel{App: a, Trainee: trainee, Photo: ph, Others: others, Form: f, Marker: s.markers.other(a.ID, u.ID, now)}
+	if a.Status == domain.AppSubmitted {
+		s.markers.set(a.ID, u.ID, u.Name, now)
+	}
+	return render(c, status, views.ReviewDetail(s.page(c, a.Number), m))
+}

@@ -1,0 +1,209 @@
+package handlers
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/export"
+	"sitepro/views"
+)
+
+// decide runs one reviewer decision and reports the outcome: a conflict (someone else
+// decided first, or the trainee deleted it) is shown with who decided it.
+func (s *Server) decide(c *fiber.Ctx, action string, apply func(domain.Application, string, time.Time) (domain.Application, error)) error {
+	u := currentUser(c)
+	id := c.Params("id")
+	ag, _ := s.d.Store.Agency(u.AgencyID)
+	mk := func(a domain.Application, t domain.User) domain.Message { return views.DecisionMessage(t, a, ag) }
+	_, err := s.d.Store.DecideApplication(*u, id, action, s.d.Now(),
+		func(a domain.Application) (domain.Application, error) { return apply(a, u.Name, s.d.Now()) }, mk)
+	var fe domain.FieldErrors
+	if withFieldErrors(&fe, err) {
+		f := formOf(c, "note", "reason")
+		f.Errors = fe
+		return s.renderReviewDetail(c, fiber.StatusUnprocessableEntity, f)
+	}
+	if domain.CodeOf(err) == domain.CodeConflict {
+		flash(c, err.(*domain.Error).Message+"（"+s.lastActor(c, id)+"）")
+		return redirect(c, "/review/apps/"+id)
+	}
+	if err != nil {
+		return err
+	}
+	s.kickMail()
+	flash(c, action+"：已完成，学员会收到邮件通知。")
+	return redirect(c, "/review")
+}
+
+// lastActor names who last changed an application, for conflict messages.
+func (s *Server) lastActor(c *fiber.Ctx, id string) string {
+	a, _, _, err := s.d.Store.ReviewApplication(*currentUser(c), id)
+	if err != nil || len(a.Timeline) == 0 {
+		return "该报名已被删除或已处理"
+	}
+	e := a.Timeline[len(a.Timeline)-1]
+	return e.Actor + " 于 " + e.At.In(chinaTZ).Format("01-02 15:04") + " " + e.What
+}
+
+func (s *Server) confirmApp(c *fiber.Ctx) error {
+	return s.decide(c, "确认报名", func(a domain.Application, by string, now time.Time) (domain.Application, error) {
+		return a.Confirm(by, now)
+	})
+}
+
+func (s *Server) returnApp(c *fiber.Ctx) error {
+	reasons := formList(c, "reasons")
+	note := c.FormValue("note")
+	return s.decide(c, "退回报名", func(a domain.Application, by string, now time.Time) (domain.Application, error) {
+		return a.Return(by, reasons, note, now)
+	})
+}
+
+func (s *Server) rejectApp(c *fiber.Ctx) error {
+	reason := c.FormValue("reason")
+	return s.decide(c, "不予确认", func(a domain.Application, by string, now time.Time) (domain.Application, error) {
+		return a.Reject(by, reason, now)
+	})
+}
+
+// formList returns every value of a repeated form field.
+func formList(c *fiber.Ctx, name string) []string {
+	var out []string
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if string(k) == name && len(v) > 0 {
+			out = append(out, string(v))
+		}
+	})
+	return out
+}
+
+// bulkConfirm confirms every selected application; items someone else decided first are
+// reported, not overwritten.
+func (s *Server) bulkConfirm(c *fiber.Ctx) error {
+	u := currentUser(c)
+	ag, _ := s.d.Store.Agency(u.AgencyID)
+	ok, skipped := 0, 0
+	for _, id := range formList(c, "ids") {
+		_, err := s.d.Store.DecideApplication(*u, id, "确认报名", s.d.Now(),
+			func(a domain.Application) (domain.Application, error) { return a.Confirm(u.Name, s.d.Now()) },
+			func(a domain.Application, t domain.User) domain.Message { return views.DecisionMessage(t, a, ag) })
+		if err != nil {
+			skipped++
+			continue
+		}
+		ok++
+	}
+	s.kickMail()
+	msg := fmt.Sprintf("已确认 %d 份报名。", ok)
+	if skipped > 0 {
+		msg += fmt.Sprintf("%d 份已被他人处理或已删除，未作改动。", skipped)
+	}
+	flash(c, msg)
+	return redirect(c, "/review")
+}
+
+func (s *Server) decidePhoto(c *fiber.Ctx, confirm bool) error {
+	u := currentUser(c)
+	mk := func(p domain.Photo, t domain.User) domain.Message { return views.PhotoDecisionMessage(t, p) }
+	_, err := s.d.Store.DecidePhoto(*u, c.Params("uid"), confirm, c.FormValue("reason"), s.d.Now(), mk)
+	var fe domain.FieldErrors
+	switch {
+	case withFieldErrors(&fe, err):
+		flash(c, fe["reason"])
+	case domain.CodeOf(err) == domain.CodeConflict:
+		flash(c, err.(*domain.Error).Message)
+	case err != nil:
+		return err
+	default:
+		s.kickMail()
+		flash(c, "照片已处理，学员会收到邮件通知。")
+	}
+	return redirect(c, "/review/photos")
+}
+
+func (s *Server) confirmPhoto(c *fiber.Ctx) error { return s.decidePhoto(c, true) }
+func (s *Server) returnPhoto(c *fiber.Ctx) error  { return s.decidePhoto(c, false) }
+
+// exportQueue writes the filtered queue (all pages) as CSV or Excel and audits it.
+func (s *Server) exportQueue(c *fiber.Ctx) error {
+	u := currentUser(c)
+	qf, _, _ := queueFilter(c)
+	qf.Limit, qf.After = 100_000, ""
+	page, err := s.d.Store.AppQueue(*u, "", qf)
+	if err != nil {
+		return err
+	}
+	t := export.Table{Header: []string{"报名编号", "姓名", "岗位（专业）", "地市", "提交时间", "状态"}}
+	for _, r := range page.Rows {
+		city, _ := domain.CityByCode(r.CityCode)
+		t.Rows = append(t.Rows, []string{r.Number, r.Name, domain.PostLabel(r.PostCode), city.Name,
+			r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
+	}
+	xlsx := strings.HasSuffix(c.Path(), ".xlsx")
+	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: actorName(*u), Action: "导出报名队列",
+		Detail: fmt.Sprintf("%d 条", len(t.Rows))}); err != nil {
+		return err
+	}
+	name := "sitepro-queue-" + s.d.Now().In(chinaTZ).Format("20060102-1504")
+	if xlsx {
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.xlsx"`)
+		return export.WriteXLSX(c.Response().BodyWriter(), "报名", t)
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
+	return export.WriteCSV(c.Response().BodyWriter(), t)
+}
+
+// SSE timing: a heartbeat well under proxies' idle timeouts, and a lifetime cap after
+// which the browser reconnects (and re-fetches, so nothing is missed).
+const (
+	sseHeartbeat = 15 * time.Second
+	sseLifetime  = 30 * time.Minute
+)
+
+// events is the live-queue doorbell: tiny named events ("apps", "photos") for the
+// reviewer's own agency; the page then GETs its rows. A write error (the client went
+// away) ends the stream at the next event or heartbeat; shutdown ends it at once.
+func (s *Server) events(c *fiber.Ctx) error {
+	u := currentUser(c)
+	ch, cancel := s.d.Store.Events.Subscribe(u.AgencyID)
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Accel-Buffering", "no")
+	done := s.d.Done
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer cancel()
+		hb := time.NewTicker(s.sseBeat)
+		defer hb.Stop()
+		life := time.NewTimer(sseLifetime)
+		defer life.Stop()
+		// Catch up after a reconnect: ask the page to refresh both queues now.
+		fmt.Fprint(w, "retry: 2000\n\nevent: apps\ndata: 1\n\nevent: photos\ndata: 1\n\n")
+		if w.Flush() != nil {
+			return
+		}
+		for {
+			var msg string
+			select {
+			case q := <-ch:
+				msg = "event: " + q + "\ndata: 1\n\n"
+			case <-hb.C:
+				msg = ": ping\n\n"
+			case <-life.C:
+				return
+			case <-done:
+				return
+			}
+			if _, err := w.WriteString(msg); err != nil || w.Flush() != nil {
+				return
+			}
+		}
+	})
+	return nil
+}

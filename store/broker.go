@@ -1,0 +1,63 @@
+package store
+
+import "sync"
+
+// Broker is the in-process doorbell for live queues: after a commit that changes an
+// agency's queues the store rings that agency's subscribers; pages then re-fetch their
+// rows with an ordinary authorised GET (DESIGN.md §4). Events carry no data.
+type Broker struct {
+	mu   sync.Mutex
+	subs map[string]map[chan string]struct{} // agencyID ("*" for admins) → subscribers
+}
+
+// NewBroker returns an empty broker.
+func NewBroker() *Broker { return &Broker{subs: map[string]map[chan string]struct{}{}} }
+
+// AllAgencies is the subscription key of admins, who see every agency's changes.
+const AllAgencies = "*"
+
+// Subscribe returns a channel that receives the name of each changed queue ("apps",
+// "photos") for the agency, and a function that ends the subscription. The channel has
+// room for one pending event per kind; a slow reader misses duplicates, never the last.
+func (b *Broker) Subscribe(agencyID string) (<-chan string, func()) {
+	ch := make(chan string, 4)
+	b.mu.Lock()
+	if b.subs[agencyID] == nil {
+		b.subs[agencyID] = map[chan string]struct{}{}
+	}
+	b.subs[agencyID][ch] = struct{}{}
+	b.mu.Unlock()
+	return ch, func() {
+		b.mu.Lock()
+		delete(b.subs[agencyID], ch)
+		if len(b.subs[agencyID]) == 0 {
+			delete(b.subs, agencyID)
+		}
+		b.mu.Unlock()
+	}
+}
+
+// Publish rings the agency's subscribers and the admins without ever blocking.
+func (b *Broker) Publish(agencyID, queue string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, key := range []string{agencyID, AllAgencies} {
+		for ch := range b.subs[key] {
+			select {
+			case ch <- queue:
+			default:
+			}
+		}
+	}
+}
+
+// Subscribers counts open subscriptions (for tests and metrics).
+func (b *Broker) Subscribers() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, m := range b.subs {
+		n += len(m)
+	}
+	return n
+}

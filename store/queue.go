@@ -1,0 +1,201 @@
+package store
+
+import (
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// appSummary is the value of the queue indexes: enough to filter, search and show a row.
+type appSummary struct {
+	ID, Number, Name, PostCode, CityCode string
+	Status                               domain.AppStatus
+	SubmittedAt, UpdatedAt               time.Time
+}
+
+func putSummary(txn *badger.Txn, k []byte, a domain.Application) error {
+	u, err := loadUser(txn, a.TraineeID)
+	if err != nil {
+		return err
+	}
+	return putJSON(txn, k, appSummary{ID: a.ID, Number: a.Number, Name: u.Name, PostCode: a.PostCode,
+		CityCode: a.CityCode, Status: a.Status, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt})
+}
+
+// QueueRow is one row of a reviewer's queue.
+type QueueRow struct {
+	AppID, Number, Name, PostCode, CityCode string
+	Status                                  domain.AppStatus
+	SubmittedAt                             time.Time
+}
+
+// QueueFilter narrows a queue. Status "" means pending (submitted); "all" means every
+// application the agency received. After is the opaque cursor of the previous page.
+type QueueFilter struct {
+	Status   string
+	PostCode string
+	CityCode string
+	From, To time.Time
+	Query    string // name or application number
+	After    string
+	Limit    int
+}
+
+func (f QueueFilter) match(s appSummary) bool {
+	if f.Status != "" && f.Status != "all" && string(s.Status) != f.Status {
+		return false
+	}
+	if (f.PostCode != "" && s.PostCode != f.PostCode) || (f.CityCode != "" && s.CityCode != f.CityCode) {
+		return false
+	}
+	if (!f.From.IsZero() && s.SubmittedAt.Before(f.From)) || (!f.To.IsZero() && !s.SubmittedAt.Before(f.To)) {
+		return false
+	}
+	q := strings.TrimSpace(f.Query)
+	return q == "" || strings.Contains(s.Name, q) || strings.Contains(s.Number, strings.ToUpper(q))
+}
+
+// QueuePage is one page of a queue with the total that matches the filter.
+type QueuePage struct {
+	Rows  []QueueRow
+	Total int
+	Next  string // cursor for the next page; "" on the last page
+}
+
+// AppQueue lists an agency's applications for a reviewer (their own agency only) or an
+// admin (agencyID chosen), oldest first. Keyset paging by submission time keeps pages
+// stable while new items arrive at the end.
+func (s *Store) AppQueue(viewer domain.User, agencyID string, f QueueFilter) (QueuePage, error) {
+	if viewer.Role == domain.RoleReviewer {
+		agencyID = viewer.AgencyID
+	} else if viewer.Role != domain.RoleAdmin {
+		return QueuePage{}, errNotFound
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	prefix := key(pAppQueue, agencyID, "/")
+	if f.Status != "" {
+		prefix = key(pAppAgency, agencyID, "/")
+	}
+	var page QueuePage
+	after, _ := hex.DecodeString(f.After)
+	err := s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			var sm appSummary
+			if err := item.Value(func(b []byte) error { return jsonUnmarshal(b, &sm) }); err != nil {
+				return err
+			}
+			if !f.match(sm) {
+				continue
+			}
+			page.Total++
+			k := item.Key()
+			if len(after) > 0 && string(k) <= string(after) {
+				continue
+			}
+			if len(page.Rows) < f.Limit {
+				page.Rows = append(page.Rows, QueueRow{AppID: sm.ID, Number: sm.Number, Name: sm.Name, PostCode: sm.PostCode,
+					CityCode: sm.CityCode, Status: sm.Status, SubmittedAt: sm.SubmittedAt})
+				if len(page.Rows) == f.Limit {
+					page.Next = hex.EncodeToString(k)
+				}
+			}
+		}
+		return nil
+	})
+	if len(page.Rows) < f.Limit {
+		page.Next = ""
+	}
+	return page, err
+}
+
+// QueueCounts returns the number of pending applications and pending photos.
+func (s *Store) QueueCounts(viewer domain.User) (apps, photos int, err error) {
+	err = s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pAppQueue, viewer.AgencyID, "/")})
+		for it.Rewind(); it.Valid(); it.Next() {
+			apps++
+		}
+		it.Close()
+		rows, err := pendingPhotos(txn, viewer)
+		photos = len(rows)
+		return err
+	})
+	return apps, photos, err
+}
+
+// PhotoRow is one photo waiting for review.
+type PhotoRow struct {
+	UserID, Name, PhotoID string
+	UploadedAt            time.Time
+}
+
+func pendingPhotos(txn *badger.Txn, viewer domain.User) ([]PhotoRow, error) {
+	var out []PhotoRow
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pPhotoPending)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		userID := string(it.Item().Key()[len(pPhotoPending)+8:])
+		if authorizeTrainee(txn, viewer, userID) != nil || viewer.Role == domain.RoleTrainee {
+			continue
+		}
+		p, err := loadPhoto(txn, userID)
+		if err != nil {
+			return nil, err
+		}
+		u, err := loadUser(txn, userID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, PhotoRow{UserID: userID, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt})
+	}
+	return out, nil
+}
+
+// PhotoQueue lists photos waiting for review that the viewer may decide, oldest first.
+func (s *Store) PhotoQueue(viewer domain.User) ([]PhotoRow, error) {
+	var out []PhotoRow
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = pendingPhotos(txn, viewer)
+		return err
+	})
+	return out, err
+}
+
+// ReviewApplication loads an application for a reviewer of its agency (or an admin) with
+// the trainee and the trainee's other applications at the same agency.
+func (s *Store) ReviewApplication(viewer domain.User, appID string) (domain.Application, domain.User, []domain.Application, error) {
+	var a domain.Application
+	var u domain.User
+	var others []domain.Application
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		if a, err = loadApp(txn, appID); err != nil {
+			return err
+		}
+		if viewer.Role != domain.RoleAdmin && (viewer.Role != domain.RoleReviewer || viewer.AgencyID != a.AgencyID || a.Status == domain.AppDraft) {
+			return errNotFound
+		}
+		if u, err = loadUser(txn, a.TraineeID); err != nil {
+			return err
+		}
+		all, err := appsOf(txn, a.TraineeID)
+		for _, x := range all {
+			if x.ID != a.ID && x.Status != domain.AppDraft && (viewer.Role == domain.RoleAdmin || x.AgencyID == viewer.AgencyID) {
+				others = append(others, x)
+			}
+		}
+		return err
+	})
+	u.PasswordHash = ""
+	return a, u, others, err
+}
