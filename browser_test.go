@@ -30,10 +30,10 @@ const (
 // tid is the CSS selector of a data-testid hook.
 func tid(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
 
-// field is the CSS selector of a form field by name (the views give it id f-<name>).
-func field(name string) chromedp.CSS { return chromedp.CSS("#f-" + name) }
+// formField is the CSS selector of a form field by name (the views give it id f-<name>).
+func formField(name string) chromedp.CSS { return chromedp.CSS("#f-" + name) }
 
-type shot struct {
+type pageShot struct {
 	name string
 	png  []byte
 }
@@ -44,13 +44,13 @@ type browser struct {
 	ctx context.Context
 
 	mu       sync.Mutex
-	shots    []shot
+	shots    []pageShot
 	console  []chromedp.ConsoleMessage
-	requests []request
+	requests []seenRequest
 }
 
-// request is a request the tab sent, as DevTools saw it.
-type request struct {
+// seenRequest is a request the tab sent, as DevTools saw it.
+type seenRequest struct {
 	Method, URL string
 	Type        network.ResourceType // Document for a navigation, XHR/Fetch for htmx
 	HXRequest   bool                 // carried the HX-Request header
@@ -104,7 +104,7 @@ func newBrowser(t *testing.T, noJS bool) *browser {
 			if err != nil {
 				return
 			}
-			r := request{Method: ev.Request.Method, URL: ev.Request.URL, Type: ev.Type}
+			r := seenRequest{Method: ev.Request.Method, URL: ev.Request.URL, Type: ev.Type}
 			for k := range ev.Request.Headers {
 				r.HXRequest = r.HXRequest || strings.EqualFold(k, "HX-Request")
 			}
@@ -157,7 +157,7 @@ func (b *browser) step(name string, want chromedp.CSS, actions ...chromedp.Actio
 		}
 	}
 	js, _ := json.Marshal(sels)
-	present := eval[[]bool](b, `(`+string(js)+`).map(s => document.querySelector(s) !== null)`)
+	present := evalJS[[]bool](b, `(`+string(js)+`).map(s => document.querySelector(s) !== null)`)
 	watch := []string{string(want)}
 	for i, sel := range sels[1:] {
 		if !present[i+1] {
@@ -165,7 +165,7 @@ func (b *browser) step(name string, want chromedp.CSS, actions ...chromedp.Actio
 		}
 	}
 	b.do(name, append(actions, chromedp.WaitVisible(chromedp.CSS(strings.Join(watch, ", "))))...)
-	if !eval[bool](b, `document.querySelector(`+jsString(string(want))+`) !== null`) {
+	if !evalJS[bool](b, `document.querySelector(`+jsString(string(want))+`) !== null`) {
 		b.t.Fatalf("%s: expected %s, but the browser landed on another page\n%s%s", name, want, b.csrfNote(), b.where())
 	}
 }
@@ -199,8 +199,8 @@ func (b *browser) value(sel chromedp.CSS) string {
 	return s
 }
 
-// eval evaluates a JavaScript expression through DevTools (works with page scripts off).
-func eval[T any](b *browser, expr string) T {
+// evalJS evaluates a JavaScript expression through DevTools (works with page scripts off).
+func evalJS[T any](b *browser, expr string) T {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
@@ -214,7 +214,7 @@ func eval[T any](b *browser, expr string) T {
 // path returns the path of the current page.
 func (b *browser) path() string {
 	b.t.Helper()
-	return eval[string](b, `location.pathname`)
+	return evalJS[string](b, `location.pathname`)
 }
 
 // where describes the current page for failure messages.
@@ -223,7 +223,7 @@ func (b *browser) where() string {
 	defer cancel()
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-	return fmt.Sprintf("page %s:\n%s", loc, tail(strings.TrimSpace(body), 1500))
+	return fmt.Sprintf("page %s:\n%s", loc, lastChars(strings.TrimSpace(body), 1500))
 }
 
 // shot takes a full-page screenshot. It is kept for a failure report; with keep set and
@@ -238,7 +238,7 @@ func (b *browser) shot(name string, keep bool) {
 		return
 	}
 	b.mu.Lock()
-	b.shots = append(b.shots, shot{name, png})
+	b.shots = append(b.shots, pageShot{name, png})
 	n := len(b.shots)
 	b.mu.Unlock()
 	if dir := os.Getenv("SITEPRO_SCREENSHOTS"); keep && dir != "" {
@@ -262,10 +262,10 @@ func (b *browser) saveOnFailure() {
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
 	b.mu.Lock()
-	shots := append([]shot(nil), b.shots...)
+	shots := append([]pageShot(nil), b.shots...)
 	b.mu.Unlock()
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-		shots = append(shots, shot{"at-failure", png})
+		shots = append(shots, pageShot{"at-failure", png})
 	}
 	dir, err := os.MkdirTemp("", "sitepro-"+b.t.Name()+"-*")
 	if err != nil {
@@ -288,14 +288,11 @@ func (b *browser) consoleMessages() []chromedp.ConsoleMessage {
 	return append([]chromedp.ConsoleMessage(nil), b.console...)
 }
 
-// consoleErrors returns the console errors, uncaught exceptions and CSP violations. The
-// 404 of the browser's own /favicon.ico request is left out: no page asks for it.
+// consoleErrors returns the console errors (a failed request among them, such as a 404
+// for /favicon.ico), uncaught exceptions and CSP violations.
 func (b *browser) consoleErrors() []string {
 	var out []string
 	for _, m := range b.consoleMessages() {
-		if strings.HasSuffix(m.URL, "/favicon.ico") && strings.Contains(m.Text, "404") {
-			continue
-		}
 		if m.Type == chromedp.ConsoleError || m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
 			out = append(out, fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line+1))
 		}
@@ -305,7 +302,7 @@ func (b *browser) consoleErrors() []string {
 
 // typeInto clears a text field and types v as a user would.
 func typeInto(name, v string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.Clear(field(name)), chromedp.SendKeys(field(name), v))
+	return chromedp.Steps(chromedp.Clear(formField(name)), chromedp.SendKeys(formField(name), v))
 }
 
 // fillRegistration fills step 1 of 个人注册 and ticks the agreement.
@@ -317,7 +314,7 @@ func fillRegistration(tr trainee, password2 string) chromedp.Action[chromedp.Voi
 		typeInto("email", tr.Email),
 		typeInto("password", tr.Password),
 		typeInto("password2", password2),
-		chromedp.Click(field("agree")),
+		chromedp.Click(formField("agree")),
 	)
 }
 
@@ -326,13 +323,13 @@ func fillRegistration(tr trainee, password2 string) chromedp.Action[chromedp.Voi
 // pending when the form is submitted.
 func (b *browser) waitIDPreview(id string) {
 	b.t.Helper()
-	if !eval[bool](b, `document.getElementById("preview-id_number") !== null`) {
+	if !evalJS[bool](b, `document.getElementById("preview-id_number") !== null`) {
 		return
 	}
 	birth, gender := birthAndGender(id)
 	var got string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		got = eval[string](b, `(document.getElementById("preview-id_number") || {}).textContent || ""`)
+		got = evalJS[string](b, `(document.getElementById("preview-id_number") || {}).textContent || ""`)
 		if strings.Contains(got, birth) && strings.Contains(got, gender) {
 			return
 		}
@@ -415,7 +412,7 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 
 	// 个人资料完善: a couple of fields, then save.
 	b.do("fill the profile",
-		chromedp.SetValue(field("education"), "大学本科"),
+		chromedp.SetValue(formField("education"), "大学本科"),
 		typeInto("school", "河南大学"),
 		typeInto("major", "土木工程"),
 	)
@@ -424,10 +421,10 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	b.wantPath("/")
 	b.wantFlash("个人资料已保存")
 	b.step("open 个人信息", tid("profile-save"), chromedp.Click(tid("tile-profile")))
-	if got := b.value(field("education")); got != "大学本科" {
+	if got := b.value(formField("education")); got != "大学本科" {
 		t.Errorf("saved education = %q, want 大学本科", got)
 	}
-	if got := b.value(field("school")); got != "河南大学" {
+	if got := b.value(formField("school")); got != "河南大学" {
 		t.Errorf("saved school = %q, want 河南大学", got)
 	}
 
@@ -449,7 +446,7 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	b.step("open the confirmation link", tid("confirm-submit"), chromedp.Navigate(link))
 	b.step("press 确认邮箱", tid("tile-profile"), chromedp.Click(tid("confirm-submit")))
 	b.wantFlash("邮箱已确认")
-	if n := eval[int](b, `document.querySelectorAll('[data-testid="email-unconfirmed"]').length`); n != 0 {
+	if n := evalJS[int](b, `document.querySelectorAll('[data-testid="email-unconfirmed"]').length`); n != 0 {
 		t.Errorf("the start page still says the e-mail is unconfirmed")
 	}
 
@@ -499,7 +496,7 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 		t.Errorf("the SMTP peer received %d messages, want 2 (confirmation, reset)", n)
 	}
 	if logs := srv.Logs(); idInLogs.MatchString(logs) || strings.Contains(logs, mail.pass) {
-		t.Errorf("server logs contain an ID number or the SMTP password:\n%s", tail(logs, 3000))
+		t.Errorf("server logs contain an ID number or the SMTP password:\n%s", lastChars(logs, 3000))
 	}
 }
 
@@ -511,7 +508,7 @@ func TestBrowserRegisterWithoutJavaScript(t *testing.T) {
 	who := makeTrainee("nojs", 777)
 
 	b.step("open /", tid("register-link"), chromedp.Navigate(srv.URL+"/"))
-	if on := eval[bool](b, `typeof window.htmx !== "undefined"`); on {
+	if on := evalJS[bool](b, `typeof window.htmx !== "undefined"`); on {
 		t.Fatalf("htmx is loaded although page scripts are switched off")
 	}
 	b.step("go to 个人注册", tid("register-submit"), chromedp.Click(tid("register-link")))
@@ -536,11 +533,11 @@ func TestBrowserRegisterWithoutJavaScript(t *testing.T) {
 		}
 	}
 	for name, want := range map[string]string{"name": who.Name, "mobile": who.Mobile, "email": who.Email, "id_number": bad.ID} {
-		if got := b.value(field(name)); got != want {
+		if got := b.value(formField(name)); got != want {
 			t.Errorf("field %s after the error = %q, want the typed %q", name, got, want)
 		}
 	}
-	if !eval[bool](b, `document.getElementById("f-agree").checked`) {
+	if !evalJS[bool](b, `document.getElementById("f-agree").checked`) {
 		t.Errorf("the agreement is no longer ticked after the error")
 	}
 
@@ -582,13 +579,13 @@ func TestBrowserNoHorizontalScrollNoConsoleErrors(t *testing.T) {
 
 	fits := func(what string) {
 		t.Helper()
-		w := eval[int](b, `window.innerWidth`)
-		sw := eval[int](b, `document.documentElement.scrollWidth`)
+		w := evalJS[int](b, `window.innerWidth`)
+		sw := evalJS[int](b, `document.documentElement.scrollWidth`)
 		if w != viewW {
 			t.Errorf("%s: window.innerWidth = %d, want %d", what, w, viewW)
 		}
 		if sw > viewW {
-			wide := eval[[]string](b, `Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > `+fmt.Sprint(viewW)+`).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + " right=" + Math.round(e.getBoundingClientRect().right))`)
+			wide := evalJS[[]string](b, `Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > `+fmt.Sprint(viewW)+`).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + " right=" + Math.round(e.getBoundingClientRect().right))`)
 			t.Errorf("%s scrolls sideways at %d px: scrollWidth = %d; widest elements: %v", what, viewW, sw, wide)
 			b.shot("too-wide-"+strings.TrimPrefix(strings.ReplaceAll(what, "/", "-"), "-"), false)
 		}
@@ -620,7 +617,7 @@ func TestBrowserNoHorizontalScrollNoConsoleErrors(t *testing.T) {
 	if len(b.consoleErrors()) == before {
 		t.Errorf("an inline script ran or its CSP violation was not reported; the console check would miss violations")
 	}
-	if eval[bool](b, `window.__inline === 1`) {
+	if evalJS[bool](b, `window.__inline === 1`) {
 		t.Errorf("an injected inline script ran: the CSP does not block inline scripts")
 	}
 }

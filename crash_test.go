@@ -39,7 +39,7 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 	// Every registration comes from its own client address (X-Forwarded-For from the trusted
 	// loopback proxy), so the per-IP registration throttle (20 per address) does not cap
 	// what a round can acknowledge; this test is about durability, not throttling.
-	env := []string{"SITEPRO_TRUSTED_PROXIES=127.0.0.1"}
+	proxyEnv := []string{"SITEPRO_TRUSTED_PROXIES=127.0.0.1"}
 
 	var (
 		mu       sync.Mutex
@@ -50,7 +50,7 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 	)
 	perRound := make([]int, 0, rounds)
 	for round := 1; round <= rounds; round++ {
-		srv := startServer(t, serverOpts{Data: data, Env: env})
+		srv := startServer(t, serverOpts{Data: data, Env: proxyEnv})
 		tr := &http.Transport{MaxIdleConnsPerHost: workers}
 		ctx, cancel := context.WithCancel(context.Background())
 		var before int
@@ -115,7 +115,7 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 	}
 
 	// Restart on the same data and log in as every acknowledged trainee.
-	srv := startServer(t, serverOpts{Data: data, Env: env})
+	srv := startServer(t, serverOpts{Data: data, Env: proxyEnv})
 	checkTr := &http.Transport{}
 	var missing []string
 	var verr []string
@@ -161,7 +161,7 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 	for i, l := range logs {
 		for _, line := range strings.Split(l, "\n") {
 			if idInLogs.MatchString(line) {
-				t.Errorf("run %d: a server log line contains an ID number: %s", i+1, tail(line, 400))
+				t.Errorf("run %d: a server log line contains an ID number: %s", i+1, lastChars(line, 400))
 			}
 		}
 		if strings.Contains(l, "crash-密码") {

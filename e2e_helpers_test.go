@@ -86,8 +86,8 @@ type serverOpts struct {
 	Env  []string // extra KEY=VALUE pairs (SITEPRO_SMTP_URL, SITEPRO_DEMO, ...)
 }
 
-// server is a running sitepro child process.
-type server struct {
+// serverProc is a running sitepro child process.
+type serverProc struct {
 	t    testing.TB
 	Addr string // 127.0.0.1:port
 	URL  string // http://127.0.0.1:port, also SITEPRO_ORIGIN
@@ -113,19 +113,19 @@ func freeAddr(t testing.TB) string {
 // serverEnv is the environment of a child server: ours without any SITEPRO_ variable,
 // plus the given pairs.
 func serverEnv(pairs ...string) []string {
-	var env []string
+	var out []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SITEPRO_") {
-			env = append(env, kv)
+			out = append(out, kv)
 		}
 	}
-	return append(env, pairs...)
+	return append(out, pairs...)
 }
 
 // startServer starts the server on a free port and waits until GET /healthz answers 200.
 // stdout and stderr go into one buffer (Logs). A cleanup kills the process if the test did
 // not stop it, and prints the logs when the test failed.
-func startServer(t testing.TB, o serverOpts) *server {
+func startServer(t testing.TB, o serverOpts) *serverProc {
 	t.Helper()
 	if o.Data == "" {
 		o.Data = t.TempDir()
@@ -141,14 +141,14 @@ func startServer(t testing.TB, o serverOpts) *server {
 			continue
 		}
 		s.kill()
-		t.Fatalf("server did not become healthy: %v\n--- server output ---\n%s", err, s.Logs())
+		t.Fatalf("server did not become healthy: %v", err) // the cleanup prints its output
 	}
 }
 
 // launch starts the process without waiting for it to serve.
-func launch(t testing.TB, o serverOpts, addr string) *server {
+func launch(t testing.TB, o serverOpts, addr string) *serverProc {
 	t.Helper()
-	s := &server{t: t, Addr: addr, URL: "http://" + addr, Data: o.Data, logs: &syncBuffer{}, done: make(chan struct{})}
+	s := &serverProc{t: t, Addr: addr, URL: "http://" + addr, Data: o.Data, logs: &syncBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(serverBin)
 	s.cmd.Env = serverEnv(append([]string{"SITEPRO_ADDR=" + addr, "SITEPRO_DATA=" + o.Data, "SITEPRO_ORIGIN=" + s.URL}, o.Env...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
@@ -164,20 +164,25 @@ func launch(t testing.TB, o serverOpts, addr string) *server {
 			s.kill()
 		}
 		if t.Failed() {
-			t.Logf("--- output of server %s (pid %d) ---\n%s", s.Addr, s.cmd.Process.Pid, tail(s.Logs(), 8000))
+			t.Logf("--- output of server %s (pid %d) ---\n%s", s.Addr, s.cmd.Process.Pid, lastChars(s.Logs(), 8000))
 		}
 	})
 	return s
 }
 
-func tail(s string, n int) string {
+// lastChars returns about the last n bytes of s, cut at a character boundary.
+func lastChars(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return "…" + s[len(s)-n:]
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return "…" + s[i:]
 }
 
-func (s *server) exited() bool {
+func (s *serverProc) exited() bool {
 	select {
 	case <-s.done:
 		return true
@@ -186,7 +191,7 @@ func (s *server) exited() bool {
 	}
 }
 
-func (s *server) waitHealthy(limit time.Duration) error {
+func (s *serverProc) waitHealthy(limit time.Duration) error {
 	c := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
@@ -207,11 +212,11 @@ func (s *server) waitHealthy(limit time.Duration) error {
 }
 
 // Logs returns everything the process wrote to stdout and stderr so far.
-func (s *server) Logs() string { return s.logs.String() }
+func (s *serverProc) Logs() string { return s.logs.String() }
 
 // stop ends the server with SIGTERM and asserts a graceful shutdown: exit status 0
 // within 10 seconds.
-func (s *server) stop(t testing.TB) {
+func (s *serverProc) stop(t testing.TB) {
 	t.Helper()
 	if s.exited() {
 		t.Fatalf("server %s had already exited: %v", s.Addr, s.err)
@@ -239,7 +244,7 @@ func (s *server) stop(t testing.TB) {
 }
 
 // kill ends the server with SIGKILL, as a crash would, and waits for it to be gone.
-func (s *server) kill() {
+func (s *serverProc) kill() {
 	_ = s.cmd.Process.Signal(syscall.SIGKILL)
 	select {
 	case <-s.done:
@@ -319,14 +324,14 @@ type statusError struct {
 }
 
 func (e *statusError) Error() string {
-	return fmt.Sprintf("%s: status %d: %s", e.What, e.Status, tail(visibleText(e.Body), 300))
+	return fmt.Sprintf("%s: status %d: %s", e.What, e.Status, lastChars(visibleText(e.Body), 300))
 }
 
-var tags = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]*>|\s+`)
+var htmlTags = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]*>|\s+`)
 
-// visibleText strips tags from an HTML page for error messages.
+// visibleText strips htmlTags from an HTML page for error messages.
 func visibleText(html string) string {
-	return strings.TrimSpace(tags.ReplaceAllString(html, " "))
+	return strings.TrimSpace(htmlTags.ReplaceAllString(html, " "))
 }
 
 // trainee is a registration's input.

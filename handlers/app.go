@@ -85,7 +85,7 @@ func New(d Deps) (*fiber.App, error) {
 	s := &Server{d: d, assets: assets, throttle: NewThrottle(d.Now), secure: strings.HasPrefix(d.Origin, "https://"), sseBeat: d.SSEHeartbeat}
 	s.views = views.Assets{CSS: assets.URL("app.css"), HTMX: assets.URL("vendor/htmx-2.0.11.min.js"),
 		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
-		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js")}
+		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg")}
 	s.cookie = "sitepro_session"
 	if s.secure {
 		s.cookie = "__Host-sitepro_session"
@@ -105,6 +105,7 @@ func New(d Deps) (*fiber.App, error) {
 		Next: func(c *fiber.Ctx) bool { return c.Path() == "/review/events" }})) // SSE must not be buffered
 	app.Get(static.Prefix+"*", s.serveStatic)
 	app.Get("/healthz", s.healthz)
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect(s.views.Icon, fiber.StatusMovedPermanently) })
 	app.Use(s.loadSession, s.csrf, s.authenticate)
 	for _, r := range s.Routes() {
 		if r.Method == fiber.MethodGet {

@@ -41,6 +41,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		status = statusOf(err)
 	}
 	route := c.Route().Path
+	if status == fiber.StatusNotFound && route == "/" && c.Path() != "/" {
+		route = "(no route)"
+	}
 	s.d.Log.Info("request", "rid", c.Locals("requestid"), "method", c.Method(), "route", route,
 		"status", status, "ms", time.Since(start).Milliseconds())
 	return err
@@ -83,11 +86,9 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 	default:
-		sent := c.Get("X-Csrf-Token")
-		if sent == "" {
-			sent = c.FormValue("_csrf")
-		}
-		if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+		// htmx sends the header from <body hx-headers>, which a boosted swap does not
+		// refresh; plain forms send the hidden field. Either one matching is enough.
+		if token == "" || !(same(c.Get("X-Csrf-Token"), token) || same(c.FormValue("_csrf"), token)) {
 			return domain.Err(domain.CodeForbidden, "页面已过期（可能是长时间未操作），刚才的提交没有生效。请返回上一页，刷新后重新提交。")
 		}
 	}
@@ -98,6 +99,8 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	c.Locals(kCSRF, token)
 	return c.Next()
 }
+
+func same(a, b string) bool { return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 func randomToken() string {
 	var b [32]byte
@@ -161,7 +164,11 @@ func (s *Server) startSession(c *fiber.Ctx, u domain.User) error {
 	ss.Set(kUser, u.ID)
 	ss.Set(kEpoch, u.SessionEpoch)
 	ss.Set(kBorn, s.d.Now().Unix())
-	ss.Set(kCSRF, randomToken())
+	// The CSRF token stays: it is bound to the session's data, which moves to the new
+	// session id, and the page's htmx header still carries it.
+	if ss.Get(kCSRF) == nil {
+		ss.Set(kCSRF, randomToken())
+	}
 	c.Locals(kCSRF, ss.Get(kCSRF))
 	c.Locals(kUser, &u)
 	return nil

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +24,9 @@ import (
 const printAchieve = "负责郑州某住宅小区3号楼主体施工。\n<script>alert(1)</script>"
 
 // submittedApplication takes a signed-in trainee through the real wizard routes (the
-// minimal flow of TestWizardEndToEnd) and submits; it returns the application id.
-func submittedApplication(t *testing.T, c *client, agencyID, name string) string {
+// minimal flow of TestWizardEndToEnd) with the given résumé step and submits; it returns
+// the application id.
+func submittedApplication(t *testing.T, c *client, agencyID, name string, resume url.Values) string {
 	t.Helper()
 	id := startWizard(t, c)
 	base := "/apply/" + id + "/"
@@ -34,14 +36,33 @@ func submittedApplication(t *testing.T, c *client, agencyID, name string) string
 		"school": {"郑州大学"}, "major": {"土木工程"}, "graduation": {"2011-07"}, "employer": {"河南某建筑公司"},
 		"credit_code": {"91350100M000100Y43"}, "work_start": {"2011-08"}, "address": {"郑州市金水区纬五路1号"}}), 303)
 	must(t, c.post(base+"post", url.Values{"post": {"101"}}), 303)
-	must(t, c.post(base+"resume", url.Values{"resume.0.from": {"2011-08"}, "resume.0.employer": {"河南某建筑公司"},
-		"resume.0.role": {"技术员"}, "achievements": {printAchieve}}), 303)
+	must(t, c.post(base+"resume", resume), 303)
 	must(t, c.post(base+"pledge", url.Values{"signature": {name}, "agree": {"1"}}), 303)
 	for _, step := range []string{"id-front", "id-back", "diploma"} {
 		must(t, c.upload(base+step, "file", "scan.jpg", colourJPEG(t, 800, 600, false)), 303)
 	}
 	must(t, c.post(base+"submit", url.Values{"confirm": {"1"}}), 303)
 	return id
+}
+
+// resumeStep is the résumé step with rows entries (the last one until now) and the
+// achievements text.
+func resumeStep(rows int, achieve string) url.Values {
+	v := url.Values{"achievements": {achieve}}
+	for i := 0; i < rows; i++ {
+		k := "resume." + strconv.Itoa(i) + "."
+		v.Set(k+"from", strconv.Itoa(2011+i/2)+"-0"+strconv.Itoa(1+i%2*6))
+		if i < rows-1 {
+			v.Set(k+"to", strconv.Itoa(2011+i/2)+"-0"+strconv.Itoa(6+i%2*3))
+		}
+		v.Set(k+"employer", "河南某建筑公司")
+		v.Set(k+"role", "技术员")
+		if rows > 1 {
+			v.Set(k+"employer", "河南省第"+strconv.Itoa(i+1)+"建筑工程集团有限公司郑州分公司项目部")
+			v.Set(k+"role", "项目技术负责人")
+		}
+	}
+	return v
 }
 
 // printExam is the exam the tests schedule: papers at 09:00 and 14:00 Beijing time.
@@ -70,14 +91,15 @@ func (e *env) schedule(id string) {
 	}
 }
 
-// printFixture is a trainee with a photo and a submitted application.
-func printFixture(t *testing.T, e *env) (c *client, id, token string) {
+// printFixture is a trainee with a photo and a submitted application with the given
+// résumé step.
+func printFixture(t *testing.T, e *env, resume url.Values) (c *client, id, token string) {
 	t.Helper()
 	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州建设职业培训中心", CityCode: "410100", Address: "郑州市金水区", Phone: "0371-65550101"})
 	c = e.registered(idA, "王小芳")
 	c.get("/profile/photo") // the session (and its CSRF token) changed at sign-in
 	must(t, c.upload("/profile/photo", "photo", "me.jpg", colourJPEG(t, 800, 1000, false)), 303)
-	id = submittedApplication(t, c, ag.ID, "王小芳")
+	id = submittedApplication(t, c, ag.ID, "王小芳", resume)
 	a, err := e.st.ApplicationOf(mustTrainee(t, e, idA).ID, id)
 	if err != nil || a.VerifyToken == "" {
 		t.Fatalf("submitted application: %v %+v", err, a)
@@ -104,13 +126,13 @@ func mustPrintable(t *testing.T, r resp, token string, contains ...string) {
 
 func TestPrintPagesOfOwnApplication(t *testing.T) {
 	e := newEnv(t)
-	c, id, token := printFixture(t, e)
+	c, id, token := printFixture(t, e, resumeStep(1, printAchieve))
 	base := "/apply/" + id + "/print/"
 	form := c.get(base + "form")
 	mustPrintable(t, form, token, "培训报名表", "XQ", "已提交，待机构确认", idA, "王小芳", "女", "1949年12月31日",
 		"13912345678", "郑州市金水区纬五路1号", "在职（有工作单位）", "郑州市", "郑州建设职业培训中心", "0371-65550101",
 		"施工员（土建施工）", "大学本科", "郑州大学", "土木工程", "2011年7月", "河南某建筑公司", "91350100M000100Y43",
-		"2011年8月", "技术员", "至今", "负责郑州某住宅小区3号楼主体施工。", "&lt;script&gt;alert(1)&lt;/script&gt;",
+		"2011年1月", "技术员", "至今", "负责郑州某住宅小区3号楼主体施工。", "&lt;script&gt;alert(1)&lt;/script&gt;",
 		`src="/photos/`, "申请人签名", "2026年11月26日")
 	if strings.Contains(form.body, "<script>alert") {
 		t.Fatal("the achievements text reached the page unescaped")
@@ -147,7 +169,7 @@ func TestPrintPagesOfOwnApplication(t *testing.T) {
 
 func TestPublicCheckOfPrintOut(t *testing.T) {
 	e := newEnv(t)
-	c, id, token := printFixture(t, e)
+	c, id, token := printFixture(t, e, resumeStep(1, printAchieve))
 	e.schedule(id)
 	guest := e.client()
 	r := guest.get("/d/" + token)
@@ -209,16 +231,19 @@ func pdfPages(pdf []byte) int {
 	return len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1))
 }
 
-// TestPrintOutsInChromium prints the admission ticket and the form to A4 PDF in a real
-// browser and counts the pages; with SITEPRO_SCREENSHOTS set it also keeps the PDFs and
-// a 360 px wide screenshot of the ticket there.
+// TestPrintOutsInChromium prints the admission ticket, the pledge and a full form to A4
+// PDF in a real browser and counts the pages; with SITEPRO_SCREENSHOTS set it also keeps
+// the PDFs and 360 px wide screenshots of the pages there.
 func TestPrintOutsInChromium(t *testing.T) {
 	const chromium = "/usr/bin/chromium"
 	if _, err := os.Stat(chromium); err != nil || testing.Short() {
 		t.Skip("needs " + chromium)
 	}
 	e, base := servedEnv(t)
-	_, id, _ := printFixture(t, e)
+	// A full form: twenty résumé entries with long employer names and 1000 characters
+	// of achievements in paragraphs still print on two pages.
+	achieve := strings.Repeat(strings.Repeat("负责住宅楼主体结构施工技术管理，", 12)+"\n", 5)
+	_, id, _ := printFixture(t, e, resumeStep(20, achieve[:len(achieve)-1]))
 	e.schedule(id)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("headless", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
@@ -244,15 +269,15 @@ func TestPrintOutsInChromium(t *testing.T) {
 	for _, tc := range []struct {
 		doc      string
 		maxPages int
-	}{{"ticket", 1}, {"form", 2}} {
+	}{{"ticket", 1}, {"pledge", 1}, {"form", 2}} {
 		run("open "+tc.doc, chromedp.Navigate(base+"/apply/"+id+"/print/"+tc.doc), chromedp.WaitVisible(tid("print-button")))
 		runIn(t, ctx, "photo of "+tc.doc, chromedp.Poll[bool](`Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)`,
 			chromedp.WithPollingTimeout(10*time.Second)))
 		if !runIn(t, ctx, "width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)) {
 			t.Errorf("%s: the page scrolls sideways at 360 px", tc.doc)
 		}
-		if tc.doc == "ticket" && dir != "" {
-			writeArtifact(t, dir, "print-ticket-360.png", runIn(t, ctx, "screenshot", chromedp.FullScreenshot(90)))
+		if dir != "" {
+			writeArtifact(t, dir, "print-"+tc.doc+"-360.png", runIn(t, ctx, "screenshot", chromedp.FullScreenshot(100)))
 		}
 		res := runIn(t, ctx, "print "+tc.doc, func(ctx context.Context, _ *chromedp.Target) (page.PrintToPDFResult, error) {
 			return chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69})

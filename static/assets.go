@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-//go:embed *.css *.js vendor/*.js
+//go:embed *.css *.js *.svg vendor/*.js
 var files embed.FS
 
 // Asset is one embedded file with its hashed URL.
@@ -70,6 +70,8 @@ func contentType(ext string) string {
 		return "text/css; charset=utf-8"
 	case ".js":
 		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
 	}
 	return "application/octet-stream"
 }
