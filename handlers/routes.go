@@ -75,6 +75,8 @@ func (s *Server) Routes() []Route {
 		{get, "/verify", Public, s.verifyPage},
 		{post, "/verify", Public, s.verifyLookup},
 		{get, "/v/:token", Public, s.verifyToken},
+		// 继续教育 (ce*.go): BEGIN CE ROUTES
+		// END CE ROUTES
 		// Agency reviewer console (review.go, review_decide.go).
 		{get, "/review", Reviewer, s.reviewQueue},
 		{get, "/review/photos", Reviewer, s.reviewPhotos},
