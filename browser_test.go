@@ -145,28 +145,38 @@ func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 var stopHooks = []string{"error-page", "error-summary", "err-form"}
 
 // step runs the actions (a click, a navigation) and waits until the element want of the
-// next page is visible. When the browser lands on an error page or a form with errors
-// instead, the test ends at once with what the page says. Hooks already on the current
-// page do not count.
+// next page is visible and htmx has settled. When the browser lands on an error page or a
+// form with errors instead, the test ends at once with what the page says. want must not
+// be on the current page; the current <main> is marked so that its own error hooks do not
+// count (an htmx swap or a navigation replaces it).
 func (b *browser) step(name string, want chromedp.CSS, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	sels := []string{string(want)}
+	evalJS[chromedp.Void](b, `document.querySelectorAll("main").forEach(m => m.setAttribute("data-e2e-stale", ""))`)
+	watch := []string{string(want)}
 	for _, h := range stopHooks {
 		if sel := string(tid(h)); sel != string(want) {
-			sels = append(sels, sel)
-		}
-	}
-	js, _ := json.Marshal(sels)
-	present := evalJS[[]bool](b, `(`+string(js)+`).map(s => document.querySelector(s) !== null)`)
-	watch := []string{string(want)}
-	for i, sel := range sels[1:] {
-		if !present[i+1] {
-			watch = append(watch, sel)
+			watch = append(watch, "main:not([data-e2e-stale]) "+sel)
 		}
 	}
 	b.do(name, append(actions, chromedp.WaitVisible(chromedp.CSS(strings.Join(watch, ", "))))...)
+	b.settle(name)
 	if !evalJS[bool](b, `document.querySelector(`+jsString(string(want))+`) !== null`) {
 		b.t.Fatalf("%s: expected %s, but the browser landed on another page\n%s%s", name, want, b.csrfNote(), b.where())
+	}
+}
+
+// settle waits until the page has loaded and htmx has finished its requests, swaps and
+// settling (after which app.js may move the focus to an error summary), so that the next
+// keystrokes go where the test sends them.
+func (b *browser) settle(name string) {
+	b.t.Helper()
+	const busy = `document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added") !== null`
+	deadline := time.Now().Add(stepTimeout)
+	for evalJS[bool](b, busy) {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: the page did not settle within %v\n%s", name, stepTimeout, b.where())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -49,6 +49,9 @@ func seedDemoApplications(st *store.Store, img handlers.Images, ag domain.Agency
 			return err
 		}
 		at := now.Add(time.Duration(i-len(demoApps)) * 24 * time.Hour)
+		if _, err := st.AgreeNotice(u.ID, domain.NoticeVersion, at); err != nil {
+			return err
+		}
 		a, err := fillDemoApp(st, u, ag, d, at)
 		if err != nil {
 			return err

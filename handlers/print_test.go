@@ -236,8 +236,8 @@ func pdfPages(pdf []byte) int {
 // the PDFs and 360 px wide screenshots of the pages there.
 func TestPrintOutsInChromium(t *testing.T) {
 	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil || testing.Short() {
-		t.Skip("needs " + chromium)
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatal("needs " + chromium + " (the README test command installs it)")
 	}
 	e, base := servedEnv(t)
 	// A full form: twenty résumé entries with long employer names and 1000 characters
@@ -289,6 +289,7 @@ func TestPrintOutsInChromium(t *testing.T) {
 			writeArtifact(t, dir, "print-"+tc.doc+".pdf", res.Data)
 		}
 	}
+	e.assertNoIDInLogs()
 }
 
 // runIn runs one browser action under a timeout and ends the test when it fails.

@@ -28,3 +28,10 @@ func describedBy(f Form, fd Field) string {
 	}
 	return s
 }
+
+func emptyLabel(fd Field) string {
+	if fd.Empty != "" {
+		return fd.Empty
+	}
+	return "请选择"
+}

@@ -48,6 +48,8 @@ type Field struct {
 	// LivePreview is a URL that htmx posts the field to while typing; the answer
 	// replaces the element with id "preview-<name>" (used for the ID number).
 	LivePreview string
+	// Empty is the label of the empty choice of a select (default "请选择").
+	Empty string
 }
 
 func dateCN(t time.Time) string {

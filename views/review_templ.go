@@ -190,15 +190,15 @@ func ReviewQueue(p Page, m ReviewModel) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(m.Form, Field{Name: "status", Label: "状态", Type: "select", Options: statusOptions()}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(m.Form, Field{Name: "status", Label: "状态", Type: "select", Options: statusOptions(), Empty: "待确认"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(m.Form, Field{Name: "post", Label: "岗位", Type: "select", Options: postOptions()}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(m.Form, Field{Name: "post", Label: "岗位", Type: "select", Options: postOptions(), Empty: "全部岗位"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(m.Form, Field{Name: "city", Label: "地市", Type: "select", Options: cityOptions()}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(m.Form, Field{Name: "city", Label: "地市", Type: "select", Options: cityOptions(), Empty: "全部地市"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
