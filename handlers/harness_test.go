@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -61,7 +62,24 @@ func (i testImages) Document(ctx context.Context, data []byte) ([]byte, int, int
 	return r.JPEG, r.Width, r.Height, err
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvAt(t, "https://sitepro.test") }
+
+// servedEnv serves the app on a real loopback listener whose address is also the public
+// origin (for browsers, SSE and links in mail); it returns the base URL.
+func servedEnv(t *testing.T) (*env, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	e := newEnvAt(t, base)
+	go func() { _ = e.app.Listener(ln) }()
+	t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
+	return e, base
+}
+
+func newEnvAt(t *testing.T, origin string) *env {
 	t.Helper()
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
@@ -71,7 +89,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: "https://sitepro.test", SSEHeartbeat: 200 * time.Millisecond})
+	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: origin, SSEHeartbeat: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

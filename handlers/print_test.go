@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sitepro/domain"
-	"sitepro/store"
 )
 
 const printAchieve = "负责郑州某住宅小区3号楼主体施工。\n<script>alert(1)</script>"
@@ -198,32 +194,6 @@ func TestPublicCheckOfPrintOut(t *testing.T) {
 	}
 	must(t, guest.get("/d/"+token), 429, "查询过于频繁")
 	e.assertNoIDInLogs()
-}
-
-// servedEnv is newEnv served on a real loopback listener, with that address as the
-// public origin, for a browser.
-func servedEnv(t *testing.T) (*env, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	logs := &bytes.Buffer{}
-	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
-	st, err := store.Open(t.TempDir(), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = app.Listener(ln) }()
-	t.Cleanup(func() { _ = app.ShutdownWithTimeout(5 * time.Second) })
-	return &env{t: t, app: app, st: st, clock: clk, logs: logs}, base
 }
 
 // pdfPages counts the page objects of a PDF ("/Type /Page", not "/Type /Pages").

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bufio"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -192,14 +191,7 @@ func readEvent(r *bufio.Reader, within time.Duration) (string, bool) {
 }
 
 func TestSSEDeliveryIsolationAndCleanup(t *testing.T) {
-	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Listener(ln)
-	t.Cleanup(func() { e.app.Shutdown() })
-	base := "http://" + ln.Addr().String()
+	e, base := servedEnv(t)
 	agA, _ := e.st.PutAgency(domain.Agency{Name: "A", CityCode: "410100"})
 	agB, _ := e.st.PutAgency(domain.Agency{Name: "B", CityCode: "410300"})
 	ra, closeA := sseClient(t, base, e.reviewer(agA.ID, "reva"))
