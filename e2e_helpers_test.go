@@ -42,12 +42,14 @@ import (
 var serverBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sitepro-e2e-bin-*")
+	// The path avoids the word sitepro, so that stopping a development server by name
+	// (pkill sitepro) does not hit the build or the servers of a running test.
+	dir, err := os.MkdirTemp("", "e2e-bin-*")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: temp dir:", err)
 		os.Exit(1)
 	}
-	serverBin = filepath.Join(dir, "sitepro")
+	serverBin = filepath.Join(dir, "server-under-test")
 	build := exec.Command("go", "build", "-o", serverBin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

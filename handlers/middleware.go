@@ -164,11 +164,9 @@ func (s *Server) startSession(c *fiber.Ctx, u domain.User) error {
 	ss.Set(kUser, u.ID)
 	ss.Set(kEpoch, u.SessionEpoch)
 	ss.Set(kBorn, s.d.Now().Unix())
-	// The CSRF token stays: it is bound to the session's data, which moves to the new
-	// session id, and the page's htmx header still carries it.
-	if ss.Get(kCSRF) == nil {
-		ss.Set(kCSRF, randomToken())
-	}
+	// A new CSRF token with the new session id; the next page (a boosted swap replaces
+	// the wrapper that carries htmx's header) and its forms carry the new one.
+	ss.Set(kCSRF, randomToken())
 	c.Locals(kCSRF, ss.Get(kCSRF))
 	c.Locals(kUser, &u)
 	return nil

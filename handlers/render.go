@@ -28,6 +28,11 @@ func (s *Server) page(c *fiber.Ctx, title string) views.Page {
 
 func render(c *fiber.Ctx, status int, comp templ.Component) error {
 	c.Status(status)
+	if c.Method() != fiber.MethodGet && c.Get("HX-Request") == "true" {
+		// A page answering a POST (errors, a form shown again) keeps the address bar as
+		// it was, so reloading never re-requests a POST-only URL.
+		c.Set("HX-Push-Url", "false")
+	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return comp.Render(c.UserContext(), c.Response().BodyWriter())
 }

@@ -29,3 +29,5 @@ func scanJSON[T any](txn *badger.Txn, prefix string, reverse bool, limit int, fn
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

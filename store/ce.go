@@ -1,0 +1,397 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// Continuing education (继续教育): the rules as data, enrolments from draft to submission,
+// and the checks that tie an enrolment to the trainee's own certificate and cycle.
+
+type ceSettingsRec struct {
+	V int
+	domain.CESettings
+}
+
+type enrolRec struct {
+	V int
+	domain.Enrolment
+}
+
+// ceSettings reads the province's rules inside a transaction; without stored overrides
+// they are the domain defaults.
+func ceSettings(txn *badger.Txn) (domain.CESettings, error) {
+	var r ceSettingsRec
+	err := getJSON(txn, []byte(pCESettings), &r)
+	if err == errNotFound {
+		return domain.DefaultCESettings(), nil
+	}
+	return r.CESettings, err
+}
+
+// CESettings returns the continuing-education rules in force.
+func (s *Store) CESettings() (domain.CESettings, error) {
+	var out domain.CESettings
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = ceSettings(txn)
+		return err
+	})
+	return out, err
+}
+
+// SetCESettings replaces the rules after checking that they are consistent.
+func (s *Store) SetCESettings(cs domain.CESettings) error {
+	if err := cs.Validate(); err != nil {
+		return err
+	}
+	return s.update(func(txn *badger.Txn) error {
+		return putJSON(txn, []byte(pCESettings), ceSettingsRec{V: 1, CESettings: cs})
+	})
+}
+
+// SetAgencyPosts configures the posts an agency trains in continuing education; without
+// a configuration it trains every enabled post (domain.AgencyTrains).
+func (s *Store) SetAgencyPosts(agencyID string, posts []string) error {
+	return s.update(func(txn *badger.Txn) error { return putJSON(txn, key(pCEAgencyPosts, agencyID), posts) })
+}
+
+func agencyTrains(txn *badger.Txn, agencyID, postCode string) (bool, error) {
+	var posts []string
+	err := getJSON(txn, key(pCEAgencyPosts, agencyID), &posts)
+	if err != nil && err != errNotFound {
+		return false, err
+	}
+	return domain.AgencyTrains(posts, err == nil, postCode), nil
+}
+
+func loadEnrol(txn *badger.Txn, id string) (domain.Enrolment, error) {
+	var r enrolRec
+	err := getJSON(txn, key(pCEEnrol, id), &r)
+	return r.Enrolment, err
+}
+
+// ownEnrol loads an enrolment of the trainee; someone else's looks like not-found.
+func ownEnrol(txn *badger.Txn, traineeID, id string) (domain.Enrolment, error) {
+	e, err := loadEnrol(txn, id)
+	if err == nil && e.TraineeID != traineeID {
+		return domain.Enrolment{}, errNotFound
+	}
+	return e, err
+}
+
+func cycleKey(certID string, no int) []byte {
+	return key(pCECycle, certID, "/", fmt.Sprintf("%04d", no))
+}
+
+// takenBy returns the number of another submitted enrolment of the certificate's cycle.
+// The index entry is trusted only when the enrolment it names still is for that
+// certificate and cycle: a returned enrolment may have moved on, leaving a stale entry.
+func takenBy(txn *badger.Txn, certID string, no int, self string) (string, error) {
+	id, err := getString(txn, cycleKey(certID, no))
+	if err == errNotFound || id == self {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	other, err := loadEnrol(txn, id)
+	if err == errNotFound || other.CertID != certID || other.Cycle.No != no || other.Status == domain.EnrolDraft {
+		return "", nil
+	}
+	return other.Number, err
+}
+
+// certCheck looks up a certificate number among the trainee's own certificates with its
+// status and whether its current cycle is already enrolled. A number of someone else's
+// certificate is "not found", exactly like one that does not exist.
+func certCheck(txn *badger.Txn, trainee domain.User, number, self string, now time.Time) (domain.CertCheck, error) {
+	cs, err := ceSettings(txn)
+	if err != nil {
+		return domain.CertCheck{}, err
+	}
+	birth, _ := trainee.Birth()
+	k := domain.CertCheck{Birth: birth, Now: now, Settings: cs}
+	number = domain.NormalizeCertNumber(number)
+	id, err := getString(txn, key(pCertNumber, number))
+	if err == errNotFound || number == "" {
+		return k, nil
+	}
+	if err != nil {
+		return k, err
+	}
+	var r certRec
+	if err := getJSON(txn, key(pCert, id), &r); err != nil || r.HolderID != trainee.ID {
+		return k, err
+	}
+	records, err := recordsOfCert(txn, r.ID)
+	if err != nil {
+		return k, err
+	}
+	k.Cert, k.Found, k.Status = r.Certificate, true, r.Compliance(records, cs, now).Status
+	if cur, ok := domain.CurrentCycle(r.IssuedOn, now); ok {
+		k.Taken, err = takenBy(txn, r.ID, cur.No, self)
+	}
+	return k, err
+}
+
+// saveEnrol writes the record and keeps the agency's queue (pending only) and list (every
+// submitted enrolment) in step with the status, each with a summary for the queue rows.
+func saveEnrol(txn *badger.Txn, old, e domain.Enrolment) error {
+	if old.Status == domain.EnrolPending {
+		if err := txn.Delete(enrolQueueKey(old)); err != nil {
+			return err
+		}
+	}
+	if e.Status == domain.EnrolPending {
+		if err := putEnrolSummary(txn, enrolQueueKey(e), e); err != nil {
+			return err
+		}
+	}
+	if e.Status != domain.EnrolDraft {
+		if old.Status != domain.EnrolDraft && old.AgencyID != "" && old.AgencyID != e.AgencyID {
+			if err := txn.Delete(enrolAgencyKey(old)); err != nil {
+				return err
+			}
+		}
+		if err := putEnrolSummary(txn, enrolAgencyKey(e), e); err != nil {
+			return err
+		}
+	}
+	return putJSON(txn, key(pCEEnrol, e.ID), enrolRec{V: 1, Enrolment: e})
+}
+
+func enrolQueueKey(e domain.Enrolment) []byte {
+	return key(pCEQueue, e.AgencyID, "/", timeKey(e.SubmittedAt), e.ID)
+}
+
+func enrolAgencyKey(e domain.Enrolment) []byte {
+	return key(pCEAgency, e.AgencyID, "/", timeKey(e.CreatedAt), e.ID)
+}
+
+func enrolsOf(txn *badger.Txn, traineeID string) ([]domain.Enrolment, error) {
+	var out []domain.Enrolment
+	prefix := key(pCETrainee, traineeID, "/")
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		e, err := loadEnrol(txn, string(it.Item().Key()[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// EnrolmentsOf returns the trainee's enrolments, newest first.
+func (s *Store) EnrolmentsOf(traineeID string) ([]domain.Enrolment, error) {
+	var out []domain.Enrolment
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = enrolsOf(txn, traineeID)
+		return err
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+// EnrolmentOf returns one enrolment of the trainee.
+func (s *Store) EnrolmentOf(traineeID, id string) (domain.Enrolment, error) {
+	var e domain.Enrolment
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		e, err = ownEnrol(txn, traineeID, id)
+		return err
+	})
+	return e, err
+}
+
+// StartEnrolment resumes the trainee's open draft or creates one, with the work résumé
+// prefilled from their most recent application that has one.
+func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrolment, error) {
+	var e domain.Enrolment
+	err := s.update(func(txn *badger.Txn) error {
+		all, err := enrolsOf(txn, trainee.ID)
+		if err != nil {
+			return err
+		}
+		for _, x := range all {
+			if x.Status == domain.EnrolDraft {
+				e = x
+				return nil
+			}
+		}
+		apps, err := appsOf(txn, trainee.ID)
+		if err != nil {
+			return err
+		}
+		e = domain.Enrolment{ID: newTimeID(now), TraineeID: trainee.ID, Status: domain.EnrolDraft, CreatedAt: now, UpdatedAt: now}
+		for i := len(apps) - 1; i >= 0 && e.Resume == nil; i-- {
+			e.Resume = apps[i].Resume
+		}
+		e.Timeline = []domain.Event{{At: now, What: "开始填写继续教育报名", Actor: "本人"}}
+		if err := txn.Set(key(pCETrainee, trainee.ID, "/", e.ID), nil); err != nil {
+			return err
+		}
+		return saveEnrol(txn, domain.Enrolment{}, e)
+	})
+	return e, err
+}
+
+// CEReader gives a wizard step the data it validates against, read in the step's
+// transaction.
+type CEReader interface {
+	Agency(id string) (domain.Agency, bool)
+	// CertCheck looks a typed certificate number up among the trainee's own certificates.
+	CertCheck(number string) (domain.CertCheck, error)
+	// Trains reports whether an agency trains a post.
+	Trains(agencyID, postCode string) (bool, error)
+}
+
+type ceReader struct {
+	txn     *badger.Txn
+	trainee domain.User
+	self    string
+	now     time.Time
+}
+
+func (r ceReader) Agency(id string) (domain.Agency, bool) { return stepReader{r.txn}.Agency(id) }
+
+func (r ceReader) CertCheck(number string) (domain.CertCheck, error) {
+	return certCheck(r.txn, r.trainee, number, r.self, r.now)
+}
+
+func (r ceReader) Trains(agencyID, postCode string) (bool, error) {
+	return agencyTrains(r.txn, agencyID, postCode)
+}
+
+// SaveEnrolStep applies one wizard step to an editable enrolment and saves the draft;
+// when the answers are invalid nothing is written and the field errors are returned.
+func (s *Store) SaveEnrolStep(trainee domain.User, id string, now time.Time, step func(e *domain.Enrolment, r CEReader) error) (domain.Enrolment, error) {
+	var e domain.Enrolment
+	err := s.update(func(txn *badger.Txn) error {
+		old, err := ownEnrol(txn, trainee.ID, id)
+		if err != nil {
+			return err
+		}
+		if !old.Editable() {
+			return domain.Err(domain.CodeConflict, "这份继续教育报名已提交，不能再修改")
+		}
+		e = old
+		if err := step(&e, ceReader{txn: txn, trainee: trainee, self: id, now: now}); err != nil {
+			return err
+		}
+		e.UpdatedAt = now
+		return saveEnrol(txn, old, e)
+	})
+	return e, err
+}
+
+// nextEnrolNumber assigns the enrolment reference: JX + date + 5-digit daily sequence.
+func nextEnrolNumber(txn *badger.Txn, now time.Time) (string, error) {
+	d := now.In(chinaTZ).Format("20060102")
+	last, err := getString(txn, key(pCESeq, d))
+	if err != nil && err != errNotFound {
+		return "", err
+	}
+	n, _ := strconv.Atoi(last)
+	n++
+	if err := txn.Set(key(pCESeq, d), []byte(strconv.Itoa(n))); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("JX%s%05d", d, n), nil
+}
+
+// SubmitEnrolment submits a complete enrolment once (确认报名). The certificate is checked
+// again and the cycle index claimed in the same transaction, so two drafts for the same
+// certificate and cycle, or 50 concurrent clicks, give one enrolment and conflicts.
+func (s *Store) SubmitEnrolment(trainee domain.User, id string, mk func(domain.Enrolment) domain.Message, now time.Time) (domain.Enrolment, error) {
+	var e domain.Enrolment
+	err := s.update(func(txn *badger.Txn) error {
+		old, err := ownEnrol(txn, trainee.ID, id)
+		if err != nil {
+			return err
+		}
+		k, err := certCheck(txn, trainee, old.CertNumber, old.ID, now)
+		if err != nil {
+			return err
+		}
+		number := old.Number
+		if number == "" {
+			if number, err = nextEnrolNumber(txn, now); err != nil {
+				return err
+			}
+		}
+		if e, err = old.Submit(number, k); err != nil {
+			return err // nothing is committed, so the number is not used up
+		}
+		if ok, err := agencyTrains(txn, e.AgencyID, e.PostCode); err != nil || !ok {
+			if err == nil {
+				err = domain.Err(domain.CodeConflict, "所选培训机构已不承担这个岗位的继续教育，请回到第 3 步重新选择")
+			}
+			return err
+		}
+		if err := txn.Set(cycleKey(e.CertID, e.Cycle.No), []byte(e.ID)); err != nil {
+			return err
+		}
+		if err := linkTrainee(txn, e.AgencyID, trainee.ID); err != nil {
+			return err
+		}
+		if err := enqueue(txn, mk(e), now); err != nil {
+			return err
+		}
+		return saveEnrol(txn, old, e)
+	})
+	if err == nil {
+		s.Events.Publish(e.AgencyID, "ce")
+	}
+	return e, err
+}
+
+// DeleteEnrolment removes an enrolment the agency has not confirmed yet and frees its cycle.
+func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
+	var agency string
+	err := s.update(func(txn *badger.Txn) error {
+		e, err := ownEnrol(txn, traineeID, id)
+		if err != nil {
+			return err
+		}
+		if !e.CanDelete() {
+			return domain.Err(domain.CodeConflict, "培训机构已确认这份继续教育报名，不能删除。如需撤回请联系培训机构")
+		}
+		if e.Status == domain.EnrolPending {
+			if err := txn.Delete(enrolQueueKey(e)); err != nil {
+				return err
+			}
+		}
+		if e.Status != domain.EnrolDraft {
+			agency = e.AgencyID
+			if err := txn.Delete(enrolAgencyKey(e)); err != nil {
+				return err
+			}
+		}
+		if holder, _ := getString(txn, cycleKey(e.CertID, e.Cycle.No)); holder == e.ID {
+			if err := txn.Delete(cycleKey(e.CertID, e.Cycle.No)); err != nil {
+				return err
+			}
+		}
+		for _, k := range [][]byte{key(pCEEnrol, e.ID), key(pCETrainee, traineeID, "/", e.ID)} {
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: "删除继续教育报名", Object: e.ID, Detail: e.Number})
+	})
+	if err == nil && agency != "" {
+		s.Events.Publish(agency, "ce")
+	}
+	return err
+}

@@ -1,0 +1,196 @@
+package views
+
+import (
+	"strconv"
+	"time"
+
+	"sitepro/domain"
+)
+
+// View models of continuing education (继续教育): the trainee's wizard, records and
+// learning progress, and the agency's queue, catalog and import.
+
+// WithCompliance shows a certificate with the status continuing education gives it
+// (domain.Certificate.Compliance), so the certificate pages and the public check agree
+// with the learning records.
+func WithCompliance(v CertView, c domain.Compliance) CertView {
+	if c.Status != "" {
+		v.Status, v.Valid = c.Status, c.Status.Valid()
+	}
+	return v
+}
+
+// CEEnrolRow is one enrolment in the trainee's 报名记录 with its agency's name.
+type CEEnrolRow struct {
+	E      domain.Enrolment
+	Agency string
+}
+
+// CEWizard is the view model shared by the steps of the enrolment wizard.
+type CEWizard struct {
+	E       domain.Enrolment
+	Step    int // 0-based
+	Back    string
+	Agency  *domain.Agency
+	Form    Form
+	Rows    int           // résumé rows to show
+	Certs   []CECertPick  // step 1: the trainee's own certificates
+	Options []Option      // step 3: agencies of the chosen city
+	Cities  []Option      // step 3
+	Post    domain.Post   // step 2: the certificate's post
+}
+
+// CECertPick is one of the trainee's certificates offered in step 1.
+type CECertPick struct {
+	Number, Post string
+	Status       domain.CertificateStatus
+	Note         string
+}
+
+// StepNo is the human step number.
+func (w CEWizard) StepNo() string { return strconv.Itoa(w.Step + 1) }
+
+// Title is the current step's title.
+func (w CEWizard) Title() string { return domain.CESteps[w.Step].Title }
+
+// Action is the form action of the current step, keeping the return-to-check flag.
+func (w CEWizard) Action() string {
+	u := CEStepURL(w.E, w.Step)
+	if w.Back == "check" {
+		u += "?back=check"
+	}
+	return u
+}
+
+// CEStepURL links to a step of an enrolment.
+func CEStepURL(e domain.Enrolment, i int) string { return "/ce/" + e.ID + "/" + domain.CESteps[i].Slug }
+
+// CECheckURL links to a step and back to the check page afterwards.
+func CECheckURL(e domain.Enrolment, i int) string { return CEStepURL(e, i) + "?back=check" }
+
+// CECheckModel is what the 确认报名 page shows.
+type CECheckModel struct {
+	E      domain.Enrolment
+	Agency domain.Agency
+	Error  string
+}
+
+// CEPrintDoc is the printable enrolment form: the holder's own print-out, so it shows
+// the full ID number.
+type CEPrintDoc struct {
+	E              domain.Enrolment
+	Name, Gender   string
+	FullID, Mobile string
+	Agency         domain.Agency
+	PrintedAt      time.Time
+}
+
+// CECertLearning is one certificate on the 学习记录 page with its cycles, newest first.
+type CECertLearning struct {
+	Cert       domain.Certificate
+	Compliance domain.Compliance
+	Cycles     []domain.CycleProgress
+	Settings   domain.CESettings
+	Enrolled   map[int]string // cycle number → agency name of the enrolment
+}
+
+// CEReviewModel is the reviewer's continuing-education queue page.
+type CEReviewModel struct {
+	Agency domain.Agency
+	Form   Form   // filters
+	Query  string // the filter query string, reused by the rows URL
+	Count  int    // enrolments waiting for confirmation
+}
+
+// CERowView is one row of the CE queue.
+type CERowView struct {
+	ID, Number, Name, CertNumber, Post, Cycle, Status, Submitted string
+	Pending                                                      bool
+}
+
+// CEReviewDetailModel is everything a reviewer sees of one enrolment.
+type CEReviewDetailModel struct {
+	E        domain.Enrolment
+	Trainee  domain.User
+	Cert     domain.Certificate
+	Progress domain.CycleProgress
+	Courses  []domain.Course
+	Form     Form
+}
+
+// CEImportModel is the import page with the report of the last upload, if any.
+type CEImportModel struct {
+	Error    string // the file as a whole could not be used
+	Lines    int
+	Errors   []domain.LineError
+	Added    int
+	Complete []string
+	Done     bool // an import was attempted
+}
+
+func ceStatusTag(s domain.EnrolStatus) string {
+	switch s {
+	case domain.EnrolReturned:
+		return "tag bad"
+	case domain.EnrolDraft, domain.EnrolPending:
+		return "tag warn"
+	}
+	return "tag ok"
+}
+
+func certStatusTag(s domain.CertificateStatus) string {
+	switch s {
+	case domain.CertValid:
+		return "tag ok"
+	case domain.CertCENotMet:
+		return "tag warn"
+	}
+	return "tag bad"
+}
+
+// hoursValue is a progress element's value in half hours, capped at the maximum so the
+// bar never overflows.
+func hoursValue(done, required domain.HalfHours) string {
+	return strconv.Itoa(int(min(done, required)))
+}
+
+func halfHoursMax(required domain.HalfHours) string { return strconv.Itoa(int(max(required, 1))) }
+
+// missingText says what a cycle still needs and by when, or that it is met.
+func missingText(p domain.CycleProgress) string {
+	if p.Met() {
+		return "本周期学时已达标。"
+	}
+	s := "还需 " + p.Missing.String() + " 学时"
+	if p.MissingProfessional > 0 {
+		s += "（其中专业课至少 " + p.MissingProfessional.String() + " 学时）"
+	}
+	if p.Ended {
+		return s + "：本周期已于 " + dateCN(p.End) + " 结束，未达标。"
+	}
+	return s + "，请在 " + dateCN(p.End) + " 前完成。"
+}
+
+func courseOptions(cs []domain.Course) []Option {
+	out := make([]Option, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, Option{Value: c.ID, Label: c.Title + "（" + c.Category + "，" + c.Hours.String() + "学时）"})
+	}
+	return out
+}
+
+func categoryOptions() []Option {
+	return []Option{{Value: domain.CategoryPublic, Label: "公共课"}, {Value: domain.CategoryProfessional, Label: "专业课"}}
+}
+
+func ceFilterOptions() []Option {
+	return []Option{{Value: "learning", Label: "已确认（可记录学时）"}, {Value: "all", Label: "全部状态"},
+		{Value: string(domain.EnrolReturned), Label: "已退回"}, {Value: string(domain.EnrolCompleted), Label: "已完成"}}
+}
+
+func cycleShort(no int) string {
+	if no == 0 {
+		return "—"
+	}
+	return "第" + strconv.Itoa(no) + "周期"
+}
