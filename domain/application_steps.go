@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -93,7 +94,7 @@ func (a *Application) SetResume(lines []ResumeInput, achievements string, birth,
 		if strings.TrimSpace(l.From+l.To+l.Employer+l.Role) == "" {
 			continue
 		}
-		key := func(f string) string { return "resume." + itoa(i) + "." + f }
+		key := func(f string) string { return "resume." + strconv.Itoa(i) + "." + f }
 		from, err := ParseMonth(l.From, "开始时间", now, birth.AddDate(14, 0, 0))
 		if err != nil {
 			fe.Add(key("from"), err.(*Error).Message)
@@ -160,15 +161,4 @@ func (a *Application) SetDocument(step int, uploadID string) {
 	case 8:
 		a.Diploma = uploadID
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }

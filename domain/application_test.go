@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -28,7 +29,7 @@ func completeApp(t *testing.T) Application {
 	must(a.SetResume([]ResumeInput{{From: "2012-08", To: "至今", Employer: "某建筑公司", Role: "施工员"}, {}}, "参与住宅项目施工", birth, appNow))
 	must(a.SetPledge("王芳", "王芳", true, appNow))
 	for i := 6; i < 9; i++ {
-		a.SetDocument(i, "up"+itoa(i))
+		a.SetDocument(i, "up"+strconv.Itoa(i))
 	}
 	return a
 }

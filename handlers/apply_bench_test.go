@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -55,30 +54,13 @@ func BenchmarkWizardStepPOST(b *testing.B) {
 		c.get("/apply")
 		c.post("/apply/agree", url.Values{})
 		r := c.post("/apply/new", url.Values{})
-		var ck []string
-		for k, v := range c.cookies {
-			ck = append(ck, k+"="+v)
-		}
-		actors[w] = actor{cookie: strings.Join(ck, "; "), csrf: c.csrf, step: base + r.header.Get("Location")}
+		actors[w] = actor{cookie: c.cookieHeader(), csrf: c.csrf, step: base + r.header.Get("Location")}
 	}
 	form := url.Values{"employment": {"在职（有工作单位）"}}
 	step := runLoad(b, n, workers, func(cl *http.Client, i int) error {
 		a := actors[i%workers]
 		f := url.Values{"employment": form["employment"], "_csrf": {a.csrf}}
-		req, _ := http.NewRequest("POST", a.step, strings.NewReader(f.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("HX-Request", "true")
-		req.Header.Set("Cookie", a.cookie)
-		resp, err := cl.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || resp.Header.Get("HX-Location") == "" {
-			return fmt.Errorf("step POST: %d", resp.StatusCode)
-		}
-		return nil
+		return postForm(cl, a.step, f, a.cookie, true, 200)
 	})
 	records := runLoad(b, n, workers, func(cl *http.Client, i int) error {
 		req, _ := http.NewRequest("GET", base+"/apply", nil)

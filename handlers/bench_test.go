@@ -92,6 +92,26 @@ func get(c *http.Client, u string) error {
 	return nil
 }
 
+// postForm sends a urlencoded form with the given cookie header and checks the status.
+func postForm(cl *http.Client, target string, form url.Values, cookie string, htmx bool, want int) error {
+	req, _ := http.NewRequest("POST", target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", cookie)
+	if htmx {
+		req.Header.Set("HX-Request", "true")
+	}
+	resp, err := cl.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		return fmt.Errorf("POST %s: %d, want %d", target, resp.StatusCode, want)
+	}
+	return nil
+}
+
 func peakRSSMB() float64 {
 	b, _ := os.ReadFile("/proc/self/status")
 	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
@@ -134,23 +154,11 @@ func BenchmarkProfileStepPOST(b *testing.B) {
 	n := max(b.N, 1000)
 	form := url.Values{"education": {"大学本科"}, "school": {"郑州大学"}, "major": {"土木工程"}, "graduation": {"2012-07"},
 		"employer": {"某建筑公司"}, "credit_code": {"91350100M000100Y43"}, "work_start": {"2012-08"}, "address": {"郑州市"},
-		"_csrf": {c.csrf}}.Encode()
+		"_csrf": {c.csrf}}
 	cookie := "__Host-sitepro_session=" + c.cookies["__Host-sitepro_session"]
 	hr := runLoad(b, n, 8, func(cl *http.Client, _ int) error { return get(cl, h+"/") })
 	r := runLoad(b, n, 8, func(cl *http.Client, _ int) error {
-		req, _ := http.NewRequest("POST", base+"/register/profile", strings.NewReader(form))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Cookie", cookie)
-		resp, err := cl.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 303 {
-			return fmt.Errorf("profile POST: %d", resp.StatusCode)
-		}
-		return nil
+		return postForm(cl, base+"/register/profile", form, cookie, false, 303)
 	})
 	report(b, "profile_post", r, hr)
 }
@@ -172,21 +180,7 @@ func BenchmarkRegisterStepPOST(b *testing.B) {
 		c.get("/register")
 		f := regForm(ids[i], "王芳")
 		f.Set("_csrf", c.csrf)
-		req, _ := http.NewRequest("POST", base+"/register", strings.NewReader(f.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		for k, v := range c.cookies {
-			req.AddCookie(&http.Cookie{Name: k, Value: v})
-		}
-		resp, err := cl.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 303 {
-			return fmt.Errorf("register POST: %d", resp.StatusCode)
-		}
-		return nil
+		return postForm(cl, base+"/register", f, c.cookieHeader(), false, 303)
 	})
 	report(b, "register_post", r, hr)
 }

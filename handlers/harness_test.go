@@ -246,3 +246,12 @@ func mustUser(t *testing.T, e *env, login string) domain.User {
 }
 
 func storeFilter(action string) store.AuditFilter { return store.AuditFilter{Action: action} }
+
+// cookieHeader is the client's cookies as one Cookie header value.
+func (c *client) cookieHeader() string {
+	var parts []string
+	for k, v := range c.cookies {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, "; ")
+}

@@ -160,6 +160,12 @@ func (s *Store) SaveStep(traineeID, appID string, now time.Time, step func(a *do
 		if err := step(&a, stepReader{txn}); err != nil {
 			return err
 		}
+		if old.Status != domain.AppDraft && old.AgencyID != a.AgencyID {
+			// A returned application moved to another agency: the old one loses access.
+			if err := unlinkIfUnused(txn, old.AgencyID, traineeID, a.ID); err != nil {
+				return err
+			}
+		}
 		a.UpdatedAt = now
 		return saveApp(txn, old, a)
 	})
@@ -312,6 +318,9 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 			}
 		}
 		agency = a.AgencyID
+		if err := unlinkIfUnused(txn, a.AgencyID, traineeID, a.ID); err != nil {
+			return err
+		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: "删除报名", Object: a.ID, Detail: a.Number})
 	})
 	if err == nil && agency != "" {

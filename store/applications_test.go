@@ -170,3 +170,64 @@ func TestDecideApplicationScopeAndOneWinner(t *testing.T) {
 		t.Fatalf("deleting a confirmed application: %v", err)
 	}
 }
+
+func TestDeletingTheApplicationEndsTheAgencysAccess(t *testing.T) {
+	s, _ := openTemp(t)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
+	a := fillApp(t, s, u, ag)
+	if _, err := s.SubmitApplication(u, a.ID, submitted, t0); err != nil {
+		t.Fatal(err)
+	}
+	rev := domain.User{ID: "r", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "审核员"}
+	p, _ := s.UploadPhoto(u.ID, []byte("x"), 1, 1, t0)
+	if _, err := s.PhotoImage(rev, p.ID, t0); err != nil {
+		t.Fatalf("reviewer of the applied agency: %v", err)
+	}
+	if err := s.DeleteApplication(u.ID, a.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PhotoImage(rev, p.ID, t0); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("after the application was deleted the agency still sees the photo: %v", err)
+	}
+	if rows, _ := s.PhotoQueue(rev); len(rows) != 0 {
+		t.Fatal("the photo is still in the agency's queue")
+	}
+	if _, err := s.DecidePhoto(rev, u.ID, true, "", t0, nil); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("the agency can still decide the photo: %v", err)
+	}
+}
+
+func TestQueuePagingStaysCorrectWhileItemsArrive(t *testing.T) {
+	ids := []string{"11010519491231002X", "440524188001010014", "410102199003071230", "410305198511120049"}
+	for name, f := range map[string]QueueFilter{"unfiltered": {Limit: 2}, "filtered": {Limit: 2, PostCode: "111"}} {
+		t.Run(name, func(t *testing.T) {
+			s, _ := openTemp(t)
+			ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
+			rev := domain.User{Role: domain.RoleReviewer, AgencyID: ag.ID}
+			submit := func(i int) string {
+				u, _ := s.CreateTrainee(registration(t, ids[i]), "h", NewToken(), mk, t0)
+				a := fillApp(t, s, u, ag)
+				a, err := s.SubmitApplication(u, a.ID, submitted, t0.Add(time.Duration(i)*time.Minute))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a.Number
+			}
+			var numbers []string
+			for i := range 3 {
+				numbers = append(numbers, submit(i))
+			}
+			p1, err := s.AppQueue(rev, "", f)
+			if err != nil || len(p1.Rows) != 2 || p1.Total != 3 || p1.Next == "" || p1.Rows[0].Number != numbers[0] {
+				t.Fatalf("page 1: %+v %v", p1, err)
+			}
+			numbers = append(numbers, submit(3)) // a new item arrives between page 1 and page 2
+			f.After = p1.Next
+			p2, _ := s.AppQueue(rev, "", f)
+			if len(p2.Rows) != 2 || p2.Rows[0].Number != numbers[2] || p2.Rows[1].Number != numbers[3] || p2.Total != 4 || p2.Next != "" {
+				t.Fatalf("page 2: %+v", p2)
+			}
+		})
+	}
+}

@@ -194,6 +194,28 @@ func linkTrainee(txn *badger.Txn, agencyID, userID string) error {
 	return txn.Set(key(pTraineeAgency, userID, "/", agencyID), nil)
 }
 
+// unlinkIfUnused removes the trainee–agency link when no application other than except
+// still ties the trainee to the agency, so a deleted application ends the agency's access
+// to the trainee's photo and documents.
+func unlinkIfUnused(txn *badger.Txn, agencyID, userID, except string) error {
+	if agencyID == "" {
+		return nil
+	}
+	apps, err := appsOf(txn, userID)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if a.ID != except && a.AgencyID == agencyID && a.Status != domain.AppDraft {
+			return nil
+		}
+	}
+	if err := txn.Delete(key(pAgencyTrainee, agencyID, "/", userID)); err != nil {
+		return err
+	}
+	return txn.Delete(key(pTraineeAgency, userID, "/", agencyID))
+}
+
 // agenciesOf lists the agencies a trainee applied to.
 func agenciesOf(txn *badger.Txn, userID string) []string {
 	var out []string

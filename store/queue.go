@@ -59,6 +59,48 @@ func (f QueueFilter) match(s appSummary) bool {
 	return q == "" || strings.Contains(s.Name, q) || strings.Contains(s.Number, strings.ToUpper(q))
 }
 
+// unfiltered reports whether every entry under the index prefix matches, so the total can
+// be counted from keys alone and only the page's rows need decoding.
+func (f QueueFilter) unfiltered() bool {
+	return (f.Status == "" || f.Status == "all") && f.PostCode == "" && f.CityCode == "" &&
+		f.From.IsZero() && f.To.IsZero() && strings.TrimSpace(f.Query) == ""
+}
+
+// unfilteredPage counts keys without reading values, then seeks past the cursor and
+// decodes just one page.
+func unfilteredPage(txn *badger.Txn, prefix, after []byte, limit int, page *QueuePage) error {
+	keys := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	for keys.Rewind(); keys.Valid(); keys.Next() {
+		page.Total++
+	}
+	keys.Close()
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: limit})
+	defer it.Close()
+	it.Seek(prefix)
+	if len(after) > 0 {
+		it.Seek(append(append([]byte{}, after...), 0))
+	}
+	var last []byte
+	for ; it.Valid(); it.Next() {
+		if len(page.Rows) == limit {
+			page.Next = hex.EncodeToString(last) // there is at least one more
+			break
+		}
+		var sm appSummary
+		if err := it.Item().Value(func(b []byte) error { return jsonUnmarshal(b, &sm) }); err != nil {
+			return err
+		}
+		page.Rows = append(page.Rows, sm.row())
+		last = it.Item().KeyCopy(last[:0])
+	}
+	return nil
+}
+
+func (sm appSummary) row() QueueRow {
+	return QueueRow{AppID: sm.ID, Number: sm.Number, Name: sm.Name, PostCode: sm.PostCode,
+		CityCode: sm.CityCode, Status: sm.Status, SubmittedAt: sm.SubmittedAt}
+}
+
 // QueuePage is one page of a queue with the total that matches the filter.
 type QueuePage struct {
 	Rows  []QueueRow
@@ -84,6 +126,12 @@ func (s *Store) AppQueue(viewer domain.User, agencyID string, f QueueFilter) (Qu
 	}
 	var page QueuePage
 	after, _ := hex.DecodeString(f.After)
+	if f.unfiltered() {
+		err := s.view(func(txn *badger.Txn) error { return unfilteredPage(txn, prefix, after, f.Limit, &page) })
+		return page, err
+	}
+	var lastKey []byte
+	more := false
 	err := s.view(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
 		defer it.Close()
@@ -102,17 +150,16 @@ func (s *Store) AppQueue(viewer domain.User, agencyID string, f QueueFilter) (Qu
 				continue
 			}
 			if len(page.Rows) < f.Limit {
-				page.Rows = append(page.Rows, QueueRow{AppID: sm.ID, Number: sm.Number, Name: sm.Name, PostCode: sm.PostCode,
-					CityCode: sm.CityCode, Status: sm.Status, SubmittedAt: sm.SubmittedAt})
-				if len(page.Rows) == f.Limit {
-					page.Next = hex.EncodeToString(k)
-				}
+				page.Rows = append(page.Rows, sm.row())
+				lastKey = item.KeyCopy(lastKey[:0])
+			} else {
+				more = true
 			}
 		}
 		return nil
 	})
-	if len(page.Rows) < f.Limit {
-		page.Next = ""
+	if more {
+		page.Next = hex.EncodeToString(lastKey)
 	}
 	return page, err
 }

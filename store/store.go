@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"strings"
 	"time"
 
@@ -83,12 +84,13 @@ func (s *Store) RunGC(ctx context.Context, interval time.Duration) {
 // transaction conflicts, so use cases behave as if serialised.
 func (s *Store) update(fn func(txn *badger.Txn) error) error {
 	var err error
-	for range 20 {
+	for attempt := range 60 {
 		err = s.db.Update(fn)
 		if !errors.Is(err, badger.ErrConflict) {
 			return err
 		}
-		time.Sleep(time.Millisecond)
+		// Jittered back-off, so transactions that collided do not collide again.
+		time.Sleep(time.Duration(mrand.IntN(min(attempt, 10)+1)) * time.Millisecond)
 	}
 	return domain.Err(domain.CodeConflict, "系统繁忙，请稍后再试")
 }
