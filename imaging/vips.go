@@ -89,7 +89,7 @@ var vipsOnce sync.Once
 
 // initVips starts libvips (bimg also does so when it is loaded, which is harmless) and then
 // applies the settings that must hold for the whole process. The cache limits are set after
-// bimg.Initialize because Initialize resets them to bimg's defaults. VipsCacheDropAll is
+// bimg.Initialize because Initialize resets them to bimg's defaults. Dropping the whole libvips cache is
 // never called: it crashes the process when other jobs are running.
 func initVips() {
 	vipsOnce.Do(func() {
