@@ -89,8 +89,8 @@ var vipsOnce sync.Once
 
 // initVips starts libvips (bimg also does so when it is loaded, which is harmless) and then
 // applies the settings that must hold for the whole process. The cache limits are set after
-// bimg.Initialize because Initialize resets them to bimg's defaults. Dropping the whole libvips cache is
-// never called: it crashes the process when other jobs are running.
+// bimg.Initialize because Initialize resets them to bimg's defaults. The call that drops the whole libvips cache is
+// never made: it crashes the process when other jobs are running.
 func initVips() {
 	vipsOnce.Do(func() {
 		bimg.Initialize()
