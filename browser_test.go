@@ -256,7 +256,7 @@ func (b *browser) shot(name string, keep bool) {
 			b.t.Errorf("SITEPRO_SCREENSHOTS: %v", err)
 			return
 		}
-		file := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", b.t.Name(), n, name))
+		file := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", b.fileName(), n, name))
 		if err := os.WriteFile(file, png, 0o644); err != nil {
 			b.t.Errorf("SITEPRO_SCREENSHOTS: %v", err)
 		}
@@ -277,7 +277,7 @@ func (b *browser) saveOnFailure() {
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 		shots = append(shots, pageShot{"at-failure", png})
 	}
-	dir, err := os.MkdirTemp("", "sitepro-"+b.t.Name()+"-*")
+	dir, err := os.MkdirTemp("", "sitepro-"+b.fileName()+"-*")
 	if err != nil {
 		b.t.Logf("screenshots not saved: %v", err)
 		return
@@ -291,6 +291,9 @@ func (b *browser) saveOnFailure() {
 		b.t.Logf("console %s (%s:%d)", m, m.URL, m.Line+1)
 	}
 }
+
+// fileName is the test's name for file names: a subtest's slash becomes a dash.
+func (b *browser) fileName() string { return strings.ReplaceAll(b.t.Name(), "/", "-") }
 
 func (b *browser) consoleMessages() []chromedp.ConsoleMessage {
 	b.mu.Lock()

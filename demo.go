@@ -80,6 +80,9 @@ func seedDemo(st *store.Store, h *password.Hasher, img handlers.Images, w io.Wri
 	if err := seedDemoApplications(st, img, first, now); err != nil {
 		return err
 	}
+	if err := seedDemoCE(st, now); err != nil {
+		return err
+	}
 	if err := st.SetMeta("demo-seeded", now.Format(time.RFC3339)); err != nil {
 		return err
 	}

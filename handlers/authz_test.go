@@ -78,7 +78,10 @@ type authzFix struct {
 	agencyB      domain.Agency
 	leaks        []string // what only T1, reviewers of A and admins may ever see
 	bogusToken   string
-	eventsServer string // base URL of the same app over real TCP, for the SSE stream
+	ceEnrol      domain.Enrolment // T1's continuing-education enrolment, pending at A
+	ceConfirm    domain.Enrolment // pending at A (another certificate); a reviewer of A confirms it
+	ceDraft      domain.Enrolment // a draft that T1 deletes
+	eventsServer string           // base URL of the same app over real TCP, for the SSE stream
 }
 
 // authzRow classifies one route.
@@ -113,6 +116,12 @@ func authzRows() map[string]authzRow {
 		return func(f *authzFix) string { return "/review/apps/" + id(f) + suffix }
 	}
 	mainApp := func(f *authzFix) string { return f.app.ID }
+	ce := func(suffix string) func(f *authzFix) string {
+		return func(f *authzFix) string { return "/ce/" + f.ceEnrol.ID + suffix }
+	}
+	ceReview := func(id func(f *authzFix) string, suffix string) func(f *authzFix) string {
+		return func(f *authzFix) string { return "/review/ce/" + id(f) + suffix }
+	}
 	return map[string]authzRow{
 		"GET /healthz":                 {want: zPublic, path: authzFixed("/healthz"), is200: true},
 		"GET /favicon.ico":             {want: zPublic, path: authzFixed("/favicon.ico")},
@@ -184,6 +193,31 @@ func authzRows() map[string]authzRow {
 			path: func(f *authzFix) string { return "/review/photos/" + f.t1.ID + "/confirm" }},
 		"POST /review/photos/:uid/return": {want: zReviewerOfA,
 			path: func(f *authzFix) string { return "/review/photos/" + f.t1.ID + "/return" }},
+		"GET /ce":                     {want: zTrainee, path: authzFixed("/ce"), is200: true},
+		"POST /ce/new":                {want: zTrainee, path: authzFixed("/ce/new")},
+		"GET /ce/learning":            {want: zTrainee, path: authzFixed("/ce/learning"), is200: true},
+		"GET /ce/:id":                 {want: zTraineeOwn, path: ce(""), is200: true},
+		"GET /ce/:id/check":           {want: zTraineeOwn, path: ce("/check")},
+		"POST /ce/:id/submit":         {want: zTraineeOwn, path: ce("/submit"), form: func(*authzFix) url.Values { return url.Values{"confirm": {"1"}} }},
+		"GET /ce/:id/done":            {want: zTraineeOwn, path: ce("/done"), is200: true},
+		"GET /ce/:id/delete":          {want: zTraineeOwn, path: ce("/delete"), is200: true},
+		"POST /ce/:id/delete":         {want: zTraineeOwn, path: func(f *authzFix) string { return "/ce/" + f.ceDraft.ID + "/delete" }, mutates: true},
+		"GET /ce/:id/print":           {want: zTraineeOwn, path: ce("/print"), is200: true},
+		"GET /ce/:id/:step":           {want: zTraineeOwn, path: ce("/cert")},
+		"POST /ce/:id/:step":          {want: zTraineeOwn, path: ce("/cert"), form: func(f *authzFix) url.Values { return url.Values{"cert": {f.cert.Number}} }},
+		"GET /review/ce":              {want: zReviewer, path: authzFixed("/review/ce"), is200: true},
+		"GET /review/ce/rows":         {want: zReviewer, path: authzFixed("/review/ce/rows?status=all"), is200: true},
+		"GET /review/ce/courses":      {want: zReviewer, path: authzFixed("/review/ce/courses"), is200: true},
+		"POST /review/ce/courses":     {want: zReviewer, path: authzFixed("/review/ce/courses")}, // no title: 422
+		"GET /review/ce/import":       {want: zReviewer, path: authzFixed("/review/ce/import"), is200: true},
+		"POST /review/ce/import":      {want: zReviewer, path: authzFixed("/review/ce/import")}, // no file: 422
+		"GET /review/ce/:id":          {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, ""), is200: true},
+		"POST /review/ce/:id/confirm": {want: zReviewerOfA, mutates: true, path: ceReview(func(f *authzFix) string { return f.ceConfirm.ID }, "/confirm")},
+		// Without a reason the return is refused (422) after the scope check; an unknown
+		// course is refused the same way, so neither changes the enrolment.
+		"POST /review/ce/:id/return": {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, "/return")},
+		"POST /review/ce/:id/records": {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, "/records"),
+			form: func(*authzFix) url.Values { return url.Values{"course": {"bogus"}, "date": {"2026-11-20"}} }},
 		"GET /admin/outbox":  {want: zAdmin, path: authzFixed("/admin/outbox"), is200: true},
 		"GET /admin/audit":   {want: zAdmin, path: authzFixed("/admin/audit"), is200: true},
 		"GET /admin/backup":  {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
@@ -232,12 +266,13 @@ func authzSnapshot(t *testing.T, e *env, uid string) string {
 	photo, err2 := e.st.PhotoOf(uid)
 	certs, err3 := e.st.CertificatesOf(uid)
 	u, err4 := e.st.User(uid)
-	for _, err := range []error{err1, err2, err3, err4} {
+	ce, err5 := e.st.LearningOf(uid)
+	for _, err := range []error{err1, err2, err3, err4, err5} {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	b, _ := json.Marshal([]any{apps, photo, certs, u})
+	b, _ := json.Marshal([]any{apps, photo, certs, u, ce})
 	return string(b)
 }
 
@@ -339,7 +374,25 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if f.photo, err = e.st.PhotoOf(f.t1.ID); err != nil || f.photo.ID == "" || f.photo.Status != domain.PhotoPending {
 		t.Fatalf("photo fixture: %v %+v", err, f.photo)
 	}
-	f.leaks = []string{f.t1.Name, f.t1.IDNumber, domain.MaskID(f.t1.IDNumber), f.app.Number, f.confirmApp.Number, f.bulkApp.Number}
+	// Continuing education: T1 (born 1949) may enrol once the age limit allows it; one
+	// enrolment per certificate and cycle, so the confirm row gets a second certificate.
+	ceRules := domain.DefaultCESettings()
+	ceRules.MaxAge = 100
+	if err := e.st.SetCESettings(ceRules); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.AddCertificate(domain.Certificate{Number: "412021111000200", HolderID: f.t1.ID, PostCode: "111",
+		Issuer: "河南省住房和城乡建设厅", IssuedOn: time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC), Status: domain.CertValid}); err != nil {
+		t.Fatal(err)
+	}
+	ceIDs := []string{ceEnrol(t, t1, f.cert.Number, f.agencyA), ceEnrol(t, t1, "412021111000200", f.agencyA), ceStart(t, t1)}
+	for i, dst := range []*domain.Enrolment{&f.ceEnrol, &f.ceConfirm, &f.ceDraft} {
+		if *dst, err = e.st.EnrolmentOf(f.t1.ID, ceIDs[i]); err != nil {
+			t.Fatalf("CE fixture %d: %v", i, err)
+		}
+	}
+	f.leaks = []string{f.t1.Name, f.t1.IDNumber, domain.MaskID(f.t1.IDNumber), f.app.Number, f.confirmApp.Number, f.bulkApp.Number,
+		f.ceEnrol.Number, f.ceConfirm.Number}
 
 	// The other actors, each with its own session and CSRF token.
 	t2 := e.registered(idB, "李四")
@@ -507,6 +560,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	if p, _ := e.st.PhotoOf(f.t1.ID); p.Status != domain.PhotoConfirmed {
 		t.Errorf("POST /review/photos/:uid/confirm by RA: photo is %s, want confirmed", p.Status)
+	}
+	if x, _ := e.st.EnrolmentOf(f.t1.ID, f.ceConfirm.ID); x.Status != domain.EnrolConfirmed {
+		t.Errorf("POST /review/ce/:id/confirm by RA: enrolment is %s, want confirmed", x.Status)
+	}
+	if _, err := e.st.EnrolmentOf(f.t1.ID, f.ceDraft.ID); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Errorf("POST /ce/:id/delete by T1: the draft is still there (%v)", err)
+	}
+	if x, _ := e.st.EnrolmentOf(f.t1.ID, f.ceEnrol.ID); x.Status != domain.EnrolPending {
+		t.Errorf("the main enrolment changed to %s; the return/records rows must be refused", x.Status)
 	}
 	if a, _ := e.st.ApplicationOf(f.t1.ID, f.app.ID); a.Status != domain.AppSubmitted {
 		t.Errorf("the main application changed to %s; the return/reject rows must be refused for want of a reason", a.Status)

@@ -31,9 +31,13 @@ func (s *Server) certificatesPage(c *fiber.Ctx) error {
 		return err
 	}
 	now := s.d.Now()
+	sts, err := s.d.Store.CertificateStatuses(u.ID, now) // continuing education decides 有效 / 未达标 / 失效
+	if err != nil {
+		return err
+	}
 	list := make([]views.CertView, 0, len(certs))
 	for _, cert := range certs {
-		list = append(list, views.NewCertView(cert, now))
+		list = append(list, views.WithCompliance(views.NewCertView(cert, now), sts[cert.ID]))
 	}
 	return render(c, fiber.StatusOK, views.CertificatesPage(s.page(c, "证书信息"), list))
 }
@@ -55,7 +59,11 @@ func (s *Server) certificatePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.CertDetail{Cert: views.NewCertView(cert, s.d.Now()), Holder: identity(*u), QR: m, VerifyURL: link}
+	comp, err := s.d.Store.CertificateCompliance(cert, s.d.Now())
+	if err != nil {
+		return err
+	}
+	d := views.CertDetail{Cert: views.WithCompliance(views.NewCertView(cert, s.d.Now()), comp), Holder: identity(*u), QR: m, VerifyURL: link}
 	return render(c, fiber.StatusOK, views.CertificatePage(s.page(c, "证书详情"), d))
 }
 
@@ -118,7 +126,11 @@ func (s *Server) verifyToken(c *fiber.Ctx) error {
 // renderVerified shows the public answer for a certificate: masked name and ID number only.
 func (s *Server) renderVerified(c *fiber.Ctx, cert domain.Certificate, holder domain.User) error {
 	now := s.d.Now()
-	r := views.VerifyResult{Cert: views.NewCertView(cert, now), MaskedName: domain.MaskName(holder.Name),
+	comp, err := s.d.Store.CertificateCompliance(cert, now)
+	if err != nil {
+		return err
+	}
+	r := views.VerifyResult{Cert: views.WithCompliance(views.NewCertView(cert, now), comp), MaskedName: domain.MaskName(holder.Name),
 		MaskedID: domain.MaskID(holder.IDNumber), CheckedAt: now}
 	return render(c, fiber.StatusOK, views.VerifyResultPage(s.page(c, "证书查验结果"), r))
 }

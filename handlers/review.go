@@ -77,8 +77,12 @@ func (s *Server) reviewModel(c *fiber.Ctx, tab string) (views.ReviewModel, error
 		return views.ReviewModel{}, err
 	}
 	apps, photos, err := s.d.Store.QueueCounts(*u)
+	if err != nil {
+		return views.ReviewModel{}, err
+	}
+	ce, err := s.d.Store.CEQueueCount(*u)
 	_, f, q := queueFilter(c)
-	return views.ReviewModel{Agency: ag, Tab: tab, Form: f, AppsCount: apps, PhotosCount: photos, Query: q}, err
+	return views.ReviewModel{Agency: ag, Tab: tab, Form: f, AppsCount: apps, PhotosCount: photos, CECount: ce, Query: q}, err
 }
 
 func (s *Server) reviewQueue(c *fiber.Ctx) error {

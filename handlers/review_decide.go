@@ -184,7 +184,7 @@ func (s *Server) events(c *fiber.Ctx) error {
 		life := time.NewTimer(sseLifetime)
 		defer life.Stop()
 		// Catch up after a reconnect: ask the page to refresh both queues now.
-		fmt.Fprint(w, "retry: 2000\n\nevent: apps\ndata: 1\n\nevent: photos\ndata: 1\n\n")
+		fmt.Fprint(w, "retry: 2000\n\nevent: apps\ndata: 1\n\nevent: photos\ndata: 1\n\nevent: ce\ndata: 1\n\n")
 		if w.Flush() != nil {
 			return
 		}

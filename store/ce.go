@@ -13,61 +13,9 @@ import (
 // Continuing education (继续教育): the rules as data, enrolments from draft to submission,
 // and the checks that tie an enrolment to the trainee's own certificate and cycle.
 
-type ceSettingsRec struct {
-	V int
-	domain.CESettings
-}
-
 type enrolRec struct {
 	V int
 	domain.Enrolment
-}
-
-// ceSettings reads the province's rules inside a transaction; without stored overrides
-// they are the domain defaults.
-func ceSettings(txn *badger.Txn) (domain.CESettings, error) {
-	var r ceSettingsRec
-	err := getJSON(txn, []byte(pCESettings), &r)
-	if err == errNotFound {
-		return domain.DefaultCESettings(), nil
-	}
-	return r.CESettings, err
-}
-
-// CESettings returns the continuing-education rules in force.
-func (s *Store) CESettings() (domain.CESettings, error) {
-	var out domain.CESettings
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		out, err = ceSettings(txn)
-		return err
-	})
-	return out, err
-}
-
-// SetCESettings replaces the rules after checking that they are consistent.
-func (s *Store) SetCESettings(cs domain.CESettings) error {
-	if err := cs.Validate(); err != nil {
-		return err
-	}
-	return s.update(func(txn *badger.Txn) error {
-		return putJSON(txn, []byte(pCESettings), ceSettingsRec{V: 1, CESettings: cs})
-	})
-}
-
-// SetAgencyPosts configures the posts an agency trains in continuing education; without
-// a configuration it trains every enabled post (domain.AgencyTrains).
-func (s *Store) SetAgencyPosts(agencyID string, posts []string) error {
-	return s.update(func(txn *badger.Txn) error { return putJSON(txn, key(pCEAgencyPosts, agencyID), posts) })
-}
-
-func agencyTrains(txn *badger.Txn, agencyID, postCode string) (bool, error) {
-	var posts []string
-	err := getJSON(txn, key(pCEAgencyPosts, agencyID), &posts)
-	if err != nil && err != errNotFound {
-		return false, err
-	}
-	return domain.AgencyTrains(posts, err == nil, postCode), nil
 }
 
 func loadEnrol(txn *badger.Txn, id string) (domain.Enrolment, error) {
@@ -289,6 +237,12 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, now time.Time, ste
 		if err := step(&e, ceReader{txn: txn, trainee: trainee, self: id, now: now}); err != nil {
 			return err
 		}
+		if old.Status != domain.EnrolDraft && old.AgencyID != e.AgencyID {
+			// A returned enrolment moved to another agency: the old one loses access.
+			if err := unlinkCE(txn, old.AgencyID, trainee.ID, e.ID); err != nil {
+				return err
+			}
+		}
 		e.UpdatedAt = now
 		return saveEnrol(txn, old, e)
 	})
@@ -320,24 +274,8 @@ func (s *Store) SubmitEnrolment(trainee domain.User, id string, mk func(domain.E
 		if err != nil {
 			return err
 		}
-		k, err := certCheck(txn, trainee, old.CertNumber, old.ID, now)
-		if err != nil {
-			return err
-		}
-		number := old.Number
-		if number == "" {
-			if number, err = nextEnrolNumber(txn, now); err != nil {
-				return err
-			}
-		}
-		if e, err = old.Submit(number, k); err != nil {
-			return err // nothing is committed, so the number is not used up
-		}
-		if ok, err := agencyTrains(txn, e.AgencyID, e.PostCode); err != nil || !ok {
-			if err == nil {
-				err = domain.Err(domain.CodeConflict, "所选培训机构已不承担这个岗位的继续教育，请回到第 3 步重新选择")
-			}
-			return err
+		if e, err = submitChecked(txn, trainee, old, now); err != nil {
+			return err // nothing is committed, so a new number is not used up
 		}
 		if err := txn.Set(cycleKey(e.CertID, e.Cycle.No), []byte(e.ID)); err != nil {
 			return err
@@ -356,7 +294,32 @@ func (s *Store) SubmitEnrolment(trainee domain.User, id string, mk func(domain.E
 	return e, err
 }
 
-// DeleteEnrolment removes an enrolment the agency has not confirmed yet and frees its cycle.
+// submitChecked applies the domain's Submit with the certificate checked again, a
+// number assigned on the first submission, and the agency still training the post.
+func submitChecked(txn *badger.Txn, trainee domain.User, old domain.Enrolment, now time.Time) (domain.Enrolment, error) {
+	k, err := certCheck(txn, trainee, old.CertNumber, old.ID, now)
+	if err != nil {
+		return old, err
+	}
+	number := old.Number
+	if number == "" {
+		if number, err = nextEnrolNumber(txn, now); err != nil {
+			return old, err
+		}
+	}
+	e, err := old.Submit(number, k)
+	if err != nil {
+		return old, err
+	}
+	ok, err := agencyTrains(txn, e.AgencyID, e.PostCode)
+	if err == nil && !ok {
+		err = domain.Err(domain.CodeConflict, "所选培训机构已不承担这个岗位的继续教育，请回到第 3 步重新选择")
+	}
+	return e, err
+}
+
+// DeleteEnrolment removes an enrolment the agency has not confirmed yet, frees its cycle
+// and ends the agency's access when nothing else ties the trainee to it.
 func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 	var agency string
 	err := s.update(func(txn *badger.Txn) error {
@@ -367,24 +330,12 @@ func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 		if !e.CanDelete() {
 			return domain.Err(domain.CodeConflict, "培训机构已确认这份继续教育报名，不能删除。如需撤回请联系培训机构")
 		}
-		if e.Status == domain.EnrolPending {
-			if err := txn.Delete(enrolQueueKey(e)); err != nil {
-				return err
-			}
+		if err := dropEnrol(txn, e); err != nil {
+			return err
 		}
 		if e.Status != domain.EnrolDraft {
 			agency = e.AgencyID
-			if err := txn.Delete(enrolAgencyKey(e)); err != nil {
-				return err
-			}
-		}
-		if holder, _ := getString(txn, cycleKey(e.CertID, e.Cycle.No)); holder == e.ID {
-			if err := txn.Delete(cycleKey(e.CertID, e.Cycle.No)); err != nil {
-				return err
-			}
-		}
-		for _, k := range [][]byte{key(pCEEnrol, e.ID), key(pCETrainee, traineeID, "/", e.ID)} {
-			if err := txn.Delete(k); err != nil {
+			if err := unlinkCE(txn, e.AgencyID, traineeID, e.ID); err != nil {
 				return err
 			}
 		}
@@ -394,4 +345,61 @@ func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 		s.Events.Publish(agency, "ce")
 	}
 	return err
+}
+
+// dropEnrol deletes an enrolment with its index entries; the cycle entry only when it
+// still names this enrolment.
+func dropEnrol(txn *badger.Txn, e domain.Enrolment) error {
+	keys := [][]byte{key(pCEEnrol, e.ID), key(pCETrainee, e.TraineeID, "/", e.ID)}
+	if e.Status == domain.EnrolPending {
+		keys = append(keys, enrolQueueKey(e))
+	}
+	if e.Status != domain.EnrolDraft {
+		keys = append(keys, enrolAgencyKey(e))
+	}
+	if holder, _ := getString(txn, cycleKey(e.CertID, e.Cycle.No)); holder == e.ID {
+		keys = append(keys, cycleKey(e.CertID, e.Cycle.No))
+	}
+	for _, k := range keys {
+		if err := txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enrolledAt reports whether a submitted enrolment of the trainee other than except ties
+// them to the agency (which then keeps its access to the trainee's photo).
+func enrolledAt(txn *badger.Txn, agencyID, userID, except string) (bool, error) {
+	es, err := enrolsOf(txn, userID)
+	for _, e := range es {
+		if e.ID != except && e.AgencyID == agencyID && e.Status != domain.EnrolDraft {
+			return true, err
+		}
+	}
+	return false, err
+}
+
+// unlinkCE ends an agency's access to a trainee when neither another enrolment nor an
+// application ties them together any more, as unlinkIfUnused does for applications.
+func unlinkCE(txn *badger.Txn, agencyID, userID, except string) error {
+	if agencyID == "" {
+		return nil
+	}
+	if tied, err := enrolledAt(txn, agencyID, userID, except); err != nil || tied {
+		return err
+	}
+	apps, err := appsOf(txn, userID)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if a.AgencyID == agencyID && a.Status != domain.AppDraft {
+			return nil
+		}
+	}
+	if err := txn.Delete(key(pAgencyTrainee, agencyID, "/", userID)); err != nil {
+		return err
+	}
+	return txn.Delete(key(pTraineeAgency, userID, "/", agencyID))
 }

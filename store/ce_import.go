@@ -44,57 +44,19 @@ func (s *Store) ImportLearning(actor domain.User, lines []domain.ImportLine, par
 	}
 	var rep ImportReport
 	err = s.update(func(txn *badger.Txn) error {
-		rep = ImportReport{Lines: len(lines), Errors: append([]domain.LineError(nil), parseErrs...)}
+		rep = ImportReport{Lines: len(lines)}
 		ctx, err := newImportCtx(txn, agency, now)
 		if err != nil {
 			return err
 		}
-		bad := map[int]bool{}
-		for _, e := range parseErrs {
-			bad[e.Line] = true
+		work, errs, err := ctx.check(lines, parseErrs)
+		if err != nil || len(errs) > 0 {
+			rep.Errors = errs
+			return err // with errors nothing is written: all or nothing
 		}
-		type todo struct {
-			e   domain.Enrolment
-			c   domain.Course
-			day time.Time
+		if rep.Added, rep.Completed, err = ctx.write(work, actor.Name, mk); err != nil {
+			return err
 		}
-		var work []todo
-		for _, l := range lines {
-			if bad[l.Line] {
-				continue
-			}
-			e, c, msg, err := ctx.resolve(l)
-			if err != nil {
-				return err
-			}
-			if msg != "" {
-				rep.Errors = append(rep.Errors, domain.LineError{Line: l.Line, Message: msg})
-				continue
-			}
-			work = append(work, todo{e, c, l.Date})
-		}
-		if len(rep.Errors) > 0 {
-			sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Line < rep.Errors[j].Line })
-			return nil // nothing was written: all or nothing
-		}
-		touched := map[string]domain.Enrolment{}
-		for _, w := range work {
-			if _, err := addRecord(txn, w.e, w.c, w.day, ctx.cs, actor.Name, now); err != nil {
-				return err
-			}
-			touched[w.e.ID] = w.e
-			rep.Added++
-		}
-		for _, e := range touched {
-			_, completed, err := advance(txn, e, ctx.cs, actor.Name, mk, now)
-			if err != nil {
-				return err
-			}
-			if completed {
-				rep.Completed = append(rep.Completed, e.Number)
-			}
-		}
-		sort.Strings(rep.Completed)
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.Name, Action: "导入学习记录",
 			Detail: strconv.Itoa(rep.Added) + " 条"})
 	})
@@ -102,6 +64,70 @@ func (s *Store) ImportLearning(actor domain.User, lines []domain.ImportLine, par
 		s.Events.Publish(agency, "ce")
 	}
 	return rep, err
+}
+
+// importWork is one checked line: the record to add.
+type importWork struct {
+	e   domain.Enrolment
+	c   domain.Course
+	day time.Time
+}
+
+// check resolves every line and returns the records to add, or every line's errors (the
+// parse errors included), sorted by line. A line with a parse error is still checked
+// against the store as far as its fields allow, so one report lists all of its problems.
+func (x *importCtx) check(lines []domain.ImportLine, parseErrs []domain.LineError) ([]importWork, []domain.LineError, error) {
+	errs := append([]domain.LineError(nil), parseErrs...)
+	bad := map[int]bool{}
+	for _, e := range parseErrs {
+		bad[e.Line] = true
+	}
+	var work []importWork
+	for _, l := range lines {
+		if bad[l.Line] && (l.CertNumber == "" || l.Name == "" || l.Course == "") {
+			continue // the missing field is the whole story
+		}
+		e, c, msgs, err := x.resolve(l)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range msgs {
+			errs = append(errs, domain.LineError{Line: l.Line, Message: m})
+		}
+		if len(msgs) == 0 && !bad[l.Line] {
+			work = append(work, importWork{e, c, l.Date})
+		}
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+	return work, errs, nil
+}
+
+// write adds the checked records and moves each touched enrolment on, returning how many
+// records were added and which enrolments completed their cycle.
+func (x *importCtx) write(work []importWork, by string, mk CompletionMail) (int, []string, error) {
+	var touched []domain.Enrolment
+	seen := map[string]bool{}
+	for _, w := range work {
+		if _, err := addRecord(x.txn, w.e, w.c, w.day, x.cs, by, x.now); err != nil {
+			return 0, nil, err
+		}
+		if !seen[w.e.ID] {
+			seen[w.e.ID] = true
+			touched = append(touched, w.e)
+		}
+	}
+	var completed []string
+	for _, e := range touched {
+		_, done, err := advance(x.txn, e, x.cs, by, mk, x.now)
+		if err != nil {
+			return 0, nil, err
+		}
+		if done {
+			completed = append(completed, e.Number)
+		}
+	}
+	sort.Strings(completed)
+	return len(work), completed, nil
 }
 
 func newImportCtx(txn *badger.Txn, agency string, now time.Time) (*importCtx, error) {
@@ -175,37 +201,50 @@ func (x *importCtx) lookup(number string) (domain.Enrolment, string, error) {
 }
 
 // resolve checks one line against the store and returns the enrolment and course it
-// records, or the message of what is wrong with it.
-func (x *importCtx) resolve(l domain.ImportLine) (domain.Enrolment, domain.Course, string, error) {
+// records, or the messages of what is wrong with it. The date is checked only when it
+// parsed (Date not zero) and the certificate, name and course are right.
+func (x *importCtx) resolve(l domain.ImportLine) (domain.Enrolment, domain.Course, []string, error) {
 	e, msg, err := x.enrolmentFor(l.CertNumber)
 	if err != nil || msg != "" {
-		return e, domain.Course{}, msg, err
+		return e, domain.Course{}, nonEmpty(msg), err
 	}
 	u, err := loadUser(x.txn, e.TraineeID)
 	if err != nil {
-		return e, domain.Course{}, "", err
+		return e, domain.Course{}, nil, err
 	}
+	var msgs []string
 	if u.Name != l.Name {
-		return e, domain.Course{}, "姓名“" + l.Name + "”与该证书的持证人不一致", nil
+		msgs = append(msgs, "姓名“"+l.Name+"”与该证书的持证人不一致")
 	}
 	c, ok := x.courses[domain.CourseKey(l.Course)]
 	if !ok {
-		return e, c, "课程“" + l.Course + "”不在本机构的课程目录中，请先在课程目录中添加，或核对课程名称", nil
+		msgs = append(msgs, "课程“"+l.Course+"”不在本机构的课程目录中，请先在课程目录中添加，或核对课程名称")
+	}
+	if len(msgs) > 0 || l.Date.IsZero() {
+		return e, c, msgs, nil
 	}
 	r, err := domain.NewLearningRecord(e, c, l.Date, x.cs, x.now)
-	if err != nil {
-		var fe domain.FieldErrors
-		if ok := asFieldErrors(err, &fe); ok {
-			for _, m := range fe {
-				return e, c, m, nil
-			}
+	var fe domain.FieldErrors
+	if asFieldErrors(err, &fe) {
+		for _, m := range fe {
+			msgs = append(msgs, m)
 		}
-		return e, c, "", err
+		return e, c, msgs, nil
+	}
+	if err != nil {
+		return e, c, nil, err
 	}
 	if dup, err := exists(x.txn, recordKey(r)); err != nil || dup {
-		return e, c, "这门课程在" + l.Date.Format("2006年1月2日") + "已有记录（重复导入）", err
+		return e, c, nonEmpty("这门课程在" + l.Date.Format("2006年1月2日") + "已有记录（重复导入）"), err
 	}
-	return e, c, "", nil
+	return e, c, nil, nil
+}
+
+func nonEmpty(msg string) []string {
+	if msg == "" {
+		return nil
+	}
+	return []string{msg}
 }
 
 func asFieldErrors(err error, fe *domain.FieldErrors) bool {

@@ -32,7 +32,7 @@ func staffAgency(viewer domain.User) (string, error) {
 	return viewer.AgencyID, nil
 }
 
-// Courses returns the reviewer's agency's catalog in the order the courses were added.
+// Courses returns the reviewer's agency's catalog ordered by title.
 func (s *Store) Courses(viewer domain.User) ([]domain.Course, error) {
 	agency, err := staffAgency(viewer)
 	if err != nil {
@@ -42,6 +42,7 @@ func (s *Store) Courses(viewer domain.User) ([]domain.Course, error) {
 	err = s.view(func(txn *badger.Txn) error {
 		return scanJSON(txn, pCECourse+agency+"/", false, 0, func(r *courseRec) { out = append(out, r.Course) })
 	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Title < out[j].Title })
 	return out, err
 }
 

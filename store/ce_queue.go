@@ -82,40 +82,49 @@ func (s *Store) CEQueue(viewer domain.User, f CEFilter) (CEPage, error) {
 		prefix = key(pCEAgency, viewer.AgencyID, "/")
 	}
 	var page CEPage
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		page, err = ceScan(txn, prefix, f)
+		return err
+	})
+	return page, err
+}
+
+// ceScan reads one page of matching summaries after the cursor and counts all matches;
+// Next is set only when another matching row follows the page.
+func ceScan(txn *badger.Txn, prefix []byte, f CEFilter) (CEPage, error) {
+	var page CEPage
 	more := false
 	after, _ := hex.DecodeString(f.After)
-	err := s.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var sm enrolSummary
-			if err := it.Item().Value(func(b []byte) error { return jsonUnmarshal(b, &sm) }); err != nil {
-				return err
-			}
-			if !f.match(sm) {
-				continue
-			}
-			page.Total++
-			k := it.Item().Key()
-			switch {
-			case len(after) > 0 && string(k) <= string(after):
-				continue
-			case len(page.Rows) == f.Limit:
-				more = true
-				continue
-			}
-			page.Rows = append(page.Rows, CERow{EnrolID: sm.ID, Number: sm.Number, Name: sm.Name, CertNumber: sm.CertNumber,
-				PostCode: sm.PostCode, CycleNo: sm.CycleNo, Status: sm.Status, SubmittedAt: sm.SubmittedAt})
-			if len(page.Rows) == f.Limit {
-				page.Next = hex.EncodeToString(k)
-			}
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var sm enrolSummary
+		if err := it.Item().Value(func(b []byte) error { return jsonUnmarshal(b, &sm) }); err != nil {
+			return page, err
 		}
-		return nil
-	})
+		if !f.match(sm) {
+			continue
+		}
+		page.Total++
+		k := it.Item().Key()
+		switch {
+		case len(after) > 0 && string(k) <= string(after):
+			continue
+		case len(page.Rows) == f.Limit:
+			more = true
+			continue
+		}
+		page.Rows = append(page.Rows, CERow{EnrolID: sm.ID, Number: sm.Number, Name: sm.Name, CertNumber: sm.CertNumber,
+			PostCode: sm.PostCode, CycleNo: sm.CycleNo, Status: sm.Status, SubmittedAt: sm.SubmittedAt})
+		if len(page.Rows) == f.Limit {
+			page.Next = hex.EncodeToString(k)
+		}
+	}
 	if !more {
 		page.Next = ""
 	}
-	return page, err
+	return page, nil
 }
 
 // CEQueueCount returns the number of enrolments waiting for the reviewer's agency.

@@ -35,6 +35,18 @@ import (
 //	v1/meta/appseq/<yyyymmdd>                    → last application number of the day
 //	v1/upload/<uploadID>                         uploadRec (owner, application, kind) of a document image
 //	v1/blob/upload/<uploadID>                    normalised JPEG bytes of the document
+//	v1/settings/ce                               ceSettingsRec: the province's continuing-education rules (absent: domain defaults)
+//	v1/ce/enrol/<enrolID>                        enrolRec (a continuing-education enrolment with its timeline)
+//	v1/idx/ce/trainee/<userID>/<enrolID>         → "" (the trainee's enrolments)
+//	v1/idx/ce/cycle/<certID>/<4-digit cycle no>  → enrolID (unique: one submitted enrolment per certificate and cycle)
+//	v1/idx/ce/queue/<agencyID>/<8-byte time><enrolID> → enrolSummary while pending (the agency's CE queue, oldest first)
+//	v1/idx/ce/agency/<agencyID>/<8-byte created><enrolID> → enrolSummary of every submitted enrolment of the agency
+//	v1/meta/ceseq/<yyyymmdd>                     → last enrolment number of the day
+//	v1/ce/agency-posts/<agencyID>                → JSON list of post codes the agency trains (absent: every enabled post)
+//	v1/ce/course/<agencyID>/<courseID>           courseRec (the agency's course catalog)
+//	v1/idx/ce/course-title/<agencyID>/<CourseKey> → courseID (unique title per agency; imports name courses by title)
+//	v1/ce/record/<certID>/<recordID>             learningRec; recordID sorts by recording time
+//	v1/idx/ce/record-key/<certID>/<courseID>/<yyyymmdd> → recordID (one record per certificate, course and day)
 //
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
 // idno index key, which never leaves the process.
@@ -66,6 +78,18 @@ const (
 	pAppToken      = "v1/idx/app/token/"
 	pUpload        = "v1/upload/"
 	pUploadBlob    = "v1/blob/upload/"
+	pCESettings    = "v1/settings/ce"
+	pCEEnrol       = "v1/ce/enrol/"
+	pCETrainee     = "v1/idx/ce/trainee/"
+	pCECycle       = "v1/idx/ce/cycle/"
+	pCEQueue       = "v1/idx/ce/queue/"
+	pCEAgency      = "v1/idx/ce/agency/"
+	pCESeq         = "v1/meta/ceseq/"
+	pCEAgencyPosts = "v1/ce/agency-posts/"
+	pCECourse      = "v1/ce/course/"
+	pCECourseTitle = "v1/idx/ce/course-title/"
+	pCERecord      = "v1/ce/record/"
+	pCERecordKey   = "v1/idx/ce/record-key/"
 )
 
 func key(parts ...string) []byte {

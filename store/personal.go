@@ -11,7 +11,9 @@ type PersonalData struct {
 	User         domain.User
 	Photo        domain.Photo
 	Certificates []domain.Certificate
-	Audit        []domain.AuditEntry // who did what with the trainee's data
+	Audit        []domain.AuditEntry                // who did what with the trainee's data
+	Enrolments   []domain.Enrolment                 // continuing-education enrolments
+	Learning     map[string][]domain.LearningRecord // learning records by certificate ID
 }
 
 // PersonalDataOf collects a trainee's data in one consistent read.
@@ -27,6 +29,15 @@ func (s *Store) PersonalDataOf(userID string) (PersonalData, error) {
 			return err
 		}
 		if d.Certificates, err = holderCertificates(txn, userID); err != nil {
+			return err
+		}
+		d.Learning = map[string][]domain.LearningRecord{}
+		for _, c := range d.Certificates {
+			if d.Learning[c.ID], err = recordsOfCert(txn, c.ID); err != nil {
+				return err
+			}
+		}
+		if d.Enrolments, err = enrolsOf(txn, userID); err != nil {
 			return err
 		}
 		return scanJSON(txn, pAudit, true, 0, func(r *auditRec) {

@@ -201,6 +201,9 @@ func unlinkIfUnused(txn *badger.Txn, agencyID, userID, except string) error {
 	if agencyID == "" {
 		return nil
 	}
+	if tied, err := enrolledAt(txn, agencyID, userID, ""); err != nil || tied {
+		return err // a continuing-education enrolment keeps the agency's access
+	}
 	apps, err := appsOf(txn, userID)
 	if err != nil {
 		return err

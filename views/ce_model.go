@@ -33,11 +33,11 @@ type CEWizard struct {
 	Back    string
 	Agency  *domain.Agency
 	Form    Form
-	Rows    int           // résumé rows to show
-	Certs   []CECertPick  // step 1: the trainee's own certificates
-	Options []Option      // step 3: agencies of the chosen city
-	Cities  []Option      // step 3
-	Post    domain.Post   // step 2: the certificate's post
+	Rows    int          // résumé rows to show
+	Certs   []CECertPick // step 1: the trainee's own certificates
+	Options []Option     // step 3: agencies of the chosen city
+	Cities  []Option     // step 3
+	Post    domain.Post  // step 2: the certificate's post
 }
 
 // CECertPick is one of the trainee's certificates offered in step 1.
@@ -45,6 +45,12 @@ type CECertPick struct {
 	Number, Post string
 	Status       domain.CertificateStatus
 	Note         string
+}
+
+// Enrollable reports whether the certificate's status allows continuing education; a
+// certificate behind on its hours (继续教育未达标) may enrol to catch up.
+func (c CECertPick) Enrollable() bool {
+	return c.Status == domain.CertValid || c.Status == domain.CertCENotMet
 }
 
 // StepNo is the human step number.
@@ -92,6 +98,24 @@ type CECertLearning struct {
 	Cycles     []domain.CycleProgress
 	Settings   domain.CESettings
 	Enrolled   map[int]string // cycle number → agency name of the enrolment
+	Closed     bool           // revoked or cancelled: no cycles are shown
+}
+
+// NewCECertLearning measures a certificate's cycles for the 学习记录 page. Cycles before
+// the system kept records (not assessed) are shown only when they have records or an
+// enrolment; a certificate with a printed expiry date, or revoked or cancelled, shows none.
+func NewCECertLearning(c domain.Certificate, records []domain.LearningRecord, s domain.CESettings, enrolled map[int]string, now time.Time) CECertLearning {
+	out := CECertLearning{Cert: c, Settings: s, Enrolled: enrolled, Compliance: c.Compliance(records, s, now)}
+	out.Closed = out.Compliance.Status == domain.CertRevoked || out.Compliance.Status == domain.CertCancelled
+	if out.Closed || !c.ValidUntil.IsZero() {
+		return out
+	}
+	for _, p := range domain.CertificateProgress(c.IssuedOn, records, s, now) {
+		if !p.Ended || p.Assessed || len(p.Records) > 0 || enrolled[p.No] != "" {
+			out.Cycles = append(out.Cycles, p)
+		}
+	}
+	return out
 }
 
 // CEReviewModel is the reviewer's continuing-education queue page.
@@ -188,9 +212,4 @@ func ceFilterOptions() []Option {
 		{Value: string(domain.EnrolReturned), Label: "已退回"}, {Value: string(domain.EnrolCompleted), Label: "已完成"}}
 }
 
-func cycleShort(no int) string {
-	if no == 0 {
-		return "—"
-	}
-	return "第" + strconv.Itoa(no) + "周期"
-}
+func dayISO(t time.Time) string { return t.Format("2006-01-02") }

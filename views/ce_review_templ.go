@@ -236,7 +236,7 @@ func CEReviewQueue(p Page, m CEReviewModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(m.Form, Field{Name: "q", Label: "姓名、报名编号或证书编号", Type: "search", Max: 40}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(m.Form, Field{Name: "q", Label: "姓名或编号", Hint: "姓名、报名编号或证书编号", Type: "search", Max: 40}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1176,7 +1176,7 @@ func ceProgressCard(p Page, m CEReviewDetailModel) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var68 string
-				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(dateCN(r.CompletedOn))
+				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(dayISO(r.CompletedOn))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ce_review.templ`, Line: 157, Col: 134}
 				}

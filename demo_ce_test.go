@@ -1,0 +1,57 @@
+package main
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	"sitepro/domain"
+	"sitepro/imaging"
+	"sitepro/password"
+	"sitepro/store"
+)
+
+func TestSeedDemoCE(t *testing.T) {
+	st, err := store.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	if err := seedDemo(st, password.NewHasher(2), images{imaging.New(imaging.Options{})}, io.Discard, now); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // whether or not seedDemo already ran it, and idempotent
+		if err := seedDemoCE(st, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rev, _ := st.UserByLogin(demoAgencies[0].user, false)
+	if cs, _ := st.Courses(rev); len(cs) != len(demoCourses) {
+		t.Fatalf("courses: %d", len(cs))
+	}
+	u, _ := st.UserByLogin(demoTraineeID, true)
+	l, err := st.LearningOf(u.ID)
+	if err != nil || len(l.Enrolments) != 1 {
+		t.Fatalf("enrolments: %v %+v", err, l.Enrolments)
+	}
+	e := l.Enrolments[0]
+	if e.Status != domain.EnrolCompleted || e.Cycle.No != 4 || len(l.Records[e.CertID]) != len(demoLearning) {
+		t.Fatalf("seeded enrolment: %s cycle %d, %d records", e.Status, e.Cycle.No, len(l.Records[e.CertID]))
+	}
+	// The current cycle is still open for the demo journey.
+	d, _ := st.StartEnrolment(u, now)
+	_, err = st.SaveEnrolStep(u, d.ID, now, func(x *domain.Enrolment, r store.CEReader) error {
+		k, err := r.CertCheck("412021101000123")
+		if err != nil {
+			return err
+		}
+		return x.SetCertificate(k)
+	})
+	if err != nil {
+		t.Fatalf("the demo trainee cannot enrol in the current cycle: %v", err)
+	}
+	if st, _ := st.CertificateStatuses(u.ID, now); st[e.CertID].Status != domain.CertValid {
+		t.Fatalf("status: %+v", st[e.CertID])
+	}
+}

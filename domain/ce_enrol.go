@@ -1,0 +1,332 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// EnrolStatus is the lifecycle state of a continuing-education enrolment (继续教育报名):
+//
+//	draft ──submit──▶ pending (待确认) ──agency confirms──▶ confirmed (已确认)
+//	  ▲ trainee may delete while draft/pending/returned
+//	  │               └─agency returns (reason)──▶ returned (已退回) ──edit & resubmit──▶ pending
+//	confirmed ──first learning record──▶ learning (学习中) ──cycle reaches the hours──▶ completed (已完成)
+type EnrolStatus string
+
+// Enrolment states.
+const (
+	EnrolDraft     EnrolStatus = "draft"
+	EnrolPending   EnrolStatus = "pending"
+	EnrolReturned  EnrolStatus = "returned"
+	EnrolConfirmed EnrolStatus = "confirmed"
+	EnrolLearning  EnrolStatus = "learning"
+	EnrolCompleted EnrolStatus = "completed"
+)
+
+// Label is the status as the trainee and the agency see it.
+func (s EnrolStatus) Label() string {
+	return map[EnrolStatus]string{EnrolDraft: "草稿（未提交）", EnrolPending: "待确认", EnrolReturned: "已退回",
+		EnrolConfirmed: "已确认", EnrolLearning: "学习中", EnrolCompleted: "已完成"}[s]
+}
+
+// Learning reports whether the agency may record learning for the enrolment.
+func (s EnrolStatus) Learning() bool {
+	return s == EnrolConfirmed || s == EnrolLearning || s == EnrolCompleted
+}
+
+// Enrolment is a trainee's enrolment in one cycle of continuing education for one of
+// their certificates, at one agency.
+type Enrolment struct {
+	ID            string
+	Number        string // reference shown to people (JX…), assigned at first submit
+	TraineeID     string
+	Status        EnrolStatus
+	CertID        string
+	CertNumber    string
+	PostCode      string // from the certificate
+	PostConfirmed bool
+	Cycle         Cycle
+	CityCode      string
+	AgencyID      string
+	Resume        []ResumeEntry
+	ReturnReason  string
+	Timeline      []Event
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SubmittedAt   time.Time
+	CompletedAt   time.Time
+}
+
+// CESteps are the four steps of the enrolment wizard, as the manual numbers them.
+var CESteps = []struct{ Slug, Title string }{
+	{"cert", "证书编号"}, {"post", "岗位和专业"}, {"agency", "省辖市和培训机构"}, {"resume", "工作简历"},
+}
+
+// CEStepIndex returns the 0-based index of a step slug, or -1.
+func CEStepIndex(slug string) int {
+	for i, s := range CESteps {
+		if s.Slug == slug {
+			return i
+		}
+	}
+	return -1
+}
+
+// StepDone reports whether step i (0-based) has valid answers.
+func (e Enrolment) StepDone(i int) bool {
+	switch i {
+	case 0:
+		return e.CertID != "" && e.Cycle.No > 0
+	case 1:
+		return e.PostConfirmed
+	case 2:
+		return e.AgencyID != ""
+	case 3:
+		return len(e.Resume) > 0
+	}
+	return false
+}
+
+// FirstOpenStep is the first step without valid answers, or len(CESteps) when all are done.
+func (e Enrolment) FirstOpenStep() int {
+	for i := range CESteps {
+		if !e.StepDone(i) {
+			return i
+		}
+	}
+	return len(CESteps)
+}
+
+// CanOpenStep reports whether step i may be shown: every earlier step must be done.
+func (e Enrolment) CanOpenStep(i int) bool {
+	return i >= 0 && i <= e.FirstOpenStep() && i < len(CESteps)
+}
+
+// Editable reports whether the trainee may change the answers.
+func (e Enrolment) Editable() bool { return e.Status == EnrolDraft || e.Status == EnrolReturned }
+
+// CanDelete reports whether the trainee may delete it (before the agency confirms).
+func (e Enrolment) CanDelete() bool {
+	return e.Status == EnrolDraft || e.Status == EnrolPending || e.Status == EnrolReturned
+}
+
+func (e *Enrolment) log(now time.Time, what, actor, note string) {
+	e.Timeline = append(e.Timeline, Event{At: now, What: what, Actor: actor, Note: note})
+	e.UpdatedAt = now
+}
+
+func enrolConflict(e Enrolment, action string) error {
+	return Err(CodeConflict, fmt.Sprintf("无法%s：这份继续教育报名当前状态是“%s”，可能已被处理，请刷新后查看", action, e.Status.Label()))
+}
+
+// MsgCertNotYours is the one answer for a number that is not one of the trainee's
+// certificates, whether it does not exist or belongs to someone else: nothing is revealed.
+const MsgCertNotYours = "未找到您名下的这个证书编号。请对照证书核对编号，或从下面您的证书中选择"
+
+// CertCheck is everything step 1 and the submission check need to know about the chosen
+// certificate, looked up by the store in the same transaction.
+type CertCheck struct {
+	Cert     Certificate
+	Found    bool              // the number is one of the trainee's own certificates
+	Status   CertificateStatus // its status with continuing education taken into account
+	Taken    string            // number of another enrolment of the same certificate and cycle
+	Birth    time.Time         // the trainee's, from the ID number
+	Now      time.Time
+	Settings CESettings
+}
+
+// Problem returns why the certificate cannot be enrolled now, or "" when it can.
+func (k CertCheck) Problem() string {
+	if !k.Found {
+		return MsgCertNotYours
+	}
+	switch k.Status {
+	case CertRevoked:
+		return "这本证书已被撤销，不能报名继续教育"
+	case CertCancelled:
+		return "这本证书已注销，不能报名继续教育"
+	case CertExpired:
+		return "这本证书已失效，不能报名继续教育；需要重新参加培训考核取得证书"
+	}
+	cur, ok := CurrentCycle(k.Cert.IssuedOn, k.Now)
+	if !ok {
+		return "继续教育从发证次年开始：这本证书的第一个学时周期从" + Anniversary(k.Cert.IssuedOn, 1).Format("2006年1月2日") + "开始，届时再报名"
+	}
+	if k.Taken != "" {
+		return "这本证书在" + cur.Label() + "已经报名（" + k.Taken + "），同一周期不能重复报名。请在“报名记录”中查看"
+	}
+	return k.Settings.CheckAge(k.Birth, ChinaDay(k.Now))
+}
+
+// SetCertificate is step 1 (证书编号): one of the trainee's own certificates that may be
+// enrolled now. Choosing another certificate clears the answers that depend on it.
+func (e *Enrolment) SetCertificate(k CertCheck) error {
+	if msg := k.Problem(); msg != "" {
+		return FieldErrors{"cert": msg}
+	}
+	cur, _ := CurrentCycle(k.Cert.IssuedOn, k.Now)
+	if e.CertID != k.Cert.ID {
+		e.PostConfirmed, e.AgencyID = false, ""
+	}
+	e.CertID, e.CertNumber, e.PostCode, e.Cycle = k.Cert.ID, k.Cert.Number, k.Cert.PostCode, cur
+	return nil
+}
+
+// ConfirmPost is step 2 (岗位和专业): the post comes from the certificate and is confirmed,
+// not chosen, because continuing education belongs to the certificate's post.
+func (e *Enrolment) ConfirmPost(confirmed bool) error {
+	if !confirmed {
+		return FieldErrors{"confirm": "请核对并勾选“岗位和专业与我的证书一致”；如不一致，请联系发证机构更正证书"}
+	}
+	e.PostConfirmed = true
+	return nil
+}
+
+// SetCity chooses the city (省辖市) whose agencies are offered; another city clears an
+// agency of the old one.
+func (e *Enrolment) SetCity(code string, agencyCity func(id string) string) error {
+	if _, ok := CityByCode(code); !ok {
+		return FieldErrors{"city": "请选择参加培训的培训机构所在的省辖市"}
+	}
+	if e.AgencyID != "" && (agencyCity == nil || agencyCity(e.AgencyID) != code) {
+		e.AgencyID = ""
+	}
+	e.CityCode = code
+	return nil
+}
+
+// SetAgency is step 3: an agency of the chosen city that trains the certificate's post.
+func (e *Enrolment) SetAgency(ag Agency, found, trains bool) error {
+	switch {
+	case e.CityCode == "":
+		return FieldErrors{"city": "请先选择省辖市"}
+	case !found || ag.CityCode != e.CityCode:
+		return FieldErrors{"agency": "请选择所选省辖市的一家培训机构"}
+	case !trains:
+		return FieldErrors{"agency": "“" + ag.Name + "”不承担" + PostLabel(e.PostCode) + "的继续教育，请选择其他培训机构"}
+	}
+	e.AgencyID = ag.ID
+	return nil
+}
+
+// AgencyTrains reports whether an agency trains a post. An agency trains every enabled
+// post of the catalog unless the province configured its own list (configured true).
+func AgencyTrains(posts []string, configured bool, postCode string) bool {
+	if configured {
+		for _, p := range posts {
+			if p == postCode {
+				return true
+			}
+		}
+		return false
+	}
+	p, ok := PostByCode(postCode)
+	return ok && p.Enabled
+}
+
+// SetResume is step 4 (工作简历): at least one complete line. The lines are validated by
+// the same rules as the new-certificate résumé.
+func (e *Enrolment) SetResume(lines []ResumeInput, birth, now time.Time) error {
+	var a Application
+	if err := a.SetResume(lines, "", birth, now); err != nil {
+		return err
+	}
+	if len(a.Resume) == 0 {
+		return FieldErrors{"resume": "请至少填写一段工作经历（可以是目前的工作）"}
+	}
+	e.Resume = a.Resume
+	return nil
+}
+
+// Submit sends a complete draft (or a corrected returned enrolment) to the agency; the
+// certificate is checked again because its status or the cycle may have changed.
+func (e Enrolment) Submit(number string, k CertCheck) (Enrolment, error) {
+	if !e.Editable() {
+		return e, enrolConflict(e, "提交")
+	}
+	if i := e.FirstOpenStep(); i < len(CESteps) {
+		return e, Err(CodeInvalid, fmt.Sprintf("还有未完成的步骤：第 %d 步 %s，请完成后再确认报名", i+1, CESteps[i].Title))
+	}
+	if msg := k.Problem(); msg != "" {
+		return e, Err(CodeConflict, msg)
+	}
+	if cur, _ := CurrentCycle(k.Cert.IssuedOn, k.Now); cur != e.Cycle {
+		return e, Err(CodeConflict, "学时周期已变为"+cur.Label()+"，请回到第 1 步重新选择证书")
+	}
+	what := "确认报名"
+	if e.Status == EnrolReturned {
+		what = "修改后重新报名"
+	}
+	if e.Number == "" {
+		e.Number = number
+	}
+	e.Status, e.SubmittedAt, e.ReturnReason = EnrolPending, k.Now, ""
+	e.log(k.Now, what, "本人", "")
+	return e, nil
+}
+
+// Return sends a pending enrolment back to the trainee with the reason to fix.
+func (e Enrolment) Return(by, reason string, now time.Time) (Enrolment, error) {
+	if e.Status != EnrolPending {
+		return e, enrolConflict(e, "退回")
+	}
+	reason = strings.TrimSpace(reason)
+	switch n := len([]rune(reason)); {
+	case n == 0:
+		return e, FieldErrors{"reason": "请填写退回原因，学员需要知道怎么修改"}
+	case n > 500:
+		return e, FieldErrors{"reason": "退回原因最多500字"}
+	}
+	e.Status, e.ReturnReason = EnrolReturned, reason
+	e.log(now, "机构退回", by, reason)
+	return e, nil
+}
+
+// Confirm is the agency's 确认; learning can be recorded from then on.
+func (e Enrolment) Confirm(by string, now time.Time) (Enrolment, error) {
+	if e.Status != EnrolPending {
+		return e, enrolConflict(e, "确认")
+	}
+	e.Status = EnrolConfirmed
+	e.log(now, "机构确认", by, "")
+	return e, nil
+}
+
+// Learn moves the enrolment on after learning was recorded: the first record makes it 学习中,
+// and a cycle that reaches the required hours makes it 已完成 once. completed reports that
+// this call completed it, so that the trainee is notified exactly once.
+func (e Enrolment) Learn(p CycleProgress, by string, now time.Time) (out Enrolment, completed bool, err error) {
+	if !e.Status.Learning() {
+		return e, false, enrolConflict(e, "记录学时")
+	}
+	if e.Status == EnrolConfirmed {
+		e.Status = EnrolLearning
+		e.log(now, "开始记录学时", by, "")
+	}
+	if p.Met() && e.Status != EnrolCompleted {
+		e.Status, e.CompletedAt = EnrolCompleted, now
+		e.log(now, "学时已达标", by, "本周期共"+p.Total.String()+"学时，其中专业课"+p.Professional.String()+"学时")
+		return e, true, nil
+	}
+	return e, false, nil
+}
+
+// NextStepText tells the trainee what happens next, for the records page and e-mails.
+func (e Enrolment) NextStepText() string {
+	switch e.Status {
+	case EnrolDraft:
+		return "报名还没有提交。请完成全部步骤并确认报名。"
+	case EnrolPending:
+		return "等待培训机构确认，一般在5个工作日内完成。确认前可以删除这份报名。"
+	case EnrolReturned:
+		return "培训机构退回了报名，请按退回原因修改后重新确认报名。"
+	case EnrolConfirmed:
+		return "培训机构已确认，请按培训机构的安排参加学习；学时由培训机构记录。"
+	case EnrolLearning:
+		return "正在学习，学时由培训机构记录，可在“学习记录”中查看进度。"
+	case EnrolCompleted:
+		return "本周期学时已达标。"
+	}
+	return ""
+}

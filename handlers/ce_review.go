@@ -1,0 +1,259 @@
+package handlers
+
+import (
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/export"
+	"sitepro/store"
+	"sitepro/views"
+)
+
+// 继续教育 for agency reviewers: the live queue of enrolments to confirm or return, the
+// course catalog, and learning recorded one by one or imported all-or-nothing. The store
+// scopes every call to the reviewer's own agency.
+
+// ceFilter reads the queue filters from the query string.
+func ceFilter(c *fiber.Ctx) (store.CEFilter, views.Form, string) {
+	f := views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}}
+	q := url.Values{}
+	for _, n := range []string{"status", "q"} {
+		if v := c.Query(n); v != "" {
+			f.Values[n] = v
+			q.Set(n, v)
+		}
+	}
+	return store.CEFilter{Status: f.V("status"), Query: f.V("q"), After: c.Query("after")}, f, q.Encode()
+}
+
+func (s *Server) ceCount(c *fiber.Ctx) int {
+	n, _ := s.d.Store.CEQueueCount(*currentUser(c))
+	return n
+}
+
+// ceQueue is the page shell of the CE queue; the rows come from ceRows.
+func (s *Server) ceQueue(c *fiber.Ctx) error {
+	u := currentUser(c)
+	ag, err := s.d.Store.Agency(u.AgencyID)
+	if err != nil {
+		return err
+	}
+	_, f, q := ceFilter(c)
+	m := views.CEReviewModel{Agency: ag, Form: f, Query: q, Count: s.ceCount(c)}
+	return render(c, fiber.StatusOK, views.CEReviewQueue(s.page(c, "继续教育"), m))
+}
+
+func (s *Server) ceRows(c *fiber.Ctx) error {
+	cf, _, q := ceFilter(c)
+	page, err := s.d.Store.CEQueue(*currentUser(c), cf)
+	if err != nil {
+		return err
+	}
+	rows := make([]views.CERowView, len(page.Rows))
+	for i, r := range page.Rows {
+		rows[i] = views.CERowView{ID: r.EnrolID, Number: r.Number, Name: r.Name, CertNumber: r.CertNumber,
+			Post: domain.PostLabel(r.PostCode), Cycle: "第" + strconv.Itoa(r.CycleNo) + "周期", Status: r.Status.Label(),
+			Submitted: r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), Pending: r.Status == domain.EnrolPending}
+	}
+	more := "/review/ce/rows?" + q
+	if page.Next != "" {
+		more += "&after=" + page.Next
+	}
+	comp := views.CERows(rows, page.Total, page.Next, more)
+	if c.Get("HX-Request") == "true" {
+		return render(c, fiber.StatusOK, comp)
+	}
+	return render(c, fiber.StatusOK, views.CEWrap(s.page(c, "继续教育队列"), comp))
+}
+
+func (s *Server) ceReviewDetail(c *fiber.Ctx) error {
+	return s.renderCEReview(c, fiber.StatusOK, views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}})
+}
+
+func (s *Server) renderCEReview(c *fiber.Ctx, status int, f views.Form) error {
+	u := currentUser(c)
+	r, err := s.d.Store.ReviewEnrolment(*u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	m := views.CEReviewDetailModel{E: r.Enrolment, Trainee: r.Trainee, Cert: r.Certificate, Form: f,
+		Progress: domain.Progress(r.Enrolment.Cycle, r.Records, r.Settings, s.d.Now())}
+	if r.Enrolment.Status.Learning() {
+		if m.Courses, err = s.d.Store.Courses(*u); err != nil {
+			return err
+		}
+	}
+	return render(c, status, views.CEReviewDetail(s.page(c, r.Enrolment.Number), m))
+}
+
+// ceDecide runs one reviewer decision; a conflict (someone else decided first, or the
+// trainee deleted it) is reported on the page.
+func (s *Server) ceDecide(c *fiber.Ctx, action string, apply func(domain.Enrolment, string, time.Time) (domain.Enrolment, error)) error {
+	u := currentUser(c)
+	ag, _ := s.d.Store.Agency(u.AgencyID)
+	mk := func(e domain.Enrolment, t domain.User) domain.Message { return views.CEDecisionMessage(t, e, ag) }
+	now := s.d.Now()
+	_, err := s.d.Store.DecideEnrolment(*u, c.Params("id"), action, now,
+		func(e domain.Enrolment) (domain.Enrolment, error) { return apply(e, u.Name, now) }, mk)
+	var fe domain.FieldErrors
+	switch {
+	case withFieldErrors(&fe, err):
+		f := formOf(c, "reason")
+		f.Errors = fe
+		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
+	case domain.CodeOf(err) == domain.CodeConflict:
+		flash(c, err.(*domain.Error).Message)
+		return redirect(c, "/review/ce/"+c.Params("id"))
+	case err != nil:
+		return err
+	}
+	s.kickMail()
+	flash(c, action+"：已完成，学员会收到邮件通知。")
+	return redirect(c, "/review/ce")
+}
+
+func (s *Server) ceConfirm(c *fiber.Ctx) error {
+	return s.ceDecide(c, "确认继续教育报名", func(e domain.Enrolment, by string, now time.Time) (domain.Enrolment, error) {
+		return e.Confirm(by, now)
+	})
+}
+
+func (s *Server) ceReturn(c *fiber.Ctx) error {
+	reason := c.FormValue("reason")
+	return s.ceDecide(c, "退回继续教育报名", func(e domain.Enrolment, by string, now time.Time) (domain.Enrolment, error) {
+		return e.Return(by, reason, now)
+	})
+}
+
+// completionMail builds the trainee's mail for a cycle that reached the hours.
+func (s *Server) completionMail(agencyID string) store.CompletionMail {
+	ag, _ := s.d.Store.Agency(agencyID)
+	return func(e domain.Enrolment, t domain.User, p domain.CycleProgress) domain.Message {
+		return views.CECompletedMessage(t, e, p, ag)
+	}
+}
+
+// ceRecord records one completed course of the catalog for an enrolment.
+func (s *Server) ceRecord(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f := formOf(c, "course", "date")
+	day, err := domain.ParseDate(f.V("date"), "完成日期")
+	if err != nil {
+		f.Errors["date"] = err.(*domain.Error).Message
+		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
+	}
+	e, err := s.d.Store.RecordLearning(*u, c.Params("id"), f.V("course"), day, s.completionMail(u.AgencyID), s.d.Now())
+	switch {
+	case withErrors(&f, err):
+		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
+	case domain.CodeOf(err) == domain.CodeConflict:
+		flash(c, err.(*domain.Error).Message)
+		return redirect(c, "/review/ce/"+c.Params("id"))
+	case err != nil:
+		return err
+	}
+	msg := "学时已记录。"
+	if e.Status == domain.EnrolCompleted {
+		s.kickMail()
+		msg = "学时已记录。本周期学时已达标，学员会收到邮件通知。"
+	}
+	flash(c, msg)
+	return redirect(c, "/review/ce/"+e.ID)
+}
+
+// ceCourses is the agency's course catalog.
+func (s *Server) ceCourses(c *fiber.Ctx) error {
+	return s.renderCourses(c, fiber.StatusOK, views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}})
+}
+
+func (s *Server) renderCourses(c *fiber.Ctx, status int, f views.Form) error {
+	cs, err := s.d.Store.Courses(*currentUser(c))
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.CECourses(s.page(c, "课程目录"), s.ceCount(c), cs, f))
+}
+
+func (s *Server) addCourse(c *fiber.Ctx) error {
+	f := formOf(c, "title", "category", "hours")
+	_, err := s.d.Store.AddCourse(*currentUser(c), domain.CourseInput{Title: f.V("title"), Category: f.V("category"), Hours: f.V("hours")}, s.d.Now())
+	if withErrors(&f, err) {
+		return s.renderCourses(c, fiber.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, "课程已添加。")
+	return redirect(c, "/review/ce/courses")
+}
+
+func (s *Server) ceImportPage(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.CEImport(s.page(c, "导入学习记录"), s.ceCount(c), views.CEImportModel{}))
+}
+
+// maxImportFile bounds an uploaded import file; 1000 lines of four columns are far smaller.
+const maxImportFile = 5 << 20
+
+// ceImport reads an uploaded CSV or Excel file and imports it all or nothing, showing
+// every line's error when there is any.
+func (s *Server) ceImport(c *fiber.Ctx) error {
+	u := currentUser(c)
+	show := func(status int, m views.CEImportModel) error {
+		m.Done = true
+		return render(c, status, views.CEImport(s.page(c, "导入学习记录"), s.ceCount(c), m))
+	}
+	name, data, msg := readImportFile(c)
+	if msg != "" {
+		return show(fiber.StatusUnprocessableEntity, views.CEImportModel{Error: msg})
+	}
+	rows, err := export.ReadTable(name, data)
+	if re, ok := err.(*export.ReadError); ok {
+		return show(fiber.StatusUnprocessableEntity, views.CEImportModel{Error: re.Message})
+	}
+	if err != nil {
+		return err
+	}
+	lines, perrs, err := domain.ParseImport(rows)
+	if de, ok := err.(*domain.Error); ok {
+		return show(fiber.StatusUnprocessableEntity, views.CEImportModel{Error: de.Message})
+	}
+	rep, err := s.d.Store.ImportLearning(*u, lines, perrs, s.completionMail(u.AgencyID), s.d.Now())
+	if err != nil {
+		return err
+	}
+	m := views.CEImportModel{Lines: rep.Lines, Errors: rep.Errors, Added: rep.Added, Complete: rep.Completed}
+	if len(rep.Errors) > 0 {
+		return show(fiber.StatusUnprocessableEntity, m)
+	}
+	if len(rep.Completed) > 0 {
+		s.kickMail()
+	}
+	return show(fiber.StatusOK, m)
+}
+
+// readImportFile returns the uploaded file's name and bytes, or what is wrong with it.
+func readImportFile(c *fiber.Ctx) (string, []byte, string) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return "", nil, "请选择要导入的 Excel（.xlsx）或 CSV 文件"
+	}
+	if fh.Size > maxImportFile {
+		return "", nil, "文件太大（超过 5 MB），请分成几个文件导入"
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, "没有收到完整的文件，请重新选择"
+	}
+	defer f.Close()
+	buf := make([]byte, fh.Size)
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return "", nil, "没有收到完整的文件，请重新选择"
+	}
+	return strings.TrimSpace(fh.Filename), buf, ""
+}

@@ -1,0 +1,215 @@
+package handlers
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sitepro/domain"
+	"sitepro/store"
+)
+
+// Trainees of enrolment age (idA's holder was born in 1949, idB's in 1880).
+const (
+	ceID1 = "410102199003071230"
+	ceID2 = "410305198511120049"
+)
+
+var ceURL = regexp.MustCompile(`/ce/([0-9a-f]{32})/`)
+
+// ceStart opens the enrolment wizard (a new draft or the open one) and returns its id.
+func ceStart(t *testing.T, c *client) string {
+	t.Helper()
+	c.get("/ce")
+	r := c.post("/ce/new", url.Values{})
+	must(t, r, 303)
+	m := ceURL.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("no step URL: %q", r.header.Get("Location"))
+	}
+	return m[1]
+}
+
+// ceEnrol runs the whole wizard for certificate number at agency ag and submits it.
+func ceEnrol(t *testing.T, c *client, number string, ag domain.Agency) string {
+	t.Helper()
+	id := ceStart(t, c)
+	base := "/ce/" + id + "/"
+	for _, st := range []struct {
+		step string
+		v    url.Values
+	}{
+		{"cert", url.Values{"cert": {number}}},
+		{"post", url.Values{"confirm": {"1"}}},
+		{"agency", url.Values{"city": {ag.CityCode}, "agency": {ag.ID}}},
+		{"resume", url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"}}},
+	} {
+		must(t, c.post(base+st.step, st.v), 303)
+	}
+	c.get(base + "check")
+	must(t, c.post(base+"submit", url.Values{"confirm": {"1"}}), 303)
+	return id
+}
+
+// sameSession is a second client on c's session, for concurrent requests.
+func sameSession(c *client) *client {
+	d := &client{e: c.e, cookies: map[string]string{}, csrf: c.csrf}
+	for k, v := range c.cookies {
+		d.cookies[k] = v
+	}
+	return d
+}
+
+func TestCEEnrolmentWizard(t *testing.T) {
+	e := newEnv(t)
+	agA, _ := e.st.PutAgency(domain.Agency{Name: "郑州建设职业培训中心", CityCode: "410100", Address: "郑州市金水区", Phone: "0371-65550101"})
+	agB, _ := e.st.PutAgency(domain.Agency{Name: "洛阳培训部", CityCode: "410300"})
+	c := e.registered(ceID1, "王建国")
+	other := e.registered(ceID2, "李秀英")
+	u := e.holderOf(ceID1)
+	e.addCert(u, "412021101000123", nil)
+	e.addCert(u, "豫建安C(2016)0012345", legacy)
+	e.addCert(u, "412019101000777", func(c *domain.Certificate) { c.Status = domain.CertRevoked })
+	e.addCert(e.holderOf(ceID2), "412021101000999", nil)
+	events, stop := e.st.Events.Subscribe(agA.ID)
+	defer stop()
+
+	must(t, c.get("/ce"), 200, `data-testid="ce-none"`, "培训报名")
+	id := ceStart(t, c)
+	base := "/ce/" + id + "/"
+	if r := c.get(base + "agency"); r.status != 303 || r.header.Get("Location") != base+"cert" {
+		t.Fatalf("skipping ahead: %d %q", r.status, r.header.Get("Location"))
+	}
+	page := c.get(base + "cert")
+	must(t, page, 200, "第 1 步，共 4 步", `data-testid="cert-pick"`, "412021101000123", ">撤销<", ">失效<", `data-testid="cert-not-enrollable"`)
+	if strings.Count(page.body, `data-testid="cert-pick"`) != 1 {
+		t.Fatal("a revoked or expired certificate is offered for enrolment")
+	}
+	// Someone else's number reveals nothing: the same answer as an unknown number.
+	theirs := c.post(base+"cert", url.Values{"cert": {"412021101000999"}})
+	unknown := c.post(base+"cert", url.Values{"cert": {"412021101000998"}})
+	must(t, theirs, 422, domain.MsgCertNotYours)
+	must(t, unknown, 422, domain.MsgCertNotYours)
+	if strings.Contains(theirs.body, "李秀英") || strings.Count(theirs.body, domain.MsgCertNotYours) != strings.Count(unknown.body, domain.MsgCertNotYours) {
+		t.Fatal("another trainee's certificate is distinguishable from an unknown one")
+	}
+	must(t, c.post(base+"cert", url.Values{"cert": {"豫建安C(2016)0012345"}}), 422, "已失效")
+	must(t, c.post(base+"cert", url.Values{"pick": {"412019101000777"}}), 422, "已被撤销")
+	must(t, c.post(base+"cert", url.Values{"pick": {"412021101000123"}}), 303)
+	must(t, c.get(base+"post"), 200, "施工员", "土建施工", "第5周期（2026年9月15日—2027年9月14日）")
+	must(t, c.post(base+"post", url.Values{}), 422, `data-testid="err-confirm"`)
+	must(t, c.post(base+"post", url.Values{"confirm": {"1"}}), 303)
+	// Step 3: the city first, then that city's agencies.
+	must(t, c.post(base+"agency", url.Values{"op": {"city"}}), 422, `data-testid="err-city"`)
+	r := c.post(base+"agency", url.Values{"city": {"410100"}, "op": {"city"}})
+	if r.status != 303 || r.header.Get("Location") != base+"agency" {
+		t.Fatalf("choosing the city: %d %q", r.status, r.header.Get("Location"))
+	}
+	page = c.get(base + "agency")
+	must(t, page, 200, "郑州建设职业培训中心", "0371-65550101")
+	if strings.Contains(page.body, "洛阳培训部") {
+		t.Fatal("an agency of another city is offered")
+	}
+	must(t, c.post(base+"agency", url.Values{"city": {"410100"}, "agency": {agB.ID}}), 422, `data-testid="err-agency"`)
+	must(t, c.post(base+"agency", url.Values{"city": {"410100"}, "agency": {agA.ID}}), 303)
+	// Step 4: add a row without losing what was typed; at least one line is needed.
+	must(t, c.post(base+"resume", url.Values{}), 422, `data-testid="err-resume"`)
+	rows := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"}, "op": {"add"}}
+	r = c.post(base+"resume", rows)
+	if r.status != 200 || strings.Count(r.body, `data-testid="resume-row"`) != 2 || !strings.Contains(r.body, `value="河南某建筑公司"`) {
+		t.Fatalf("add a résumé row: %d", r.status)
+	}
+	rows.Del("op")
+	must(t, c.post(base+"resume", rows), 303)
+	must(t, c.get(base+"check"), 200, "确认报名", "412021101000123", "施工员（土建施工）", "郑州建设职业培训中心", "郑州市", "?back=check")
+	r = c.post(base+"post?back=check", url.Values{"confirm": {"1"}})
+	if r.status != 303 || r.header.Get("Location") != base+"check" {
+		t.Fatalf("修改 did not return to 确认报名: %q", r.header.Get("Location"))
+	}
+	must(t, c.post(base+"submit", url.Values{}), 422, "请勾选")
+	// A double click: two requests of the same session at once (two clients, because a
+	// client's cookie jar is not safe for concurrent use).
+	var wg sync.WaitGroup
+	res := make([]resp, 2)
+	for i, cl := range []*client{c, sameSession(c)} {
+		wg.Add(1)
+		go func() { defer wg.Done(); res[i] = cl.post(base+"submit", url.Values{"confirm": {"1"}}) }()
+	}
+	wg.Wait()
+	for _, r := range res {
+		if r.status != 303 || r.header.Get("Location") != base+"done" {
+			t.Fatalf("double submit: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
+		}
+	}
+	must(t, c.get(base+"done"), 200, "报名成功", "JX20261126")
+	if countMail(e, "ce_submitted") != 1 {
+		t.Fatal("submission mail not exactly once")
+	}
+	select {
+	case q := <-events:
+		if q != "ce" {
+			t.Fatalf("broker rang %q", q)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the agency's queue was not rung")
+	}
+	must(t, c.get("/ce"), 200, "待确认", "第5周期", "郑州建设职业培训中心")
+	learning := c.get("/ce/learning")
+	must(t, learning, 200, "郑州建设职业培训中心（待确认）", `data-testid="ce-closed"`, "旧版证书", "还需 32 学时（其中专业课至少 22 学时）")
+	if n := strings.Count(learning.body, `data-testid="ce-cycle"`); n != 1 {
+		t.Fatalf("%d cycles shown; only the current one has records, an enrolment or an assessment", n)
+	}
+	must(t, c.get(base+"print"), 200, "继续教育培训报名表", ceID1, "JX20261126")
+	must(t, c.get(base[:len(base)-1]), 200, `data-testid="timeline"`, `data-testid="delete"`)
+	// A second enrolment for the same certificate and cycle is refused.
+	id2 := ceStart(t, c)
+	must(t, c.post("/ce/"+id2+"/cert", url.Values{"pick": {"412021101000123"}}), 422, "已经报名（JX20261126")
+	// Another trainee cannot see or touch the enrolment.
+	for _, p := range []string{base[:len(base)-1], base + "print", base + "check", base + "cert"} {
+		must(t, other.get(p), 404)
+	}
+	must(t, other.post(base+"delete", url.Values{}), 404)
+	// Delete asks first; the draft goes, the submitted enrolment stays.
+	must(t, c.get("/ce/"+id2+"/delete"), 200, "确定删除")
+	must(t, c.post("/ce/"+id2+"/delete", url.Values{}), 303)
+	if es, _ := e.st.EnrolmentsOf(u.ID); len(es) != 1 || es[0].Status != domain.EnrolPending {
+		t.Fatalf("after delete: %+v", es)
+	}
+	e.assertNoIDInLogs()
+}
+
+func TestCEEnrolmentAgeLimit(t *testing.T) {
+	e := newEnv(t)
+	_, _ = e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	c := e.registered(idA, "王芳") // born 1949-12-31
+	e.addCert(e.holderOf(idA), "412021101000123", nil)
+	id := ceStart(t, c)
+	must(t, c.post("/ce/"+id+"/cert", url.Values{"cert": {"412021101000123"}}), 422, "18至65周岁", "76周岁")
+}
+
+func TestCEResumePrefilledFromLastApplication(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	c := e.registered(ceID1, "王建国")
+	u := e.holderOf(ceID1)
+	e.addCert(u, "412021101000123", nil)
+	now := e.clock.Now()
+	birth, _ := u.Birth()
+	a, _ := e.st.StartApplication(u, now)
+	if _, err := e.st.SaveStep(u.ID, a.ID, now, func(x *domain.Application, _ store.StepReader) error {
+		return x.SetResume([]domain.ResumeInput{{From: "2015-03", Employer: "中建七局第二建筑有限公司", Role: "施工员"}}, "", birth, now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id := ceStart(t, c)
+	base := "/ce/" + id + "/"
+	must(t, c.post(base+"cert", url.Values{"cert": {"412021101000123"}}), 303)
+	must(t, c.post(base+"post", url.Values{"confirm": {"1"}}), 303)
+	must(t, c.post(base+"agency", url.Values{"city": {ag.CityCode}, "agency": {ag.ID}}), 303)
+	must(t, c.get(base+"resume"), 200, `value="中建七局第二建筑有限公司"`, `value="2015-03"`)
+	must(t, c.post(base+"resume", url.Values{"resume.0.from": {"2015-03"}, "resume.0.employer": {"中建七局第二建筑有限公司"}, "resume.0.role": {"施工员"}}), 303)
+	must(t, c.get(base+"check"), 200, "中建七局第二建筑有限公司")
+}
