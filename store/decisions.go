@@ -1,0 +1,101 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// Staff-side use cases on applications: viewing documents, public lookup by token, and
+// reviewer/admin decisions.
+
+// DocumentImage returns a document image to its owner, reviewers of the application's
+// agency and admins; staff views are audit-logged.
+func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time) ([]byte, error) {
+	var out []byte
+	err := s.update(func(txn *badger.Txn) error {
+		var u uploadRec
+		if err := getJSON(txn, key(pUpload, uploadID), &u); err != nil {
+			return err
+		}
+		a, err := loadApp(txn, u.AppID)
+		if err != nil {
+			return err
+		}
+		allowed := viewer.Role == domain.RoleAdmin || viewer.ID == u.OwnerID ||
+			(viewer.Role == domain.RoleReviewer && viewer.AgencyID == a.AgencyID && a.Status != domain.AppDraft)
+		if !allowed {
+			return errNotFound
+		}
+		item, err := txn.Get(key(pUploadBlob, uploadID))
+		if err != nil {
+			return err
+		}
+		if out, err = item.ValueCopy(nil); err != nil {
+			return err
+		}
+		if viewer.ID == u.OwnerID {
+			return nil
+		}
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.Name, Action: "查看证件图片", Object: a.ID, Detail: domain.Steps[u.Step].Title})
+	})
+	return out, err
+}
+
+// ApplicationByToken finds a submitted application by the token in its print-outs' QR
+// codes, with its holder, for the public verification page.
+func (s *Store) ApplicationByToken(token string) (domain.Application, domain.User, error) {
+	var a domain.Application
+	var u domain.User
+	err := s.view(func(txn *badger.Txn) error {
+		id, err := getString(txn, key(pAppToken, token))
+		if err != nil {
+			return err
+		}
+		if a, err = loadApp(txn, id); err != nil {
+			return err
+		}
+		u, err = loadUser(txn, a.TraineeID)
+		return err
+	})
+	return a, u, err
+}
+
+// DecideApplication applies a reviewer's or admin's transition to an application in one
+// transaction with its audit entry and notification mail. A reviewer may act only on
+// applications of their own agency; anything else looks like not-found.
+func (s *Store) DecideApplication(actor domain.User, appID, action string, now time.Time,
+	apply func(domain.Application) (domain.Application, error), mk func(domain.Application, domain.User) domain.Message) (domain.Application, error) {
+	var a domain.Application
+	err := s.update(func(txn *badger.Txn) error {
+		old, err := loadApp(txn, appID)
+		if err != nil {
+			return err
+		}
+		if actor.Role != domain.RoleAdmin && (actor.Role != domain.RoleReviewer || actor.AgencyID != old.AgencyID || old.Status == domain.AppDraft) {
+			return errNotFound
+		}
+		if a, err = apply(old); err != nil {
+			return err
+		}
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.Name, Action: action, Object: a.ID, Detail: a.Number}); err != nil {
+			return err
+		}
+		if mk != nil {
+			trainee, err := loadUser(txn, a.TraineeID)
+			if err != nil {
+				return err
+			}
+			if err := enqueue(txn, mk(a, trainee), now); err != nil {
+				return err
+			}
+		}
+		return saveApp(txn, old, a)
+	})
+	if err == nil {
+		s.Events.Publish(a.AgencyID, "apps")
+	}
+	return a, err
+}
