@@ -214,7 +214,7 @@ func (e *env) staff(role domain.Role, username string) *client {
 func must(t *testing.T, r resp, status int, contains ...string) {
 	t.Helper()
 	if r.status != status {
-		t.Fatalf("status %d, want %d; body: %.600s", r.status, status, r.body)
+		t.Fatalf("status %d, want %d; errors: %v; body: %.600s", r.status, status, regexp.MustCompile(`class="error"[^>]*>[^<]*`).FindAllString(r.body, -1), r.body)
 	}
 	for _, s := range contains {
 		if !strings.Contains(r.body, s) {
