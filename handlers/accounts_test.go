@@ -138,9 +138,15 @@ func TestCSRF(t *testing.T) {
 	c := e.client()
 	c.get("/register")
 	f := regForm(idA, "王芳")
-	must(t, c.do("POST", "/register", f, nil), 403, "页面已过期")
+	// A missing or stale token: the form comes back with what was typed and a fresh token,
+	// and nothing is written.
+	must(t, c.do("POST", "/register", f, nil), 403, "页面停留时间过长", `value="王芳"`, `value="a@example.com"`)
 	f.Set("_csrf", "stale-token")
-	must(t, c.do("POST", "/register", f, nil), 403, "页面已过期")
+	must(t, c.do("POST", "/register", f, nil), 403, "页面停留时间过长")
+	if _, err := e.st.UserByLogin(idA, true); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatal("a registration without a valid token was written")
+	}
+	must(t, c.do("POST", "/profile", url.Values{"school": {"x"}}, nil), 403, "页面已过期")
 	f.Del("_csrf")
 	must(t, c.do("POST", "/register", f, map[string]string{"X-Csrf-Token": c.csrf}), 303)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"sitepro/domain"
+	"sitepro/views"
 )
 
 // CSP is the strict content security policy of SECURITY.md 13; img-src adds blob: and data:
@@ -89,7 +90,7 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 		// htmx sends the header from <body hx-headers>, which a boosted swap does not
 		// refresh; plain forms send the hidden field. Either one matching is enough.
 		if token == "" || !(same(c.Get("X-Csrf-Token"), token) || same(c.FormValue("_csrf"), token)) {
-			return domain.Err(domain.CodeForbidden, "页面已过期（可能是长时间未操作），刚才的提交没有生效。请返回上一页，刷新后重新提交。")
+			return s.staleForm(c, ss)
 		}
 	}
 	if token == "" {
@@ -98,6 +99,37 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	}
 	c.Locals(kCSRF, token)
 	return c.Next()
+}
+
+// staleMessage explains a refused submission whose page had expired.
+const staleMessage = "页面停留时间过长，为了安全，刚才的提交没有生效。您填写的内容已保留，请核对后再次提交。"
+
+// staleForm answers a submission with a missing or expired CSRF token. For the public
+// forms (register, login, forgot) it shows the same form again with everything typed and
+// a fresh token, and changes nothing; for anything else a clear page.
+func (s *Server) staleForm(c *fiber.Ctx, ss *session.Session) error {
+	token, _ := ss.Get(kCSRF).(string)
+	if token == "" {
+		token = randomToken()
+		ss.Set(kCSRF, token)
+	}
+	c.Locals(kCSRF, token)
+	form := func(names ...string) views.Form {
+		f := formOf(c, names...)
+		f.Errors.Add("form", staleMessage)
+		return f
+	}
+	switch c.Path() {
+	case "/register":
+		f := form(registerNames...)
+		f.Values["password"], f.Values["password2"] = "", ""
+		return render(c, fiber.StatusForbidden, views.Register(s.page(c, "个人注册"), f, false))
+	case "/login":
+		return render(c, fiber.StatusForbidden, views.Login(s.page(c, "登录"), form("login")))
+	case "/forgot":
+		return render(c, fiber.StatusForbidden, views.Forgot(s.page(c, "找回密码"), form("id_number", "email"), false))
+	}
+	return domain.Err(domain.CodeForbidden, "页面已过期（可能是长时间未操作），刚才的提交没有生效。请返回上一页，刷新后重新提交。")
 }
 
 func same(a, b string) bool { return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
