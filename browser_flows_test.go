@@ -998,3 +998,30 @@ func nextMailWithSubject(t *testing.T, p *smtpPeer, to, subject string, limit ti
 		skipped = append(skipped, m.Subject)
 	}
 }
+
+// TestBrowserHiddenTabParksItsStream checks that a reviewer tab that is hidden gives its
+// SSE connection back (browsers allow six per site over HTTP/1.1, so many open tabs would
+// otherwise stall), and that showing it again reconnects and refreshes the rows.
+func TestBrowserHiddenTabParksItsStream(t *testing.T) {
+	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1"}})
+	rev := newBrowser(t, false)
+	rev.login(srv, "zz-reviewer", demoReviewerPass)
+	rev.step("open 审核工作台", tid("rows-total"), chromedp.Navigate(srv.URL+"/review"))
+	setHidden := func(hidden bool) {
+		js := `Object.defineProperty(document, "hidden", {configurable: true, get: () => ` + strconv.FormatBool(hidden) + `});
+			document.dispatchEvent(new Event("visibilitychange")); true`
+		evalJS[bool](rev, js)
+	}
+	// Mark the rows shown now; after the tab is shown again they must be replaced by
+	// freshly fetched ones.
+	evalJS[bool](rev, `document.querySelector('[data-testid="rows-total"]').setAttribute("data-old", "1"); true`)
+	setHidden(true)
+	rev.waitFor("the live element parked", `document.querySelector("[sse-connect]") === null`, 2*time.Second)
+	setHidden(false)
+	rev.waitFor("the live element back", `document.querySelector("[sse-connect]") !== null`, 2*time.Second)
+	rev.waitFor("rows fetched again", `!!document.querySelector('[data-testid="rows-total"]:not([data-old])')`, 5*time.Second)
+	if errs := rev.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+	srv.stop(t)
+}
