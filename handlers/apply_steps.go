@@ -82,15 +82,9 @@ func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, i in
 	p := s.page(c, "第"+strconv.Itoa(i+1)+"步 "+domain.Steps[i].Title)
 	switch i {
 	case 0:
-		for _, e := range domain.EmploymentStatuses() {
-			w.Options = append(w.Options, views.Option{Value: e, Label: e})
-		}
-		return render(c, status, views.StepChoice(p, w, "employment", "您目前的就业状态", ""))
+		return render(c, status, views.StepEmployment(p, w))
 	case 1:
-		for _, city := range domain.Cities() {
-			w.Options = append(w.Options, views.Option{Value: city.Code, Label: city.Name})
-		}
-		return render(c, status, views.StepChoice(p, w, "city", "所在地市", "在职人员选择工作单位的工商注册地；其他人员选择常住地"))
+		return render(c, status, views.StepCity(p, w))
 	case 2:
 		ags, err := s.d.Store.Agencies()
 		if err != nil {
@@ -104,12 +98,7 @@ func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, i in
 		w.Extra = profileFields()
 		return render(c, status, views.StepAgency(p, w))
 	case 3:
-		for _, post := range domain.DefaultPosts() {
-			if post.Enabled {
-				w.Options = append(w.Options, views.Option{Value: post.Code, Label: post.Label()})
-			}
-		}
-		return render(c, status, views.StepChoice(p, w, "post", "报考的岗位（专业）", "只能选择目前开放报名的岗位"))
+		return render(c, status, views.StepPost(p, w))
 	case 4:
 		w.Rows = max(countRows(values), len(a.Resume), 1)
 		if n, err := strconv.Atoi(values["_rows"]); err == nil {
@@ -119,8 +108,13 @@ func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, i in
 	case 5:
 		return render(c, status, views.StepPledge(p, w))
 	}
-	current := map[int]string{6: a.IDFront, 7: a.IDBack, 8: a.Diploma}[i]
-	return render(c, status, views.StepDocument(p, w, current))
+	switch i {
+	case 6:
+		return render(c, status, views.StepIDFront(p, w, a.IDFront))
+	case 7:
+		return render(c, status, views.StepIDBack(p, w, a.IDBack))
+	}
+	return render(c, status, views.StepDiploma(p, w, a.Diploma))
 }
 
 // applyDocument runs an upload of steps 7–9 through the image pipeline and advances.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -236,5 +237,40 @@ func TestSSEDeliveryIsolationAndCleanup(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 403 {
 		t.Fatalf("trainee subscribing: %d", resp.StatusCode)
+	}
+}
+
+// TestSSEStreamsDoNotBlockShutdown opens a live stream and shuts the server down: closing
+// Deps.Done ends the stream at once, so the graceful shutdown finishes quickly.
+func TestSSEStreamsDoNotBlockShutdown(t *testing.T) {
+	e := newEnv(t)
+	done := make(chan struct{})
+	app, err := New(Deps{Store: e.st, Hasher: hasher, Images: testImages{pipeline}, Now: e.clock.Now,
+		Origin: "http://127.0.0.1", Done: done, SSEHeartbeat: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app = app
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "A", CityCode: "410100"})
+	r, closeStream := sseClient(t, "http://"+ln.Addr().String(), e.reviewer(ag.ID, "rev"))
+	defer closeStream()
+	if _, ok := readEvent(r, 2*time.Second); !ok {
+		t.Fatal("stream not open")
+	}
+	start := time.Now()
+	close(done)
+	if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
+		t.Fatalf("shutdown with an open stream: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("shutdown took %v with an open stream", d)
+	}
+	if n := e.st.Events.Subscribers(); n != 0 {
+		t.Fatalf("%d subscriptions left after shutdown", n)
 	}
 }

@@ -61,3 +61,26 @@ func cityName(code string) string {
 }
 
 func monthInput(t interface{ IsZero() bool }) bool { return !t.IsZero() }
+
+func withOptions(w Wizard, opts []Option) Wizard {
+	w.Options = opts
+	return w
+}
+
+func employmentOptions() []Option {
+	var out []Option
+	for _, e := range domain.EmploymentStatuses() {
+		out = append(out, Option{Value: e, Label: e})
+	}
+	return out
+}
+
+func enabledPostOptions() []Option {
+	var out []Option
+	for _, p := range domain.DefaultPosts() {
+		if p.Enabled {
+			out = append(out, Option{Value: p.Code, Label: p.Label()})
+		}
+	}
+	return out
+}
