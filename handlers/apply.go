@@ -80,20 +80,41 @@ func (s *Server) stepOf(c *fiber.Ctx) (domain.Application, int, error) {
 	if err != nil {
 		return a, 0, err
 	}
-	i := domain.StepIndex(c.Params("step"))
-	if i < 0 {
-		return a, 0, fiber.ErrNotFound
+	i, err := gateStep(c, a, domain.StepIndex(c.Params("step")), wizardPaths{
+		detail: "/apply/" + a.ID, submitted: "这份报名已提交，不能再修改。",
+		title: func(i int) string { return domain.Steps[i].Title }, step: func(i int) string { return views.StepURL(a, i) }})
+	return a, i, err
+}
+
+// wizardDoc is what step gating needs from an application or a CE enrolment.
+type wizardDoc interface {
+	Editable() bool
+	CanOpenStep(i int) bool
+	FirstOpenStep() int
+}
+
+// wizardPaths names a wizard's pages and steps for gateStep's redirects.
+type wizardPaths struct {
+	detail, submitted string
+	title, step       func(i int) string
+}
+
+// gateStep lets step i open only when the document is editable and every earlier step is
+// done; otherwise it redirects (to the detail page, or to the first unfinished step) and
+// returns -1. An unknown step is not found.
+func gateStep(c *fiber.Ctx, d wizardDoc, i int, w wizardPaths) (int, error) {
+	switch {
+	case i < 0:
+		return 0, fiber.ErrNotFound
+	case !d.Editable():
+		flash(c, w.submitted)
+		return -1, redirect(c, w.detail)
+	case !d.CanOpenStep(i):
+		open := d.FirstOpenStep()
+		flash(c, "请先完成第 "+strconv.Itoa(open+1)+" 步："+w.title(open)+"。")
+		return -1, redirect(c, w.step(open))
 	}
-	if !a.Editable() {
-		flash(c, "这份报名已提交，不能再修改。")
-		return a, -1, redirect(c, "/apply/"+a.ID)
-	}
-	if !a.CanOpenStep(i) {
-		open := a.FirstOpenStep()
-		flash(c, "请先完成第 "+strconv.Itoa(open+1)+" 步："+domain.Steps[open].Title+"。")
-		return a, -1, redirect(c, views.StepURL(a, open))
-	}
-	return a, i, nil
+	return i, nil
 }
 
 func (s *Server) applyStepPage(c *fiber.Ctx) error {

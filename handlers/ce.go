@@ -94,20 +94,10 @@ func (s *Server) ceStepOf(c *fiber.Ctx) (domain.Enrolment, int, error) {
 	if err != nil {
 		return e, 0, err
 	}
-	i := domain.CEStepIndex(c.Params("step"))
-	if i < 0 {
-		return e, 0, fiber.ErrNotFound
-	}
-	if !e.Editable() {
-		flash(c, "这份继续教育报名已提交，不能再修改。")
-		return e, -1, redirect(c, "/ce/"+e.ID)
-	}
-	if !e.CanOpenStep(i) {
-		open := e.FirstOpenStep()
-		flash(c, "请先完成第 "+strconv.Itoa(open+1)+" 步："+domain.CESteps[open].Title+"。")
-		return e, -1, redirect(c, views.CEStepURL(e, open))
-	}
-	return e, i, nil
+	i, err := gateStep(c, e, domain.CEStepIndex(c.Params("step")), wizardPaths{
+		detail: "/ce/" + e.ID, submitted: "这份继续教育报名已提交，不能再修改。",
+		title: func(i int) string { return domain.CESteps[i].Title }, step: func(i int) string { return views.CEStepURL(e, i) }})
+	return e, i, err
 }
 
 func (s *Server) ceStepPage(c *fiber.Ctx) error {

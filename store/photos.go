@@ -75,10 +75,7 @@ func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time)
 		agencies = agenciesOf(txn, userID)
 		return savePhoto(txn, old, p)
 	})
-	if err == nil {
-		s.publishPhoto(agencies)
-	}
-	return p, err
+	return s.publishPhoto(p, agencies, err)
 }
 
 // DecidePhoto applies a reviewer's decision (confirm, or return with a reason) in one
@@ -119,10 +116,7 @@ func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, r
 		agencies = agenciesOf(txn, userID)
 		return savePhoto(txn, old, p)
 	})
-	if err == nil {
-		s.publishPhoto(agencies)
-	}
-	return p, err
+	return s.publishPhoto(p, agencies, err)
 }
 
 // authorizeTrainee allows admins, the trainee themself, and reviewers of an agency the
@@ -231,8 +225,12 @@ func agenciesOf(txn *badger.Txn, userID string) []string {
 	return out
 }
 
-func (s *Store) publishPhoto(agencies []string) {
-	for _, a := range agencies {
-		s.Events.Publish(a, "photos")
+// publishPhoto rings the photo queues of the trainee's agencies after a committed change.
+func (s *Store) publishPhoto(p domain.Photo, agencies []string, err error) (domain.Photo, error) {
+	if err == nil {
+		for _, a := range agencies {
+			s.Events.Publish(a, "photos")
+		}
 	}
+	return p, err
 }
