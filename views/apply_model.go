@@ -2,6 +2,7 @@ package views
 
 import (
 	"strconv"
+	"time"
 
 	"sitepro/domain"
 )
@@ -20,9 +21,6 @@ type Wizard struct {
 	Holder  string   // the trainee's name (pledge)
 	Upload  string   // error of an upload step
 }
-
-// StepNo is the human step number.
-func (w Wizard) StepNo() string { return strconv.Itoa(w.Step + 1) }
 
 // Action is the form action of the current step, keeping the return-to-check flag.
 func (w Wizard) Action() string {
@@ -83,4 +81,35 @@ func enabledPostOptions() []Option {
 		}
 	}
 	return out
+}
+
+// StepFrame is what the shared wizard shell and step form need, for either wizard
+// (新取证 and 继续教育): progress, titles, where to go back and where to post.
+type StepFrame struct {
+	Progress  string // 报名进度 page
+	StepNo    int    // 1-based
+	Done      []bool // per step
+	Title     string
+	Saved     time.Time
+	Agency    *domain.Agency
+	Form      Form
+	Action    string
+	Back      string // "check" when the step was opened from the check page
+	CheckName string // the check page's name on the save button
+	PrevURL   string // "" on the first step
+}
+
+func (f StepFrame) current(i int) bool { return i+1 == f.StepNo }
+
+// Frame describes the current 新取证 step.
+func (w Wizard) Frame() StepFrame {
+	f := StepFrame{Progress: "/apply/" + w.App.ID, StepNo: w.Step + 1, Title: w.Title(), Saved: w.App.UpdatedAt,
+		Agency: w.Agency, Form: w.Form, Action: w.Action(), Back: w.Back, CheckName: "核对"}
+	for i := range domain.Steps {
+		f.Done = append(f.Done, w.App.StepDone(i))
+	}
+	if w.Step > 0 {
+		f.PrevURL = StepURL(w.App, w.Step-1)
+	}
+	return f
 }

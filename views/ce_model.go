@@ -53,9 +53,6 @@ func (c CECertPick) Enrollable() bool {
 	return c.Status == domain.CertValid || c.Status == domain.CertCENotMet
 }
 
-// StepNo is the human step number.
-func (w CEWizard) StepNo() string { return strconv.Itoa(w.Step + 1) }
-
 // Title is the current step's title.
 func (w CEWizard) Title() string { return domain.CESteps[w.Step].Title }
 
@@ -213,3 +210,16 @@ func ceFilterOptions() []Option {
 }
 
 func dayISO(t time.Time) string { return t.Format("2006-01-02") }
+
+// Frame describes the current 继续教育 step for the shared wizard shell.
+func (w CEWizard) Frame() StepFrame {
+	f := StepFrame{Progress: "/ce/" + w.E.ID, StepNo: w.Step + 1, Title: w.Title(), Saved: w.E.UpdatedAt,
+		Agency: w.Agency, Form: w.Form, Action: w.Action(), Back: w.Back, CheckName: "确认"}
+	for i := range domain.CESteps {
+		f.Done = append(f.Done, w.E.StepDone(i))
+	}
+	if w.Step > 0 {
+		f.PrevURL = CEStepURL(w.E, w.Step-1)
+	}
+	return f
+}
