@@ -343,3 +343,28 @@ func TestIDPreviewDerivesBirthAndGender(t *testing.T) {
 		t.Fatal("a half-typed number already shows an error")
 	}
 }
+
+// TestFirstLoadIsLight keeps the first visit (the login page and everything it links)
+// under the 100 KB transfer budget of UX.md, compressed as a browser would receive it.
+func TestFirstLoadIsLight(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	enc := map[string]string{"Accept-Encoding": "br, gzip"}
+	total := len(c.do("GET", "/login", nil, enc).body) // compressed, as transferred
+	page := c.get("/login")                            // plain, to read the links
+	assets := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(page.body, -1)
+	if len(assets) < 4 {
+		t.Fatalf("only %d assets linked", len(assets))
+	}
+	for _, m := range assets {
+		r := c.do("GET", m[1], nil, enc)
+		if r.status != 200 {
+			t.Fatalf("%s: %d", m[1], r.status)
+		}
+		total += len(r.body)
+	}
+	t.Logf("first load: %d bytes transferred", total)
+	if total > 100<<10 {
+		t.Fatalf("first load transfers %d bytes, over the 100 KB budget", total)
+	}
+}
