@@ -34,14 +34,16 @@ type AuditFilter struct {
 func (s *Store) AuditLog(f AuditFilter, limit int) ([]domain.AuditEntry, error) {
 	var out []domain.AuditEntry
 	err := s.view(func(txn *badger.Txn) error {
-		return scanJSON(txn, pAudit, true, 0, func(r *auditRec) {
+		// Newest first: stop at the limit or at the first entry older than Since.
+		return scanUntil(txn, pAudit, true, func(r *auditRec) bool {
 			e := r.AuditEntry
-			if len(out) >= limit || (!f.Since.IsZero() && e.At.Before(f.Since)) {
-				return
+			if !f.Since.IsZero() && e.At.Before(f.Since) {
+				return false
 			}
 			if (f.Action == "" || e.Action == f.Action) && (f.Actor == "" || strings.Contains(e.Actor, f.Actor)) {
 				out = append(out, e)
 			}
+			return len(out) < limit
 		})
 	})
 	return out, err
