@@ -242,7 +242,11 @@ func (a Application) Return(by string, reasons []string, note string, now time.T
 		return a, FieldErrors{"note": "说明最多500字"}
 	}
 	a.Status, a.ReturnReasons, a.ReturnNote = AppReturned, reasons, note
-	a.log(now, "机构退回", by, strings.Join(append(append([]string{}, reasons...), note), "；"))
+	parts := append([]string{}, reasons...)
+	if note != "" {
+		parts = append(parts, note)
+	}
+	a.log(now, "机构退回", by, strings.Join(parts, "；"))
 	return a, nil
 }
 

@@ -254,7 +254,7 @@ func (e Enrolment) Submit(number string, k CertCheck) (Enrolment, error) {
 	if cur, _ := CurrentCycle(k.Cert.IssuedOn, k.Now); cur != e.Cycle {
 		return e, Err(CodeConflict, "学时周期已变为"+cur.Label()+"，请回到第 1 步重新选择证书")
 	}
-	what := "确认报名"
+	what := "提交报名"
 	if e.Status == EnrolReturned {
 		what = "修改后重新报名"
 	}

@@ -86,7 +86,9 @@ func CheckPassword(pw string, id IDNumber) error {
 	}
 	if !id.Birth.IsZero() {
 		for _, layout := range []string{"20060102", "060102", "2006-01-02", "2006.01.02", "2006/01/02", "02012006", "01022006"} {
-			if pw == id.Birth.Format(layout) {
+			b := id.Birth.Format(layout)
+			// The full date guessed plus a couple of characters is as weak as the date.
+			if pw == b || (len(b) >= 8 && strings.Contains(pw, b) && len([]rune(pw)) < len(b)+4) {
 				return Err(CodeInvalid, "密码不能使用出生日期，请换一个")
 			}
 		}

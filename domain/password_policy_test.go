@@ -3,6 +3,7 @@ package domain
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheckPassword(t *testing.T) {
@@ -96,5 +97,17 @@ func TestBirthDateOnlyPassword(t *testing.T) {
 	}
 	if err := CheckPassword("19491231", IDNumber{Birth: id.Birth}); err == nil || !strings.Contains(err.Error(), "出生日期") {
 		t.Errorf("CheckPassword(yyyymmdd, birth only) = %v", err)
+	}
+}
+
+func TestBirthDatePlusAFewCharacters(t *testing.T) {
+	id, err := ParseIDNumber("11010519491231002X", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pw, ok := range map[string]bool{"19491231ab": false, "a19491231!": false, "19491231 and a long tail": true} {
+		if got := CheckPassword(pw, id) == nil; got != ok {
+			t.Errorf("CheckPassword(%q) accepted=%v, want %v", pw, got, ok)
+		}
 	}
 }

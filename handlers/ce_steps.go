@@ -114,6 +114,11 @@ func (s *Server) renderCEStep(c *fiber.Ctx, status int, e domain.Enrolment, i in
 		w.Post, _ = domain.PostByCode(e.PostCode)
 		return render(c, status, views.CEStepPost(p, w))
 	case 2:
+		if _, ok := domain.CityByCode(values["city"]); ok {
+			// Show the agencies of the city just chosen, even when the step was not saved
+			// because no agency was picked yet (otherwise the user is stuck).
+			w.E.CityCode = values["city"]
+		}
 		if err := s.agencyOptions(&w); err != nil {
 			return err
 		}

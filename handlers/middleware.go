@@ -57,6 +57,7 @@ const (
 	kCSRF  = "csrf"
 	kReset = "reset"
 	kFlash = "flash"
+	kAlert = "alert" // a flash that reports a problem
 )
 
 // absoluteSession is the longest a session lives, however active (SECURITY.md 9).

@@ -22,6 +22,10 @@ func (s *Server) page(c *fiber.Ctx, title string) views.Page {
 			p.Flash = f
 			ss.Delete(kFlash)
 		}
+		if f, _ := ss.Get(kAlert).(string); f != "" {
+			p.Alert = f
+			ss.Delete(kAlert)
+		}
 	}
 	return p
 }
@@ -38,6 +42,9 @@ func render(c *fiber.Ctx, status int, comp templ.Component) error {
 }
 
 func flash(c *fiber.Ctx, msg string) { sess(c).Set(kFlash, msg) }
+
+// alert is a flash for the next page that reports a problem (shown as an error).
+func alert(c *fiber.Ctx, msg string) { sess(c).Set(kAlert, msg) }
 
 // formOf copies the named form values; Immutable makes them safe to keep.
 func formOf(c *fiber.Ctx, names ...string) views.Form {

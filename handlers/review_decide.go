@@ -29,7 +29,7 @@ func (s *Server) decide(c *fiber.Ctx, action string, apply func(domain.Applicati
 		return s.renderReviewDetail(c, fiber.StatusUnprocessableEntity, f)
 	}
 	if domain.CodeOf(err) == domain.CodeConflict {
-		flash(c, err.(*domain.Error).Message+"（"+s.lastActor(c, id)+"）")
+		alert(c, err.(*domain.Error).Message+"（"+s.lastActor(c, id)+"）")
 		return redirect(c, "/review/apps/"+id)
 	}
 	if err != nil {
@@ -114,14 +114,18 @@ func (s *Server) decidePhoto(c *fiber.Ctx, confirm bool) error {
 	var fe domain.FieldErrors
 	switch {
 	case withFieldErrors(&fe, err):
-		flash(c, fe["reason"])
+		alert(c, "照片没有退回："+fe["reason"])
 	case domain.CodeOf(err) == domain.CodeConflict:
-		flash(c, err.(*domain.Error).Message)
+		alert(c, err.(*domain.Error).Message)
 	case err != nil:
 		return err
 	default:
 		s.kickMail()
-		flash(c, "照片已处理，学员会收到邮件通知。")
+		what := "已确认"
+		if !confirm {
+			what = "已退回"
+		}
+		flash(c, "照片"+what+"，学员会收到邮件通知。")
 	}
 	return redirect(c, "/review/photos")
 }

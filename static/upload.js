@@ -27,6 +27,7 @@
     cur.replaceWith(next);
     if (doc.title) { document.title = doc.title; }
     if (window.htmx) { window.htmx.process(next); }
+    enhance(next);
     var focus = next.querySelector("[data-error-summary]") || next;
     focus.focus();
     return true;

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -213,7 +214,7 @@ func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duratio
 			return err
 		}
 		u, err := loadUser(txn, id)
-		if err != nil || u.Email != email {
+		if err != nil || !strings.EqualFold(u.Email, email) {
 			return err
 		}
 		found = true

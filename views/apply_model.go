@@ -60,6 +60,14 @@ func cityName(code string) string {
 
 func monthInput(t interface{ IsZero() bool }) bool { return !t.IsZero() }
 
+// numberText is the application number, or what happens to it while a draft.
+func numberText(a domain.Application) string {
+	if a.Number == "" {
+		return "提交后生成报名编号"
+	}
+	return a.Number
+}
+
 func withOptions(w Wizard, opts []Option) Wizard {
 	w.Options = opts
 	return w
@@ -94,9 +102,10 @@ type StepFrame struct {
 	Agency    *domain.Agency
 	Form      Form
 	Action    string
-	Back      string // "check" when the step was opened from the check page
-	CheckName string // the check page's name on the save button
-	PrevURL   string // "" on the first step
+	Back      string   // "check" when the step was opened from the check page
+	CheckName string   // the check page's name on the save button
+	PrevURL   string   // "" on the first step
+	Returned  []string // the agency's reasons while a returned application is corrected
 }
 
 func (f StepFrame) current(i int) bool { return i+1 == f.StepNo }
@@ -110,6 +119,12 @@ func (w Wizard) Frame() StepFrame {
 	}
 	if w.Step > 0 {
 		f.PrevURL = StepURL(w.App, w.Step-1)
+	}
+	if w.App.Status == domain.AppReturned {
+		f.Returned = append(append(f.Returned, w.App.ReturnReasons...), w.App.ReturnNote)
+		if w.App.ReturnNote == "" {
+			f.Returned = f.Returned[:len(f.Returned)-1]
+		}
 	}
 	return f
 }

@@ -118,10 +118,13 @@ func NewCECertLearning(c domain.Certificate, records []domain.LearningRecord, s 
 // CEReviewModel is the reviewer's continuing-education queue page.
 type CEReviewModel struct {
 	Agency domain.Agency
-	Form   Form   // filters
-	Query  string // the filter query string, reused by the rows URL
-	Count  int    // enrolments waiting for confirmation
+	Form   Form        // filters
+	Query  string      // the filter query string, reused by the rows URL
+	Count  QueueCounts // of all three queues, for the tabs
 }
+
+// QueueCounts are the pending items of the reviewer's three queues.
+type QueueCounts struct{ Apps, Photos, CE int }
 
 // CERowView is one row of the CE queue.
 type CERowView struct {

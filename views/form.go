@@ -1,6 +1,9 @@
 package views
 
-import "strconv"
+import (
+	"sort"
+	"strconv"
+)
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -27,6 +30,26 @@ func describedBy(f Form, fd Field) string {
 		s += "e-" + fd.Name
 	}
 	return s
+}
+
+// summaryOrder lists the fields with errors: those named in order first, then any
+// others (such as résumé rows) in a stable order, so no error is left out of the summary.
+func summaryOrder(f Form, order []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range order {
+		if f.E(n) != "" && !seen[n] {
+			out, seen[n] = append(out, n), true
+		}
+	}
+	var rest []string
+	for n := range f.Errors {
+		if !seen[n] {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
 }
 
 func emptyLabel(fd Field) string {

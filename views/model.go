@@ -16,6 +16,7 @@ type Page struct {
 	User    *domain.User // nil for guests
 	Assets  Assets
 	Flash   string
+	Alert   string // a problem to report on this page
 	Demo    bool
 	Support string // support contact shown in the footer
 }
