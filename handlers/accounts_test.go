@@ -272,7 +272,7 @@ func TestForgotAndReset(t *testing.T) {
 	}
 	replay := e.client()
 	replay.get(path)
-	must(t, replay.get("/reset"), 422, "链接已失效")
+	must(t, replay.get("/reset"), 422, "链接已失效", `data-testid="error-next"`, `href="/forgot"`)
 	must(t, e.client().login(idA, "fresh password 7"), 303)
 	e.assertNoIDInLogs()
 }

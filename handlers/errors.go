@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
+	"sitepro/store"
 	"sitepro/views"
 )
 
@@ -52,6 +54,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if c.Locals("sess") == nil || c.Locals(kCSRF) == nil {
 		// Errors before the session middleware (e.g. an unknown static file) get a plain page.
 		return render(c, status, views.ErrorPage(views.Page{Title: "出错了", Assets: s.views, Support: s.d.Support}, status, msg))
+	}
+	if errors.Is(err, store.ErrTokenInvalid) && strings.HasPrefix(c.Path(), "/reset") {
+		return render(c, status, views.ErrorPageNext(s.page(c, "出错了"), status, msg, "/forgot", "重新找回密码"))
 	}
 	return render(c, status, views.ErrorPage(s.page(c, "出错了"), status, msg))
 }

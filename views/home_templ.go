@@ -140,7 +140,7 @@ func Home(p Page, m HomeModel) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if m.Role == domain.RoleReviewer {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<li><a href=\"/review\" data-testid=\"tile-review\"><strong>审核工作台</strong><span>报名确认、照片确认，新提交的会自动出现</span></a></li>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<li><a href=\"/review\" data-testid=\"tile-review\"><strong>审核工作台</strong><span>报名确认、照片确认、继续教育报名和学时记录，新提交的会自动出现</span></a></li>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
