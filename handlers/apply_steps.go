@@ -155,7 +155,11 @@ func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg
 		return redirect(c, views.StepURL(a, open))
 	}
 	ag, _ := s.d.Store.Agency(a.AgencyID)
-	return render(c, status, views.Check(s.page(c, "核对信息"), views.CheckModel{App: a, Agency: ag, Holder: *currentUser(c), Error: msg}))
+	ph, err := s.d.Store.PhotoOf(a.TraineeID)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.Check(s.page(c, "核对信息"), views.CheckModel{App: a, Agency: ag, Holder: *currentUser(c), Photo: ph, Error: msg}))
 }
 
 func (s *Server) submitApplication(c *fiber.Ctx) error {

@@ -77,7 +77,7 @@ func TestWizardEndToEnd(t *testing.T) {
 	}
 	// Check answers, change one answer and come back.
 	check := c.get(base + "check")
-	must(t, check, 200, "核对信息", "郑州大学", "施工员（土建施工）", "已签名：王芳", "?back=check")
+	must(t, check, 200, "核对信息", "郑州大学", "施工员（土建施工）", "已签名：王芳", "?back=check", `data-testid="check-photo"`)
 	r = c.post(base+"post?back=check", url.Values{"post": {"106"}})
 	if r.status != 303 || r.header.Get("Location") != base+"check" {
 		t.Fatalf("修改 did not return to the check page: %d %q", r.status, r.header.Get("Location"))
