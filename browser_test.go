@@ -233,7 +233,7 @@ func (b *browser) where() string {
 	defer cancel()
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-	return fmt.Sprintf("page %s:\n%s", loc, lastChars(strings.TrimSpace(body), 1500))
+	return fmt.Sprintf("page %s:\n%s", loc, lastChars(strings.TrimSpace(body), 600))
 }
 
 // shot takes a full-page screenshot. It is kept for a failure report; with keep set and
@@ -287,7 +287,12 @@ func (b *browser) saveOnFailure() {
 	}
 	b.t.Logf("screenshots of the failed test: %s", dir)
 	b.t.Logf("%s", b.where())
-	for _, m := range b.consoleMessages() {
+	msgs := b.consoleMessages()
+	if len(msgs) > 6 {
+		b.t.Logf("console: %d earlier messages left out", len(msgs)-6)
+		msgs = msgs[len(msgs)-6:]
+	}
+	for _, m := range msgs {
 		b.t.Logf("console %s (%s:%d)", m, m.URL, m.Line+1)
 	}
 }

@@ -166,10 +166,28 @@ func launch(t testing.TB, o serverOpts, addr string) *serverProc {
 			s.kill()
 		}
 		if t.Failed() {
-			t.Logf("--- output of server %s (pid %d) ---\n%s", s.Addr, s.cmd.Process.Pid, lastChars(s.Logs(), 8000))
+			s.reportLogs(t)
 		}
 	})
 	return s
+}
+
+// reportLogs writes the whole output of a failed test's server to a file and prints only
+// its last lines, so that the failure messages stay near the end of a CI log, which often
+// shows only its tail.
+func (s *serverProc) reportLogs(t testing.TB) {
+	logs := s.Logs()
+	where := "(not saved)"
+	if f, err := os.CreateTemp("", "sitepro-server-*.log"); err == nil {
+		_, _ = f.WriteString(logs)
+		_ = f.Close()
+		where = f.Name()
+	}
+	lines := strings.Split(strings.TrimRight(logs, "\n"), "\n")
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	t.Logf("--- server %s (pid %d): whole output in %s; its last lines:\n%s", s.Addr, s.cmd.Process.Pid, where, strings.Join(lines, "\n"))
 }
 
 // lastChars returns about the last n bytes of s, cut at a character boundary.

