@@ -829,7 +829,11 @@ type liveMark struct {
 func (b *browser) markQueue() liveMark {
 	b.t.Helper()
 	evalJS[chromedp.Void](b, `window.__e2eSameTab = true`)
-	return liveMark{loads: b.documentLoads(),
+	loads := b.documentLoads()
+	if loads == 0 {
+		b.t.Fatal("no page load of this tab was recorded, so a reload could not be noticed")
+	}
+	return liveMark{loads: loads,
 		numbers: evalJS[[]string](b, `[...document.querySelectorAll('[data-testid="row-link"]')].map(a => a.textContent.trim())`)}
 }
 

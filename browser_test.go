@@ -98,21 +98,25 @@ func newBrowser(t *testing.T, noJS bool) *browser {
 			b.mu.Unlock()
 		}
 	}()
-	requests := chromedp.Events(ctx, network.RequestWillBeSent)
-	go func() {
-		for ev, err := range requests {
-			if err != nil {
-				return
-			}
-			r := seenRequest{Method: ev.Request.Method, URL: ev.Request.URL, Type: ev.Type}
-			for k := range ev.Request.Headers {
-				r.HXRequest = r.HXRequest || strings.EqualFold(k, "HX-Request")
-			}
-			b.mu.Lock()
-			b.requests = append(b.requests, r)
-			b.mu.Unlock()
+	// Requests are recorded by Listen, not by the Events iterator: Listen sees an event
+	// before the reply to any later command, so a count taken after a navigation already
+	// includes it (the iterator delivers from another goroutine, possibly late, which made
+	// "was the page reloaded?" checks racy).
+	if err := chromedp.Listen(ctx, func(e any) {
+		ev, ok := e.(*network.EventRequestWillBeSent)
+		if !ok {
+			return
 		}
-	}()
+		r := seenRequest{Method: ev.Request.Method, URL: ev.Request.URL, Type: ev.Type}
+		for k := range ev.Request.Headers {
+			r.HXRequest = r.HXRequest || strings.EqualFold(k, "HX-Request")
+		}
+		b.mu.Lock()
+		b.requests = append(b.requests, r)
+		b.mu.Unlock()
+	}); err != nil {
+		t.Fatalf("listen to the requests: %v", err)
+	}
 	b.do("emulate a phone", chromedp.EmulateViewport(viewW, viewH, chromedp.EmulateMobile))
 	// Every CSP violation also becomes a console error, whichever way Chromium reports it.
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
