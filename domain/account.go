@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,6 +47,21 @@ func messageOf(err error) string {
 	return "填写内容有误，请检查"
 }
 
+// MinAgeToRegister is the youngest age, in full years, at which an account can be opened:
+// the Labour Law (第十五条) forbids employing anyone under 16, so a younger person cannot
+// be a site professional, and an ID number saying so is most likely someone else's.
+const MinAgeToRegister = 16
+
+// CheckRegistrationAge returns the message for an ID number whose holder is too young to
+// register, or "" when the age is fine. Old birth dates are not refused: the ID number
+// rules accept them (440524188001010014 is a valid number).
+func CheckRegistrationAge(id IDNumber, now time.Time) string {
+	if AgeOn(id.Birth, ChinaDay(now)) < MinAgeToRegister {
+		return "根据身份证号，持证人未满" + strconv.Itoa(MinAgeToRegister) + "周岁，不能注册。请核对身份证号码"
+	}
+	return ""
+}
+
 // Validate checks every field of the registration form and reports all problems at once
 // as FieldErrors keyed "id_number", "name", "mobile", "email", "password", "password2"
 // and "agree".
@@ -55,6 +71,8 @@ func (in RegistrationInput) Validate(now time.Time) (Registration, error) {
 	var err error
 	if r.ID, err = ParseIDNumber(in.IDNumber, now); err != nil {
 		fe.Add("id_number", messageOf(err))
+	} else if msg := CheckRegistrationAge(r.ID, now); msg != "" {
+		fe.Add("id_number", msg)
 	}
 	if r.Name, err = NormalizeName(in.Name); err != nil {
 		fe.Add("name", messageOf(err))

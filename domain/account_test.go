@@ -219,3 +219,33 @@ func TestProfileComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistrationRefusesHoldersUnder16(t *testing.T) {
+	idBorn := func(birth time.Time) string {
+		v := "410105" + birth.Format("20060102") + "123"
+		return v + string(idCheckDigit(v))
+	}
+	day := ChinaDay(testNow)
+	cases := []struct {
+		name  string
+		birth time.Time
+		ok    bool
+	}{
+		{"eleven years old", day.AddDate(-11, 0, 0), false},
+		{"16 tomorrow", day.AddDate(-16, 0, 1), false},
+		{"16 today", day.AddDate(-16, 0, 0), true},
+		{"born 1880 (a valid number per GB 11643)", time.Date(1880, 1, 1, 0, 0, 0, 0, time.UTC), true},
+	}
+	for _, c := range cases {
+		in := validRegistration()
+		in.IDNumber = idBorn(c.birth)
+		_, err := in.Validate(testNow)
+		var fe FieldErrors
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%s (%s): refused: %v", c.name, in.IDNumber, err)
+		case !c.ok && (!errors.As(err, &fe) || !strings.Contains(fe["id_number"], "未满16周岁")):
+			t.Errorf("%s (%s): got %v, want the under-16 message on id_number", c.name, in.IDNumber, err)
+		}
+	}
+}

@@ -158,7 +158,9 @@ func (a Application) StepDone(i int) bool {
 	case 3:
 		return a.PostCode != ""
 	case 4:
-		return len(a.Resume) > 0 || a.Employment != EmploymentStatuses()[0]
+		// The résumé may stay empty for someone not employed, but only once that is known:
+		// a new draft must not show it as done.
+		return a.Employment != "" && (len(a.Resume) > 0 || a.Employment != EmploymentStatuses()[0])
 	case 5:
 		return a.PledgeName != ""
 	case 6:

@@ -167,3 +167,23 @@ func TestExamResults(t *testing.T) {
 		t.Fatalf("failed result: %+v", a)
 	}
 }
+
+func TestResumeStepDoneOnlyOnceEmploymentIsKnown(t *testing.T) {
+	st := EmploymentStatuses()
+	employed, other := st[0], st[len(st)-1]
+	cases := []struct {
+		name string
+		a    Application
+		want bool
+	}{
+		{"new draft", Application{}, false},
+		{"employed, no résumé yet", Application{Employment: employed}, false},
+		{"employed with a résumé entry", Application{Employment: employed, Resume: []ResumeEntry{{}}}, true},
+		{"not employed, résumé optional", Application{Employment: other}, true},
+	}
+	for _, c := range cases {
+		if got := c.a.StepDone(4); got != c.want {
+			t.Errorf("%s: StepDone(工作简历) = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -115,5 +115,8 @@ func (s *Server) idPreview(c *fiber.Ctx) error {
 		}
 		return render(c, fiber.StatusOK, views.IDPreview("", "", msg))
 	}
+	if msg := domain.CheckRegistrationAge(id, s.d.Now()); msg != "" {
+		return render(c, fiber.StatusOK, views.IDPreview("", "", msg))
+	}
 	return render(c, fiber.StatusOK, views.IDPreview(birthCN(id.Birth), string(id.Gender), ""))
 }
