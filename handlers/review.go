@@ -120,7 +120,20 @@ func (s *Server) appRows(c *fiber.Ctx) error {
 	if page.Next != "" {
 		more += "&after=" + page.Next
 	}
-	return s.fragment(c, "报名队列", views.AppRows(currentCSRF(c), rows, page.Total, page.Next, more))
+	return s.fragment(c, "报名队列", views.AppRows(currentCSRF(c), rows, page.Total, page.Next, more, emptyQueueText(qf, "报名")))
+}
+
+// emptyQueueText says why a queue shows no rows: nothing waiting, filters that match
+// nothing, or a date range that ends before it starts.
+func emptyQueueText(qf store.QueueFilter, what string) string {
+	switch {
+	case !qf.From.IsZero() && !qf.To.IsZero() && !qf.From.Before(qf.To):
+		return "开始日期晚于结束日期，请调整日期范围。"
+	case qf.PostCode != "" || qf.CityCode != "" || qf.Query != "" || !qf.From.IsZero() || !qf.To.IsZero() ||
+		(qf.Status != "" && qf.Status != string(domain.AppSubmitted)):
+		return "没有符合筛选条件的" + what + "。请放宽条件，或点“清除筛选”查看全部待确认的" + what + "。"
+	}
+	return "队列是空的。新的" + what + "提交后会自动出现在这里。"
 }
 
 func (s *Server) photoRows(c *fiber.Ctx) error {

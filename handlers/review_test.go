@@ -60,8 +60,10 @@ func TestReviewerQueueScopeDecisionsAndExport(t *testing.T) {
 		t.Fatal("the htmx rows request got a whole page")
 	}
 	must(t, revA.get("/review/apps/rows"), 200, "<html", "王芳") // without JS: a page
-	must(t, revA.do("GET", "/review/apps/rows?q=李", nil, map[string]string{"HX-Request": "true"}), 200, "共 0 条")
-	must(t, revB.do("GET", "/review/apps/rows", nil, map[string]string{"HX-Request": "true"}), 200, "共 0 条")
+	must(t, revA.do("GET", "/review/apps/rows?q=李", nil, map[string]string{"HX-Request": "true"}), 200, "共 0 条", "没有符合筛选条件的报名")
+	must(t, revA.do("GET", "/review/apps/rows?from=2026-05-02&to=2026-05-01", nil, map[string]string{"HX-Request": "true"}), 200, "开始日期晚于结束日期")
+	must(t, revA.get("/review?city=410300"), 200, `data-testid="clear-filters"`)
+	must(t, revB.do("GET", "/review/apps/rows", nil, map[string]string{"HX-Request": "true"}), 200, "共 0 条", "队列是空的")
 	// Agency B guesses A's application and its images.
 	must(t, revB.get("/review/apps/"+app), 404)
 	must(t, revB.post("/review/apps/"+app+"/confirm", url.Values{}), 404)
