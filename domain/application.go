@@ -7,7 +7,7 @@ import (
 )
 
 // NoticeVersion identifies the 告知承诺制告知书 text a trainee agrees to before applying.
-const NoticeVersion = "2026-11"
+const NoticeVersion = "2026-11b" // b: says how to apply without the commitment system
 
 // AppStatus is the lifecycle state of a new-certificate application (DOMAIN.md §4).
 type AppStatus string

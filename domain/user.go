@@ -101,6 +101,15 @@ type Certificate struct {
 }
 
 // AuditEntry records who did what to which object, for admins (SECURITY.md 19).
+// AuditName is how the audit log names the user as an actor, the same for every entry:
+// staff by name and login, trainees by name (never by ID number).
+func (u User) AuditName() string {
+	if u.Role == RoleTrainee {
+		return u.Name + "（学员）"
+	}
+	return u.Name + "（" + u.Username + "）"
+}
+
 type AuditEntry struct {
 	At      time.Time
 	ActorID string

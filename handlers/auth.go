@@ -79,12 +79,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 }
 
 // actorName is how a user appears in the audit log: never by ID number.
-func actorName(u domain.User) string {
-	if u.Role == domain.RoleTrainee {
-		return u.Name + "（学员）"
-	}
-	return u.Name + "（" + u.Username + "）"
-}
+func actorName(u domain.User) string { return u.AuditName() }
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	s.endSession(c)

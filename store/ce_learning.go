@@ -73,7 +73,7 @@ func (s *Store) AddCourse(viewer domain.User, in domain.CourseInput, now time.Ti
 		if err := txn.Set(title, []byte(c.ID)); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.Name, Action: "添加继续教育课程", Object: c.ID, Detail: c.Title}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "添加继续教育课程", Object: c.ID, Detail: c.Title}); err != nil {
 			return err
 		}
 		return putJSON(txn, key(pCECourse, agency, "/", c.ID), courseRec{V: 1, Course: c})
@@ -168,7 +168,7 @@ func (s *Store) RecordLearning(actor domain.User, enrolID, courseID string, day 
 		if e, _, err = advance(txn, old, cs, actor.Name, mk, now); err != nil {
 			return err
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.Name, Action: "记录学时", Object: e.ID,
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: "记录学时", Object: e.ID,
 			Detail: e.Number + " " + r.Course + " " + r.Hours.String() + "学时"})
 	})
 	if err == nil {

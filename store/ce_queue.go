@@ -207,7 +207,7 @@ func (s *Store) DecideEnrolment(actor domain.User, id, action string, now time.T
 		if e, err = apply(old); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.Name, Action: action, Object: e.ID, Detail: e.Number}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: action, Object: e.ID, Detail: e.Number}); err != nil {
 			return err
 		}
 		trainee, err := loadUser(txn, e.TraineeID)

@@ -39,7 +39,7 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 		if viewer.ID == u.OwnerID {
 			return nil
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.Name, Action: "查看证件图片", Object: a.ID, Detail: domain.Steps[u.Step].Title})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "查看证件图片", Object: a.ID, Detail: domain.Steps[u.Step].Title})
 	})
 	return out, err
 }
@@ -80,7 +80,7 @@ func (s *Store) DecideApplication(actor domain.User, appID, action string, now t
 		if a, err = apply(old); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.Name, Action: action, Object: a.ID, Detail: a.Number}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: action, Object: a.ID, Detail: a.Number}); err != nil {
 			return err
 		}
 		if mk != nil {

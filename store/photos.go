@@ -101,7 +101,7 @@ func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, r
 		if err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.Name, Action: action, Object: userID, Detail: p.Reason}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.AuditName(), Action: action, Object: userID, Detail: p.Reason}); err != nil {
 			return err
 		}
 		if mk != nil {
@@ -164,7 +164,7 @@ func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([
 		if viewer.ID == owner {
 			return nil
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.Name, Action: "查看照片", Object: owner})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "查看照片", Object: owner})
 	})
 	return out, err
 }

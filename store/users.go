@@ -105,7 +105,7 @@ func (s *Store) CreateStaff(u domain.User, now time.Time) (domain.User, error) {
 		if err := txn.Set(key(pUserLogin, u.Username), []byte(u.ID)); err != nil {
 			return err
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, Actor: "system", Action: "创建账号", Object: u.ID, Detail: string(u.Role)})
+		return writeAudit(txn, domain.AuditEntry{At: now, Actor: "系统", Action: "创建账号", Object: u.ID, Detail: string(u.Role)})
 	})
 	return u, err
 }
@@ -179,7 +179,7 @@ func (s *Store) SetPassword(userID, hash string, now time.Time) (domain.User, er
 	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
 		u.PasswordHash = hash
 		u.SessionEpoch++
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "修改密码", Object: u.ID})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "修改密码", Object: u.ID})
 	})
 }
 
@@ -257,7 +257,7 @@ func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User,
 		if err := txn.Delete(key(pToken, TokenReset, "/", hash)); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "重置密码", Object: u.ID}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "重置密码", Object: u.ID}); err != nil {
 			return err
 		}
 		return putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u})
@@ -323,7 +323,7 @@ func (s *Store) ChangeEmail(userID, email string, tok Token, confirm, notice Mes
 		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "修改邮箱", Object: u.ID}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "修改邮箱", Object: u.ID}); err != nil {
 			return err
 		}
 		return enqueue(txn, confirm(*u, tok.Raw), now)
@@ -342,6 +342,6 @@ func (s *Store) UpdateMobile(userID, mobile string, now time.Time) (domain.User,
 func (s *Store) AgreeNotice(userID, version string, now time.Time) (domain.User, error) {
 	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
 		u.NoticeAgreedAt, u.NoticeVersion = now, version
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.Name, Action: "同意告知承诺书", Object: u.ID, Detail: version})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "同意告知承诺书", Object: u.ID, Detail: version})
 	})
 }

@@ -204,7 +204,7 @@ func CELearningPage(p Page, certs []CECertLearning) templ.Component {
 					}
 				}
 				if !c.Cert.ValidUntil.IsZero() {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p class=\"hint\">这是有打印有效期的旧版证书，以有效期为准，不按学时周期考核。</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p class=\"hint\">这是一张印有有效期的旧版证书：以证书上的有效期为准，不按学时周期考核。</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
