@@ -619,8 +619,11 @@ func (b *browser) applyThroughWizard(srv *serverProc, p wizardPlan) submittedApp
 	breakAfter(3)
 	b.wizardStep(4, "专业及岗位: 施工员（土建施工）", chromedp.Click(labelFor("f-post-0")), chromedp.Click(tid("step-submit")))
 	breakAfter(4)
+	// The employer typed in step 3 is already suggested as the first résumé entry.
+	if got := b.value(byName("resume.0.employer")); got != "河南省第一建筑工程集团有限责任公司" {
+		t.Errorf("the first résumé entry's employer = %q, want the step-3 employer suggested", got)
+	}
 	b.wizardStep(5, "工作简历", chromedp.SetValue(byName("resume.0.from"), "2012-08"),
-		chromedp.SendKeys(byName("resume.0.employer"), "河南省第一建筑工程集团有限责任公司"),
 		chromedp.SendKeys(byName("resume.0.role"), "施工技术员"),
 		chromedp.SendKeys(formField("achievements"), "参与郑州市住宅项目的施工管理。"),
 		chromedp.Click(tid("step-submit")))

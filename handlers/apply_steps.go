@@ -63,6 +63,14 @@ func stepValues(a domain.Application, i int) map[string]string {
 			}
 			v[rowKey(j, "employer")], v[rowKey(j, "role")] = r.Employer, r.Role
 		}
+		if p := a.Info.Profile; len(a.Resume) == 0 && p.Employer != "" {
+			// Nothing saved yet: suggest the current job from step 3 as the first entry,
+			// to be confirmed or changed.
+			v[rowKey(0, "employer")] = p.Employer
+			if !p.WorkStart.IsZero() {
+				v[rowKey(0, "from")] = p.WorkStart.Format("2006-01")
+			}
+		}
 		v["achievements"] = a.Achieve
 	case 5:
 		if a.PledgeName != "" {

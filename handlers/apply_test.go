@@ -58,7 +58,9 @@ func TestWizardEndToEnd(t *testing.T) {
 	must(t, c.get(base+"agency"), 200, `value="河南某建筑公司"`, "郑州建设职业培训中心")
 	must(t, c.post(base+"post", url.Values{"post": {"110"}}), 422, `data-testid="err-post"`)
 	must(t, c.post(base+"post", url.Values{"post": {"101"}}), 303)
-	// Résumé: add a row without losing what was typed, then save.
+	// Résumé: the employer from step 3 is suggested as the first entry.
+	must(t, c.get(base+"resume"), 200, `name="resume.0.employer"`, `value="河南某建筑公司"`)
+	// Add a row without losing what was typed, then save.
 	rows := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"}, "op": {"add"}}
 	r = c.post(base+"resume", rows)
 	must(t, r, 200, `value="河南某建筑公司"`)
@@ -78,6 +80,16 @@ func TestWizardEndToEnd(t *testing.T) {
 	// Check answers, change one answer and come back.
 	check := c.get(base + "check")
 	must(t, check, 200, "核对信息", "郑州大学", "施工员（土建施工）", "已签名：王芳", "?back=check", `data-testid="check-photo"`)
+	if n := strings.Count(check.body, `data-testid="check-thumb"`); n != 3 {
+		t.Errorf("核对信息 shows %d thumbnails of the uploaded images, want 3", n)
+	}
+	thumbs := regexp.MustCompile(`class="doc-thumb"[^>]*>\s*<img src="([^"]+)"`).FindAllStringSubmatch(check.body, -1)
+	if len(thumbs) != 3 {
+		t.Errorf("found %d thumbnail images, want 3", len(thumbs))
+	}
+	for _, m := range thumbs {
+		must(t, c.get(m[1]), 200) // each thumbnail is the owner's image
+	}
 	r = c.post(base+"post?back=check", url.Values{"post": {"106"}})
 	if r.status != 303 || r.header.Get("Location") != base+"check" {
 		t.Fatalf("修改 did not return to the check page: %d %q", r.status, r.header.Get("Location"))

@@ -1186,9 +1186,9 @@ func StepPledge(p Page, w Wizard) templ.Component {
 func docHint(step int) string {
 	switch step {
 	case 6:
-		return "请拍摄身份证有照片的一面，四角完整、文字清晰、不反光。"
+		return "请拍摄身份证人像面（有本人照片的一面），四角完整、文字清晰、不反光。"
 	case 7:
-		return "请拍摄身份证有国徽的一面，四角完整、有效期清晰。"
+		return "请拍摄身份证国徽面（有国徽和有效期的一面），四角完整、文字清晰。"
 	}
 	return "学历证书的内容页要在同一张图片上，文字清晰。"
 }
