@@ -1032,3 +1032,43 @@ func TestBrowserHiddenTabParksItsStream(t *testing.T) {
 	}
 	srv.stop(t)
 }
+
+// TestBrowserBulkSelectionSurvivesLiveRefresh: the reviewer ticks 全选 in the open queue; a
+// live refresh of the rows (the doorbell that a new submission rings) keeps the ticks, and
+// unticking one row leaves 全选 half-ticked.
+func TestBrowserBulkSelectionSurvivesLiveRefresh(t *testing.T) {
+	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1"}})
+	rev := newBrowser(t, false)
+	rev.login(srv, "zz-reviewer", demoReviewerPass)
+	rev.step("open 审核工作台", tid("rows-total"), chromedp.Navigate(srv.URL+"/review"))
+	boxes := `document.querySelectorAll('#rows input[name="ids"]')`
+	n := evalJS[int](rev, boxes+`.length`)
+	if n == 0 {
+		t.Fatal("the demo queue of 郑州建设职业培训中心 has no pending application to select")
+	}
+	if evalJS[bool](rev, `document.querySelector('[data-testid="select-all"]').hidden`) {
+		t.Fatal("全选 is hidden although the page has rows to select")
+	}
+	rev.do("tick 全选", chromedp.Click(tid("select-all")))
+	if got := evalJS[int](rev, `[...`+boxes+`].filter(b => b.checked).length`); got != n {
+		t.Fatalf("全选 ticked %d of %d rows", got, n)
+	}
+	// Ring the doorbell as the SSE event does; the rows are fetched and replaced.
+	evalJS[bool](rev, `document.querySelector('[data-testid="rows-total"]').setAttribute("data-old", "1"); htmx.trigger("#rows", "sse:apps"); true`)
+	rev.waitFor("the rows refreshed", `!!document.querySelector('[data-testid="rows-total"]:not([data-old])')`, 5*time.Second)
+	if got := evalJS[int](rev, `[...`+boxes+`].filter(b => b.checked).length`); got != n {
+		t.Errorf("after the live refresh %d of %d rows are still ticked, want all", got, n)
+	}
+	if !evalJS[bool](rev, `document.querySelector('[data-testid="select-all"]').checked`) {
+		t.Error("全选 lost its tick in the refresh")
+	}
+	if n > 1 {
+		rev.do("untick one row", chromedp.Click(chromedp.CSS(`#rows input[name="ids"]`)))
+		if !evalJS[bool](rev, `(() => { const a = document.querySelector('[data-testid="select-all"]'); return !a.checked && a.indeterminate; })()`) {
+			t.Error("with one row unticked, 全选 is not shown as partly selected")
+		}
+	}
+	if errs := rev.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}

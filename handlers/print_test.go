@@ -147,6 +147,9 @@ func TestPrintPagesOfOwnApplication(t *testing.T) {
 	if strings.Contains(ticket.body, idA) {
 		t.Fatal("the admission ticket shows the full ID number")
 	}
+	if strings.Contains(ticket.body, `data-testid="ticket-no-photo"`) {
+		t.Error("the ticket of a trainee with a photo says the photo is missing")
+	}
 	must(t, c.get("/apply/"+id), 200, `data-testid="print-ticket"`)
 
 	// Another trainee finds none of the three, nor the draft's print-outs.

@@ -9,6 +9,49 @@
   }
   document.addEventListener("htmx:afterSettle", focusErrors);
 
+  // Bulk confirm: a 全选 box (shown only with JavaScript) ticks every row of its form, and
+  // the ticks survive the live refresh of the rows, which replaces them when anything
+  // changes in the queue (otherwise a new submission would silently clear a selection).
+  function rowBoxes(root) { return root.querySelectorAll('input[name="ids"]'); }
+  function syncSelectAll(root) {
+    var all = root.querySelector("[data-select-all]");
+    if (!all) { return; }
+    var boxes = rowBoxes(root), n = 0;
+    all.hidden = boxes.length === 0;
+    for (var i = 0; i < boxes.length; i++) { if (boxes[i].checked) { n++; } }
+    all.checked = boxes.length > 0 && n === boxes.length;
+    all.indeterminate = n > 0 && n < boxes.length;
+  }
+  document.addEventListener("change", function (e) {
+    var t = e.target, form = t.form;
+    if (!form) { return; }
+    if (t.hasAttribute("data-select-all")) {
+      var boxes = rowBoxes(form);
+      for (var i = 0; i < boxes.length; i++) { boxes[i].checked = t.checked; }
+    } else if (t.name === "ids") {
+      syncSelectAll(form);
+    }
+  });
+  var ticked = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var el = e.detail.target;
+    if (el && el.id === "rows") {
+      ticked = [];
+      var boxes = rowBoxes(el);
+      for (var i = 0; i < boxes.length; i++) { if (boxes[i].checked) { ticked.push(boxes[i].value); } }
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var el = e.detail.target;
+    if (!el || el.id !== "rows") { return; }
+    var boxes = rowBoxes(el);
+    for (var i = 0; ticked && i < boxes.length; i++) {
+      if (ticked.indexOf(boxes[i].value) >= 0) { boxes[i].checked = true; }
+    }
+    ticked = null;
+    syncSelectAll(el);
+  });
+
   // A live queue holds an SSE connection; browsers allow only six per site over HTTP/1.1,
   // so a reviewer with many tabs would stall. A hidden tab parks its live element (htmx
   // closes the stream) and puts it back when shown again: the stream reconnects, the

@@ -421,7 +421,7 @@ func AppRows(csrf string, rows []QueueRowView, total int, next, moreURL, empty s
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "\"><table class=\"table queue\" data-testid=\"queue-table\"><thead><tr><th><span class=\"sr\">选择</span></th><th>报名编号</th><th>姓名</th><th>岗位</th><th>地市</th><th>提交时间</th><th>状态</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "\"><table class=\"table queue\" data-testid=\"queue-table\"><thead><tr><th><span class=\"sr\">选择</span><input type=\"checkbox\" data-select-all hidden aria-label=\"全选本页待确认的报名\" data-testid=\"select-all\"></th><th>报名编号</th><th>姓名</th><th>岗位</th><th>地市</th><th>提交时间</th><th>状态</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
