@@ -240,6 +240,12 @@ func (s *Server) ceImport(c *fiber.Ctx) error {
 	return show(fiber.StatusOK, m)
 }
 
+// ceImportTemplate is an empty import file with the header row, as Excel or CSV.
+func (s *Server) ceImportTemplate(c *fiber.Ctx) error {
+	t := export.Table{Header: domain.ImportHeader}
+	return sendTable(c, "学习记录导入模板", "学习记录", strings.HasSuffix(c.Path(), ".xlsx"), t)
+}
+
 // readImportFile returns the uploaded file's name and bytes, or what is wrong with it.
 func readImportFile(c *fiber.Ctx) (string, []byte, string) {
 	fh, err := c.FormFile("file")

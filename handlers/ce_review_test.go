@@ -184,12 +184,21 @@ func TestCECoursesRecordsAndImport(t *testing.T) {
 	if after, _ := e.st.LearningOf(f.u.ID); len(after.Records[cert]) != len(before.Records[cert]) {
 		t.Fatal("an import with errors changed the records")
 	}
-	// A valid Excel import completes the cycle and mails the trainee once.
-	x := excelize.NewFile()
-	for i, row := range [][]string{domain.ImportHeader,
+	// A valid Excel import, filled into the downloaded template, completes the cycle and
+	// mails the trainee once.
+	tpl := rev.get("/review/ce/import/template.xlsx")
+	must(t, tpl, 200)
+	x, err := excelize.OpenReader(strings.NewReader(tpl.body))
+	if err != nil {
+		t.Fatalf("the template is not an Excel workbook: %v", err)
+	}
+	if head, _ := x.GetRows("学习记录"); len(head) != 1 || strings.Join(head[0], "|") != strings.Join(domain.ImportHeader, "|") {
+		t.Fatalf("the template's rows = %q, want only the header %q", head, domain.ImportHeader)
+	}
+	for i, row := range [][]string{
 		{"412021101000123", "王建国", xss, "2026-11-21"}, {"412021101000123", "王建国", xss, "2026-11-22"},
 		{"412021101000123", "王建国", "法律法规", "2026/11/23"}, {"412021101000123", "王建国", "法律法规", "2026年11月24日"}} {
-		_ = x.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+1), &row)
+		_ = x.SetSheetRow("学习记录", "A"+strconv.Itoa(i+2), &row)
 	}
 	var xb bytes.Buffer
 	_ = x.Write(&xb)

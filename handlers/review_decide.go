@@ -153,11 +153,15 @@ func (s *Server) exportQueue(c *fiber.Ctx) error {
 		Detail: fmt.Sprintf("%d 条", len(t.Rows))}); err != nil {
 		return err
 	}
-	name := "sitepro-queue-" + s.d.Now().In(chinaTZ).Format("20060102-1504")
+	return sendTable(c, "sitepro-queue-"+s.d.Now().In(chinaTZ).Format("20060102-1504"), "报名", xlsx, t)
+}
+
+// sendTable answers with t as an Excel workbook (one sheet) or a CSV file to download.
+func sendTable(c *fiber.Ctx, name, sheet string, xlsx bool, t export.Table) error {
 	if xlsx {
 		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.xlsx"`)
-		return export.WriteXLSX(c.Response().BodyWriter(), "报名", t)
+		return export.WriteXLSX(c.Response().BodyWriter(), sheet, t)
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)

@@ -94,6 +94,8 @@ func (s *Server) Routes() []Route {
 		{post, "/review/ce/courses", Reviewer, s.addCourse},
 		{get, "/review/ce/import", Reviewer, s.ceImportPage},
 		{post, "/review/ce/import", Reviewer, s.ceImport},
+		{get, "/review/ce/import/template.xlsx", Reviewer, s.ceImportTemplate},
+		{get, "/review/ce/import/template.csv", Reviewer, s.ceImportTemplate},
 		{get, "/review/ce/:id", Reviewer, s.ceReviewDetail},
 		{post, "/review/ce/:id/confirm", Reviewer, s.ceConfirm},
 		{post, "/review/ce/:id/return", Reviewer, s.ceReturn},

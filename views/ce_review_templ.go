@@ -1463,7 +1463,7 @@ func CEImport(p Page, count QueueCounts, m CEImportModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 112, "<section class=\"card\"><p class=\"lead\" data-testid=\"ce-import-rule\"><strong>全部导入或全部不导入：</strong>文件中只要有一行有错误，整个文件都不会导入，也不会改动任何记录。请按下面的逐行错误修改文件后重新上传。</p><ul class=\"rules\"><li>Excel 工作簿（.xlsx）的第一个工作表，或 UTF-8 编码的 CSV 文件。</li><li>第一行是表头，四列依次为：证书编号、姓名、课程名称、完成日期（例如 2026-11-20）。</li><li>只能导入在本机构报名当前学时周期、且报名已确认的证书；课程名称要与课程目录一致；同一证书、课程和日期只能有一条记录。</li></ul><form method=\"post\" action=\"/review/ce/import\" enctype=\"multipart/form-data\" hx-boost=\"false\" data-testid=\"ce-import-form\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 112, "<section class=\"card\"><p class=\"lead\" data-testid=\"ce-import-rule\"><strong>全部导入或全部不导入：</strong>文件中只要有一行有错误，整个文件都不会导入，也不会改动任何记录。请按下面的逐行错误修改文件后重新上传。</p><ul class=\"rules\"><li>Excel 工作簿（.xlsx）的第一个工作表，或 UTF-8 编码的 CSV 文件。</li><li>第一行是表头，四列依次为：证书编号、姓名、课程名称、完成日期（例如 2026-11-20）。可以下载模板填写：<a href=\"/review/ce/import/template.xlsx\" hx-boost=\"false\" data-testid=\"ce-import-template\">Excel 模板</a> · <a href=\"/review/ce/import/template.csv\" hx-boost=\"false\">CSV 模板</a>。</li><li>只能导入在本机构报名当前学时周期、且报名已确认的证书；课程名称要与课程目录一致；同一证书、课程和日期只能有一条记录。</li></ul><form method=\"post\" action=\"/review/ce/import\" enctype=\"multipart/form-data\" hx-boost=\"false\" data-testid=\"ce-import-form\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
