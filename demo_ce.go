@@ -14,11 +14,14 @@ var demoCourses = []domain.CourseInput{
 	{Title: "建筑工程施工安全管理", Category: domain.CategoryProfessional, Hours: "6"},
 	{Title: "绿色施工与新技术应用", Category: domain.CategoryProfessional, Hours: "4.5"},
 	{Title: "建设法规与职业道德", Category: domain.CategoryPublic, Hours: "4"},
+	{Title: "装配式建筑施工技术", Category: domain.CategoryProfessional, Hours: "8"},
+	{Title: "安全生产法律法规解读", Category: domain.CategoryPublic, Hours: "4"},
 }
 
 // demoLearning are the completed courses of the seeded cycle: course index and the day
-// after the cycle's start. 34.5 hours, 26.5 of them professional, so the cycle is met.
-var demoLearning = []struct{ course, day int }{{0, 40}, {0, 41}, {1, 90}, {2, 150}, {3, 200}, {3, 201}}
+// after the cycle's start, each course once. 34.5 hours, 26.5 of them professional, so
+// the cycle is met.
+var demoLearning = []struct{ course, day int }{{0, 40}, {4, 41}, {1, 90}, {2, 150}, {3, 200}, {5, 201}}
 
 // seedDemoCE gives the first demo agency (郑州建设职业培训中心, reviewer zz-reviewer) its
 // course catalog, and the demo trainee's current certificate 412021101000123 a confirmed

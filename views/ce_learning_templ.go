@@ -285,7 +285,7 @@ func CELearningPage(p Page, certs []CECertLearning) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if cy.Ended && !cy.Assessed {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p class=\"hint\">此周期开始于本系统考核学时之前（原按纸质记录），不计入证书状态的考核。</p>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p class=\"hint\">此周期开始于本系统考核学时之前（原按纸质记录），学时照常显示，是否达标不影响证书状态。</p>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
