@@ -1046,10 +1046,10 @@ func TestBrowserBulkSelectionSurvivesLiveRefresh(t *testing.T) {
 	if n == 0 {
 		t.Fatal("the demo queue of 郑州建设职业培训中心 has no pending application to select")
 	}
-	if evalJS[bool](rev, `document.querySelector('[data-testid="select-all"]').hidden`) {
+	if evalJS[bool](rev, `document.querySelector('[data-testid="select-all"]').closest("[data-select-all-wrap]").hidden`) {
 		t.Fatal("全选 is hidden although the page has rows to select")
 	}
-	rev.do("tick 全选", chromedp.Click(tid("select-all")))
+	rev.do("tick 全选", chromedp.Click(labelFor("f-select-all")))
 	if got := evalJS[int](rev, `[...`+boxes+`].filter(b => b.checked).length`); got != n {
 		t.Fatalf("全选 ticked %d of %d rows", got, n)
 	}

@@ -17,7 +17,7 @@
     var all = root.querySelector("[data-select-all]");
     if (!all) { return; }
     var boxes = rowBoxes(root), n = 0;
-    all.hidden = boxes.length === 0;
+    all.closest("[data-select-all-wrap]").hidden = boxes.length === 0;
     for (var i = 0; i < boxes.length; i++) { if (boxes[i].checked) { n++; } }
     all.checked = boxes.length > 0 && n === boxes.length;
     all.indeterminate = n > 0 && n < boxes.length;

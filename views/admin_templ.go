@@ -219,7 +219,7 @@ func Audit(p Page, entries []domain.AuditEntry, f Form) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, " 条，最新的在前（最多显示 200 条，可用上面的条件缩小范围）。</p><table class=\"table audit\" data-testid=\"audit-table\"><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>说明</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, " 条，最新的在前（最多显示 200 条，可用上面的条件缩小范围）。</p><table class=\"table audit stack\" data-testid=\"audit-table\"><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>说明</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
