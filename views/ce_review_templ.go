@@ -258,7 +258,7 @@ func CEReviewQueue(p Page, m CEReviewModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(m.Form, Field{Name: "status", Label: "状态（不选为待确认）", Type: "select", Options: ceFilterOptions()}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(m.Form, Field{Name: "status", Label: "状态", Type: "select", Options: ceFilterOptions(), Empty: "待确认"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -885,7 +885,7 @@ func PrintForm(p Page, d PrintDoc) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<tr class=\"stamp\"><th scope=\"row\">培训机构审核意见</th><td colspan=\"3\"><span class=\"stamp-line\">（盖章）\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日</span></td></tr></table><div class=\"doc-foot\"><div class=\"sign\" data-testid=\"doc-sign\"><p>申请人签名：<span class=\"line\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<tr class=\"stamp\"><th scope=\"row\">培训机构审核意见</th><td colspan=\"3\"><span class=\"stamp-line\"><span>（盖章）</span><span>\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日</span></span></td></tr></table><div class=\"doc-foot\"><div class=\"sign\" data-testid=\"doc-sign\"><p>申请人签名：<span class=\"line\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
