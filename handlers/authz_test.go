@@ -211,6 +211,8 @@ func authzRows() map[string]authzRow {
 		"POST /review/ce/courses":             {want: zReviewer, path: authzFixed("/review/ce/courses")}, // no title: 422
 		"GET /review/ce/import":               {want: zReviewer, path: authzFixed("/review/ce/import"), is200: true},
 		"POST /review/ce/import":              {want: zReviewer, path: authzFixed("/review/ce/import")}, // no file: 422
+		"GET /review/ce/export.csv":           {want: zReviewer, path: authzFixed("/review/ce/export.csv?status=all"), is200: true},
+		"GET /review/ce/export.xlsx":          {want: zReviewer, path: authzFixed("/review/ce/export.xlsx?status=all"), is200: true},
 		"GET /review/ce/import/template.xlsx": {want: zReviewer, path: authzFixed("/review/ce/import/template.xlsx"), is200: true},
 		"GET /review/ce/import/template.csv":  {want: zReviewer, path: authzFixed("/review/ce/import/template.csv"), is200: true},
 		"GET /review/ce/:id":                  {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, ""), is200: true},

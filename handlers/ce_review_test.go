@@ -59,6 +59,15 @@ func TestCEReviewerQueueScopeAndOneWinner(t *testing.T) {
 	}
 	must(t, f.revA.get("/review/ce/rows"), 200, "<html", "王建国")
 	must(t, hx(f.revB, "/review/ce/rows?status=all"), 200, "共 0 条")
+	// The export holds the agency's own rows only, formula-safe CSV with a BOM.
+	csvA := f.revA.get("/review/ce/export.csv")
+	must(t, csvA, 200, "\xef\xbb\xbf报名编号,姓名,证书编号", "王建国,412021101000123")
+	if n := strings.Count(strings.TrimSpace(csvA.body), "\n"); n != 1 {
+		t.Errorf("agency A's CE export has %d data rows, want 1:\n%s", n, csvA.body)
+	}
+	if csvB := f.revB.get("/review/ce/export.csv?status=all"); csvB.status != 200 || strings.Contains(csvB.body, "王建国") {
+		t.Errorf("agency B's CE export: %d, leaks A's enrolment: %v", csvB.status, strings.Contains(csvB.body, "王建国"))
+	}
 	must(t, f.revB.get("/review/ce/"+id), 404)
 	must(t, f.revB.post("/review/ce/"+id+"/confirm", url.Values{}), 404)
 	must(t, f.trainee.get("/review/ce"), 403)

@@ -94,6 +94,8 @@ func (s *Server) Routes() []Route {
 		{post, "/review/ce/courses", Reviewer, s.addCourse},
 		{get, "/review/ce/import", Reviewer, s.ceImportPage},
 		{post, "/review/ce/import", Reviewer, s.ceImport},
+		{get, "/review/ce/export.csv", Reviewer, s.ceExport},
+		{get, "/review/ce/export.xlsx", Reviewer, s.ceExport},
 		{get, "/review/ce/import/template.xlsx", Reviewer, s.ceImportTemplate},
 		{get, "/review/ce/import/template.csv", Reviewer, s.ceImportTemplate},
 		{get, "/review/ce/:id", Reviewer, s.ceReviewDetail},
