@@ -934,7 +934,7 @@ func TestBrowserReviewerLiveQueue(t *testing.T) {
 
 	// … and by mail.
 	m := nextMailWithSubject(t, mail, who.Email, "报名审核结果：已退回，待修改", 15*time.Second)
-	for _, want := range []string{app.Number, reason, note, who.Name} {
+	for _, want := range []string{app.Number, reason, note, who.Name, srv.URL + "/apply/" + app.ID} {
 		if !strings.Contains(m.Body, want) {
 			t.Errorf("the return mail does not contain %q:\n%s", want, m.Body)
 		}
@@ -1070,5 +1070,65 @@ func TestBrowserBulkSelectionSurvivesLiveRefresh(t *testing.T) {
 	}
 	if errs := rev.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// TestBrowserPageSwapsLandWhereTheUserMustLook: after a boosted form submission the new page
+// starts at its top (a trainee on a phone must see the next step's title and first
+// question, or the saved message); after an error the error summary is on screen; after
+// 添加一段工作经历 the new, empty entry is on screen.
+func TestBrowserPageSwapsLandWhereTheUserMustLook(t *testing.T) {
+	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1"}})
+	b := newBrowser(t, false)
+	b.registerTrainee(srv, makeTrainee("scroll", 6001))
+	inView := func(sel string) bool {
+		return evalJS[bool](b, `(() => { const e = document.querySelector(`+jsString(sel)+`); if (!e) return false;
+			const r = e.getBoundingClientRect(); return r.top > -2 && r.top < window.innerHeight; })()`)
+	}
+	toBottom := func() { evalJS[bool](b, `window.scrollTo(0, document.body.scrollHeight); true`) }
+	settled := func() { time.Sleep(150 * time.Millisecond) } // past htmx's settle and our next tick
+
+	// 个人信息: an invalid mobile number, saved from the bottom of a long page.
+	b.step("open 个人信息", tid("profile-save"), chromedp.Navigate(srv.URL+"/profile"))
+	b.do("type a wrong mobile number", typeInto("mobile", "12345"))
+	toBottom()
+	b.step("保存 with an error", fresh("error-summary"), chromedp.Click(tid("profile-save")))
+	settled()
+	if !inView(`[data-testid="error-summary"]`) {
+		t.Errorf("after a failed 保存 the error summary is off screen (scrollY %d, its top %s)", evalJS[int](b, `Math.round(window.scrollY)`),
+			evalJS[string](b, `[...document.querySelectorAll('[data-testid="error-summary"]')].map(e => Math.round(e.getBoundingClientRect().top)).join(",")`))
+	}
+	b.do("correct it", typeInto("mobile", "13912345678"))
+	toBottom()
+	b.step("保存", fresh("flash"), chromedp.Click(tid("profile-save")))
+	settled()
+	if !inView(`[data-testid="flash"]`) {
+		t.Errorf("after 保存 the saved message is off screen (scrollY %d)", evalJS[int](b, `Math.round(window.scrollY)`))
+	}
+
+	// The wizard: a new application, step 1 submitted from the bottom of the page.
+	b.step("open 新取证报名", tid("notice-agree"), chromedp.Navigate(srv.URL+"/apply"))
+	b.step("agree to the notice", tid("apply-new"), chromedp.Click(tid("notice-agree")))
+	b.step("start a new application", fresh("step-indicator"), chromedp.Click(tid("apply-new")))
+	b.do("choose 在职", chromedp.Click(labelFor("f-employment-0")))
+	toBottom()
+	b.step("确定，下一步", fresh("step-indicator"), chromedp.Click(tid("step-submit")))
+	settled()
+	if y := evalJS[int](b, `Math.round(window.scrollY)`); y != 0 || !inView("main h1") {
+		t.Errorf("the next step opened scrolled to %d px; want its top with the title on screen", y)
+	}
+	b.wizardStep(2, "所在地市: 郑州市", chromedp.Click(labelFor("f-city-0")), chromedp.Click(tid("step-submit")))
+	b.wizardStep(3, "培训机构", chromedp.Click(labelFor("f-agency-0")), typeInto("employer", "河南某建筑公司"),
+		typeInto("credit_code", "91350100M000100Y43"), chromedp.Click(tid("step-submit")))
+	b.wizardStep(4, "专业及岗位", chromedp.Click(labelFor("f-post-0")), chromedp.Click(tid("step-submit")))
+	// 工作简历: 添加一段 lands on the new, empty entry with the cursor in it.
+	b.step("添加一段工作经历", fresh("step-indicator"), chromedp.Click(tid("resume-add")))
+	settled()
+	if n := evalJS[int](b, `document.querySelectorAll('[data-testid="resume-row"]').length`); n != 2 {
+		t.Fatalf("after 添加 there are %d entries, want 2", n)
+	}
+	if !inView(`[data-testid="resume-row"]:last-of-type`) || !evalJS[bool](b, `document.activeElement && document.activeElement.name === "resume.1.from"`) {
+		t.Errorf("after 添加 the new entry is not on screen with the cursor in it (scrollY %d, focus %s)",
+			evalJS[int](b, `Math.round(window.scrollY)`), evalJS[string](b, `document.activeElement ? document.activeElement.name || document.activeElement.tagName : ""`))
 	}
 }

@@ -68,6 +68,10 @@ func TestWizardEndToEnd(t *testing.T) {
 		t.Fatal("add did not show a second row")
 	}
 	rows.Del("op")
+	// An error of the second entry: the summary says which entry it is about.
+	bad := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"},
+		"resume.1.from": {"2015-01"}, "resume.1.to": {"2014-01"}, "resume.1.employer": {"郑州某公司"}, "resume.1.role": {"技术员"}}
+	must(t, c.post(base+"resume", bad), 422, `data-testid="error-summary"`, "第 2 段工作经历：", `value="郑州某公司"`)
 	must(t, c.post(base+"resume", rows), 303)
 	must(t, c.post(base+"pledge", url.Values{"signature": {"李四"}}), 422, `data-testid="err-agree"`, `value="李四"`)
 	must(t, c.post(base+"pledge", url.Values{"signature": {"王芳"}, "agree": {"1"}}), 303)

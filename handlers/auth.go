@@ -20,6 +20,21 @@ func (s *Server) home(c *fiber.Ctx) error {
 		return err
 	}
 	m := views.HomeModel{Who: identity(*u), ProfileComplete: u.Profile.Complete(), Role: u.Role, Certificates: len(certs)}
+	if u.Role == domain.RoleTrainee {
+		// What needs the trainee's action comes first: returned applications and photo.
+		apps, err := s.d.Store.ApplicationsOf(u.ID)
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			if a.Status == domain.AppReturned {
+				m.Returned = append(m.Returned, a)
+			}
+		}
+		if m.Photo, err = s.d.Store.PhotoOf(u.ID); err != nil {
+			return err
+		}
+	}
 	return render(c, fiber.StatusOK, views.Home(s.page(c, "首页"), m))
 }
 

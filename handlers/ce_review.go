@@ -122,7 +122,9 @@ func (s *Server) renderCEReview(c *fiber.Ctx, status int, f views.Form) error {
 func (s *Server) ceDecide(c *fiber.Ctx, action string, apply func(domain.Enrolment, string, time.Time) (domain.Enrolment, error)) error {
 	u := currentUser(c)
 	ag, _ := s.d.Store.Agency(u.AgencyID)
-	mk := func(e domain.Enrolment, t domain.User) domain.Message { return views.CEDecisionMessage(t, e, ag) }
+	mk := func(e domain.Enrolment, t domain.User) domain.Message {
+		return views.CEDecisionMessage(t, e, ag, s.d.Origin)
+	}
 	now := s.d.Now()
 	_, err := s.d.Store.DecideEnrolment(*u, c.Params("id"), action, now,
 		func(e domain.Enrolment) (domain.Enrolment, error) { return apply(e, u.Name, now) }, mk)

@@ -19,7 +19,9 @@ func (s *Server) decide(c *fiber.Ctx, action string, apply func(domain.Applicati
 	u := currentUser(c)
 	id := c.Params("id")
 	ag, _ := s.d.Store.Agency(u.AgencyID)
-	mk := func(a domain.Application, t domain.User) domain.Message { return views.DecisionMessage(t, a, ag) }
+	mk := func(a domain.Application, t domain.User) domain.Message {
+		return views.DecisionMessage(t, a, ag, s.d.Origin)
+	}
 	_, err := s.d.Store.DecideApplication(*u, id, action, s.d.Now(),
 		func(a domain.Application) (domain.Application, error) { return apply(a, u.Name, s.d.Now()) }, mk)
 	var fe domain.FieldErrors
@@ -91,7 +93,9 @@ func (s *Server) bulkConfirm(c *fiber.Ctx) error {
 	for _, id := range formList(c, "ids") {
 		_, err := s.d.Store.DecideApplication(*u, id, "确认报名", s.d.Now(),
 			func(a domain.Application) (domain.Application, error) { return a.Confirm(u.Name, s.d.Now()) },
-			func(a domain.Application, t domain.User) domain.Message { return views.DecisionMessage(t, a, ag) })
+			func(a domain.Application, t domain.User) domain.Message {
+				return views.DecisionMessage(t, a, ag, s.d.Origin)
+			})
 		if err != nil {
 			skipped++
 			continue
@@ -109,7 +113,9 @@ func (s *Server) bulkConfirm(c *fiber.Ctx) error {
 
 func (s *Server) decidePhoto(c *fiber.Ctx, confirm bool) error {
 	u := currentUser(c)
-	mk := func(p domain.Photo, t domain.User) domain.Message { return views.PhotoDecisionMessage(t, p) }
+	mk := func(p domain.Photo, t domain.User) domain.Message {
+		return views.PhotoDecisionMessage(t, p, s.d.Origin)
+	}
 	_, err := s.d.Store.DecidePhoto(*u, c.Params("uid"), confirm, c.FormValue("reason"), s.d.Now(), mk)
 	var fe domain.FieldErrors
 	switch {

@@ -108,6 +108,10 @@ func TestReviewerQueueScopeDecisionsAndExport(t *testing.T) {
 	}
 	if got.Status == domain.AppReturned {
 		must(t, trainee.get("/apply/"+app), 200, "退回原因", "请重拍身份证")
+		// The home page puts it first, with the reason and a way to it.
+		must(t, trainee.get("/"), 200, `data-testid="home-returned"`, got.Number, "请重拍身份证", `href="/apply/`+app+`"`)
+	} else if strings.Contains(trainee.get("/").body, `data-testid="home-returned"`) {
+		t.Error("the home page shows a confirmed application as returned")
 	}
 	if log, _ := e.st.AuditLog(storeFilter("查看证件图片"), 10); len(log) != 1 {
 		t.Fatalf("staff views of ID images audited: %d", len(log))
@@ -152,6 +156,7 @@ func TestBulkConfirmAndPhotoQueue(t *testing.T) {
 	}
 	must(t, rev.post("/review/photos/"+u2.ID+"/return", url.Values{"reason": {"背景不是纯色"}}), 303)
 	must(t, t2.get("/profile/photo"), 200, "已退回", "背景不是纯色")
+	must(t, t2.get("/"), 200, `data-testid="home-photo-returned"`, "背景不是纯色", `href="/profile/photo"`)
 	if countMail(e, "photo_decision") != 1 {
 		t.Fatal("photo decision mail missing")
 	}

@@ -3,11 +3,45 @@
   "use strict";
   // After htmx swaps in a page with errors, move focus to the error summary so screen
   // readers and keyboard users land on what needs fixing (plain loads use autofocus).
-  function focusErrors() {
+  //
+  // A whole-page swap (hx-boost) must also land where the user has to look, as a normal
+  // page load would: at the top of the new page, at the error summary when there are
+  // errors, or at the new entry after 添加一段工作经历. htmx scrolls boosted swaps itself
+  // after these handlers run, so the position is set one tick later.
+  var lastOp = null;
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest('button[name="op"]') : null;
+    lastOp = b ? b.value : null;
+  }, true);
+  function landing(op) {
     var s = document.querySelector("[data-error-summary]");
-    if (s) { s.focus(); }
+    if (s) { s.scrollIntoView({ block: "start" }); s.focus({ preventScroll: true }); return; }
+    if (op === "add") {
+      var rows = document.querySelectorAll(".resume-row");
+      var last = rows[rows.length - 1];
+      if (last) {
+        last.scrollIntoView({ block: "start" });
+        var i = last.querySelector("input");
+        if (i) { i.focus({ preventScroll: true }); }
+        return;
+      }
+    }
+    if (op && op.indexOf("remove-") === 0) {
+      var f = document.getElementById("f-resume");
+      if (f) { f.scrollIntoView({ block: "start" }); return; }
+    }
+    window.scrollTo(0, 0);
   }
-  document.addEventListener("htmx:afterSettle", focusErrors);
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (e.detail.target === document.body) {
+      var op = lastOp;
+      lastOp = null;
+      window.setTimeout(function () { landing(op); }, 0);
+      return;
+    }
+    var s = e.detail.target && e.detail.target.querySelector ? e.detail.target.querySelector("[data-error-summary]") : null;
+    if (s) { s.focus(); }
+  });
 
   // Bulk confirm: a 全选 box (shown only with JavaScript) ticks every row of its form, and
   // the ticks survive the live refresh of the rows, which replaces them when anything

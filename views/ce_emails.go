@@ -21,7 +21,7 @@ func CESubmittedMessage(u domain.User, e domain.Enrolment, ag domain.Agency) dom
 }
 
 // CEDecisionMessage tells the trainee that the agency confirmed or returned the enrolment.
-func CEDecisionMessage(u domain.User, e domain.Enrolment, ag domain.Agency) domain.Message {
+func CEDecisionMessage(u domain.User, e domain.Enrolment, ag domain.Agency, origin string) domain.Message {
 	var b strings.Builder
 	b.WriteString(u.Name + "，您好：\n\n")
 	b.WriteString("您的继续教育报名（编号 " + e.Number + "，" + e.Cycle.Label() + "）有了新的审核结果。\n")
@@ -29,7 +29,7 @@ func CEDecisionMessage(u domain.User, e domain.Enrolment, ag domain.Agency) doma
 	if e.Status == domain.EnrolReturned {
 		b.WriteString("退回原因：" + e.ReturnReason + "\n")
 	}
-	b.WriteString("\n" + e.NextStepText() + "\n\n培训机构：" + ag.Name + "，电话 " + ag.Phone + "\n\n" + mailFooter)
+	b.WriteString("\n" + e.NextStepText() + "\n查看详情：" + origin + "/ce/" + e.ID + "\n\n培训机构：" + ag.Name + "，电话 " + ag.Phone + "\n\n" + mailFooter)
 	return domain.Message{To: u.Email, Subject: "继续教育报名审核结果：" + e.Status.Label(), Body: b.String(), Kind: "ce_decision"}
 }
 

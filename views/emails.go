@@ -53,7 +53,8 @@ func SubmittedMessage(u domain.User, a domain.Application, ag domain.Agency) dom
 }
 
 // DecisionMessage tells the trainee an agency's decision, worded as the records page.
-func DecisionMessage(u domain.User, a domain.Application, ag domain.Agency) domain.Message {
+// origin is the site's public address, for the link to the application.
+func DecisionMessage(u domain.User, a domain.Application, ag domain.Agency, origin string) domain.Message {
 	var b strings.Builder
 	b.WriteString(u.Name + "，您好：\n\n")
 	b.WriteString("您的新取证报名（编号 " + a.Number + "，" + postLabel(a.PostCode) + "）有了新的审核结果。\n")
@@ -67,20 +68,20 @@ func DecisionMessage(u domain.User, a domain.Application, ag domain.Agency) doma
 	if a.Status == domain.AppRejected && len(a.Timeline) > 0 {
 		b.WriteString("原因：" + a.Timeline[len(a.Timeline)-1].Note + "\n")
 	}
-	b.WriteString("\n" + a.NextStepText() + "\n\n培训机构：" + ag.Name + "，电话 " + ag.Phone + "\n\n")
+	b.WriteString("\n" + a.NextStepText() + "\n查看详情：" + origin + "/apply/" + a.ID + "\n\n培训机构：" + ag.Name + "，电话 " + ag.Phone + "\n\n")
 	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
 	return domain.Message{To: u.Email, Subject: "报名审核结果：" + a.Status.Label(), Body: b.String(), Kind: "application_decision"}
 }
 
 // PhotoDecisionMessage tells the trainee the result of the photo review.
-func PhotoDecisionMessage(u domain.User, p domain.Photo) domain.Message {
+func PhotoDecisionMessage(u domain.User, p domain.Photo, origin string) domain.Message {
 	var b strings.Builder
 	b.WriteString(u.Name + "，您好：\n\n")
 	b.WriteString("您上传的个人照片审核结果：" + string(p.StatusOrNone()) + "\n")
 	if p.Reason != "" {
 		b.WriteString("退回原因：" + p.Reason + "\n")
 	}
-	b.WriteString("\n" + p.NextStep() + "\n\n")
+	b.WriteString("\n" + p.NextStep() + "\n个人照片：" + origin + "/profile/photo\n\n")
 	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
 	return domain.Message{To: u.Email, Subject: "照片审核结果：" + string(p.StatusOrNone()), Body: b.String(), Kind: "photo_decision"}
 }

@@ -3,6 +3,7 @@ package views
 import (
 	"sort"
 	"strconv"
+	"strings"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -57,4 +58,19 @@ func emptyLabel(fd Field) string {
 		return fd.Empty
 	}
 	return "请选择"
+}
+
+// summaryText is an error as the error summary lists it: an error of a résumé entry
+// ("resume.1.to") says which entry it is about, since the summary stands apart from it.
+func summaryText(name, msg string) string {
+	rest, ok := strings.CutPrefix(name, "resume.")
+	if !ok {
+		return msg
+	}
+	i, _, ok := strings.Cut(rest, ".")
+	n, err := strconv.Atoi(i)
+	if !ok || err != nil {
+		return msg
+	}
+	return "第 " + strconv.Itoa(n+1) + " 段工作经历：" + msg
 }
