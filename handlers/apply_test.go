@@ -84,6 +84,7 @@ func TestWizardEndToEnd(t *testing.T) {
 	// Check answers, change one answer and come back.
 	check := c.get(base + "check")
 	must(t, check, 200, "核对信息", "郑州大学", "施工员（土建施工）", "已签名：王芳", "?back=check", `data-testid="check-photo"`)
+	must(t, check, 200, "参加工作时间", "通讯地址", "主要工作业绩", `data-testid="check-photo-row"`)
 	if n := strings.Count(check.body, `data-testid="check-thumb"`); n != 3 {
 		t.Errorf("核对信息 shows %d thumbnails of the uploaded images, want 3", n)
 	}
@@ -93,6 +94,11 @@ func TestWizardEndToEnd(t *testing.T) {
 	}
 	for _, m := range thumbs {
 		must(t, c.get(m[1]), 200) // each thumbnail is the owner's image
+	}
+	change := c.get(base + "post?back=check")
+	must(t, change, 200, `data-testid="step-back-check"`, `href="`+base+`check"`, "保存并返回核对")
+	if strings.Contains(change.body, `data-testid="step-back"`) {
+		t.Error("a step opened from 核对信息 offers 上一步, which leaves the change")
 	}
 	r = c.post(base+"post?back=check", url.Values{"post": {"106"}})
 	if r.status != 303 || r.header.Get("Location") != base+"check" {

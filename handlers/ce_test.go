@@ -88,6 +88,9 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	if strings.Count(page.body, `data-testid="cert-pick"`) != 1 {
 		t.Fatal("a revoked or expired certificate is offered for enrolment")
 	}
+	if strings.Contains(page.body, `class="done`) {
+		t.Error("a new enrolment's progress shows a step as done (the prefilled résumé)")
+	}
 	// Someone else's number reveals nothing: the same answer as an unknown number.
 	theirs := c.post(base+"cert", url.Values{"cert": {"412021101000999"}})
 	unknown := c.post(base+"cert", url.Values{"cert": {"412021101000998"}})
@@ -124,7 +127,11 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	}
 	rows.Del("op")
 	must(t, c.post(base+"resume", rows), 303)
-	must(t, c.get(base+"check"), 200, "确认报名", "412021101000123", "施工员（土建施工）", "郑州建设职业培训中心", "郑州市", "?back=check")
+	ceCheck := c.get(base + "check")
+	must(t, ceCheck, 200, "确认报名", "412021101000123", "施工员（土建施工）", "郑州建设职业培训中心", "郑州市", "?back=check", "随证书确定")
+	if strings.Contains(ceCheck.body, base+"post?back=check") {
+		t.Error("确认报名 offers to change 岗位和专业, which follows from the certificate")
+	}
 	r = c.post(base+"post?back=check", url.Values{"confirm": {"1"}})
 	if r.status != 303 || r.header.Get("Location") != base+"check" {
 		t.Fatalf("修改 did not return to 确认报名: %q", r.header.Get("Location"))
@@ -206,6 +213,10 @@ func TestCEResumePrefilledFromLastApplication(t *testing.T) {
 	}
 	id := ceStart(t, c)
 	base := "/ce/" + id + "/"
+	// The prefilled résumé does not make step 4 look done before the trainee gets there.
+	if first := c.get(base + "cert"); strings.Contains(first.body, `class="done`) {
+		t.Error("step 1 of a new enrolment shows a later step as done")
+	}
 	must(t, c.post(base+"cert", url.Values{"cert": {"412021101000123"}}), 303)
 	must(t, c.post(base+"post", url.Values{"confirm": {"1"}}), 303)
 	must(t, c.post(base+"agency", url.Values{"city": {ag.CityCode}, "agency": {ag.ID}}), 303)

@@ -102,7 +102,7 @@ func Login(p Page, f Form) templ.Component {
 
 // RegisterFields are the fields of registration step 1 in display order.
 var RegisterFields = []Field{
-	{Name: "id_number", Label: "身份证号", Hint: "18位，最后一位可以是X。注册后作为登录账号，本人不可修改，请仔细核对", Autocomplete: "off", Max: 32, LivePreview: "/register/id-preview"},
+	{Name: "id_number", Label: "身份证号", Hint: "18位，最后一位可以是X。注册后作为登录账号，本人不可修改，请仔细核对", Autocomplete: "off", Max: 22, LivePreview: "/register/id-preview"},
 	{Name: "name", Label: "姓名", Hint: "与身份证上的姓名一致", Autocomplete: "name", Max: 64},
 	{Name: "mobile", Label: "手机号", Type: "tel", Autocomplete: "tel", InputMode: "tel", Max: 20},
 	{Name: "email", Label: "电子邮箱", Type: "email", Hint: "用于确认注册和找回密码", Autocomplete: "email", Max: 254},

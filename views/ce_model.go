@@ -218,8 +218,11 @@ func dayISO(t time.Time) string { return t.Format("2006-01-02") }
 func (w CEWizard) Frame() StepFrame {
 	f := StepFrame{Progress: "/ce/" + w.E.ID, StepNo: w.Step + 1, Title: w.Title(), Saved: w.E.UpdatedAt,
 		Agency: w.Agency, Form: w.Form, Action: w.Action(), Back: w.Back, CheckName: "确认"}
+	// A step counts as done once it and every earlier one is answered: the résumé is
+	// prefilled from the last application, but it is not done before the trainee gets there.
+	open := w.E.FirstOpenStep()
 	for i := range domain.CESteps {
-		f.Done = append(f.Done, w.E.StepDone(i))
+		f.Done = append(f.Done, w.E.StepDone(i) && i < open)
 	}
 	if w.Step > 0 {
 		f.PrevURL = CEStepURL(w.E, w.Step-1)
