@@ -121,7 +121,39 @@ type Application struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	SubmittedAt time.Time
+
+	// Typed holds, per step slug, what the trainee typed in a step that did not pass its
+	// checks yet, so that leaving the page loses nothing; saving the step clears it.
+	Typed map[string]map[string]string `json:",omitempty"`
 }
+
+// Bounds of what KeepTyped stores: a step form has at most 20 résumé rows of four fields.
+const (
+	maxTypedFields = 100
+	maxTypedRunes  = 1000
+)
+
+// KeepTyped keeps the form values typed in step slug (see Typed), without the form's
+// technical fields, bounded in number and length.
+func (a *Application) KeepTyped(slug string, values map[string]string) {
+	kept := map[string]string{}
+	for k, v := range values {
+		if k == "_csrf" || k == "op" || len(kept) >= maxTypedFields {
+			continue
+		}
+		if r := []rune(v); len(r) > maxTypedRunes {
+			v = string(r[:maxTypedRunes])
+		}
+		kept[k] = v
+	}
+	if a.Typed == nil {
+		a.Typed = map[string]map[string]string{}
+	}
+	a.Typed[slug] = kept
+}
+
+// ForgetTyped drops the kept values of step slug once the step is saved.
+func (a *Application) ForgetTyped(slug string) { delete(a.Typed, slug) }
 
 // AppInfo is the necessary information of step 3 (prefilled from the profile).
 type AppInfo struct {

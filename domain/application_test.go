@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -185,5 +186,31 @@ func TestResumeStepDoneOnlyOnceEmploymentIsKnown(t *testing.T) {
 		if got := c.a.StepDone(4); got != c.want {
 			t.Errorf("%s: StepDone(工作简历) = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+func TestKeepTypedIsBoundedAndForgotten(t *testing.T) {
+	var a Application
+	v := map[string]string{"_csrf": "token", "op": "add", "achievements": strings.Repeat("业", 5000)}
+	for i := range 300 {
+		v["f"+strconv.Itoa(i)] = "x"
+	}
+	a.KeepTyped("resume", v)
+	kept := a.Typed["resume"]
+	if _, ok := kept["_csrf"]; ok {
+		t.Error("the CSRF token was kept")
+	}
+	if _, ok := kept["op"]; ok {
+		t.Error("the button value was kept")
+	}
+	if len(kept) > maxTypedFields {
+		t.Errorf("kept %d fields, want at most %d", len(kept), maxTypedFields)
+	}
+	if s, ok := kept["achievements"]; ok && len([]rune(s)) > maxTypedRunes {
+		t.Errorf("kept %d characters of one field, want at most %d", len([]rune(s)), maxTypedRunes)
+	}
+	a.ForgetTyped("resume")
+	if len(a.Typed["resume"]) != 0 {
+		t.Error("ForgetTyped left the values")
 	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -143,23 +144,44 @@ func (s *Server) applyStep(c *fiber.Ctx) error {
 		return s.applyDocument(c, a, i)
 	}
 	values := formValues(c)
+	u := currentUser(c)
+	now := s.d.Now()
+	slug := domain.Steps[i].Slug
 	if op := c.FormValue("op"); i == 4 && op != "" {
+		if err := s.keepTyped(u.ID, a.ID, slug, values, now); err != nil {
+			return err
+		}
 		return s.resumeRows(c, a, values, op)
 	}
-	u := currentUser(c)
 	birth, _ := u.Birth()
-	now := s.d.Now()
 	saved, err := s.d.Store.SaveStep(u.ID, a.ID, now, func(x *domain.Application, r store.StepReader) error {
-		return applyStepInput(x, i, values, r, *u, birth, now)
+		if err := applyStepInput(x, i, values, r, *u, birth, now); err != nil {
+			return err
+		}
+		x.ForgetTyped(slug)
+		return nil
 	})
 	var fe domain.FieldErrors
 	if withFieldErrors(&fe, err) {
+		if err := s.keepTyped(u.ID, a.ID, slug, values, now); err != nil {
+			return err
+		}
 		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, i, values, fe, "")
 	}
 	if err != nil {
 		return err
 	}
 	return redirect(c, nextURL(c, saved, i))
+}
+
+// keepTyped stores what was typed in a step that is not saved (it failed its checks, or
+// a résumé entry was added or removed), so that leaving the page now loses nothing.
+func (s *Server) keepTyped(traineeID, appID, slug string, values map[string]string, now time.Time) error {
+	_, err := s.d.Store.SaveStep(traineeID, appID, now, func(x *domain.Application, _ store.StepReader) error {
+		x.KeepTyped(slug, values)
+		return nil
+	})
+	return err
 }
 
 func withFieldErrors(fe *domain.FieldErrors, err error) bool {

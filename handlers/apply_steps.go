@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"maps"
 	"strconv"
 	"time"
 
@@ -44,6 +45,9 @@ func profileInput(v map[string]string) domain.ProfileInput {
 
 // stepValues prefills a step's form from the saved application.
 func stepValues(a domain.Application, i int) map[string]string {
+	if typed := a.Typed[domain.Steps[i].Slug]; len(typed) > 0 {
+		return maps.Clone(typed) // what was typed last time, not yet saved
+	}
 	v := map[string]string{}
 	switch i {
 	case 0:

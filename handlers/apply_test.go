@@ -70,9 +70,25 @@ func TestWizardEndToEnd(t *testing.T) {
 	rows.Del("op")
 	// An error of the second entry: the summary says which entry it is about.
 	bad := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"},
-		"resume.1.from": {"2015-01"}, "resume.1.to": {"2014-01"}, "resume.1.employer": {"郑州某公司"}, "resume.1.role": {"技术员"}}
+		"resume.1.from": {"2015-01"}, "resume.1.to": {"2014-01"}, "resume.1.employer": {"郑州某公司"}, "resume.1.role": {"技术员"},
+		"achievements": {"参与郑州某住宅项目"}}
 	must(t, c.post(base+"resume", bad), 422, `data-testid="error-summary"`, "第 2 段工作经历：", `value="郑州某公司"`)
+	// Leaving now loses nothing: the step shows what was typed (both entries, the text),
+	// says it is not saved yet, and the step is still not done.
+	back := c.get(base + "resume")
+	must(t, back, 200, `data-testid="typed-restored"`, `value="郑州某公司"`, `value="2014-01"`, "参与郑州某住宅项目")
+	if n := strings.Count(back.body, `data-testid="resume-row"`); n != 2 {
+		t.Errorf("the kept résumé shows %d entries, want 2", n)
+	}
+	if got, _ := e.st.ApplicationOf(mustTrainee(t, e, idA).ID, id); len(got.Resume) != 0 {
+		t.Errorf("an invalid résumé was saved as the answer: %+v", got.Resume)
+	}
 	must(t, c.post(base+"resume", rows), 303)
+	// Saved: the kept typing is gone and the saved answer is shown.
+	saved := c.get(base + "resume")
+	if strings.Contains(saved.body, `data-testid="typed-restored"`) || strings.Contains(saved.body, "郑州某公司") {
+		t.Error("after saving, the step still shows the earlier unsaved typing")
+	}
 	must(t, c.post(base+"pledge", url.Values{"signature": {"李四"}}), 422, `data-testid="err-agree"`, `value="李四"`)
 	must(t, c.post(base+"pledge", url.Values{"signature": {"王芳"}, "agree": {"1"}}), 303)
 	for _, step := range []string{"id-front", "id-back", "diploma"} {

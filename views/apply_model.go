@@ -106,6 +106,7 @@ type StepFrame struct {
 	CheckName string   // the check page's name on the save button
 	PrevURL   string   // "" on the first step
 	Returned  []string // the agency's reasons while a returned application is corrected
+	Restored  bool     // the form shows typed values kept from an earlier, unsaved try
 }
 
 func (f StepFrame) current(i int) bool { return i+1 == f.StepNo }
@@ -117,6 +118,7 @@ func (w Wizard) Frame() StepFrame {
 	for i := range domain.Steps {
 		f.Done = append(f.Done, w.App.StepDone(i))
 	}
+	f.Restored = len(w.App.Typed[domain.Steps[w.Step].Slug]) > 0 && !w.Form.HasErrors()
 	if w.Step > 0 {
 		f.PrevURL = StepURL(w.App, w.Step-1)
 	}
