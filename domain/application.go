@@ -178,6 +178,10 @@ func StepIndex(slug string) int {
 	return -1
 }
 
+// Employed reports whether the trainee answered 在职 in step 1: then the employer (step 3)
+// and at least one résumé entry (step 5) are required.
+func (a Application) Employed() bool { return a.Employment == EmploymentStatuses()[0] }
+
 // StepDone reports whether step i (0-based) has valid answers.
 func (a Application) StepDone(i int) bool {
 	switch i {
@@ -192,7 +196,7 @@ func (a Application) StepDone(i int) bool {
 	case 4:
 		// The résumé may stay empty for someone not employed, but only once that is known:
 		// a new draft must not show it as done.
-		return a.Employment != "" && (len(a.Resume) > 0 || a.Employment != EmploymentStatuses()[0])
+		return a.Employment != "" && (len(a.Resume) > 0 || !a.Employed())
 	case 5:
 		return a.PledgeName != ""
 	case 6:

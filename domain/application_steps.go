@@ -57,7 +57,7 @@ func (a *Application) SetAgencyInfo(in AppInfoInput, ag Agency, found bool, birt
 	if in.Profile.Education == "" {
 		fe.Add("education", "请选择学历")
 	}
-	if a.Employment == EmploymentStatuses()[0] && strings.TrimSpace(in.Profile.Employer) == "" {
+	if a.Employed() && strings.TrimSpace(in.Profile.Employer) == "" {
 		fe.Add("employer", "您选择了“在职”，请填写工作单位")
 	}
 	phone, err := NormalizeMobile(in.Phone)
@@ -122,7 +122,7 @@ func (a *Application) SetResume(lines []ResumeInput, achievements string, birth,
 	if err != nil {
 		fe.Add("achievements", err.(*Error).Message)
 	}
-	if len(out) == 0 && a.Employment == EmploymentStatuses()[0] {
+	if len(out) == 0 && a.Employed() {
 		fe.Add("resume", "您选择了“在职”，请至少填写一段工作经历")
 	}
 	if len(fe) > 0 {

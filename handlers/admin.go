@@ -35,7 +35,7 @@ func (s *Server) backupPage(c *fiber.Ctx) error {
 func (s *Server) backup(c *fiber.Ctx) error {
 	u := currentUser(c)
 	now := s.d.Now()
-	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: actorName(*u), Action: "下载备份"}); err != nil {
+	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "下载备份"}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/octet-stream")

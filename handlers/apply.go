@@ -3,7 +3,6 @@ package handlers
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -148,40 +147,40 @@ func (s *Server) applyStep(c *fiber.Ctx) error {
 	now := s.d.Now()
 	slug := domain.Steps[i].Slug
 	if op := c.FormValue("op"); i == 4 && op != "" {
-		if err := s.keepTyped(u.ID, a.ID, slug, values, now); err != nil {
+		// Adding or removing a résumé entry saves nothing, but keeps what was typed.
+		if _, err := s.d.Store.SaveStep(u.ID, a.ID, now, func(x *domain.Application, _ store.StepReader) error {
+			x.KeepTyped(slug, values)
+			return nil
+		}); err != nil {
 			return err
 		}
 		return s.resumeRows(c, a, values, op)
 	}
+	// One transaction: the answers are saved, or, when they fail their checks, what was
+	// typed is kept in the draft so that leaving the page now loses nothing.
 	birth, _ := u.Birth()
+	var fe domain.FieldErrors
 	saved, err := s.d.Store.SaveStep(u.ID, a.ID, now, func(x *domain.Application, r store.StepReader) error {
-		if err := applyStepInput(x, i, values, r, *u, birth, now); err != nil {
+		y := *x
+		err := applyStepInput(&y, i, values, r, *u, birth, now)
+		if withFieldErrors(&fe, err) {
+			x.KeepTyped(slug, values)
+			return nil
+		}
+		if err != nil {
 			return err
 		}
+		*x = y
 		x.ForgetTyped(slug)
 		return nil
 	})
-	var fe domain.FieldErrors
-	if withFieldErrors(&fe, err) {
-		if err := s.keepTyped(u.ID, a.ID, slug, values, now); err != nil {
-			return err
-		}
-		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, i, values, fe, "")
-	}
 	if err != nil {
 		return err
 	}
+	if fe != nil {
+		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, i, values, fe, "")
+	}
 	return redirect(c, nextURL(c, saved, i))
-}
-
-// keepTyped stores what was typed in a step that is not saved (it failed its checks, or
-// a résumé entry was added or removed), so that leaving the page now loses nothing.
-func (s *Server) keepTyped(traineeID, appID, slug string, values map[string]string, now time.Time) error {
-	_, err := s.d.Store.SaveStep(traineeID, appID, now, func(x *domain.Application, _ store.StepReader) error {
-		x.KeepTyped(slug, values)
-		return nil
-	})
-	return err
 }
 
 func withFieldErrors(fe *domain.FieldErrors, err error) bool {

@@ -108,9 +108,9 @@ func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, i in
 			}
 		}
 		w.Extra = profileFields()
-		if a.Employment == domain.EmploymentStatuses()[0] {
-			// 在职 was chosen in step 1, so the employer is required here (the domain
-			// rule); the profile's "may stay empty" hint would contradict it.
+		if a.Employed() {
+			// The employer is required here (the domain rule); the profile's "may stay
+			// empty" hint would contradict it.
 			for i := range w.Extra {
 				if w.Extra[i].Name == "employer" {
 					w.Extra[i].Hint = "在职报名须填写"

@@ -89,12 +89,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	_ = s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: actorName(u), Action: "登录", Object: u.ID})
+	_ = s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "登录", Object: u.ID})
 	return redirect(c, "/")
 }
-
-// actorName is how a user appears in the audit log: never by ID number.
-func actorName(u domain.User) string { return u.AuditName() }
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	s.endSession(c)

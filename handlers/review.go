@@ -127,10 +127,9 @@ func (s *Server) appRows(c *fiber.Ctx) error {
 // nothing, or a date range that ends before it starts.
 func emptyQueueText(qf store.QueueFilter, what string) string {
 	switch {
-	case !qf.From.IsZero() && !qf.To.IsZero() && !qf.From.Before(qf.To):
+	case qf.Reversed():
 		return "开始日期晚于结束日期，请调整日期范围。"
-	case qf.PostCode != "" || qf.CityCode != "" || qf.Query != "" || !qf.From.IsZero() || !qf.To.IsZero() ||
-		(qf.Status != "" && qf.Status != string(domain.AppSubmitted)):
+	case qf.Narrowed():
 		return "没有符合筛选条件的" + what + "。请放宽条件，或点“清除筛选”查看全部待确认的" + what + "。"
 	}
 	return "队列是空的。新的" + what + "提交后会自动出现在这里。"

@@ -155,7 +155,7 @@ func (s *Server) exportQueue(c *fiber.Ctx) error {
 			r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
 	}
 	xlsx := strings.HasSuffix(c.Path(), ".xlsx")
-	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: actorName(*u), Action: "导出报名队列",
+	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "导出报名队列",
 		Detail: fmt.Sprintf("%d 条", len(t.Rows))}); err != nil {
 		return err
 	}

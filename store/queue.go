@@ -45,6 +45,18 @@ type QueueFilter struct {
 	Limit    int
 }
 
+// Narrowed reports whether the filter asks for less than the default view (the
+// applications waiting for confirmation).
+func (f QueueFilter) Narrowed() bool {
+	return f.PostCode != "" || f.CityCode != "" || f.Query != "" || !f.From.IsZero() || !f.To.IsZero() ||
+		(f.Status != "" && f.Status != string(domain.AppSubmitted))
+}
+
+// Reversed reports whether the date range ends before it starts.
+func (f QueueFilter) Reversed() bool {
+	return !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To)
+}
+
 func (f QueueFilter) match(s appSummary) bool {
 	if f.Status != "" && f.Status != "all" && string(s.Status) != f.Status {
 		return false
