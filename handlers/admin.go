@@ -15,6 +15,11 @@ func (s *Server) outboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	u := currentUser(c)
+	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "查看发件箱",
+		Detail: fmt.Sprintf("最近 %d 封", len(msgs))}); err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, views.Outbox(s.page(c, "邮件发件箱"), msgs, s.d.SMTPConfigured))
 }
 
