@@ -134,9 +134,7 @@ func advanceDemoApp(st *store.Store, rev, admin domain.User, a domain.Applicatio
 		{domain.AppScheduled, admin, func(x domain.Application) (domain.Application, error) { return x.Schedule(exam, admin.Name, at) }},
 		{domain.AppScored, admin, func(x domain.Application) (domain.Application, error) { return x.RecordScores(scores, admin.Name, at) }},
 		{domain.AppPassed, admin, func(x domain.Application) (domain.Application, error) { return x.ConfirmResult(60, admin.Name, at) }},
-		{domain.AppCertified, admin, func(x domain.Application) (domain.Application, error) {
-			return x.Certify("412026"+x.PostCode+"000001", admin.Name, at)
-		}},
+		{domain.AppCertified, admin, nil}, // issued through the admin's use case below
 	}
 	steps, ok := plan[to]
 	if !ok && to != domain.AppSubmitted {
@@ -148,7 +146,13 @@ func advanceDemoApp(st *store.Store, rev, admin domain.User, a domain.Applicatio
 		}
 	}
 	for _, s := range steps {
-		if _, err := st.DecideApplication(s.who, a.ID, "演示数据", at, s.do, nil); err != nil {
+		var err error
+		if s.do == nil {
+			_, _, err = st.IssueCertificate(s.who, a.ID, at)
+		} else {
+			_, err = st.DecideApplication(s.who, a.ID, "演示数据", at, s.do, nil)
+		}
+		if err != nil {
 			return err
 		}
 	}

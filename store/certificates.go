@@ -29,29 +29,33 @@ func (s *Store) AddCertificate(c domain.Certificate) (domain.Certificate, error)
 	if c.VerifyToken == "" {
 		c.VerifyToken = NewToken().Raw[:22] // 132 random bits
 	}
-	err := s.update(func(txn *badger.Txn) error {
-		taken, err := exists(txn, key(pCertNumber, c.Number))
-		if err != nil {
-			return err
-		}
-		if taken {
-			return domain.Err(domain.CodeConflict, "证书编号已存在")
-		}
-		for k, v := range map[string]string{
-			pCertHolder + c.HolderID + "/" + c.ID: "",
-			pCertNumber + c.Number:                c.ID,
-			pCertToken + c.VerifyToken:            c.ID,
-		} {
-			if err := txn.Set([]byte(k), []byte(v)); err != nil {
-				return err
-			}
-		}
-		return putJSON(txn, key(pCert, c.ID), certRec{V: 1, Certificate: c})
-	})
+	err := s.update(func(txn *badger.Txn) error { return putNewCert(txn, c) })
 	if err != nil {
 		return domain.Certificate{}, err
 	}
 	return c, nil
+}
+
+// putNewCert writes a new certificate with its holder, number and token indexes; a number
+// already in use is a conflict. c has its ID, normalised number and token.
+func putNewCert(txn *badger.Txn, c domain.Certificate) error {
+	taken, err := exists(txn, key(pCertNumber, c.Number))
+	if err != nil {
+		return err
+	}
+	if taken {
+		return domain.Err(domain.CodeConflict, "证书编号已存在")
+	}
+	for k, v := range map[string]string{
+		pCertHolder + c.HolderID + "/" + c.ID: "",
+		pCertNumber + c.Number:                c.ID,
+		pCertToken + c.VerifyToken:            c.ID,
+	} {
+		if err := txn.Set([]byte(k), []byte(v)); err != nil {
+			return err
+		}
+	}
+	return putJSON(txn, key(pCert, c.ID), certRec{V: 1, Certificate: c})
 }
 
 // CertificatesOf returns the certificates held by a user, most recently issued first.

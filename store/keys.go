@@ -9,10 +9,11 @@ import (
 // beside this one during a migration. Values are JSON records private to this package.
 //
 //	v1/meta/<name>                               small settings, e.g. "seeded"
+//	v1/secret/<name>                             32 random bytes: a server key, e.g. "device-cookie" (HMAC of device cookies)
 //	v1/user/<userID>                             userRec
 //	v1/idx/user/idno/<IDNUMBER>                  → userID (unique; trainees)
 //	v1/idx/user/login/<username>                 → userID (unique; staff)
-//	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm); raw tokens are never stored
+//	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm); raw tokens are never stored; reset records carry a TTL
 //	v1/outbox/<msgID>                            msgRec; msgID starts with the big-endian creation time
 //	v1/idx/outbox/pending/<msgID>                → "" while the message is unsent and not given up
 //	v1/audit/<8-byte big-endian unix nanos><rand> auditRec (time ordered)
@@ -21,6 +22,7 @@ import (
 //	v1/idx/cert/holder/<userID>/<certID>         → ""
 //	v1/idx/cert/number/<number>                  → certID (unique)
 //	v1/idx/cert/token/<verifyToken>              → certID
+//	v1/meta/certseq/<yyyy>/<postCode>            → last sequence number of certificates issued that year for that post
 //	v1/photo/<userID>                            photoRec (metadata and review state)
 //	v1/blob/photo/<photoID>                      normalised JPEG bytes (served only through an authorised handler)
 //	v1/idx/photo/owner/<photoID>                 → userID of the current photo
@@ -52,6 +54,7 @@ import (
 // idno index key, which never leaves the process.
 const (
 	pMeta          = "v1/meta/"
+	pSecret        = "v1/secret/"
 	pUser          = "v1/user/"
 	pUserIDNo      = "v1/idx/user/idno/"
 	pUserLogin     = "v1/idx/user/login/"
@@ -64,6 +67,7 @@ const (
 	pCertHolder    = "v1/idx/cert/holder/"
 	pCertNumber    = "v1/idx/cert/number/"
 	pCertToken     = "v1/idx/cert/token/"
+	pCertSeq       = "v1/meta/certseq/"
 	pPhoto         = "v1/photo/"
 	pPhotoBlob     = "v1/blob/photo/"
 	pPhotoPending  = "v1/idx/photo/pending/"
