@@ -466,6 +466,10 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 		t.Fatalf("confirmation link = %q, want %s/confirm-email/…\n%s", link, srv.URL, m.Body)
 	}
 	b.step("open the confirmation link", tid("confirm-submit"), chromedp.Navigate(link))
+	b.wantPath("/confirm-email") // the token left the address bar
+	if html := evalJS[string](b, `document.documentElement.outerHTML`); strings.Contains(html, strings.TrimPrefix(link, srv.URL+"/confirm-email/")) {
+		t.Error("the confirmation page carries the token")
+	}
 	b.step("press 确认邮箱", tid("tile-profile"), chromedp.Click(tid("confirm-submit")))
 	b.wantFlash("邮箱已确认")
 	if n := evalJS[int](b, `document.querySelectorAll('[data-testid="email-unconfirmed"]').length`); n != 0 {

@@ -55,6 +55,7 @@ type Server struct {
 	views    views.Assets
 	sessions *session.Store
 	throttle *Throttle
+	devKeys  deviceKeys
 	secure   bool
 	cookie   string
 	markers  markers

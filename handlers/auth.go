@@ -66,31 +66,44 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if f.HasErrors() {
 		return render(c, fiber.StatusUnprocessableEntity, views.Login(s.page(c, "登录"), f))
 	}
-	acct, ip := throttleKey("login", login), throttleKey("ip", c.IP())
-	if err := s.throttle.check(acct, ip); err != nil {
-		f.Errors.Add("form", err.(*domain.Error).Message)
-		return render(c, fiber.StatusTooManyRequests, views.Login(s.page(c, "登录"), f))
-	}
 	u, err := s.d.Store.UserByLogin(login, isID)
 	if err != nil && domain.CodeOf(err) != domain.CodeNotFound {
 		return err
+	}
+	who, lim := s.loginThrottleKey(c, u, login)
+	ip := throttleKey("ip", c.IP())
+	if err := s.throttle.check(who, ip); err != nil {
+		f.Errors.Add("form", err.(*domain.Error).Message)
+		return render(c, fiber.StatusTooManyRequests, views.Login(s.page(c, "登录"), f))
 	}
 	ok, err := s.d.Hasher.Verify(c.UserContext(), f.V("password"), u.PasswordHash)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		s.throttle.Hit(acct, limitAccount)
+		s.throttle.Hit(who, lim)
 		s.throttle.Hit(ip, limitIP)
 		f.Errors.Add("form", "身份证号（用户名）或密码不正确，请重新输入。忘记密码可以点“忘记密码”找回。")
 		return render(c, fiber.StatusUnauthorized, views.Login(s.page(c, "登录"), f))
 	}
-	s.throttle.Clear(acct)
+	s.throttle.Clear(who)
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
+	s.trustDevice(c, u)
 	_ = s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "登录", Object: u.ID})
 	return redirect(c, "/")
+}
+
+// loginThrottleKey says whose failures a login attempt counts against: a device on which
+// the account signed in before has a counter of its own (its device cookie), so failures
+// from elsewhere cannot lock the owner out; every other client shares the account's
+// counter of untrusted failures. The per-IP counter applies to both.
+func (s *Server) loginThrottleKey(c *fiber.Ctx, u domain.User, login string) (string, Limit) {
+	if nonce := s.trustedDevice(c, u); nonce != "" {
+		return throttleKey("device", nonce), limitDevice
+	}
+	return throttleKey("login", login), limitAccount
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
@@ -106,7 +119,7 @@ func (s *Server) passwordPage(c *fiber.Ctx) error {
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	u := currentUser(c)
 	f := formOf(c, "current", "password", "password2")
-	acct := throttleKey("login", u.LoginName())
+	acct := reauthKey(*u)
 	if err := s.throttle.check(acct); err != nil {
 		return err
 	}
@@ -133,6 +146,11 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	flash(c, "密码已修改。为了安全，所有设备都已退出，请用新密码重新登录。")
 	return redirect(c, "/login")
 }
+
+// reauthKey counts wrong current passwords typed by a signed-in user (修改密码, 修改邮箱).
+// It is not the login counter: a stranger throttling the account's logins must not stop
+// its owner, already signed in, from changing the password.
+func reauthKey(u domain.User) string { return throttleKey("reauth", u.ID) }
 
 // checkNewPassword applies the password policy and the repeat check to a form.
 func (s *Server) checkNewPassword(f *views.Form, u domain.User) {

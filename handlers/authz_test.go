@@ -134,7 +134,8 @@ func authzRows() map[string]authzRow {
 		"POST /register/id-preview":    {want: zPublic, path: authzFixed("/register/id-preview"), is200: true},
 		"GET /register/profile":        {want: zTrainee, path: authzFixed("/register/profile"), is200: true},
 		"POST /register/profile":       {want: zTrainee, path: authzFixed("/register/profile")},
-		"GET /confirm-email/:token":    {want: zPublic, path: func(f *authzFix) string { return "/confirm-email/" + f.bogusToken }, is200: true},
+		"GET /confirm-email/:token":    {want: zPublic, path: func(f *authzFix) string { return "/confirm-email/" + f.bogusToken }},
+		"GET /confirm-email":           {want: zPublic, path: authzFixed("/confirm-email")},
 		"POST /confirm-email":          {want: zPublic, path: authzFixed("/confirm-email"), form: func(f *authzFix) url.Values { return url.Values{"token": {f.bogusToken}} }},
 		"POST /confirm-email/resend":   {want: zTrainee, path: authzFixed("/confirm-email/resend")},
 		"GET /forgot":                  {want: zPublic, path: authzFixed("/forgot"), is200: true},
@@ -189,6 +190,8 @@ func authzRows() map[string]authzRow {
 		// Without a reason return and reject are refused (422) after the scope check.
 		"POST /review/apps/:id/return": {want: zReviewerOfA, path: review(mainApp, "/return")},
 		"POST /review/apps/:id/reject": {want: zReviewerOfA, path: review(mainApp, "/reject")},
+		// 显示完整号码: the page again with the full phone; it only adds an audit entry.
+		"POST /review/apps/:id/phone": {want: zReviewerOfA, path: review(mainApp, "/phone"), is200: true},
 		"POST /review/photos/:uid/confirm": {want: zReviewerOfA, mutates: true,
 			path: func(f *authzFix) string { return "/review/photos/" + f.t1.ID + "/confirm" }},
 		"POST /review/photos/:uid/return": {want: zReviewerOfA,

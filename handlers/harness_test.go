@@ -79,7 +79,13 @@ func servedEnv(t *testing.T) (*env, string) {
 	return e, base
 }
 
-func newEnvAt(t *testing.T, origin string) *env {
+// proxiedEnv trusts the test connection as a reverse proxy, so that a client's ip field
+// (sent as X-Forwarded-For) is the address the app sees.
+func proxiedEnv(t *testing.T) *env {
+	return newEnvAt(t, "https://sitepro.test", func(d *Deps) { d.TrustedProxies = []string{"0.0.0.0"} })
+}
+
+func newEnvAt(t *testing.T, origin string, opts ...func(*Deps)) *env {
 	t.Helper()
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
@@ -89,7 +95,11 @@ func newEnvAt(t *testing.T, origin string) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: origin, SSEHeartbeat: 200 * time.Millisecond})
+	d := Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now, Origin: origin, SSEHeartbeat: 200 * time.Millisecond}
+	for _, o := range opts {
+		o(&d)
+	}
+	app, err := New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +117,13 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// client is one browser: it keeps cookies and the last CSRF token it saw.
+// client is one browser: it keeps cookies and the last CSRF token it saw. With ip set
+// it sends X-Forwarded-For (seen only by a proxiedEnv).
 type client struct {
 	e       *env
 	cookies map[string]string
 	csrf    string
+	ip      string
 }
 
 func (e *env) client() *client { return &client{e: e, cookies: map[string]string{}} }
@@ -141,6 +153,9 @@ func (c *client) do(method, path string, form url.Values, hdr map[string]string)
 }
 
 func (c *client) send(req *http.Request) resp {
+	if c.ip != "" {
+		req.Header.Set("X-Forwarded-For", c.ip)
+	}
 	for k, v := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}

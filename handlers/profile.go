@@ -85,7 +85,7 @@ func (s *Server) emailPage(c *fiber.Ctx) error {
 func (s *Server) changeEmail(c *fiber.Ctx) error {
 	u := currentUser(c)
 	f := formOf(c, "email", "password")
-	acct := throttleKey("login", u.LoginName())
+	acct := reauthKey(*u)
 	if err := s.throttle.check(acct); err != nil {
 		return err
 	}

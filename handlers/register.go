@@ -19,9 +19,14 @@ func (s *Server) registerPage(c *fiber.Ctx) error {
 
 func (s *Server) register(c *fiber.Ctx) error {
 	f := formOf(c, registerNames...)
-	ip := throttleKey("register-ip", c.IP())
-	if err := s.throttle.check(ip); err != nil {
-		return err
+	// Every registration from an IP waits while its "already registered" answers are
+	// throttled, whatever the number typed: a wait only for taken numbers would itself
+	// answer the question.
+	ip, taken := throttleKey("register-ip", c.IP()), throttleKey("register-taken", c.IP())
+	if err := s.throttle.check(ip, taken); err != nil {
+		f.Values["password"], f.Values["password2"] = "", ""
+		f.Errors.Add("form", err.(*domain.Error).Message)
+		return render(c, fiber.StatusTooManyRequests, views.Register(s.page(c, "个人注册"), f, false))
 	}
 	in := domain.RegistrationInput{IDNumber: f.V("id_number"), Name: f.V("name"), Mobile: f.V("mobile"),
 		Email: f.V("email"), Password: f.V("password"), Password2: f.V("password2"), Agree: f.V("agree") == "1"}
@@ -39,6 +44,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	}
 	u, err := s.d.Store.CreateTrainee(reg, hash, store.NewToken(), s.confirmMail, s.d.Now())
 	if errors.Is(err, store.ErrIDTaken) {
+		s.throttle.Hit(taken, limitTakenIP)
 		return render(c, fiber.StatusConflict, views.Register(s.page(c, "个人注册"), f, true))
 	}
 	if err != nil {
@@ -48,6 +54,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
+	s.trustDevice(c, u)
 	flash(c, "注册成功！我们已向 "+u.Email+" 发送确认邮件。")
 	return redirect(c, "/register/profile")
 }
@@ -74,14 +81,26 @@ func (s *Server) registerProfile(c *fiber.Ctx) error {
 	return redirect(c, "/")
 }
 
+// confirmLink moves the token of a confirmation link into the session, as resetLink does.
+func (s *Server) confirmLink(c *fiber.Ctx) error { return tokenLink(c, kConfirm, "/confirm-email") }
+
+// confirmEmailPage asks for a press of the button: a GET must never change state.
 func (s *Server) confirmEmailPage(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.ConfirmEmail(s.page(c, "确认电子邮箱"), c.Params("token")))
+	if hash, _ := sess(c).Get(kConfirm).(string); hash == "" {
+		return store.ErrTokenInvalid
+	}
+	return render(c, fiber.StatusOK, views.ConfirmEmail(s.page(c, "确认电子邮箱")))
 }
 
 func (s *Server) confirmEmail(c *fiber.Ctx) error {
-	if _, err := s.d.Store.ConfirmEmail(store.HashToken(c.FormValue("token")), s.d.Now()); err != nil {
+	hash, _ := sess(c).Get(kConfirm).(string)
+	if hash == "" {
+		return store.ErrTokenInvalid
+	}
+	if _, err := s.d.Store.ConfirmEmail(hash, s.d.Now()); err != nil {
 		return err
 	}
+	sess(c).Delete(kConfirm)
 	flash(c, "邮箱已确认，谢谢！")
 	if currentUser(c) != nil {
 		return redirect(c, "/")

@@ -33,13 +33,18 @@ type Limit struct {
 
 // The limits in use.
 var (
-	limitAccount = Limit{Free: 5, MaxDelay: 15 * time.Minute}
+	limitAccount = Limit{Free: 5, MaxDelay: 15 * time.Minute} // untrusted clients of one account
+	limitDevice  = Limit{Free: 5, MaxDelay: 15 * time.Minute} // one trusted device (its device cookie)
 	limitIP      = Limit{Free: 30, MaxDelay: 15 * time.Minute}
 	limitSend    = Limit{Free: 5, MaxDelay: time.Hour} // reset/confirm mail per account
 	// limitRegisterIP is generous: a whole training class may register from one office
 	// or agency network behind a single IP.
 	limitRegisterIP = Limit{Free: 300, MaxDelay: time.Hour}
-	limitResetIP    = Limit{Free: 50, MaxDelay: time.Hour}
+	// limitTakenIP counts "该身份证号已注册" answers per IP, so that registration is no
+	// free oracle for whether someone has an account; successful registrations do not
+	// count, and a few mistaken re-registrations of a class stay free.
+	limitTakenIP = Limit{Free: 10, MaxDelay: 15 * time.Minute}
+	limitResetIP = Limit{Free: 50, MaxDelay: time.Hour}
 )
 
 const quiet = time.Hour

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -21,10 +22,15 @@ type userRec struct {
 }
 
 // tokenRec is a pending one-time token; only the SHA-256 of the raw token is in its key.
+// Epoch is the user's SessionEpoch when a reset token was issued: a password change or
+// reset raises the epoch, so every reset token issued before it dies in that transaction
+// (SECURITY.md 10). A reset request that matched no account writes a record without
+// UserID, so that both answers cost the same (SECURITY.md 7); it can never be used.
 type tokenRec struct {
 	UserID  string
 	Email   string
 	Expires time.Time
+	Epoch   int `json:",omitempty"`
 }
 
 // Token kinds.
@@ -174,7 +180,7 @@ func (s *Store) UpdateProfile(userID string, p domain.Profile, now time.Time) (d
 }
 
 // SetPassword stores a new password hash and ends all sessions of the user by raising
-// the session epoch.
+// the session epoch, which also kills every outstanding reset token (see tokenRec).
 func (s *Store) SetPassword(userID, hash string, now time.Time) (domain.User, error) {
 	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
 		u.PasswordHash = hash
@@ -201,55 +207,96 @@ func liveToken(txn *badger.Txn, kind, hash string, now time.Time) (tokenRec, err
 
 // RequestReset creates a reset token and mail when the ID number and e-mail belong to one
 // account. It reports whether they did, for the caller's metrics only: the user must see
-// the same answer either way.
+// the same answer either way, so both paths do the same work (render and encode the mail,
+// commit one synced write); an unknown account gets an unusable token record instead of
+// the real one and its mail. Reset records expire from the store after ttl.
 func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duration, mk MessageFunc, now time.Time) (bool, error) {
 	found := false
 	err := s.update(func(txn *badger.Txn) error {
-		found = false
-		id, err := getString(txn, key(pUserIDNo, idNumber))
-		if errors.Is(err, errNotFound) {
-			return nil
-		}
+		u, err := resetCandidate(txn, idNumber, email)
 		if err != nil {
 			return err
 		}
-		u, err := loadUser(txn, id)
-		if err != nil || !strings.EqualFold(u.Email, email) {
+		found = u.ID != ""
+		rec := tokenRec{UserID: u.ID, Email: u.Email, Epoch: u.SessionEpoch, Expires: now.Add(ttl)}
+		if err := putTokenTTL(txn, TokenReset, tok, rec, ttl); err != nil {
 			return err
 		}
-		found = true
-		if err := putToken(txn, TokenReset, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(ttl)}); err != nil {
+		m := mk(u, tok.Raw)
+		if !found {
+			_, err := json.Marshal(msgRec{V: 1, Message: m}) // the encoding work of enqueue
 			return err
 		}
-		return enqueue(txn, mk(u, tok.Raw), now)
+		return enqueue(txn, m, now)
 	})
 	return found, err
+}
+
+// resetCandidate returns the account an ID number and e-mail address name together, or a
+// user with no ID (and the address typed, for the unused mail) when they name none.
+func resetCandidate(txn *badger.Txn, idNumber, email string) (domain.User, error) {
+	none := domain.User{Email: email}
+	id, err := getString(txn, key(pUserIDNo, idNumber))
+	if errors.Is(err, errNotFound) {
+		return none, nil
+	}
+	if err != nil {
+		return none, err
+	}
+	u, err := loadUser(txn, id)
+	if err != nil || !strings.EqualFold(u.Email, email) {
+		return none, err
+	}
+	return u, nil
+}
+
+func putTokenTTL(txn *badger.Txn, kind string, tok Token, r tokenRec, ttl time.Duration) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return txn.SetEntry(badger.NewEntry(key(pToken, kind, "/", tok.Hash), b).WithTTL(ttl))
+}
+
+// liveReset returns a live reset token and its user. A token issued before the user's
+// last password change or reset (an older epoch) is as dead as a used one.
+func liveReset(txn *badger.Txn, hash string, now time.Time) (domain.User, error) {
+	r, err := liveToken(txn, TokenReset, hash, now)
+	if err != nil {
+		return domain.User{}, err
+	}
+	if r.UserID == "" {
+		return domain.User{}, ErrTokenInvalid
+	}
+	u, err := loadUser(txn, r.UserID)
+	if err != nil {
+		return domain.User{}, err
+	}
+	if u.SessionEpoch != r.Epoch {
+		return domain.User{}, ErrTokenInvalid
+	}
+	return u, nil
 }
 
 // ResetTokenUser returns the user a live reset token belongs to.
 func (s *Store) ResetTokenUser(hash string, now time.Time) (domain.User, error) {
 	var u domain.User
 	err := s.view(func(txn *badger.Txn) error {
-		r, err := liveToken(txn, TokenReset, hash, now)
-		if err != nil {
-			return err
-		}
-		u, err = loadUser(txn, r.UserID)
+		var err error
+		u, err = liveReset(txn, hash, now)
 		return err
 	})
 	return u, err
 }
 
 // ResetPassword consumes a reset token and sets the new password hash; every session of
-// the user ends. A replayed token fails with ErrTokenInvalid.
+// the user ends, and so does every other reset token (the epoch rises). A replayed token
+// fails with ErrTokenInvalid.
 func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User, error) {
 	var u domain.User
 	err := s.update(func(txn *badger.Txn) error {
-		r, err := liveToken(txn, TokenReset, hash, now)
-		if err != nil {
-			return err
-		}
-		if u, err = loadUser(txn, r.UserID); err != nil {
+		var err error
+		if u, err = liveReset(txn, hash, now); err != nil {
 			return err
 		}
 		u.PasswordHash, u.UpdatedAt = newHash, now
