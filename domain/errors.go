@@ -17,6 +17,7 @@ const (
 	CodeForbidden    Code = "forbidden"
 	CodeUnauthorized Code = "unauthorized"
 	CodeThrottled    Code = "throttled"
+	CodeUnavailable  Code = "unavailable" // cannot be done now for a reason on our side (e.g. storage low); retry later
 	CodeInternal     Code = "internal"
 )
 

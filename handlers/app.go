@@ -107,7 +107,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get(static.Prefix+"*", s.serveStatic)
 	app.Get("/healthz", s.healthz)
 	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect(s.views.Icon, fiber.StatusMovedPermanently) })
-	app.Use(s.loadSession, s.csrf, s.authenticate)
+	app.Use(s.loadSession, s.csrf, s.authenticate, s.refuseWhenLow)
 	for _, r := range s.Routes() {
 		if r.Method == fiber.MethodGet {
 			app.Get(r.Path, s.guard(r.Access), r.Handler) // also answers HEAD
@@ -129,6 +129,9 @@ func proxyHeader(trusted []string) string {
 func (s *Server) healthz(c *fiber.Ctx) error {
 	if err := s.d.Store.Ping(); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).SendString("store unavailable")
+	}
+	if msg, ok := s.diskHealth(); !ok {
+		return c.Status(fiber.StatusServiceUnavailable).SendString(msg)
 	}
 	return c.SendString("ok")
 }

@@ -20,6 +20,9 @@ func (s *Server) home(c *fiber.Ctx) error {
 		return err
 	}
 	m := views.HomeModel{Who: identity(*u), ProfileComplete: u.Profile.Complete(), Role: u.Role, Certificates: len(certs)}
+	if u.Role == domain.RoleAdmin {
+		m.Storage = s.storageOf()
+	}
 	if u.Role == domain.RoleTrainee {
 		// What needs the trainee's action comes first: returned applications and photo.
 		apps, err := s.d.Store.ApplicationsOf(u.ID)

@@ -29,6 +29,8 @@ func statusOf(err error) int {
 		return fiber.StatusUnauthorized
 	case domain.CodeThrottled:
 		return fiber.StatusTooManyRequests
+	case domain.CodeUnavailable:
+		return fiber.StatusServiceUnavailable
 	}
 	return fiber.StatusInternalServerError
 }
@@ -51,6 +53,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		s.d.Log.Error("internal error", "rid", rid, "route", c.Route().Path, "err", err.Error())
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "60")
+	}
 	if c.Locals("sess") == nil || c.Locals(kCSRF) == nil {
 		// Errors before the session middleware (e.g. an unknown static file) get a plain page.
 		return render(c, status, views.ErrorPage(views.Page{Title: "出错了", Assets: s.views, Support: s.d.Support}, status, msg))

@@ -24,7 +24,12 @@ func enqueue(txn *badger.Txn, m domain.Message, now time.Time) error {
 }
 
 // DueMessages returns up to limit unsent messages whose next attempt is due, oldest first.
+// While storage is low nothing is due: the worker could send a message but not mark it
+// sent, and would send it again on every pass.
 func (s *Store) DueMessages(now time.Time, limit int) ([]domain.Message, error) {
+	if s.Space().Low {
+		return nil, nil
+	}
 	var out []domain.Message
 	err := s.view(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pOutboxPending)})

@@ -24,24 +24,31 @@ var ErrLocked = errors.New("数据目录正被另一个 sitepro 进程使用；�
 type Store struct {
 	db     *badger.DB
 	log    *slog.Logger
+	space  *spaceGuard
 	Events *Broker
 }
 
 // Open opens (or creates) the database in dir with the small-VM options of DESIGN.md §6
 // and synchronous writes, so that every acknowledged write survives a crash.
-func Open(dir string, log *slog.Logger) (*Store, error) {
+func Open(dir string, log *slog.Logger) (*Store, error) { return OpenSized(dir, log, Sizes{}) }
+
+// OpenSized is Open with other memtable and value-log sizes (tests use small ones); the
+// free-space reserve follows them.
+func OpenSized(dir string, log *slog.Logger, sz Sizes) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	sz = sz.withDefaults()
 	opts := badger.DefaultOptions(dir).
 		WithSyncWrites(true).
-		WithMemTableSize(8 << 20).
-		WithNumMemtables(2).
+		WithMemTableSize(sz.MemTableSize).
+		WithNumMemtables(numMemtables).
 		WithBlockCacheSize(8 << 20).
 		WithIndexCacheSize(4 << 20).
-		WithValueLogFileSize(64 << 20).
+		WithValueLogFileSize(sz.ValueLogFileSize).
+		WithValueThreshold(sz.valueThreshold()).
 		WithNumLevelZeroTables(2).
-		WithNumLevelZeroTablesStall(4).
+		WithNumLevelZeroTablesStall(numLevelZeroTablesStall).
 		WithNumCompactors(2).
 		WithLogger(badgerLogger{log})
 	db, err := badger.Open(opts)
@@ -51,7 +58,12 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	return &Store{db: db, log: log, Events: NewBroker()}, nil
+	space, err := newSpaceGuard(dir, sz, log, statfsFree)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return &Store{db: db, log: log, space: space, Events: NewBroker()}, nil
 }
 
 // Close flushes and closes the database; it must be the last thing to stop.
@@ -65,7 +77,8 @@ func (s *Store) Ping() error {
 	return s.db.View(func(*badger.Txn) error { return nil })
 }
 
-// RunGC reclaims value-log space every interval until ctx ends.
+// RunGC reclaims value-log space every interval until ctx ends. It pauses while storage
+// is low: GC first rewrites live entries, which needs the space the guard keeps back.
 func (s *Store) RunGC(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -74,15 +87,19 @@ func (s *Store) RunGC(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			for s.db.RunValueLogGC(0.5) == nil {
+			for !s.Space().Low && s.db.RunValueLogGC(0.5) == nil {
 			}
 		}
 	}
 }
 
 // update runs fn in a read-write transaction and commits it, retrying when a concurrent
-// transaction conflicts, so use cases behave as if serialised.
+// transaction conflicts, so use cases behave as if serialised. Every write goes through
+// here, so this is where the free-space guard refuses writes (SECURITY.md 21).
 func (s *Store) update(fn func(txn *badger.Txn) error) error {
+	if !s.space.allow() {
+		return s.readOnly(fn)
+	}
 	var err error
 	for attempt := range 60 {
 		err = s.db.Update(fn)
@@ -96,6 +113,17 @@ func (s *Store) update(fn func(txn *badger.Txn) error) error {
 }
 
 func (s *Store) view(fn func(txn *badger.Txn) error) error { return s.db.View(fn) }
+
+// readOnly runs a use case in a read-only transaction while storage is low: one that only
+// reads (an owner opening their own photo) still works, and one that writes fails at its
+// first Set or Delete with ErrNoSpace, having written nothing.
+func (s *Store) readOnly(fn func(txn *badger.Txn) error) error {
+	err := s.db.View(fn)
+	if errors.Is(err, badger.ErrReadOnlyTxn) {
+		return ErrNoSpace
+	}
+	return err
+}
 
 func putJSON(txn *badger.Txn, k []byte, v any) error {
 	b, err := json.Marshal(v)
