@@ -74,6 +74,7 @@ func parseConfig(args []string) (config, error) {
 }
 
 func main() {
+	imaging.RunWorkerIfChild() // a worker process of the server's image supervisor
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	args := os.Args[1:]
 	cmd := "serve"
@@ -90,6 +91,8 @@ func main() {
 		err = backupCmd(args)
 	case "restore":
 		err = restoreCmd(args)
+	case "imaging-worker": // started by the server itself; serves image jobs on stdin/stdout
+		err = imaging.RunWorker()
 	default:
 		err = fmt.Errorf("unknown command %q; commands: serve (default), create-admin, backup, restore", cmd)
 	}
@@ -110,7 +113,12 @@ func serve(args []string, log *slog.Logger) error {
 	}
 	defer st.Close() // last: after HTTP and workers have stopped
 	hasher := password.NewHasher(4)
-	img := images{imaging.New(imaging.Options{})}
+	sup, err := imaging.NewSupervisor(imaging.Options{}, log)
+	if err != nil {
+		return err
+	}
+	defer sup.Close() // after HTTP has stopped, before the store closes
+	img := images{sup}
 	if cfg.Demo {
 		if err := seedDemo(st, hasher, img, os.Stdout, time.Now()); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
@@ -160,8 +168,9 @@ func serve(args []string, log *slog.Logger) error {
 	return err
 }
 
-// images adapts the imaging pipeline to the handlers' Images interface.
-type images struct{ p *imaging.Pipeline }
+// images adapts the imaging pipeline (in the server, the supervised one whose libvips jobs
+// run in worker processes) to the handlers' Images interface.
+type images struct{ p imaging.Normalizer }
 
 func (i images) Portrait(ctx context.Context, data []byte) ([]byte, int, int, error) {
 	r, err := i.p.Normalize(ctx, imaging.Portrait, data)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -46,11 +47,24 @@ type env struct {
 
 var (
 	hasher   = password.NewHasher(4)
-	pipeline = imaging.New(imaging.Options{})
+	pipeline *imaging.Supervisor // started by TestMain
 )
 
+// TestMain lets this test binary serve as its own imaging worker, and runs every test
+// against the supervised pipeline that main uses, with real worker processes.
+func TestMain(m *testing.M) {
+	imaging.RunWorkerIfChild()
+	var err error
+	if pipeline, err = imaging.NewSupervisor(imaging.Options{}, slog.New(slog.NewTextHandler(os.Stderr, nil))); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	_ = pipeline.Close()
+	os.Exit(code)
+}
+
 // testImages adapts the real imaging pipeline, as main does.
-type testImages struct{ p *imaging.Pipeline }
+type testImages struct{ p imaging.Normalizer }
 
 func (i testImages) Portrait(ctx context.Context, data []byte) ([]byte, int, int, error) {
 	r, err := i.p.Normalize(ctx, imaging.Portrait, data)

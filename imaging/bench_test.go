@@ -70,6 +70,55 @@ func BenchmarkBareResize(b *testing.B) {
 	}
 }
 
+// BenchmarkIsolation prices the worker processes: the same upload through the in-process
+// pipeline and through a supervisor with a warm worker, where the bytes cross two pipes and
+// the Go checks run in both processes. worker-start is the cost of starting a worker and its
+// first job, paid after a crash (and on the first upload after start-up).
+func BenchmarkIsolation(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		kind imaging.Kind
+		data []byte
+	}{
+		{"document-1200x800", imaging.Document, mustJPEG(colourImage(1200, 800), 85)},
+		{"portrait-1200x1600", imaging.Portrait, mustJPEG(colourImage(1200, 1600), 85)},
+	} {
+		b.Run(bc.name+"/in-process", func(b *testing.B) {
+			benchNormalize(b, imaging.New(imaging.Options{}), bc.kind, bc.data)
+		})
+		b.Run(bc.name+"/supervised", func(b *testing.B) {
+			s, _ := newSupervisor(b, imaging.Options{}, false)
+			benchNormalize(b, s, bc.kind, bc.data)
+		})
+	}
+	b.Run("worker-start", func(b *testing.B) {
+		small := mustJPEG(colourImage(400, 300), 85)
+		for b.Loop() {
+			s, _ := newSupervisor(b, imaging.Options{}, false)
+			if _, err := s.Normalize(context.Background(), imaging.Document, small); err != nil {
+				b.Fatal(err)
+			}
+			_ = s.Close()
+		}
+	})
+}
+
+// benchNormalize times n on data after a few untimed calls: a fresh worker process needs
+// some jobs before its allocator and libvips' threads are warm.
+func benchNormalize(b *testing.B, n normalizer, kind imaging.Kind, data []byte) {
+	for range 5 {
+		if _, err := n.Normalize(context.Background(), kind, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := n.Normalize(context.Background(), kind, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func benchPipeline(b *testing.B, kind imaging.Kind, data []byte, bare bimg.Options) {
 	p := imaging.New(imaging.Options{})
 	b.SetBytes(int64(len(data)))

@@ -14,6 +14,10 @@ import (
 // stable statistics, few enough to cost well under a millisecond.
 const thumbSide = 64
 
+// minThumbSide keeps both sides of the thumbnail well clear of the 0- and 1-pixel results
+// on which libvips' resize fails or aborts.
+const minThumbSide = 8
+
 // minColourfulness is the Hasler–Süsstrunk colourfulness below which an image counts as
 // black and white. Grey images score 0–2 and black-and-white scans with a warm or cold cast
 // 3–7, while a face on a plain background scores above 20 (the paper calls 15 "slightly
@@ -24,10 +28,7 @@ const minColourfulness = 10.0
 // interpretation field is not enough: a desaturated photo or a tinted scan is saved as an
 // ordinary three-channel sRGB image.
 func isColour(jpeg []byte, w, h int) (bool, error) {
-	tw, th := thumbSide, max(1, h*thumbSide/w)
-	if h > w {
-		tw, th = max(1, w*thumbSide/h), thumbSide
-	}
+	tw, th := thumbSize(w, h)
 	o := baseOptions(0)
 	o.Type, o.Width, o.Height = bimg.PNG, tw, th
 	thumb, err := bimg.Resize(jpeg, o)

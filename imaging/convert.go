@@ -17,7 +17,9 @@ const (
 const builtinSRGB = "srgb"
 
 // convert validates the pixel data, renders the normalised JPEG and checks that it has the
-// planned size and is in colour. It runs inside a slot.
+// planned size and is in colour. It runs inside a slot. A failure after the file has been
+// validated is libvips' problem, not the user's, but only another image helps them, so it
+// is the "cannot process" message rather than a server error.
 func convert(src source, pl plan) (Result, error) {
 	if err := validate(src.format, src.data); err != nil {
 		return Result{}, errCorrupt(err)
@@ -28,15 +30,15 @@ func convert(src source, pl plan) (Result, error) {
 	}
 	md, err := bimg.Metadata(out)
 	if err != nil {
-		return Result{}, fmt.Errorf("imaging: reading our own output: %w", err)
+		return Result{}, errUnprocessable(fmt.Errorf("reading our own output: %w", err))
 	}
 	if md.Size.Width != pl.outW || md.Size.Height != pl.outH {
-		return Result{}, fmt.Errorf("imaging: output is %d×%d, planned %d×%d",
-			md.Size.Width, md.Size.Height, pl.outW, pl.outH)
+		return Result{}, errUnprocessable(fmt.Errorf("output is %d×%d, planned %d×%d",
+			md.Size.Width, md.Size.Height, pl.outW, pl.outH))
 	}
 	colour, err := isColour(out, pl.outW, pl.outH)
 	if err != nil {
-		return Result{}, err
+		return Result{}, errUnprocessable(err)
 	}
 	if !colour {
 		return Result{}, invalid(msgGrayscale)

@@ -14,6 +14,9 @@ const (
 	msgCorrupt   = "图片文件已损坏或不完整，请重新拍摄或选择"
 	msgGrayscale = "请上传彩色照片"
 	msgBusy      = "系统繁忙，请稍后再试"
+	// msgUnprocessable answers a job that crashed or overran its worker process: the file
+	// passed every check but libvips could not handle it, so only another image helps.
+	msgUnprocessable = "图片无法处理，请换一张"
 )
 
 // flaw is a container problem found by the Go checks; it is a string type so that the
@@ -65,6 +68,28 @@ func errTooManyPixels(width, height, maxPixels int) error {
 func errTooSmall() error {
 	return invalid(fmt.Sprintf("照片尺寸太小（至少需要 %d×%d 像素），请上传更清晰的照片",
 		portraitWidth, portraitHeight))
+}
+
+// errDocumentTooSmall names the size and the minimum short side of a document image.
+func errDocumentTooSmall(w, h int) error {
+	return invalid(fmt.Sprintf("图片太小（%d×%d 像素），证件或证书图片的短边至少需要 %d 像素，请拍得更近、更清晰后重新上传",
+		w, h, minDocumentSide))
+}
+
+// errTooThin names the size and the largest aspect ratio allowed for kind.
+func errTooThin(kind Kind, w, h, maxAspect int) error {
+	what, todo := "证件或证书图片", "请裁掉多余的部分，或把证件放平后重新拍摄"
+	if kind == Portrait {
+		what, todo = "照片", "请上传一张正常比例的证件照"
+	}
+	return invalid(fmt.Sprintf("图片过于狭长（%d×%d 像素），%s的长边不能超过短边的 %d 倍，%s",
+		w, h, what, maxAspect, todo))
+}
+
+// errUnprocessable reports a file that passed the checks but could not be processed: the
+// worker crashed, overran its time or returned something unexpected.
+func errUnprocessable(cause error) error {
+	return withCause(invalid(msgUnprocessable), cause)
 }
 
 // formatBytes renders a byte limit in megabytes, the unit phones show.

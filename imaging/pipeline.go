@@ -16,7 +16,9 @@ type Options struct {
 	// MaxConcurrent is how many images libvips may process at once (default 2). Each job
 	// can hold a few hundred MB of decoded pixels, so this bounds memory as well as CPU.
 	MaxConcurrent int
-	// Timeout bounds one Normalize call, waiting for a slot included (default 20s).
+	// Timeout bounds one Normalize call, waiting for a slot included (default 20s). Under a
+	// Supervisor it bounds the wait for a free worker and, separately, the job itself: a
+	// worker that overruns it is killed.
 	Timeout time.Duration
 	// MaxPixels is the largest width×height accepted, read from the header before any
 	// decoding (default 40 million).
@@ -24,6 +26,9 @@ type Options struct {
 	// MaxBytes is the largest upload accepted (default 10 MiB). A photo reduced in the
 	// browser is a few hundred KB; a raw 12 MP phone photo is 3 to 6 MB.
 	MaxBytes int
+	// WorkerMemory is the data-segment limit of each Supervisor worker process (default
+	// 1 GiB); a decode that needs more fails in the worker, not in the server.
+	WorkerMemory int64
 }
 
 // The defaults for Options, chosen for a small VM serving one training agency.
@@ -32,6 +37,7 @@ const (
 	DefaultTimeout       = 20 * time.Second
 	DefaultMaxPixels     = 40_000_000
 	DefaultMaxBytes      = 10 << 20
+	DefaultWorkerMemory  = 1 << 30
 )
 
 // withDefaults fills zero or negative fields.
@@ -47,6 +53,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.WorkerMemory <= 0 {
+		o.WorkerMemory = DefaultWorkerMemory
 	}
 	return o
 }
@@ -81,8 +90,10 @@ type Result struct {
 	Width, Height int
 }
 
-// Pipeline normalises uploads with a bounded number of concurrent libvips jobs. It is safe
-// for concurrent use; create one per process with New and share it.
+// Pipeline normalises uploads with a bounded number of concurrent libvips jobs in this
+// process, where a libvips crash ends the process: the server uses a Supervisor, whose
+// workers each run a Pipeline. It is safe for concurrent use; create one per process with
+// New and share it.
 type Pipeline struct {
 	opts Options
 	sem  chan struct{}
@@ -106,7 +117,7 @@ func New(opts Options) *Pipeline {
 func (p *Pipeline) Normalize(ctx context.Context, kind Kind, data []byte) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			res, err = Result{}, fmt.Errorf("imaging: panic while normalising a %v: %v", kind, r)
+			res, err = Result{}, errUnprocessable(fmt.Errorf("panic while normalising a %v: %v", kind, r))
 		}
 	}()
 	if p == nil || p.sem == nil {
@@ -115,7 +126,7 @@ func (p *Pipeline) Normalize(ctx context.Context, kind Kind, data []byte) (res R
 	if kind != Portrait && kind != Document {
 		return Result{}, fmt.Errorf("imaging: unknown kind %v", kind)
 	}
-	src, err := p.inspect(data)
+	src, err := p.inspect(kind, data)
 	if err != nil {
 		return Result{}, err
 	}
@@ -138,35 +149,48 @@ type source struct {
 	space         string // libvips' interpretation, e.g. "srgb", "cmyk", "b-w"
 }
 
-// inspect runs the checks in order of cost: size, magic bytes, container completeness and
-// finally libvips' header reader, which parses only the header, for the pixel limit.
-func (p *Pipeline) inspect(data []byte) (source, error) {
+// precheck runs every check that needs no libvips, in order of cost: length, magic bytes,
+// container completeness and the shape rules on the size the header declares. Whatever
+// passes is safe to hand to libvips' header reader.
+func precheck(opts Options, kind Kind, data []byte) (format, size, error) {
 	switch {
 	case len(data) == 0:
-		return source{}, invalid(msgEmpty)
-	case len(data) > p.opts.MaxBytes:
+		return formatUnknown, size{}, invalid(msgEmpty)
+	case len(data) > opts.MaxBytes:
+		return formatUnknown, size{}, errTooLarge(opts.MaxBytes)
+	}
+	f := sniff(data)
+	if f == formatUnknown {
+		return f, size{}, invalid(msgFormat)
+	}
+	sz, err := checkContainer(f, data)
+	if err != nil {
+		return f, size{}, errCorrupt(err)
+	}
+	return f, sz, checkShape(kind, sz.w, sz.h, opts.MaxPixels)
+}
+
+// inspect runs the Go checks and then libvips' header reader, which parses only the
+// header, for the orientation and colour space. libvips must read the size the Go parser
+// checked; a file that makes the two disagree is refused.
+func (p *Pipeline) inspect(kind Kind, data []byte) (source, error) {
+	if len(data) > p.opts.MaxBytes {
 		return source{}, errTooLarge(p.opts.MaxBytes)
 	}
 	// The checks and libvips must see the same bytes, and a job that outlives its call keeps
 	// reading them, so the pipeline works on its own copy of the caller's buffer.
 	data = bytes.Clone(data)
-	f := sniff(data)
-	if f == formatUnknown {
-		return source{}, invalid(msgFormat)
-	}
-	if err := checkContainer(f, data); err != nil {
-		return source{}, errCorrupt(err)
+	f, sz, err := precheck(p.opts, kind, data)
+	if err != nil {
+		return source{}, err
 	}
 	md, err := bimg.Metadata(data)
 	if err != nil {
 		return source{}, errCorrupt(err)
 	}
 	w, h := md.Size.Width, md.Size.Height
-	if w <= 0 || h <= 0 {
-		return source{}, errCorrupt(fmt.Errorf("header declares %d×%d", w, h))
-	}
-	if int64(w)*int64(h) > int64(p.opts.MaxPixels) {
-		return source{}, errTooManyPixels(w, h, p.opts.MaxPixels)
+	if w != sz.w || h != sz.h {
+		return source{}, errCorrupt(fmt.Errorf("libvips reads %d×%d, the header declares %d×%d", w, h, sz.w, sz.h))
 	}
 	o := md.Orientation
 	if o < 1 || o > 8 {
@@ -202,7 +226,7 @@ func (p *Pipeline) inSlot(ctx context.Context, job func() (Result, error)) (Resu
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
-					o = outcome{err: fmt.Errorf("imaging: panic in libvips job: %v", r)}
+					o = outcome{err: errUnprocessable(fmt.Errorf("panic in libvips job: %v", r))}
 				}
 			}()
 			o.res, o.err = job()

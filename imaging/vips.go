@@ -2,6 +2,7 @@ package imaging
 
 /*
 #cgo pkg-config: vips
+#include <stdlib.h>
 #include <vips/vips.h>
 
 #if VIPS_MAJOR_VERSION < 8 || (VIPS_MAJOR_VERSION == 8 && VIPS_MINOR_VERSION < 13)
@@ -71,6 +72,17 @@ static int imaging_validate(void *buf, size_t len, int format, char **message) {
 	vips_thread_shutdown();
 	return rc;
 }
+
+// imaging_abort ends the process the way a failed libvips assertion does (test faults only).
+static void imaging_abort(void) { abort(); }
+
+// imaging_try_alloc reports whether malloc grants n bytes, which are not touched and are
+// freed at once: with the worker's RLIMIT_DATA in force, a block above the limit is refused.
+static int imaging_try_alloc(size_t n) {
+	void *p = malloc(n);
+	free(p);
+	return p != NULL;
+}
 */
 import "C"
 
@@ -126,4 +138,15 @@ func validate(f format, data []byte) error {
 		return fmt.Errorf("libvips: %s", C.GoString(msg))
 	}
 	return nil
+}
+
+// abortProcess calls C abort(), as libvips does when an assertion fails.
+func abortProcess() { C.imaging_abort() }
+
+// tryAlloc reports whether C malloc grants n bytes.
+func tryAlloc(n int64) string {
+	if C.imaging_try_alloc(C.size_t(n)) != 0 {
+		return "granted"
+	}
+	return "refused"
 }
