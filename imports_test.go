@@ -19,7 +19,7 @@ var allowedImports = map[string][]string{
 	"sitepro/qr":       {"github.com/skip2/go-qrcode"},
 	"sitepro/export":   {"github.com/xuri/excelize/v2"},
 	"sitepro/seal":     {"filippo.io/age"},
-	"sitepro/handlers": {"sitepro/export", "sitepro/domain", "sitepro/store", "sitepro/views", "sitepro/static", "sitepro/qr",
+	"sitepro/handlers": {"sitepro/export", "sitepro/seal", "sitepro/domain", "sitepro/store", "sitepro/views", "sitepro/static", "sitepro/qr",
 		"github.com/gofiber/fiber/v2", "github.com/gofiber/storage/memory/v2", "github.com/a-h/templ"},
 }
 

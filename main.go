@@ -9,7 +9,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"sitepro/imaging"
 	"sitepro/mail"
 	"sitepro/password"
+	"sitepro/seal"
 	"sitepro/store"
 )
 
@@ -31,6 +31,9 @@ type config struct {
 	Addr, Data, Origin, SMTPURL, SMTPFrom string
 	Demo                                  bool
 	TrustedProxies                        []string
+	// KeyFile holds the key that encrypts the store at rest; BackupRecipients are the age
+	// public keys online backups are sealed to.
+	KeyFile, BackupRecipients string
 }
 
 func env(name, def string) string {
@@ -50,6 +53,8 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&c.Origin, "origin", env("SITEPRO_ORIGIN", ""), "public origin for links in mail (SITEPRO_ORIGIN)")
 	fs.StringVar(&c.SMTPURL, "smtp", env("SITEPRO_SMTP_URL", ""), "smtp:// or smtps:// URL with credentials (SITEPRO_SMTP_URL)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SITEPRO_SMTP_FROM", ""), "sender address (SITEPRO_SMTP_FROM)")
+	fs.StringVar(&c.KeyFile, "key-file", env("SITEPRO_KEY_FILE", ""), "file with the 64-hex-digit key that encrypts the store at rest (SITEPRO_KEY_FILE)")
+	fs.StringVar(&c.BackupRecipients, "backup-recipient", env("SITEPRO_BACKUP_RECIPIENT", ""), "age public keys (age1…) that online backups are encrypted to (SITEPRO_BACKUP_RECIPIENT)")
 	fs.StringVar(&proxies, "trusted-proxies", env("SITEPRO_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (SITEPRO_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -91,10 +96,14 @@ func main() {
 		err = backupCmd(args)
 	case "restore":
 		err = restoreCmd(args)
+	case "rotate-key":
+		err = rotateKeyCmd(args)
+	case "backup-keygen":
+		err = backupKeygenCmd(args, os.Stdout)
 	case "imaging-worker": // started by the server itself; serves image jobs on stdin/stdout
 		err = imaging.RunWorker()
 	default:
-		err = fmt.Errorf("unknown command %q; commands: serve (default), create-admin, backup, restore", cmd)
+		err = fmt.Errorf("unknown command %q; commands: serve (default), create-admin, backup, restore, rotate-key, backup-keygen", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sitepro:", err)
@@ -107,7 +116,17 @@ func serve(args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(cfg.Data, log)
+	opts, err := storeOptions(cfg.KeyFile)
+	if err != nil {
+		return err
+	}
+	var sealer *seal.Sealer
+	if cfg.BackupRecipients != "" {
+		if sealer, err = seal.New(cfg.BackupRecipients); err != nil {
+			return fmt.Errorf("SITEPRO_BACKUP_RECIPIENT: %w", err)
+		}
+	}
+	st, err := store.OpenWith(cfg.Data, log, opts)
 	if err != nil {
 		return err
 	}
@@ -133,6 +152,7 @@ func serve(args []string, log *slog.Logger) error {
 	app, err := handlers.New(handlers.Deps{
 		Store: st, Hasher: hasher, Images: img, Mail: worker, Log: log, Origin: cfg.Origin, Demo: cfg.Demo,
 		SMTPConfigured: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies, Done: stopping,
+		Backups: backupSealer(sealer), EncryptedAtRest: opts.EncryptionKey != nil,
 	})
 	if err != nil {
 		return err
@@ -191,51 +211,4 @@ func mailTransport(cfg config, log *slog.Logger) (mail.Transport, error) {
 		return nil, fmt.Errorf("SITEPRO_SMTP_URL: %w", err)
 	}
 	return t, nil
-}
-
-func backupCmd(args []string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	data := fs.String("data", env("SITEPRO_DATA", "./data"), "data directory")
-	out := fs.String("o", "", "backup file to write (required)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *out == "" {
-		return errors.New("backup: -o FILE is required (while the server runs, admins download a backup at /admin/backup)")
-	}
-	st, err := store.Open(*data, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := st.Backup(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	return f.Close()
-}
-
-func restoreCmd(args []string) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	data := fs.String("data", env("SITEPRO_DATA", "./data"), "empty data directory to restore into")
-	in := fs.String("i", "", "backup file to read (required)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *in == "" {
-		return errors.New("restore: -i FILE is required")
-	}
-	f, err := os.Open(*in)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return store.Restore(*data, f)
 }

@@ -33,17 +33,45 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) backupPage(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.Backup(s.page(c, "数据备份")))
+	return render(c, fiber.StatusOK, views.Backup(s.page(c, "数据备份"), s.backupInfo()))
 }
 
-// backup streams an online, consistent backup of the whole store to the admin.
+func (s *Server) backupInfo() views.BackupInfo {
+	return views.BackupInfo{Sealed: s.d.Backups != nil, EncryptedAtRest: s.d.EncryptedAtRest}
+}
+
+// backup streams an online, consistent backup of the whole store to the admin, sealed to
+// the backup recipients when they are configured. A store encrypted at rest never leaves
+// the server in plain text, so without recipients the download is refused.
 func (s *Server) backup(c *fiber.Ctx) error {
+	info := s.backupInfo()
+	if info.Refused() {
+		return render(c, fiber.StatusConflict, views.Backup(s.page(c, "数据备份"), info))
+	}
 	u := currentUser(c)
 	now := s.d.Now()
-	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "下载备份"}); err != nil {
+	detail := "未加密"
+	if info.Sealed {
+		detail = "已加密（age）"
+	}
+	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "下载备份", Detail: detail}); err != nil {
 		return err
 	}
+	name := fmt.Sprintf("sitepro-%s.backup", now.Format("20060102-150405"))
+	if info.Sealed {
+		name += ".age"
+	}
 	c.Set(fiber.HeaderContentType, "application/octet-stream")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="sitepro-%s.backup"`, now.Format("20060102-150405")))
-	return s.d.Store.Backup(c.Response().BodyWriter())
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
+	if !info.Sealed {
+		return s.d.Store.Backup(c.Response().BodyWriter())
+	}
+	w, err := s.d.Backups.Seal(c.Response().BodyWriter())
+	if err != nil {
+		return err
+	}
+	if err := s.d.Store.Backup(w); err != nil {
+		return err
+	}
+	return w.Close()
 }

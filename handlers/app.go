@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -46,6 +47,17 @@ type Deps struct {
 	Done <-chan struct{}
 	// SSEHeartbeat overrides the SSE heartbeat interval (tests use a short one).
 	SSEHeartbeat time.Duration
+	// Backups seals online backups to the configured recipients; nil means backups are
+	// downloaded plain, which is refused while the store is encrypted at rest.
+	Backups Sealer
+	// EncryptedAtRest says the store runs with an encryption key (SITEPRO_KEY_FILE).
+	EncryptedAtRest bool
+}
+
+// Sealer encrypts a backup stream (implemented by sitepro/seal, wired in main). Close
+// writes the last block and does not close w.
+type Sealer interface {
+	Seal(w io.Writer) (io.WriteCloser, error)
 }
 
 // Server holds the handlers' shared state.

@@ -92,7 +92,7 @@ func TestWizardEndToEnd(t *testing.T) {
 	must(t, c.post(base+"pledge", url.Values{"signature": {"李四"}}), 422, `data-testid="err-agree"`, `value="李四"`)
 	must(t, c.post(base+"pledge", url.Values{"signature": {"王芳"}, "agree": {"1"}}), 303)
 	for _, step := range []string{"id-front", "id-back", "diploma"} {
-		must(t, c.upload(base+step, "file", "scan.jpg", colourJPEG(t, 40, 40, true)), 422, "彩色")
+		must(t, c.upload(base+step, "file", "scan.jpg", colourJPEG(t, 400, 400, true)), 422, "彩色")
 		must(t, c.upload(base+step, "file", "x.pdf", []byte("%PDF-1.4")), 422, `data-testid="err-file"`)
 		r := c.upload(base+step, "file", "photo.jpg", colourJPEG(t, 2400, 1600, false))
 		must(t, r, 303)

@@ -28,18 +28,51 @@ type Store struct {
 	Events *Broker
 }
 
+// Options are the choices a deployment makes when it opens the store. The zero value is
+// what most callers want.
+type Options struct {
+	// Sizes are the memtable and value-log sizes (tests use small ones); the free-space
+	// reserve follows them.
+	Sizes Sizes
+	// EncryptionKey, when set (16, 24 or 32 bytes: AES-128/192/256), turns on Badger's
+	// encryption at rest: the key encrypts the data keys in Badger's key registry, which in
+	// turn encrypt every table and value-log file. A store created with a key opens only
+	// with that key (RotateKey changes it).
+	EncryptionKey []byte
+}
+
 // Open opens (or creates) the database in dir with the small-VM options of DESIGN.md §6
 // and synchronous writes, so that every acknowledged write survives a crash.
-func Open(dir string, log *slog.Logger) (*Store, error) { return OpenSized(dir, log, Sizes{}) }
+func Open(dir string, log *slog.Logger) (*Store, error) { return OpenWith(dir, log, Options{}) }
 
 // OpenSized is Open with other memtable and value-log sizes (tests use small ones); the
 // free-space reserve follows them.
 func OpenSized(dir string, log *slog.Logger, sz Sizes) (*Store, error) {
+	return OpenWith(dir, log, Options{Sizes: sz})
+}
+
+// OpenWith is Open with a deployment's options.
+func OpenWith(dir string, log *slog.Logger, o Options) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	sz = sz.withDefaults()
-	opts := badger.DefaultOptions(dir).
+	sz := o.Sizes.withDefaults()
+	db, err := badger.Open(badgerOptions(dir, log, sz, o.EncryptionKey))
+	if err != nil {
+		return nil, openError(err)
+	}
+	space, err := newSpaceGuard(dir, sz, log, statfsFree)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return &Store{db: db, log: log, space: space, Events: NewBroker()}, nil
+}
+
+// badgerOptions are the small-VM options of DESIGN.md §6 with the given sizes and key.
+// Encryption needs an index cache, which these options always have.
+func badgerOptions(dir string, log *slog.Logger, sz Sizes, key []byte) badger.Options {
+	return badger.DefaultOptions(dir).
 		WithSyncWrites(true).
 		WithMemTableSize(sz.MemTableSize).
 		WithNumMemtables(numMemtables).
@@ -50,20 +83,19 @@ func OpenSized(dir string, log *slog.Logger, sz Sizes) (*Store, error) {
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(numLevelZeroTablesStall).
 		WithNumCompactors(2).
+		WithEncryptionKey(key).
 		WithLogger(badgerLogger{log})
-	db, err := badger.Open(opts)
-	if err != nil {
-		if strings.Contains(err.Error(), "Another process is using this Badger database") {
-			return nil, ErrLocked
-		}
-		return nil, fmt.Errorf("open store: %w", err)
+}
+
+// openError turns the open failures an operator can fix into clear messages.
+func openError(err error) error {
+	switch {
+	case strings.Contains(err.Error(), "Another process is using this Badger database"):
+		return ErrLocked
+	case errors.Is(err, badger.ErrEncryptionKeyMismatch):
+		return fmt.Errorf("open store: 数据目录的加密密钥不对（SITEPRO_KEY_FILE 未设置、设置错了，或这个目录本来没有加密）: %w", err)
 	}
-	space, err := newSpaceGuard(dir, sz, log, statfsFree)
-	if err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return &Store{db: db, log: log, space: space, Events: NewBroker()}, nil
+	return fmt.Errorf("open store: %w", err)
 }
 
 // Close flushes and closes the database; it must be the last thing to stop.

@@ -200,10 +200,10 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "restored")
-	if err := Restore(dir, bytes.NewReader(buf.Bytes())); err != nil {
+	if err := Restore(dir, bytes.NewReader(buf.Bytes()), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Restore(dir, bytes.NewReader(buf.Bytes())); err == nil {
+	if err := Restore(dir, bytes.NewReader(buf.Bytes()), Options{}); err == nil {
 		t.Fatal("restore into a non-empty directory succeeded")
 	}
 	r, err := Open(dir, nil)

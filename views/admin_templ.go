@@ -322,7 +322,16 @@ func Audit(p Page, entries []domain.AuditEntry, f Form) templ.Component {
 }
 
 // Backup offers the online backup download.
-func Backup(p Page) templ.Component {
+// BackupInfo says how an online backup leaves the server.
+type BackupInfo struct {
+	Sealed          bool // encrypted to the configured recipients (SITEPRO_BACKUP_RECIPIENT)
+	EncryptedAtRest bool // the store itself is encrypted (SITEPRO_KEY_FILE)
+}
+
+// Refused reports that a download would take an encrypted store off the server in plain text.
+func (b BackupInfo) Refused() bool { return b.EncryptedAtRest && !b.Sealed }
+
+func Backup(p Page, b BackupInfo) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -351,17 +360,44 @@ func Backup(p Page) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>数据备份</h1><p class=\"lead\">下载当前全部数据的一致性备份（系统运行中即可进行）。备份文件含敏感个人信息，请加密保存。恢复方法见 README。</p><form method=\"post\" action=\"/admin/backup\" hx-boost=\"false\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>数据备份</h1><p class=\"lead\">下载当前全部数据的一致性备份（系统运行中即可进行）。恢复方法见 README。</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = CSRFField(p.CSRF).Render(ctx, templ_7745c5c3_Buffer)
+			switch {
+			case b.Refused():
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p class=\"alert\" role=\"alert\" data-testid=\"backup-refused\">数据在服务器上是加密保存的，但没有配置备份接收公钥（SITEPRO_BACKUP_RECIPIENT），不能下载未加密的备份。请运维人员配置公钥后再下载。</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			case b.Sealed:
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<p class=\"callout\" data-testid=\"backup-sealed\">备份文件会用已配置的公钥加密（age 格式，文件名以 .age 结尾），只有持有对应私钥的人才能恢复。服务器上没有私钥。</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			default:
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p class=\"callout\" data-testid=\"backup-plain\">备份文件未加密，含全部学员的身份证号和证件照片。请尽快配置备份接收公钥（SITEPRO_BACKUP_RECIPIENT）；在此之前，请把备份保存在加密的介质上。</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, " ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<button type=\"submit\" class=\"button primary\" data-testid=\"backup-submit\">下载备份</button></form>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
+			if !b.Refused() {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<form method=\"post\" action=\"/admin/backup\" hx-boost=\"false\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = CSRFField(p.CSRF).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<button type=\"submit\" class=\"button primary\" data-testid=\"backup-submit\">下载备份</button></form>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
 			}
 			return nil
 		})
