@@ -914,6 +914,18 @@ func TestBrowserReviewerLiveQueue(t *testing.T) {
 	if got := rev.text(labelFor("r-0")); got != reason {
 		t.Errorf("the first return reason reads %q, want %s", got, reason)
 	}
+	// The phone is masked; 显示完整号码 swaps in the full number and keeps what was typed.
+	if got := rev.text(tid("phone-masked")); !strings.Contains(got, "****") {
+		t.Errorf("the review page shows the phone as %q, want it masked", got)
+	}
+	rev.step("显示完整号码", tid("phone-full"), chromedp.Click(tid("reveal-phone")))
+	if got := rev.text(tid("phone-full")); len(got) != 11 || strings.Contains(got, "*") {
+		t.Errorf("the revealed phone reads %q", got)
+	}
+	if got := evalJS[string](rev, `document.querySelector("#f-note").value`); got != note {
+		t.Errorf("revealing the phone lost the typed note: %q", got)
+	}
+	rev.wantPath("/review/apps/" + app.ID)
 	rev.shot("return-filled", true)
 	rev.step("退回修改", fresh("live"), chromedp.Click(tid("decide-return")))
 	rev.wantPath("/review")

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -267,17 +268,26 @@ func (a Application) Submit(number string, now time.Time) (Application, error) {
 var ReturnReasonsList = []string{"身份证图片不清晰或不完整", "学历证书图片不清晰或不完整", "个人信息与证件不一致",
 	"工作简历不完整", "所选岗位与学历或工作经历不符", "其他（见说明）"}
 
-// Return sends a submitted application back to the trainee with reasons to fix.
+// Return sends a submitted application back to the trainee with reasons to fix: reasons
+// only from ReturnReasonsList, and a note under the same text rules as the trainee's own
+// fields (CleanMultiline), because the trainee reads both.
 func (a Application) Return(by string, reasons []string, note string, now time.Time) (Application, error) {
 	if a.Status != AppSubmitted {
 		return a, conflict(a, "退回")
 	}
-	note = strings.TrimSpace(note)
+	fe := FieldErrors{}
+	reasons, err := ReturnReasons(reasons)
+	if err != nil {
+		fe["reasons"] = err.(*Error).Message
+	}
+	if note, err = CleanMultiline(note, "补充说明", 500); err != nil {
+		fe["note"] = err.(*Error).Message
+	}
+	if len(fe) > 0 {
+		return a, fe
+	}
 	if len(reasons) == 0 && note == "" {
 		return a, FieldErrors{"reasons": "请至少选择一条退回原因或填写说明，学员需要知道怎么修改"}
-	}
-	if len([]rune(note)) > 500 {
-		return a, FieldErrors{"note": "说明最多500字"}
 	}
 	a.Status, a.ReturnReasons, a.ReturnNote = AppReturned, reasons, note
 	parts := append([]string{}, reasons...)
@@ -296,9 +306,33 @@ func (a Application) Reject(by, reason string, now time.Time) (Application, erro
 	if strings.TrimSpace(reason) == "" {
 		return a, FieldErrors{"reason": "请填写不予确认的原因"}
 	}
+	reason, err := CleanText(reason, "不予确认的原因", 200, true)
+	if err != nil {
+		return a, FieldErrors{"reason": err.(*Error).Message}
+	}
 	a.Status = AppRejected
-	a.log(now, "机构不予确认", by, strings.TrimSpace(reason))
+	a.log(now, "机构不予确认", by, reason)
 	return a, nil
+}
+
+// ReturnReasons checks the structured reasons a reviewer picked: each must be one of
+// ReturnReasonsList (a form can post anything); duplicates are dropped and the list's own
+// order is kept, so the trainee reads them in a stable order.
+func ReturnReasons(picked []string) ([]string, error) {
+	chosen := make(map[string]bool, len(picked))
+	for _, p := range picked {
+		if !slices.Contains(ReturnReasonsList, p) {
+			return nil, Err(CodeInvalid, "退回原因只能从列表中勾选，请刷新页面后重新选择")
+		}
+		chosen[p] = true
+	}
+	var out []string
+	for _, r := range ReturnReasonsList {
+		if chosen[r] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // Confirm is the agency's 机构确认.

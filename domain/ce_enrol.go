@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -271,12 +270,13 @@ func (e Enrolment) Return(by, reason string, now time.Time) (Enrolment, error) {
 	if e.Status != EnrolPending {
 		return e, enrolConflict(e, "退回")
 	}
-	reason = strings.TrimSpace(reason)
-	switch n := len([]rune(reason)); {
-	case n == 0:
+	// The trainee reads the reason: the same text rules as the trainee's own fields.
+	reason, err := CleanMultiline(reason, "退回原因", 500)
+	if err != nil {
+		return e, FieldErrors{"reason": err.(*Error).Message}
+	}
+	if reason == "" {
 		return e, FieldErrors{"reason": "请填写退回原因，学员需要知道怎么修改"}
-	case n > 500:
-		return e, FieldErrors{"reason": "退回原因最多500字"}
 	}
 	e.Status, e.ReturnReason = EnrolReturned, reason
 	e.log(now, "机构退回", by, reason)

@@ -72,6 +72,7 @@ type Server struct {
 	cookie   string
 	markers  markers
 	sseBeat  time.Duration
+	streams  streamCounts // open SSE streams per session and user
 }
 
 // New builds the whole HTTP application as main serves it and tests exercise it.

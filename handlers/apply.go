@@ -207,22 +207,7 @@ func formValues(c *fiber.Ctx) map[string]string {
 
 // resumeRows adds or removes a résumé row without saving, keeping everything typed.
 func (s *Server) resumeRows(c *fiber.Ctx, a domain.Application, values map[string]string, op string) error {
-	rows := countRows(values)
-	if op == "add" && rows < 20 {
-		rows++
-	}
-	if strings.HasPrefix(op, "remove-") {
-		k, _ := strconv.Atoi(strings.TrimPrefix(op, "remove-"))
-		for j := k; j < rows-1; j++ {
-			for _, f := range []string{"from", "to", "employer", "role"} {
-				values[rowKey(j, f)] = values[rowKey(j+1, f)]
-			}
-		}
-		for _, f := range []string{"from", "to", "employer", "role"} {
-			delete(values, rowKey(rows-1, f))
-		}
-		rows = max(rows-1, 1)
-	}
+	rows := editResumeRows(values, op)
 	values["_rows"] = strconv.Itoa(rows)
 	return s.renderStep(c, fiber.StatusOK, a, 4, values, nil, "")
 }

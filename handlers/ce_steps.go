@@ -74,7 +74,8 @@ func ceStepValues(e domain.Enrolment, i int) map[string]string {
 }
 
 // editResumeRows applies an add or remove-N operation to the typed résumé rows and
-// returns how many rows to show.
+// returns how many rows to show. N must be a row on the page: a forged "remove--999999999"
+// would otherwise shift a billion rows.
 func editResumeRows(values map[string]string, op string) int {
 	rows := countRows(values)
 	fields := []string{"from", "to", "employer", "role"}
@@ -82,7 +83,10 @@ func editResumeRows(values map[string]string, op string) int {
 		rows++
 	}
 	if strings.HasPrefix(op, "remove-") {
-		k, _ := strconv.Atoi(strings.TrimPrefix(op, "remove-"))
+		k, err := strconv.Atoi(strings.TrimPrefix(op, "remove-"))
+		if err != nil || k < 0 || k >= rows {
+			return rows
+		}
 		for j := k; j < rows-1; j++ {
 			for _, f := range fields {
 				values[rowKey(j, f)] = values[rowKey(j+1, f)]

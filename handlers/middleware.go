@@ -88,9 +88,13 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 	default:
+		if s.crossSite(c) {
+			return domain.Err(domain.CodeForbidden, crossSiteMessage+s.origin(c)+"）。")
+		}
 		// htmx sends the header from <body hx-headers>, which a boosted swap does not
-		// refresh; plain forms send the hidden field. Either one matching is enough.
-		if token == "" || !(same(c.Get("X-Csrf-Token"), token) || same(c.FormValue("_csrf"), token)) {
+		// refresh; plain forms send the hidden field. Either one matching is enough; a
+		// token in the query string never counts (it leaks through logs and Referer).
+		if token == "" || !(same(c.Get("X-Csrf-Token"), token) || same(bodyToken(c), token)) {
 			return s.staleForm(c, ss)
 		}
 	}

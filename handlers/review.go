@@ -166,6 +166,22 @@ func (s *Server) reviewDetail(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderReviewDetail(c *fiber.Ctx, status int, f views.Form) error {
+	return s.reviewDetailPage(c, status, f, "")
+}
+
+// revealPhone answers 显示完整号码: the store audit-logs the view, and the page comes back
+// with the full number (in the body of a no-store POST answer, never in a URL).
+func (s *Server) revealPhone(c *fiber.Ctx) error {
+	phone, err := s.d.Store.RevealPhone(*currentUser(c), c.Params("id"), s.d.Now())
+	if err != nil {
+		return err
+	}
+	return s.reviewDetailPage(c, fiber.StatusOK, views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}}, phone)
+}
+
+// reviewDetailPage renders the review detail; phone is the full contact phone after an
+// audited reveal, "" to show it masked.
+func (s *Server) reviewDetailPage(c *fiber.Ctx, status int, f views.Form, phone string) error {
 	u := currentUser(c)
 	a, trainee, others, err := s.d.Store.ReviewApplication(*u, c.Params("id"))
 	if err != nil {
@@ -176,7 +192,7 @@ func (s *Server) renderReviewDetail(c *fiber.Ctx, status int, f views.Form) erro
 		return err
 	}
 	now := s.d.Now()
-	m := views.ReviewDetailModel{App: a, Trainee: trainee, Photo: ph, Others: others, Form: f, Marker: s.markers.other(a.ID, u.ID, now)}
+	m := views.ReviewDetailModel{App: a, Trainee: trainee, Photo: ph, Others: others, Form: f, Marker: s.markers.other(a.ID, u.ID, now), Phone: phone}
 	if a.Status == domain.AppSubmitted {
 		s.markers.set(a.ID, u.ID, u.Name, now)
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 	"time"
@@ -172,52 +171,4 @@ func sendTable(c *fiber.Ctx, name, sheet string, xlsx bool, t export.Table) erro
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
 	return export.WriteCSV(c.Response().BodyWriter(), t)
-}
-
-// SSE timing: a heartbeat well under proxies' idle timeouts, and a lifetime cap after
-// which the browser reconnects (and re-fetches, so nothing is missed).
-const (
-	sseHeartbeat = 15 * time.Second
-	sseLifetime  = 30 * time.Minute
-)
-
-// events is the live-queue doorbell: tiny named events ("apps", "photos") for the
-// reviewer's own agency; the page then GETs its rows. A write error (the client went
-// away) ends the stream at the next event or heartbeat; shutdown ends it at once.
-func (s *Server) events(c *fiber.Ctx) error {
-	u := currentUser(c)
-	ch, cancel := s.d.Store.Events.Subscribe(u.AgencyID)
-	c.Set(fiber.HeaderContentType, "text/event-stream")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("X-Accel-Buffering", "no")
-	done := s.d.Done
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer cancel()
-		hb := time.NewTicker(s.sseBeat)
-		defer hb.Stop()
-		life := time.NewTimer(sseLifetime)
-		defer life.Stop()
-		// Catch up after a reconnect: ask the page to refresh both queues now.
-		fmt.Fprint(w, "retry: 2000\n\nevent: apps\ndata: 1\n\nevent: photos\ndata: 1\n\nevent: ce\ndata: 1\n\n")
-		if w.Flush() != nil {
-			return
-		}
-		for {
-			var msg string
-			select {
-			case q := <-ch:
-				msg = "event: " + q + "\ndata: 1\n\n"
-			case <-hb.C:
-				msg = ": ping\n\n"
-			case <-life.C:
-				return
-			case <-done:
-				return
-			}
-			if _, err := w.WriteString(msg); err != nil || w.Flush() != nil {
-				return
-			}
-		}
-	})
-	return nil
 }

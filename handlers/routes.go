@@ -117,6 +117,7 @@ func (s *Server) Routes() []Route {
 		{post, "/review/apps/:id/confirm", Reviewer, s.confirmApp},
 		{post, "/review/apps/:id/return", Reviewer, s.returnApp},
 		{post, "/review/apps/:id/reject", Reviewer, s.rejectApp},
+		{post, "/review/apps/:id/phone", Reviewer, s.revealPhone},
 		{post, "/review/photos/:uid/confirm", Reviewer, s.confirmPhoto},
 		{post, "/review/photos/:uid/return", Reviewer, s.returnPhoto},
 		{get, "/admin/outbox", Admin, s.outboxPage},

@@ -6,12 +6,15 @@ import "sync"
 // agency's queues the store rings that agency's subscribers; pages then re-fetch their
 // rows with an ordinary authorised GET (DESIGN.md §4). Events carry no data.
 type Broker struct {
-	mu   sync.Mutex
-	subs map[string]map[chan string]struct{} // agencyID ("*" for admins) → subscribers
+	mu      sync.Mutex
+	subs    map[string]map[chan string]struct{} // agencyID ("*" for admins) → subscribers
+	changed chan struct{}                       // closed (and replaced) when subs change
 }
 
 // NewBroker returns an empty broker.
-func NewBroker() *Broker { return &Broker{subs: map[string]map[chan string]struct{}{}} }
+func NewBroker() *Broker {
+	return &Broker{subs: map[string]map[chan string]struct{}{}, changed: make(chan struct{})}
+}
 
 // AllAgencies is the subscription key of admins, who see every agency's changes.
 const AllAgencies = "*"
@@ -26,6 +29,7 @@ func (b *Broker) Subscribe(agencyID string) (<-chan string, func()) {
 		b.subs[agencyID] = map[chan string]struct{}{}
 	}
 	b.subs[agencyID][ch] = struct{}{}
+	b.notify()
 	b.mu.Unlock()
 	return ch, func() {
 		b.mu.Lock()
@@ -33,6 +37,7 @@ func (b *Broker) Subscribe(agencyID string) (<-chan string, func()) {
 		if len(b.subs[agencyID]) == 0 {
 			delete(b.subs, agencyID)
 		}
+		b.notify()
 		b.mu.Unlock()
 	}
 }
@@ -60,4 +65,18 @@ func (b *Broker) Subscribers() int {
 		n += len(m)
 	}
 	return n
+}
+
+// Changed returns a channel that is closed at the next subscription or unsubscription, so
+// that a caller can wait for the count to change (tests, metrics) without polling.
+func (b *Broker) Changed() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.changed
+}
+
+// notify wakes the waiters of Changed; b.mu must be held.
+func (b *Broker) notify() {
+	close(b.changed)
+	b.changed = make(chan struct{})
 }

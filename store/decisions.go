@@ -99,3 +99,25 @@ func (s *Store) DecideApplication(actor domain.User, appID, action string, now t
 	}
 	return a, err
 }
+
+// RevealPhone returns an application's full contact phone to a reviewer of its agency or
+// an admin, who otherwise see it masked, and audit-logs the view in the same transaction
+// (DOMAIN.md §8: staff may reveal a phone, audit-logged). Anyone else gets not-found.
+func (s *Store) RevealPhone(viewer domain.User, appID string, now time.Time) (string, error) {
+	var phone string
+	err := s.update(func(txn *badger.Txn) error {
+		a, err := loadApp(txn, appID)
+		if err != nil {
+			return err
+		}
+		if viewer.Role != domain.RoleAdmin && (viewer.Role != domain.RoleReviewer || viewer.AgencyID != a.AgencyID || a.Status == domain.AppDraft) {
+			return errNotFound
+		}
+		phone = a.Info.Phone
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: AuditRevealPhone, Object: a.ID, Detail: a.Number})
+	})
+	return phone, err
+}
+
+// AuditRevealPhone is the audit action of RevealPhone.
+const AuditRevealPhone = "查看完整手机号"
