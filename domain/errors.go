@@ -78,3 +78,26 @@ func (f FieldErrors) Err() error {
 	}
 	return f
 }
+
+// internalMessage is what the user sees of an error that carries no message of its own.
+const internalMessage = "系统出错了，请稍后再试"
+
+// MessageOf returns the user-safe message of err: a classified error's own message, the
+// first field's message of FieldErrors (in field order), or a generic sentence for an
+// unclassified error, whose details belong in the log, never on a page.
+func MessageOf(err error) string {
+	var de *Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	var fe FieldErrors
+	if errors.As(err, &fe) && len(fe) > 0 {
+		keys := make([]string, 0, len(fe))
+		for k := range fe {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return fe[keys[0]]
+	}
+	return internalMessage
+}

@@ -203,7 +203,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 			return redirect(c, "/apply/"+a.ID+"/done") // a concurrent click already submitted it
 		}
 		if domain.CodeOf(err) == domain.CodeConflict || domain.CodeOf(err) == domain.CodeInvalid {
-			return s.renderCheck(c, fiber.StatusConflict, a, err.(*domain.Error).Message)
+			return s.renderCheck(c, fiber.StatusConflict, a, domain.MessageOf(err))
 		}
 		return err
 	}

@@ -76,7 +76,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	who, lim := s.loginThrottleKey(c, u, login)
 	ip := throttleKey("ip", c.IP())
 	if err := s.throttle.check(who, ip); err != nil {
-		f.Errors.Add("form", err.(*domain.Error).Message)
+		f.Errors.Add("form", domain.MessageOf(err))
 		return render(c, fiber.StatusTooManyRequests, views.Login(s.page(c, "登录"), f))
 	}
 	ok, err := s.d.Hasher.Verify(c.UserContext(), f.V("password"), u.PasswordHash)

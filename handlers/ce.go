@@ -199,9 +199,7 @@ func (s *Server) submitEnrolment(c *fiber.Ctx) error {
 			return redirect(c, "/ce/"+e.ID+"/done") // a concurrent click already submitted it
 		}
 		if code := domain.CodeOf(err); code == domain.CodeConflict || code == domain.CodeInvalid {
-			if de, ok := err.(*domain.Error); ok {
-				return s.renderCECheck(c, fiber.StatusConflict, e, de.Message)
-			}
+			return s.renderCECheck(c, fiber.StatusConflict, e, domain.MessageOf(err))
 		}
 		return err
 	}

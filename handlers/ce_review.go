@@ -135,7 +135,7 @@ func (s *Server) ceDecide(c *fiber.Ctx, action string, apply func(domain.Enrolme
 		f.Errors = fe
 		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
 	case domain.CodeOf(err) == domain.CodeConflict:
-		flash(c, err.(*domain.Error).Message)
+		flash(c, domain.MessageOf(err))
 		return redirect(c, "/review/ce/"+c.Params("id"))
 	case err != nil:
 		return err
@@ -172,7 +172,7 @@ func (s *Server) ceRecord(c *fiber.Ctx) error {
 	f := formOf(c, "course", "date")
 	day, err := domain.ParseDate(f.V("date"), "完成日期")
 	if err != nil {
-		f.Errors["date"] = err.(*domain.Error).Message
+		f.Errors["date"] = domain.MessageOf(err)
 		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
 	}
 	e, err := s.d.Store.RecordLearning(*u, c.Params("id"), f.V("course"), day, s.completionMail(u.AgencyID), s.d.Now())
@@ -180,7 +180,7 @@ func (s *Server) ceRecord(c *fiber.Ctx) error {
 	case withErrors(&f, err):
 		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
 	case domain.CodeOf(err) == domain.CodeConflict:
-		flash(c, err.(*domain.Error).Message)
+		flash(c, domain.MessageOf(err))
 		return redirect(c, "/review/ce/"+c.Params("id"))
 	case err != nil:
 		return err
@@ -247,8 +247,11 @@ func (s *Server) ceImport(c *fiber.Ctx) error {
 		return err
 	}
 	lines, perrs, err := domain.ParseImport(rows)
-	if de, ok := err.(*domain.Error); ok {
-		return show(fiber.StatusUnprocessableEntity, views.CEImportModel{Error: de.Message})
+	if err != nil && domain.CodeOf(err) != domain.CodeInternal {
+		return show(fiber.StatusUnprocessableEntity, views.CEImportModel{Error: domain.MessageOf(err)})
+	}
+	if err != nil {
+		return err
 	}
 	rep, err := s.d.Store.ImportLearning(*u, lines, perrs, s.completionMail(u.AgencyID), s.d.Now())
 	if err != nil {

@@ -35,7 +35,7 @@ func (s *Server) saveProfileForm(c *fiber.Ctx, withMobile bool) (*domain.User, v
 		if fe == nil {
 			fe = domain.FieldErrors{}
 		}
-		fe.Add("mobile", merr.(*domain.Error).Message)
+		fe.Add("mobile", domain.MessageOf(merr))
 		err = fe
 	}
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *Server) changeEmail(c *fiber.Ctx) error {
 	}
 	email, err := domain.NormalizeEmail(f.V("email"))
 	if err != nil {
-		f.Errors.Add("email", err.(*domain.Error).Message)
+		f.Errors.Add("email", domain.MessageOf(err))
 	}
 	ok, err := s.d.Hasher.Verify(c.UserContext(), f.V("password"), u.PasswordHash)
 	if err != nil {

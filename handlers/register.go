@@ -25,7 +25,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	ip, taken := throttleKey("register-ip", c.IP()), throttleKey("register-taken", c.IP())
 	if err := s.throttle.check(ip, taken); err != nil {
 		f.Values["password"], f.Values["password2"] = "", ""
-		f.Errors.Add("form", err.(*domain.Error).Message)
+		f.Errors.Add("form", domain.MessageOf(err))
 		return render(c, fiber.StatusTooManyRequests, views.Register(s.page(c, "个人注册"), f, false))
 	}
 	in := domain.RegistrationInput{IDNumber: f.V("id_number"), Name: f.V("name"), Mobile: f.V("mobile"),
@@ -130,7 +130,7 @@ func (s *Server) idPreview(c *fiber.Ctx) error {
 	if err != nil {
 		msg := ""
 		if len([]rune(strings.TrimSpace(raw))) >= 18 {
-			msg = err.(*domain.Error).Message
+			msg = domain.MessageOf(err)
 		}
 		return render(c, fiber.StatusOK, views.IDPreview("", "", msg))
 	}

@@ -18,11 +18,11 @@ func (s *Server) forgot(c *fiber.Ctx) error {
 	f := formOf(c, "id_number", "email")
 	id, err := domain.ParseIDNumber(f.V("id_number"), s.d.Now())
 	if err != nil {
-		f.Errors.Add("id_number", err.(*domain.Error).Message)
+		f.Errors.Add("id_number", domain.MessageOf(err))
 	}
 	email, err := domain.NormalizeEmail(f.V("email"))
 	if err != nil {
-		f.Errors.Add("email", err.(*domain.Error).Message)
+		f.Errors.Add("email", domain.MessageOf(err))
 	}
 	if f.HasErrors() {
 		return render(c, fiber.StatusUnprocessableEntity, views.Forgot(s.page(c, "找回密码"), f, false))

@@ -30,7 +30,7 @@ func (s *Server) decide(c *fiber.Ctx, action string, apply func(domain.Applicati
 		return s.renderReviewDetail(c, fiber.StatusUnprocessableEntity, f)
 	}
 	if domain.CodeOf(err) == domain.CodeConflict {
-		alert(c, err.(*domain.Error).Message+"（"+s.lastActor(c, id)+"）")
+		alert(c, domain.MessageOf(err)+"（"+s.lastActor(c, id)+"）")
 		return redirect(c, "/review/apps/"+id)
 	}
 	if err != nil {
@@ -95,19 +95,31 @@ func (s *Server) bulkConfirm(c *fiber.Ctx) error {
 			func(a domain.Application, t domain.User) domain.Message {
 				return views.DecisionMessage(t, a, ag, s.d.Origin)
 			})
-		if err != nil {
-			skipped++
-			continue
+		switch code := domain.CodeOf(err); {
+		case err == nil:
+			ok++
+		case code == domain.CodeConflict || code == domain.CodeNotFound:
+			skipped++ // decided by someone else, or deleted: nothing to do
+		default:
+			// Anything else (storage low, an internal failure) is not "已被他人处理": the
+			// error page says what happened, and the queue says what was done before it.
+			s.kickMail()
+			flash(c, bulkConfirmMessage(ok, skipped)+"其余报名没有处理。")
+			return err
 		}
-		ok++
 	}
 	s.kickMail()
+	flash(c, bulkConfirmMessage(ok, skipped))
+	return redirect(c, "/review")
+}
+
+// bulkConfirmMessage reports a bulk confirmation to the reviewer.
+func bulkConfirmMessage(ok, skipped int) string {
 	msg := fmt.Sprintf("已确认 %d 份报名。", ok)
 	if skipped > 0 {
 		msg += fmt.Sprintf("%d 份已被他人处理或已删除，未作改动。", skipped)
 	}
-	flash(c, msg)
-	return redirect(c, "/review")
+	return msg
 }
 
 func (s *Server) decidePhoto(c *fiber.Ctx, confirm bool) error {
@@ -121,7 +133,7 @@ func (s *Server) decidePhoto(c *fiber.Ctx, confirm bool) error {
 	case withFieldErrors(&fe, err):
 		alert(c, "照片没有退回："+fe["reason"])
 	case domain.CodeOf(err) == domain.CodeConflict:
-		alert(c, err.(*domain.Error).Message)
+		alert(c, domain.MessageOf(err))
 	case err != nil:
 		return err
 	default:
