@@ -114,6 +114,9 @@ type Application struct {
 
 	ReturnReasons []string
 	ReturnNote    string
+	// RejectReason is why the agency did not confirm (不予确认); records written before it
+	// existed keep the reason only in the timeline (see Rejection).
+	RejectReason string `json:",omitempty"`
 	Exam          *Exam
 	Scores        *Scores
 	CertNumber    string
@@ -278,10 +281,10 @@ func (a Application) Return(by string, reasons []string, note string, now time.T
 	fe := FieldErrors{}
 	reasons, err := ReturnReasons(reasons)
 	if err != nil {
-		fe["reasons"] = err.(*Error).Message
+		fe["reasons"] = MessageOf(err)
 	}
 	if note, err = CleanMultiline(note, "补充说明", 500); err != nil {
-		fe["note"] = err.(*Error).Message
+		fe["note"] = MessageOf(err)
 	}
 	if len(fe) > 0 {
 		return a, fe
@@ -308,9 +311,9 @@ func (a Application) Reject(by, reason string, now time.Time) (Application, erro
 	}
 	reason, err := CleanText(reason, "不予确认的原因", 200, true)
 	if err != nil {
-		return a, FieldErrors{"reason": err.(*Error).Message}
+		return a, FieldErrors{"reason": MessageOf(err)}
 	}
-	a.Status = AppRejected
+	a.Status, a.RejectReason = AppRejected, reason
 	a.log(now, "机构不予确认", by, reason)
 	return a, nil
 }
@@ -396,6 +399,23 @@ func (a Application) Certify(certNumber, by string, now time.Time) (Application,
 	a.Status, a.CertNumber = AppCertified, certNumber
 	a.log(now, "证书已发放", by, certNumber)
 	return a, nil
+}
+
+// Rejection is the reason given for 不予确认, or "" when the application was not rejected.
+// Older records carry it only as the note of their 机构不予确认 timeline event.
+func (a Application) Rejection() string {
+	if a.Status != AppRejected {
+		return ""
+	}
+	if a.RejectReason != "" {
+		return a.RejectReason
+	}
+	for i := len(a.Timeline) - 1; i >= 0; i-- {
+		if a.Timeline[i].What == "机构不予确认" {
+			return a.Timeline[i].Note
+		}
+	}
+	return ""
 }
 
 // NextStepText tells the trainee what happens next, for the records page and e-mails.

@@ -62,7 +62,7 @@ func (a *Application) SetAgencyInfo(in AppInfoInput, ag Agency, found bool, birt
 	}
 	phone, err := NormalizeMobile(in.Phone)
 	if err != nil {
-		fe.Add("phone", err.(*Error).Message)
+		fe.Add("phone", MessageOf(err))
 	}
 	if len(fe) > 0 {
 		return fe
@@ -97,21 +97,21 @@ func (a *Application) SetResume(lines []ResumeInput, achievements string, birth,
 		key := func(f string) string { return "resume." + strconv.Itoa(i) + "." + f }
 		from, err := ParseMonth(l.From, "开始时间", now, birth.AddDate(14, 0, 0))
 		if err != nil {
-			fe.Add(key("from"), err.(*Error).Message)
+			fe.Add(key("from"), MessageOf(err))
 		}
 		var to time.Time
 		if strings.TrimSpace(l.To) != "" && strings.TrimSpace(l.To) != "至今" {
 			if to, err = ParseMonth(l.To, "结束时间", now, from); err != nil {
-				fe.Add(key("to"), err.(*Error).Message)
+				fe.Add(key("to"), MessageOf(err))
 			}
 		}
 		emp, err := CleanText(l.Employer, "工作单位", 60, true)
 		if err != nil {
-			fe.Add(key("employer"), err.(*Error).Message)
+			fe.Add(key("employer"), MessageOf(err))
 		}
 		role, err := CleanText(l.Role, "岗位或职务", 30, true)
 		if err != nil {
-			fe.Add(key("role"), err.(*Error).Message)
+			fe.Add(key("role"), MessageOf(err))
 		}
 		out = append(out, ResumeEntry{From: from, To: to, Employer: emp, Role: role})
 	}
@@ -120,7 +120,7 @@ func (a *Application) SetResume(lines []ResumeInput, achievements string, birth,
 	}
 	ach, err := CleanMultiline(achievements, "主要业绩", 1000)
 	if err != nil {
-		fe.Add("achievements", err.(*Error).Message)
+		fe.Add("achievements", MessageOf(err))
 	}
 	if len(out) == 0 && a.Employed() {
 		fe.Add("resume", "您选择了“在职”，请至少填写一段工作经历")

@@ -273,7 +273,7 @@ func (e Enrolment) Return(by, reason string, now time.Time) (Enrolment, error) {
 	// The trainee reads the reason: the same text rules as the trainee's own fields.
 	reason, err := CleanMultiline(reason, "退回原因", 500)
 	if err != nil {
-		return e, FieldErrors{"reason": err.(*Error).Message}
+		return e, FieldErrors{"reason": MessageOf(err)}
 	}
 	if reason == "" {
 		return e, FieldErrors{"reason": "请填写退回原因，学员需要知道怎么修改"}

@@ -25,14 +25,14 @@ func (in CourseInput) Validate(s CESettings) (Course, error) {
 	fe := FieldErrors{}
 	title, err := CleanText(in.Title, "课程名称", 60, true)
 	if err != nil {
-		fe.Add("title", err.(*Error).Message)
+		fe.Add("title", MessageOf(err))
 	}
 	if !ValidCategory(in.Category) {
 		fe.Add("category", "请选择课程类别：公共课或专业课")
 	}
 	h, err := ParseHours(in.Hours, s.MaxRecordHours)
 	if err != nil {
-		fe.Add("hours", err.(*Error).Message)
+		fe.Add("hours", MessageOf(err))
 	}
 	if len(fe) > 0 {
 		return Course{}, fe
@@ -216,12 +216,12 @@ func parseImportLine(n int, cells []string) (ImportLine, []string) {
 		if v == "" {
 			msgs = append(msgs, "缺少"+ImportHeader[i])
 		} else if _, err := CleanText(v, ImportHeader[i], 60, true); err != nil {
-			msgs = append(msgs, err.(*Error).Message)
+			msgs = append(msgs, MessageOf(err))
 		}
 	}
 	d, err := ParseDate(get(3), "完成日期")
 	if err != nil {
-		msgs = append(msgs, err.(*Error).Message)
+		msgs = append(msgs, MessageOf(err))
 	}
 	l.Date = d
 	return l, msgs

@@ -78,7 +78,7 @@ func (p Photo) Return(by, reason string, now time.Time) (Photo, error) {
 	}
 	reason, err := CleanText(reason, "退回原因", 200, true)
 	if err != nil {
-		return p, FieldErrors{"reason": err.(*Error).Message}
+		return p, FieldErrors{"reason": MessageOf(err)}
 	}
 	p.Status, p.DecidedBy, p.DecidedAt, p.Reason = PhotoReturned, by, now, reason
 	return p, nil

@@ -11,16 +11,6 @@ import (
 	"sitepro/views"
 )
 
-// Messages of the print pages when a document cannot be printed yet.
-const (
-	msgPrintDraft  = "这份报名还没有提交。提交报名后才能打印报名表和个人承诺书。"
-	msgPrintTicket = "考试安排后才能打印准考证。培训机构确认报名、主管部门安排考试后，这里就可以打印，届时也会发邮件通知您。"
-)
-
-// printTitles are the page titles of the print-outs; the browser proposes the title as
-// the file name when saving as PDF.
-var printTitles = map[string]string{"form": "报名表", "pledge": "个人承诺书", "ticket": "准考证"}
-
 // printPage is a print-out of the signed-in trainee's own application: the form
 // (报名表), the pledge (个人承诺书) or, once an exam is scheduled, the admission
 // ticket (准考证). Someone else's application is not found.
@@ -29,27 +19,23 @@ func (s *Server) printPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	doc := c.Params("doc")
-	title, ok := printTitles[doc]
+	doc, ok := domain.ParsePrintOut(c.Params("doc"))
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	switch {
-	case a.Status == domain.AppDraft || a.VerifyToken == "":
-		return render(c, fiber.StatusConflict, views.PrintUnavailable(s.page(c, "暂时不能打印"), a.ID, msgPrintDraft))
-	case doc == "ticket" && a.Exam == nil:
-		return render(c, fiber.StatusConflict, views.PrintUnavailable(s.page(c, "暂时不能打印"), a.ID, msgPrintTicket))
+	if err := a.CanPrint(doc); err != nil {
+		return render(c, fiber.StatusConflict, views.PrintUnavailable(s.page(c, "暂时不能打印"), a.ID, domain.MessageOf(err)))
 	}
-	d, err := s.printDoc(*currentUser(c), a, doc != "ticket")
+	d, err := s.printDoc(*currentUser(c), a, doc != domain.PrintTicket)
 	if err != nil {
 		return err
 	}
 	c.Set("X-Robots-Tag", "noindex, nofollow")
-	p := s.page(c, title+"-"+a.Number)
+	p := s.page(c, doc.Title()+"-"+a.Number)
 	switch doc {
-	case "form":
+	case domain.PrintForm:
 		return render(c, fiber.StatusOK, views.PrintForm(p, d))
-	case "pledge":
+	case domain.PrintPledge:
 		return render(c, fiber.StatusOK, views.PrintPledge(p, d))
 	}
 	return render(c, fiber.StatusOK, views.PrintTicket(p, d, *a.Exam))

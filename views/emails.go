@@ -65,8 +65,8 @@ func DecisionMessage(u domain.User, a domain.Application, ag domain.Agency, orig
 			b.WriteString("说明：" + a.ReturnNote + "\n")
 		}
 	}
-	if a.Status == domain.AppRejected && len(a.Timeline) > 0 {
-		b.WriteString("原因：" + a.Timeline[len(a.Timeline)-1].Note + "\n")
+	if r := a.Rejection(); r != "" {
+		b.WriteString("原因：" + r + "\n")
 	}
 	b.WriteString("\n" + a.NextStepText() + "\n查看详情：" + origin + "/apply/" + a.ID + "\n\n培训机构：" + ag.Name + "，电话 " + ag.Phone + "\n\n")
 	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
