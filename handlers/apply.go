@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 // applyEntry is 新取证: the notice until agreed, then the records with a start button.
 func (s *Server) applyEntry(c *fiber.Ctx) error {
 	u := currentUser(c)
-	if u.NoticeVersion != domain.NoticeVersion {
+	if domain.CheckNotice(*u) != nil {
 		return render(c, fiber.StatusOK, views.Notice(s.page(c, "告知承诺书")))
 	}
 	apps, err := s.d.Store.ApplicationsOf(u.ID)
@@ -39,11 +40,11 @@ func (s *Server) agreeNotice(c *fiber.Ctx) error {
 }
 
 func (s *Server) startApplication(c *fiber.Ctx) error {
-	if currentUser(c).NoticeVersion != domain.NoticeVersion {
-		flash(c, "报名前请先阅读并同意告知承诺书。")
+	a, err := s.d.Store.StartApplication(*currentUser(c), s.d.Now())
+	if errors.Is(err, domain.ErrNoticeRequired) {
+		flash(c, domain.MessageOf(err))
 		return redirect(c, "/apply") // the wizard stays closed until the notice is agreed
 	}
-	a, err := s.d.Store.StartApplication(*currentUser(c), s.d.Now())
 	if err != nil {
 		return err
 	}

@@ -205,6 +205,7 @@ func TestCEResumePrefilledFromLastApplication(t *testing.T) {
 	e.addCert(u, "412021101000123", nil)
 	now := e.clock.Now()
 	birth, _ := u.Birth()
+	e.st.AgreeNotice(u.ID, domain.NoticeVersion, now)
 	a, _ := e.st.StartApplication(u, now)
 	if _, err := e.st.SaveStep(u.ID, a.ID, now, func(x *domain.Application, _ store.StepReader) error {
 		return x.SetResume([]domain.ResumeInput{{From: "2015-03", Employer: "中建七局第二建筑有限公司", Role: "施工员"}}, "", birth, now)

@@ -110,6 +110,9 @@ func rbDraft(e *env, hash string, i int, ag domain.Agency) (domain.User, domain.
 		return u, domain.Application{}, err
 	}
 	var a domain.Application
+	if err := rbRetry(func() (err error) { _, err = e.st.AgreeNotice(u.ID, domain.NoticeVersion, now); return err }); err != nil {
+		return u, a, err
+	}
 	if err := rbRetry(func() (err error) { a, err = e.st.StartApplication(u, now); return err }); err != nil {
 		return u, a, err
 	}

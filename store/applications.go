@@ -123,6 +123,13 @@ func (s *Store) ApplicationOf(traineeID, appID string) (domain.Application, erro
 func (s *Store) StartApplication(trainee domain.User, now time.Time) (domain.Application, error) {
 	var a domain.Application
 	err := s.update(func(txn *badger.Txn) error {
+		current, err := loadUser(txn, trainee.ID) // the gate reads the stored agreement, not the caller's copy
+		if err != nil {
+			return err
+		}
+		if err := domain.CheckNotice(current); err != nil {
+			return err
+		}
 		apps, err := appsOf(txn, trainee.ID)
 		if err != nil {
 			return err

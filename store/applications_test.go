@@ -11,6 +11,9 @@ import (
 
 func fillApp(t *testing.T, s *Store, u domain.User, ag domain.Agency) domain.Application {
 	t.Helper()
+	if _, err := s.AgreeNotice(u.ID, domain.NoticeVersion, t0); err != nil {
+		t.Fatal(err)
+	}
 	a, err := s.StartApplication(u, t0)
 	if err != nil {
 		t.Fatal(err)
@@ -229,5 +232,28 @@ func TestQueuePagingStaysCorrectWhileItemsArrive(t *testing.T) {
 				t.Fatalf("page 2: %+v", p2)
 			}
 		})
+	}
+}
+
+// The notice gate holds in the store, whatever the caller's copy of the user says.
+func TestStartApplicationNeedsTheCurrentNotice(t *testing.T) {
+	s, _ := openTemp(t)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	stale := u
+	stale.NoticeVersion = domain.NoticeVersion // a handler's copy claiming agreement
+	if _, err := s.StartApplication(stale, t0); err != domain.ErrNoticeRequired {
+		t.Fatalf("started without agreeing: %v", err)
+	}
+	if _, err := s.AgreeNotice(u.ID, "2020-old", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartApplication(u, t0); err != domain.ErrNoticeRequired {
+		t.Fatalf("started after agreeing to an old version: %v", err)
+	}
+	if _, err := s.AgreeNotice(u.ID, domain.NoticeVersion, t0); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := s.StartApplication(u, t0); err != nil || a.Status != domain.AppDraft {
+		t.Fatalf("after agreeing: %v", err)
 	}
 }
