@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"sitepro/demo"
 	"sitepro/handlers"
 	"sitepro/imaging"
 	"sitepro/mail"
@@ -139,7 +140,7 @@ func serve(args []string, log *slog.Logger) error {
 	defer sup.Close() // after HTTP has stopped, before the store closes
 	img := images{sup}
 	if cfg.Demo {
-		if err := seedDemo(st, hasher, img, os.Stdout, time.Now()); err != nil {
+		if err := demo.Seed(st, hasher, img, os.Stdout, time.Now()); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
@@ -189,7 +190,7 @@ func serve(args []string, log *slog.Logger) error {
 }
 
 // images adapts the imaging pipeline (in the server, the supervised one whose libvips jobs
-// run in worker processes) to the handlers' Images interface.
+// run in worker processes) to the handlers' and the demo seed's Images interfaces.
 type images struct{ p imaging.Normalizer }
 
 func (i images) Portrait(ctx context.Context, data []byte) ([]byte, int, int, error) {

@@ -1,26 +1,25 @@
-package main
+package demo
 
 import (
 	"context"
 	"time"
 
 	"sitepro/domain"
-	"sitepro/handlers"
 	"sitepro/store"
 )
 
-// demoApp is one seeded application: whose, which post, and how far it got.
-type demoApp struct {
+// seededApp is one seeded application: whose, which post, and how far it got.
+type seededApp struct {
 	holderID string
 	post     string
 	status   domain.AppStatus
 }
 
-// demoApps cover every state of the lifecycle so every records view can be seen.
-var demoApps = []demoApp{
-	{demoTraineeID, "111", domain.AppReturned},
-	{demoTraineeID, "102", domain.AppScheduled},
-	{demoTraineeID, "106", domain.AppDraft}, // last: starting again resumes a draft
+// seededApps cover every state of the lifecycle so every records view can be seen.
+var seededApps = []seededApp{
+	{TraineeID, "111", domain.AppReturned},
+	{TraineeID, "102", domain.AppScheduled},
+	{TraineeID, "106", domain.AppDraft}, // last: starting again resumes a draft
 	{"410305198511120049", "113", domain.AppSubmitted},
 	{"410305198511120049", "114", domain.AppConfirmed},
 	{"411302198806200013", "112", domain.AppScored},
@@ -30,29 +29,29 @@ var demoApps = []demoApp{
 	{"410702199309150030", "109", domain.AppCertified},
 }
 
-func seedDemoApplications(st *store.Store, img handlers.Images, ag domain.Agency, now time.Time) error {
-	reviewer, err := st.UserByLogin(demoAgencies[0].user, false)
+func seedApplications(st *store.Store, img Images, ag domain.Agency, now time.Time) error {
+	reviewer, err := st.UserByLogin(agencies[0].user, false)
 	if err != nil {
 		return err
 	}
-	admin, err := st.UserByLogin(demoAdminUser, false)
+	admin, err := st.UserByLogin(AdminUser, false)
 	if err != nil {
 		return err
 	}
-	doc, w, h, err := img.Document(context.Background(), demoPortrait(1))
+	doc, w, h, err := img.Document(context.Background(), portrait(1))
 	if err != nil {
 		return err
 	}
-	for i, d := range demoApps {
+	for i, d := range seededApps {
 		u, err := st.UserByLogin(d.holderID, true)
 		if err != nil {
 			return err
 		}
-		at := now.Add(time.Duration(i-len(demoApps)) * 24 * time.Hour)
+		at := now.Add(time.Duration(i-len(seededApps)) * 24 * time.Hour)
 		if _, err := st.AgreeNotice(u.ID, domain.NoticeVersion, at); err != nil {
 			return err
 		}
-		a, err := fillDemoApp(st, u, ag, d, at)
+		a, err := fillApp(st, u, ag, d, at)
 		if err != nil {
 			return err
 		}
@@ -71,14 +70,14 @@ func seedDemoApplications(st *store.Store, img handlers.Images, ag domain.Agency
 		if a, err = st.SubmitApplication(u, a.ID, noMail, at); err != nil {
 			return err
 		}
-		if err := advanceDemoApp(st, reviewer, admin, a, d.status, at); err != nil {
+		if err := advanceApp(st, reviewer, admin, a, d.status, at); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func fillDemoApp(st *store.Store, u domain.User, ag domain.Agency, d demoApp, at time.Time) (domain.Application, error) {
+func fillApp(st *store.Store, u domain.User, ag domain.Agency, d seededApp, at time.Time) (domain.Application, error) {
 	a, err := st.StartApplication(u, at)
 	if err != nil {
 		return a, err
@@ -106,8 +105,8 @@ func fillDemoApp(st *store.Store, u domain.User, ag domain.Agency, d demoApp, at
 	})
 }
 
-// advanceDemoApp drives a submitted application through reviewer and admin decisions.
-func advanceDemoApp(st *store.Store, rev, admin domain.User, a domain.Application, to domain.AppStatus, at time.Time) error {
+// advanceApp drives a submitted application through reviewer and admin decisions.
+func advanceApp(st *store.Store, rev, admin domain.User, a domain.Application, to domain.AppStatus, at time.Time) error {
 	exam := domain.Exam{TicketNumber: "2026" + a.Number[len(a.Number)-6:], Venue: "郑州建设职业培训中心考点（金水区纬五路12号）",
 		Room: "第3考场", Seat: "17", Subjects: []domain.ExamSubject{
 			{Name: "专业基础知识", Start: time.Date(2026, 12, 12, 1, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 12, 3, 0, 0, 0, time.UTC)},

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"io"
@@ -21,11 +21,11 @@ func TestDemoCertifiedApplicationsHaveTheirCertificates(t *testing.T) {
 	}
 	defer st.Close()
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	if err := seedDemo(st, password.NewHasher(2), images{imaging.New(imaging.Options{})}, io.Discard, now); err != nil {
+	if err := Seed(st, password.NewHasher(2), inProcess{imaging.New(imaging.Options{})}, io.Discard, now); err != nil {
 		t.Fatal(err)
 	}
 	certified := 0
-	for _, d := range demoApps {
+	for _, d := range seededApps {
 		if d.status != domain.AppCertified {
 			continue
 		}

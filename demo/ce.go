@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"errors"
@@ -8,8 +8,8 @@ import (
 	"sitepro/store"
 )
 
-// demoCourses is the course catalog of the first demo agency.
-var demoCourses = []domain.CourseInput{
+// Courses is the course catalog of the first demo agency.
+var Courses = []domain.CourseInput{
 	{Title: "建筑施工技术与质量控制", Category: domain.CategoryProfessional, Hours: "8"},
 	{Title: "建筑工程施工安全管理", Category: domain.CategoryProfessional, Hours: "6"},
 	{Title: "绿色施工与新技术应用", Category: domain.CategoryProfessional, Hours: "4.5"},
@@ -18,35 +18,35 @@ var demoCourses = []domain.CourseInput{
 	{Title: "安全生产法律法规解读", Category: domain.CategoryPublic, Hours: "4"},
 }
 
-// demoLearning are the completed courses of the seeded cycle: course index and the day
+// learning are the completed courses of the seeded cycle: course index and the day
 // after the cycle's start, each course once. 34.5 hours, 26.5 of them professional, so
 // the cycle is met.
-var demoLearning = []struct{ course, day int }{{0, 40}, {4, 41}, {1, 90}, {2, 150}, {3, 200}, {5, 201}}
+var learning = []struct{ course, day int }{{0, 40}, {4, 41}, {1, 90}, {2, 150}, {3, 200}, {5, 201}}
 
-// seedDemoCE gives the first demo agency (郑州建设职业培训中心, reviewer zz-reviewer) its
+// seedCE gives the first demo agency (郑州建设职业培训中心, reviewer zz-reviewer) its
 // course catalog, and the demo trainee's current certificate 412021101000123 a confirmed
 // enrolment at that agency with learning records that complete the certificate's
 // previous cycle. The seeded enrolment is deliberately in the previous cycle: the current
 // one stays open, so the demo — and the browser journey of issue 6 — can enrol in it, be
 // confirmed and have learning imported. Seeding mails are demo placeholders, not sent.
 // It does nothing when the agency already has a catalog, so it may run more than once.
-func seedDemoCE(st *store.Store, now time.Time) error {
-	rev, err := st.UserByLogin(demoAgencies[0].user, false)
+func seedCE(st *store.Store, now time.Time) error {
+	rev, err := st.UserByLogin(agencies[0].user, false)
 	if err != nil {
 		return err
 	}
 	if cs, err := st.Courses(rev); err != nil || len(cs) > 0 {
 		return err // seeded already: running it again changes nothing
 	}
-	courses, err := demoCatalog(st, rev, now)
+	courses, err := catalog(st, rev, now)
 	if err != nil {
 		return err
 	}
-	u, err := st.UserByLogin(demoTraineeID, true)
+	u, err := st.UserByLogin(TraineeID, true)
 	if err != nil {
 		return err
 	}
-	cert, err := st.CertificateByNumber("412021101000123")
+	cert, err := st.CertificateByNumber(CertNumber)
 	if err != nil {
 		return err
 	}
@@ -55,23 +55,25 @@ func seedDemoCE(st *store.Store, now time.Time) error {
 		return nil // no completed cycle yet: nothing to show
 	}
 	prev, _ := domain.CycleAt(cert.IssuedOn, cur.Start.AddDate(0, 0, -1))
-	return demoPastCycle(st, rev, u, cert.Number, prev, courses)
+	return pastCycle(st, rev, u, cert.Number, prev, courses)
 }
 
-// demoPastCycle enrols the trainee in a past cycle three weeks after it started, has the
-// reviewer confirm it the next day, and records demoLearning, which completes it.
-func demoPastCycle(st *store.Store, rev, u domain.User, number string, c domain.Cycle, courses []domain.Course) error {
+// pastCycle enrols the trainee in a past cycle three weeks after it started, has the
+// reviewer confirm it the next day, and records learning, which completes it.
+func pastCycle(st *store.Store, rev, u domain.User, number string, c domain.Cycle, courses []domain.Course) error {
 	at := c.Start.AddDate(0, 0, 20).Add(2 * time.Hour)
-	e, err := demoEnrol(st, u, number, rev.AgencyID, at)
+	e, err := enrol(st, u, number, rev.AgencyID, at)
 	if err != nil {
 		return err
 	}
 	confirm := func(x domain.Enrolment) (domain.Enrolment, error) { return x.Confirm(rev.Name, at.Add(24*time.Hour)) }
-	if _, err := st.DecideEnrolment(rev, e.ID, "确认继续教育报名", at.Add(24*time.Hour), confirm, demoMail); err != nil {
+	if _, err := st.DecideEnrolment(rev, e.ID, "确认继续教育报名", at.Add(24*time.Hour), confirm, placeholderMail); err != nil {
 		return err
 	}
-	done := func(x domain.Enrolment, t domain.User, _ domain.CycleProgress) domain.Message { return demoMail(x, t) }
-	for _, l := range demoLearning {
+	done := func(x domain.Enrolment, t domain.User, _ domain.CycleProgress) domain.Message {
+		return placeholderMail(x, t)
+	}
+	for _, l := range learning {
 		day := c.Start.AddDate(0, 0, l.day)
 		if _, err := st.RecordLearning(rev, e.ID, courses[l.course].ID, day, done, day.Add(10*time.Hour)); err != nil {
 			return err
@@ -80,15 +82,15 @@ func demoPastCycle(st *store.Store, rev, u domain.User, number string, c domain.
 	return nil
 }
 
-// demoMail stands in for the trainee's mails while seeding; demo data is not mailed.
-func demoMail(_ domain.Enrolment, t domain.User) domain.Message {
+// placeholderMail stands in for the trainee's mails while seeding; demo data is not mailed.
+func placeholderMail(_ domain.Enrolment, t domain.User) domain.Message {
 	return domain.Message{To: t.Email, Subject: "演示：继续教育报名", Body: "演示数据", Kind: "demo"}
 }
 
-// demoCatalog adds the demo courses to the reviewer's agency.
-func demoCatalog(st *store.Store, rev domain.User, now time.Time) ([]domain.Course, error) {
+// catalog adds the demo courses to the reviewer's agency.
+func catalog(st *store.Store, rev domain.User, now time.Time) ([]domain.Course, error) {
 	var out []domain.Course
-	for _, in := range demoCourses {
+	for _, in := range Courses {
 		c, err := st.AddCourse(rev, in, now)
 		if err != nil {
 			return nil, err
@@ -98,8 +100,8 @@ func demoCatalog(st *store.Store, rev domain.User, now time.Time) ([]domain.Cour
 	return out, nil
 }
 
-// demoEnrol runs the four wizard steps for the trainee at time at and submits.
-func demoEnrol(st *store.Store, u domain.User, number, agencyID string, at time.Time) (domain.Enrolment, error) {
+// enrol runs the four wizard steps for the trainee at time at and submits.
+func enrol(st *store.Store, u domain.User, number, agencyID string, at time.Time) (domain.Enrolment, error) {
 	e, err := st.StartEnrolment(u, at)
 	if err != nil {
 		return e, err
@@ -119,5 +121,5 @@ func demoEnrol(st *store.Store, u domain.User, number, agencyID string, at time.
 	if err != nil {
 		return e, err
 	}
-	return st.SubmitEnrolment(u, e.ID, func(x domain.Enrolment) domain.Message { return demoMail(x, u) }, at)
+	return st.SubmitEnrolment(u, e.ID, func(x domain.Enrolment) domain.Message { return placeholderMail(x, u) }, at)
 }

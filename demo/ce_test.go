@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"io"
@@ -18,32 +18,32 @@ func TestSeedDemoCE(t *testing.T) {
 	}
 	defer st.Close()
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	if err := seedDemo(st, password.NewHasher(2), images{imaging.New(imaging.Options{})}, io.Discard, now); err != nil {
+	if err := Seed(st, password.NewHasher(2), inProcess{imaging.New(imaging.Options{})}, io.Discard, now); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 { // whether or not seedDemo already ran it, and idempotent
-		if err := seedDemoCE(st, now); err != nil {
+	for range 2 { // whether or not Seed already ran it, and idempotent
+		if err := seedCE(st, now); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Demo addresses receive no mail, so the demo trainees' addresses count as confirmed
 	// (the home page would otherwise ask to confirm an address that never gets a link).
-	for _, id := range []string{demoTraineeID, demoPhotoTrainees[0].id} {
+	for _, id := range []string{TraineeID, photoTrainees[0].id} {
 		if u, err := st.UserByLogin(id, true); err != nil || !u.EmailConfirmed {
 			t.Errorf("demo trainee %s: e-mail confirmed = %v (%v)", u.Name, u.EmailConfirmed, err)
 		}
 	}
-	rev, _ := st.UserByLogin(demoAgencies[0].user, false)
-	if cs, _ := st.Courses(rev); len(cs) != len(demoCourses) {
+	rev, _ := st.UserByLogin(agencies[0].user, false)
+	if cs, _ := st.Courses(rev); len(cs) != len(Courses) {
 		t.Fatalf("courses: %d", len(cs))
 	}
-	u, _ := st.UserByLogin(demoTraineeID, true)
+	u, _ := st.UserByLogin(TraineeID, true)
 	l, err := st.LearningOf(u.ID)
 	if err != nil || len(l.Enrolments) != 1 {
 		t.Fatalf("enrolments: %v %+v", err, l.Enrolments)
 	}
 	e := l.Enrolments[0]
-	if e.Status != domain.EnrolCompleted || e.Cycle.No != 4 || len(l.Records[e.CertID]) != len(demoLearning) {
+	if e.Status != domain.EnrolCompleted || e.Cycle.No != 4 || len(l.Records[e.CertID]) != len(learning) {
 		t.Fatalf("seeded enrolment: %s cycle %d, %d records", e.Status, e.Cycle.No, len(l.Records[e.CertID]))
 	}
 	// The current cycle is still open for the demo journey.

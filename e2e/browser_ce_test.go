@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // The browser journey of 继续教育 (issue 6) at 360×740 against the real server binary in
 // demo mode, a real SMTP peer and Chromium: the demo trainee enrols their certificate
@@ -6,7 +6,7 @@ package main
 // arrive in the open queue and confirms it, imports learning records from a CSV file (a
 // file with errors first, which changes nothing), and the trainee sees the progress and
 // the completed cycle. The helpers of browser_test.go, browser_flows_test.go and
-// e2e_helpers_test.go drive the pages.
+// harness_test.go drive the pages.
 
 import (
 	"encoding/csv"
@@ -21,9 +21,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"sitepro/demo"
 )
 
-// ceDemoIssued is the issue date of the demo certificate 412021101000123 (demo.go).
+// ceDemoIssued is the issue date of the demo certificate 412021101000123 (sitepro/demo).
 var ceDemoIssued = time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC)
 
 // ceCycle is the learning cycle of the demo certificate that runs today, computed here
@@ -161,11 +163,11 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1", "SITEPRO_SMTP_URL=" + mail.URL(), "SITEPRO_SMTP_FROM=noreply@sitepro.test"}})
 	cyc := demoCertCycle(time.Now())
 	deadline := cyc.end.Format("2006年1月2日")
-	t.Logf("current cycle of %s: %s", demoCertNumber, cyc.label())
+	t.Logf("current cycle of %s: %s", demo.CertNumber, cyc.label())
 
 	// ---- The reviewer opens the continuing-education queue and keeps it open. ----
 	rev := newBrowser(t, false)
-	rev.login(srv, "zz-reviewer", demoReviewerPass)
+	rev.login(srv, "zz-reviewer", demo.ReviewerPass)
 	rev.step("open 审核工作台", tid("tab-ce"), chromedp.Click(tid("tile-review")))
 	rev.step("open the 继续教育 tab", tid("ce-tab-queue"), chromedp.Click(tid("tab-ce")))
 	rev.wantPath("/review/ce")
@@ -181,7 +183,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	// ---- The trainee enrols. ----
 	tr := newBrowser(t, false)
 	dlg := tr.acceptDialogs()
-	tr.login(srv, demoTraineeID, demoTraineePass)
+	tr.login(srv, demo.TraineeID, demo.TraineePass)
 	tr.step("open 继续教育", tid("ce-new"), chromedp.Click(tid("tile-ce")))
 	tr.wantPath("/ce")
 	tr.noSideScroll("继续教育 /ce")
@@ -200,7 +202,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	// Step 1: the trainee's certificates are offered; the expired legacy one cannot be
 	// picked.
 	if !evalJS[bool](tr, `document.querySelector('[data-testid="cert-pick"][value="412021101000123"]') !== null`) {
-		t.Errorf("step 1 does not offer %s to pick", demoCertNumber)
+		t.Errorf("step 1 does not offer %s to pick", demo.CertNumber)
 	}
 	if n := evalJS[int](tr, `document.querySelectorAll('[data-testid="cert-not-enrollable"]').length`); n != 1 {
 		t.Errorf("step 1 marks %d certificates as not enrollable, want 1 (the expired legacy certificate)", n)
@@ -220,12 +222,12 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	}
 	tr.noSideScroll("step 1 with the error")
 	tr.shot("step-1-error", true)
-	tr.step("step 1 证书编号", fresh("step-indicator"), typeInto("cert", demoCertNumber), chromedp.Click(tid("step-submit")))
+	tr.step("step 1 证书编号", fresh("step-indicator"), typeInto("cert", demo.CertNumber), chromedp.Click(tid("step-submit")))
 	tr.ceWantStep(2)
 
 	// Step 2: the post comes from the certificate and is confirmed.
 	post := tr.text(tid("ce-post"))
-	for _, want := range []string{demoCertNumber, "施工员", "土建施工", cyc.label()} {
+	for _, want := range []string{demo.CertNumber, "施工员", "土建施工", cyc.label()} {
 		if !strings.Contains(post, want) {
 			t.Errorf("step 2 does not show %q:\n%s", want, post)
 		}
@@ -262,7 +264,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 
 	// 确认报名.
 	check := tr.text(tid("check-list"))
-	for _, want := range []string{demoCertNumber, cyc.label(), "施工员（土建施工）", "郑州市", demoAgencyName, "河南省第一建筑工程集团有限责任公司", "技术员"} {
+	for _, want := range []string{demo.CertNumber, cyc.label(), "施工员（土建施工）", "郑州市", demoAgencyName, "河南省第一建筑工程集团有限责任公司", "技术员"} {
 		if !strings.Contains(check, want) {
 			t.Errorf("确认报名 does not show %q:\n%s", want, check)
 		}
@@ -309,8 +311,8 @@ func TestBrowserContinuingEducation(t *testing.T) {
 		t.Errorf("cycle of %s in 报名记录 = %q, want %s", number, got, cyc.label())
 	}
 	tr.noSideScroll("报名记录 (待确认)")
-	m := nextMailWithSubject(t, mail, demoTraineeMail, "继续教育报名已提交："+number, 15*time.Second)
-	if !strings.Contains(m.Body, demoCertNumber) || !strings.Contains(m.Body, demoAgencyName) {
+	m := nextMailWithSubject(t, mail, demo.TraineeMail, "继续教育报名已提交："+number, 15*time.Second)
+	if !strings.Contains(m.Body, demo.CertNumber) || !strings.Contains(m.Body, demoAgencyName) {
 		t.Errorf("the submit mail does not name the certificate and the agency:\n%s", m.Body)
 	}
 
@@ -319,7 +321,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	if got := rev.text(tid("ce-status")); got != "待确认" {
 		t.Errorf("status on the review page = %q, want 待确认", got)
 	}
-	if facts := rev.text(chromedp.CSS("main")); !strings.Contains(facts, demoTraineeName) || !strings.Contains(facts, demoCertNumber) || strings.Contains(facts, demoTraineeID) {
+	if facts := rev.text(chromedp.CSS("main")); !strings.Contains(facts, demo.TraineeName) || !strings.Contains(facts, demo.CertNumber) || strings.Contains(facts, demo.TraineeID) {
 		t.Errorf("the review page should show the name and certificate and only a masked ID number:\n%s", lastChars(facts, 1500))
 	}
 	rev.step("确认", fresh("live"), chromedp.Click(tid("ce-confirm")))
@@ -333,7 +335,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	if got := tr.ceCardStatus(number); got != "已确认" {
 		t.Errorf("status of %s in 报名记录 after the confirmation = %q, want 已确认", number, got)
 	}
-	nextMailWithSubject(t, mail, demoTraineeMail, "继续教育报名审核结果：已确认", 15*time.Second)
+	nextMailWithSubject(t, mail, demo.TraineeMail, "继续教育报名审核结果：已确认", 15*time.Second)
 	tr.step("open 学习记录", fresh("ce-rules"), chromedp.Click(tid("ce-learning")))
 	tr.wantPath("/ce/learning")
 	if got := tr.text(tid("ce-rules")); !strings.Contains(got, "不少于 32 学时") || !strings.Contains(got, "专业课不少于") || !strings.Contains(got, "22 学时") {
@@ -355,7 +357,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	catalog := ceTableRows(rev, "document", `[data-testid="ce-course"]`)
 	hours := map[string]float64{}
 	category := map[string]string{}
-	for _, c := range demoCourses {
+	for _, c := range demo.Courses {
 		i := slices.IndexFunc(catalog, func(r []string) bool { return len(r) == 3 && r[0] == c.Title })
 		if i < 0 || catalog[i][1] != c.Category || catalog[i][2] != c.Hours {
 			t.Fatalf("课程目录 does not list %s (%s, %s 学时): %q", c.Title, c.Category, c.Hours, catalog)
@@ -366,7 +368,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	// Two days of the current cycle up to today; one course appears on both.
 	d0 := cyc.today
 	d1 := d0.AddDate(0, 0, -1)
-	techn, safety, green, law := demoCourses[0].Title, demoCourses[1].Title, demoCourses[2].Title, demoCourses[3].Title
+	techn, safety, green, law := demo.Courses[0].Title, demo.Courses[1].Title, demo.Courses[2].Title, demo.Courses[3].Title
 	plan := []cePlanned{{techn, d1}, {techn, d0}, {safety, d0}, {green, d1}, {law, d1}, {law, d0}}
 	if d1.Before(cyc.start) {
 		// The cycle started today: one day only, so no course can be recorded twice.
@@ -393,7 +395,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 			professional += hours[p.course]
 		}
 		day := p.day.Format("2006-01-02")
-		valid = append(valid, ceLine{demoCertNumber, demoTraineeName, p.course, day})
+		valid = append(valid, ceLine{demo.CertNumber, demo.TraineeName, p.course, day})
 		wantRecords = append(wantRecords, []string{p.course, category[p.course], strconv.FormatFloat(hours[p.course], 'f', -1, 64), day})
 	}
 	if total < 32 || professional < 22 {
@@ -408,9 +410,9 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	badDate := fmt.Sprintf("%d-02-30", d0.Year())
 	bad := writeImportCSV(t, "学习记录-有错误.csv", false, []ceLine{
 		valid[0],
-		{demoCertNumber, demoTraineeName, unknownCourse, d0.Format("2006-01-02")},
-		{demoCertNumber, demoTraineeName, safety, badDate},
-		{demoCertNumber, wrongName, law, d0.Format("2006-01-02")},
+		{demo.CertNumber, demo.TraineeName, unknownCourse, d0.Format("2006-01-02")},
+		{demo.CertNumber, demo.TraineeName, safety, badDate},
+		{demo.CertNumber, wrongName, law, d0.Format("2006-01-02")},
 	})
 	rev.step("open 导入学习记录", fresh("ce-import-form"), chromedp.Click(tid("ce-tab-import")))
 	rev.wantPath("/review/ce/import")
@@ -512,7 +514,7 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	tr.shot("learning-completed", true)
 
 	// The trainee is told that the cycle is complete.
-	m = nextMailWithSubject(t, mail, demoTraineeMail, "继续教育学时已达标："+cyc.label(), 15*time.Second)
+	m = nextMailWithSubject(t, mail, demo.TraineeMail, "继续教育学时已达标："+cyc.label(), 15*time.Second)
 	if !strings.Contains(m.Body, "共 "+fmtHours(total)+" 学时") || !strings.Contains(m.Body, "专业课 "+fmtHours(professional)+" 学时") {
 		t.Errorf("the completion mail does not state %s hours with %s professional:\n%s", fmtHours(total), fmtHours(professional), m.Body)
 	}
@@ -524,6 +526,6 @@ func TestBrowserContinuingEducation(t *testing.T) {
 			t.Errorf("console errors or CSP violations:\n%s", strings.Join(errs, "\n"))
 		}
 	}
-	checkLogs(t, srv, mail.pass)
+	checkLogs(t, srv, mail.Pass)
 	t.Logf("journey took %v", time.Since(began).Round(100*time.Millisecond))
 }

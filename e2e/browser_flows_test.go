@@ -1,9 +1,9 @@
-package main
+package e2e
 
 // Browser journeys of 基本信息 (photo, certificates, public verification), the 新取证 wizard
 // (with and without JavaScript) and the agency reviewer's live queue, at 360×740 against
 // the real server binary, a real SMTP peer and Chromium. The helpers of browser_test.go and
-// e2e_helpers_test.go drive the pages; this file adds the journeys and a few helpers that
+// harness_test.go drive the pages; this file adds the journeys and a few helpers that
 // only they need.
 
 import (
@@ -23,13 +23,14 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"sitepro/demo"
+	"sitepro/testkit/smtppeer"
 )
 
-// Demo logins seeded by SITEPRO_DEMO=1 (demo.go).
-const (
-	demoAgencyName = "郑州建设职业培训中心"
-	demoCertNumber = "412021101000123"
-)
+// demoAgencyName is the first agency seeded by SITEPRO_DEMO=1 (sitepro/demo), whose
+// reviewer is zz-reviewer.
+const demoAgencyName = "郑州建设职业培训中心"
 
 // fresh is the selector of a data-testid hook inside a <main> that browser.step has not
 // marked stale, i.e. on the page that a click, an htmx swap, an upload or a navigation
@@ -345,12 +346,12 @@ func TestBrowserPhotoAndCertificates(t *testing.T) {
 		// Trainees registered through the UI hold no certificates; the demo trainee does.
 		srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1"}})
 		b := newBrowser(t, false)
-		b.login(srv, demoTraineeID, demoTraineePass)
+		b.login(srv, demo.TraineeID, demo.TraineePass)
 		b.step("open 证书信息", tid("cert-card"), chromedp.Click(tid("tile-certificates")))
 		b.wantPath("/certificates")
 		numbers := evalJS[[]string](b, `[...document.querySelectorAll('[data-testid="cert-card"] [data-testid="cert-number"]')].map(e => e.textContent.trim())`)
-		if len(numbers) < 2 || !slices.Contains(numbers, demoCertNumber) {
-			t.Fatalf("certificate cards show the numbers %q, want at least 2 with %s", numbers, demoCertNumber)
+		if len(numbers) < 2 || !slices.Contains(numbers, demo.CertNumber) {
+			t.Fatalf("certificate cards show the numbers %q, want at least 2 with %s", numbers, demo.CertNumber)
 		}
 		fits := evalJS[bool](b, `document.documentElement.scrollWidth <= window.innerWidth`)
 		if !fits {
@@ -358,23 +359,23 @@ func TestBrowserPhotoAndCertificates(t *testing.T) {
 		}
 		b.shot("certificates", true)
 		// The card of the valid certificate: its facts as the manual lists them.
-		card := `[...document.querySelectorAll('[data-testid="cert-card"]')].find(c => c.querySelector('[data-testid="cert-number"]').textContent.trim() === ` + jsString(demoCertNumber) + `)`
+		card := `[...document.querySelectorAll('[data-testid="cert-card"]')].find(c => c.querySelector('[data-testid="cert-number"]').textContent.trim() === ` + jsString(demo.CertNumber) + `)`
 		facts := evalJS[string](b, card+`.innerText`)
 		for _, want := range []string{"施工员（土建施工）", "河南省住房和城乡建设厅", "2021年9月15日", "长期有效", demoAgencyName, "河南省第一建筑工程集团有限责任公司"} {
 			if !strings.Contains(facts, want) {
-				t.Errorf("the card of %s does not show %q:\n%s", demoCertNumber, want, facts)
+				t.Errorf("the card of %s does not show %q:\n%s", demo.CertNumber, want, facts)
 			}
 		}
 		if got := evalJS[string](b, card+`.querySelector('[data-testid="cert-status"]').textContent.trim()`); got != "有效" {
-			t.Errorf("the card of %s says %q, want 有效", demoCertNumber, got)
+			t.Errorf("the card of %s says %q, want 有效", demo.CertNumber, got)
 		}
 		href := evalJS[string](b, card+`.querySelector('[data-testid="cert-open"]').getAttribute("href")`)
 		if !strings.HasPrefix(href, "/certificates/") {
-			t.Fatalf("the card of %s links to %q, want /certificates/…", demoCertNumber, href)
+			t.Fatalf("the card of %s links to %q, want /certificates/…", demo.CertNumber, href)
 		}
 		b.step("open the certificate", tid("verify-link"), chromedp.Click(chromedp.CSS(`a[data-testid="cert-open"][href="`+href+`"]`)))
-		if got := b.text(tid("cert-number")); got != demoCertNumber {
-			t.Errorf("certificate detail shows number %q, want %s", got, demoCertNumber)
+		if got := b.text(tid("cert-number")); got != demo.CertNumber {
+			t.Errorf("certificate detail shows number %q, want %s", got, demo.CertNumber)
 		}
 		if !evalJS[bool](b, `(() => { const q = document.querySelector('svg[data-testid="cert-qr"] path'); return !!q && q.getAttribute("d").length > 100; })()`) {
 			t.Errorf("the certificate detail has no QR code")
@@ -391,8 +392,8 @@ func TestBrowserPhotoAndCertificates(t *testing.T) {
 		if n := evalJS[int](pub, `document.querySelectorAll('[data-testid="whoami"]').length`); n != 0 {
 			t.Errorf("the public verification page shows a signed-in user")
 		}
-		if got := pub.text(tid("cert-number")); got != demoCertNumber {
-			t.Errorf("verification shows number %q, want %s", got, demoCertNumber)
+		if got := pub.text(tid("cert-number")); got != demo.CertNumber {
+			t.Errorf("verification shows number %q, want %s", got, demo.CertNumber)
 		}
 		if got := pub.text(tid("cert-status")); got != "有效" {
 			t.Errorf("verification status = %q, want 有效", got)
@@ -401,15 +402,15 @@ func TestBrowserPhotoAndCertificates(t *testing.T) {
 			t.Errorf("verdict = %q, want 证书有效", got)
 		}
 		name, id := pub.text(tid("verify-name")), pub.text(tid("verify-id"))
-		if name == demoTraineeName || !strings.Contains(name, "*") || !strings.HasPrefix(name, "王") {
+		if name == demo.TraineeName || !strings.Contains(name, "*") || !strings.HasPrefix(name, "王") {
 			t.Errorf("holder name shown = %q, want the masked 王…", name)
 		}
-		if id == demoTraineeID || !strings.Contains(id, "*") || !strings.HasPrefix(id, demoTraineeID[:3]) {
+		if id == demo.TraineeID || !strings.Contains(id, "*") || !strings.HasPrefix(id, demo.TraineeID[:3]) {
 			t.Errorf("ID number shown = %q, want it masked", id)
 		}
 		t.Logf("public verification shows %s / %s", name, id)
 		html := evalJS[string](pub, `document.documentElement.outerHTML`)
-		for _, secret := range []string{demoTraineeID, demoTraineeName, demoTraineeID[6:14]} {
+		for _, secret := range []string{demo.TraineeID, demo.TraineeName, demo.TraineeID[6:14]} {
 			if strings.Contains(html, secret) {
 				t.Errorf("the public verification page contains %q", secret)
 			}
@@ -874,7 +875,7 @@ func TestBrowserReviewerLiveQueue(t *testing.T) {
 	// The reviewer opens the queue and keeps it open.
 	rev := newBrowser(t, false)
 	revDialogs := rev.acceptDialogs()
-	rev.login(srv, "zz-reviewer", demoReviewerPass)
+	rev.login(srv, "zz-reviewer", demo.ReviewerPass)
 	rev.step("open 审核工作台", tid("rows-total"), chromedp.Click(tid("tile-review")))
 	rev.wantPath("/review")
 	if h := rev.text(chromedp.CSS("main h1")); !strings.Contains(h, demoAgencyName) {
@@ -996,12 +997,12 @@ func TestBrowserReviewerLiveQueue(t *testing.T) {
 			t.Errorf("console errors or CSP violations:\n%s", strings.Join(errs, "\n"))
 		}
 	}
-	checkLogs(t, srv, mail.pass)
+	checkLogs(t, srv, mail.Pass)
 }
 
 // nextMailWithSubject returns the next message to `to` with the subject, skipping others
 // (the address confirmation, the submit acknowledgement).
-func nextMailWithSubject(t *testing.T, p *smtpPeer, to, subject string, limit time.Duration) *mailMessage {
+func nextMailWithSubject(t *testing.T, p *smtppeer.Peer, to, subject string, limit time.Duration) *smtppeer.Message {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	var skipped []string
@@ -1010,7 +1011,7 @@ func nextMailWithSubject(t *testing.T, p *smtpPeer, to, subject string, limit ti
 		if left <= 0 {
 			t.Fatalf("no mail %q to %s within %v (skipped %q)", subject, to, limit, skipped)
 		}
-		m := p.next(t, to, left)
+		m := p.Next(t, to, left)
 		if m.Subject == subject {
 			return m
 		}
@@ -1024,7 +1025,7 @@ func nextMailWithSubject(t *testing.T, p *smtpPeer, to, subject string, limit ti
 func TestBrowserHiddenTabParksItsStream(t *testing.T) {
 	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1"}})
 	rev := newBrowser(t, false)
-	rev.login(srv, "zz-reviewer", demoReviewerPass)
+	rev.login(srv, "zz-reviewer", demo.ReviewerPass)
 	rev.step("open 审核工作台", tid("rows-total"), chromedp.Navigate(srv.URL+"/review"))
 	setHidden := func(hidden bool) {
 		js := `Object.defineProperty(document, "hidden", {configurable: true, get: () => ` + strconv.FormatBool(hidden) + `});
@@ -1051,7 +1052,7 @@ func TestBrowserHiddenTabParksItsStream(t *testing.T) {
 func TestBrowserBulkSelectionSurvivesLiveRefresh(t *testing.T) {
 	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1"}})
 	rev := newBrowser(t, false)
-	rev.login(srv, "zz-reviewer", demoReviewerPass)
+	rev.login(srv, "zz-reviewer", demo.ReviewerPass)
 	rev.step("open 审核工作台", tid("rows-total"), chromedp.Navigate(srv.URL+"/review"))
 	boxes := `document.querySelectorAll('#rows input[name="ids"]')`
 	n := evalJS[int](rev, boxes+`.length`)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -15,16 +15,17 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"sitepro/testkit/chromium"
 )
 
 // The browser tests drive Debian's chromium (headless, 360×740, a phone) through the user
 // journeys of the account functions against a real server and a real SMTP peer.
 
 const (
-	chromiumPath = "/usr/bin/chromium"
-	viewW        = 360
-	viewH        = 740
-	stepTimeout  = 15 * time.Second
+	viewW       = 360
+	viewH       = 740
+	stepTimeout = 15 * time.Second
 )
 
 // tid is the CSS selector of a data-testid hook.
@@ -61,31 +62,8 @@ type seenRequest struct {
 // and the requests of the tab are recorded from the start.
 func newBrowser(t *testing.T, noJS bool) *browser {
 	t.Helper()
-	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in first-out)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(viewW, viewH),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-	})
+	ctx := chromium.Launch(t, viewW, viewH, chromedp.Flag("lang", "zh-CN"))
 	b := &browser{t: t, ctx: ctx}
-	// The first Do starts the browser; it must not run under a timeout.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
 	t.Cleanup(b.saveOnFailure) // runs before the browser is closed
 	messages := chromedp.Console(ctx)
 	go func() {
@@ -451,7 +429,7 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	}
 
 	// The confirmation mail.
-	m := mail.next(t, who.Email, 15*time.Second)
+	m := mail.Next(t, who.Email, 15*time.Second)
 	if m.Subject != "请确认您的邮箱" {
 		t.Errorf("confirmation subject = %q, want 请确认您的邮箱", m.Subject)
 	}
@@ -485,7 +463,7 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 		chromedp.Click(tid("forgot-submit")))
 	b.shot("forgot-sent", false)
 
-	m = mail.next(t, who.Email, 15*time.Second)
+	m = mail.Next(t, who.Email, 15*time.Second)
 	if m.Subject != "重置您的登录密码" {
 		t.Errorf("reset subject = %q, want 重置您的登录密码", m.Subject)
 	}
@@ -518,10 +496,10 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 	}
 	b.shot("reset-link-used", false)
 
-	if n := mail.count(); n != 2 {
+	if n := mail.Count(); n != 2 {
 		t.Errorf("the SMTP peer received %d messages, want 2 (confirmation, reset)", n)
 	}
-	if logs := srv.Logs(); idInLogs.MatchString(logs) || strings.Contains(logs, mail.pass) {
+	if logs := srv.Logs(); idInLogs.MatchString(logs) || strings.Contains(logs, mail.Pass) {
 		t.Errorf("server logs contain an ID number or the SMTP password:\n%s", lastChars(logs, 3000))
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"sitepro/testkit"
 )
 
 // TestCrashAcknowledgedRegistrationsSurvive SIGKILLs the server again and again while
@@ -176,7 +178,7 @@ func TestCrashAcknowledgedRegistrationsSurvive(t *testing.T) {
 func TestSecondProcessOnSameDataDirFailsFast(t *testing.T) {
 	first := startServer(t, serverOpts{})
 
-	var out syncBuffer
+	var out testkit.SyncBuffer
 	second := exec.Command(serverBin)
 	second.Env = serverEnv("SITEPRO_ADDR="+freeAddr(t), "SITEPRO_DATA="+first.Data)
 	second.Stdout, second.Stderr = &out, &out

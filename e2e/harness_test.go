@@ -1,25 +1,16 @@
-package main
+package e2e
 
-// Shared helpers of the end-to-end tests (crash_test.go, browser_test.go): the server binary
-// built once by TestMain, a child server process with captured logs, a real SMTP peer
-// (go-smtp) that records what the server sends, plain-HTTP form helpers and generators of
-// valid test identities.
+// The harness of the end-to-end tests: the server binary built once by TestMain, a child
+// server process with captured logs, plain-HTTP form helpers and generators of valid test
+// identities. The SMTP peer, the mail parser and the Chromium launcher are sitepro/testkit's.
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
-	"log"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
-	netmail "net/mail"
 	"net/url"
 	"os"
 	"os/exec"
@@ -28,14 +19,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
+	"sitepro/testkit"
+	"sitepro/testkit/smtppeer"
 )
 
 // serverBin is the sitepro binary that TestMain builds once for all tests of this package.
@@ -50,10 +40,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	serverBin = filepath.Join(dir, "server-under-test")
-	build := exec.Command("go", "build", "-o", serverBin, ".")
+	build := exec.Command("go", "build", "-o", serverBin, "..") // the module root: package main
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: go build -o", serverBin, ".:", err)
+		fmt.Fprintln(os.Stderr, "e2e: go build -o", serverBin, "..:", err)
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
@@ -63,24 +53,6 @@ func TestMain(m *testing.M) {
 }
 
 // ---- the server as a child process ----
-
-// syncBuffer is a bytes.Buffer that the process writes while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // serverOpts configures startServer.
 type serverOpts struct {
@@ -96,7 +68,7 @@ type serverProc struct {
 	Data string
 
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *testkit.SyncBuffer
 	done chan struct{} // closed when the process has exited
 	err  error         // the result of Wait, valid once done is closed
 }
@@ -150,7 +122,7 @@ func startServer(t testing.TB, o serverOpts) *serverProc {
 // launch starts the process without waiting for it to serve.
 func launch(t testing.TB, o serverOpts, addr string) *serverProc {
 	t.Helper()
-	s := &serverProc{t: t, Addr: addr, URL: "http://" + addr, Data: o.Data, logs: &syncBuffer{}, done: make(chan struct{})}
+	s := &serverProc{t: t, Addr: addr, URL: "http://" + addr, Data: o.Data, logs: &testkit.SyncBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(serverBin)
 	s.cmd.Env = serverEnv(append([]string{"SITEPRO_ADDR=" + addr, "SITEPRO_DATA=" + o.Data, "SITEPRO_ORIGIN=" + s.URL}, o.Env...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
@@ -404,22 +376,10 @@ func loginHTTP(ctx context.Context, c *http.Client, base, login, password string
 
 // ---- valid test identities ----
 
-var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-
-// idCheck returns the GB 11643 check character of the first 17 digits.
-func idCheck(first17 string) byte {
-	sum := 0
-	for i, w := range idWeights {
-		sum += int(first17[i]-'0') * w
-	}
-	return "10X98765432"[sum%11]
-}
-
 // makeID returns a valid 18-digit ID number of a person from Zhengzhou (410105) born on
 // birth, with sequence number seq (0–999; odd = male).
 func makeID(birth time.Time, seq int) string {
-	s := "410105" + birth.Format("20060102") + fmt.Sprintf("%03d", seq%1000)
-	return s + string(idCheck(s))
+	return testkit.IDNumber("410105", birth, seq)
 }
 
 // wrongCheckDigit returns id with a check character that does not match.
@@ -474,206 +434,9 @@ var idInLogs = regexp.MustCompile(`(?:^|[^0-9A-Za-z])\d{17}[\dX](?:$|[^0-9A-Za-z
 
 // ---- a real SMTP peer ----
 
-// mailMessage is one message the SMTP peer received, decoded.
-type mailMessage struct {
-	From     string   // envelope sender
-	To       []string // envelope recipients
-	AuthUser string
-	Raw      []byte
-	Header   netmail.Header
-	Subject  string // RFC 2047 decoded
-	Charset  string
-	Body     string // transfer-decoded text/plain body
-}
-
-// Link returns the first http(s) link in the body.
-func (m *mailMessage) Link() string {
-	return mailLink.FindString(m.Body)
-}
-
-var mailLink = regexp.MustCompile(`https?://[^\s<>"'）」]+`)
-
-type smtpPeer struct {
-	Addr       string
-	user, pass string
-
-	mu      sync.Mutex
-	msgs    []*mailMessage
-	taken   []bool
-	arrived chan struct{} // closed and replaced on every message
-}
-
-// startSMTPPeer runs a go-smtp server on 127.0.0.1:0 that requires AUTH PLAIN (allowed in
-// plain text on loopback) and records every message.
-func startSMTPPeer(t testing.TB) *smtpPeer {
+// startSMTPPeer runs a go-smtp server on loopback that requires AUTH PLAIN (allowed in
+// plain text there) with the credentials in its URL, and records every message.
+func startSMTPPeer(t testing.TB) *smtppeer.Peer {
 	t.Helper()
-	p := &smtpPeer{user: "sitepro", pass: "smtp-secret-pw", arrived: make(chan struct{})}
-	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &smtpSession{p: p}, nil
-	}))
-	s.Domain = "localhost"
-	s.AllowInsecureAuth = true
-	s.ReadTimeout = 10 * time.Second
-	s.WriteTimeout = 10 * time.Second
-	s.MaxMessageBytes = 1 << 20
-	s.MaxRecipients = 10
-	s.ErrorLog = log.New(io.Discard, "", 0)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("smtp listen: %v", err)
-	}
-	p.Addr = l.Addr().String()
-	go s.Serve(l)
-	t.Cleanup(func() { s.Close() })
-	return p
-}
-
-// URL is the SITEPRO_SMTP_URL for this peer.
-func (p *smtpPeer) URL() string {
-	return "smtp://" + p.user + ":" + p.pass + "@" + p.Addr + "?tls=none"
-}
-
-func (p *smtpPeer) add(m *mailMessage) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.msgs = append(p.msgs, m)
-	p.taken = append(p.taken, false)
-	close(p.arrived)
-	p.arrived = make(chan struct{})
-}
-
-// count returns how many messages the peer has received.
-func (p *smtpPeer) count() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.msgs)
-}
-
-// next waits for the next message (not returned before) to the address to.
-func (p *smtpPeer) next(t testing.TB, to string, limit time.Duration) *mailMessage {
-	t.Helper()
-	deadline := time.After(limit)
-	for {
-		p.mu.Lock()
-		for i, m := range p.msgs {
-			if !p.taken[i] && slices.ContainsFunc(m.To, func(r string) bool { return strings.EqualFold(r, to) }) {
-				p.taken[i] = true
-				p.mu.Unlock()
-				return m
-			}
-		}
-		ch, n := p.arrived, len(p.msgs)
-		p.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatalf("no mail to %s within %v (%d messages received in all)", to, limit, n)
-		}
-	}
-}
-
-type smtpSession struct {
-	p      *smtpPeer
-	authed string
-	from   string
-	to     []string
-}
-
-func (s *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *smtpSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != s.p.user || pass != s.p.pass {
-			return smtp.ErrAuthFailed
-		}
-		s.authed = user
-		return nil
-	}), nil
-}
-
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	if s.authed == "" {
-		return smtp.ErrAuthRequired
-	}
-	s.from, s.to = from, nil
-	return nil
-}
-
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-
-func (s *smtpSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	m, err := parseMail(raw)
-	if err != nil {
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "cannot parse message: " + err.Error()}
-	}
-	m.From, m.To, m.AuthUser = s.from, slices.Clone(s.to), s.authed
-	s.p.add(m)
-	return nil
-}
-
-func (s *smtpSession) Reset()        { s.from, s.to = "", nil }
-func (s *smtpSession) Logout() error { return nil }
-
-// parseMail decodes the subject (RFC 2047) and the text body (base64 or
-// quoted-printable, also the text/plain part of a multipart message).
-func parseMail(raw []byte) (*mailMessage, error) {
-	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	m := &mailMessage{Raw: raw, Header: msg.Header}
-	dec := &mime.WordDecoder{}
-	if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
-		return nil, fmt.Errorf("subject: %w", err)
-	}
-	body, charset, err := textBody(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
-	if err != nil {
-		return nil, err
-	}
-	if !utf8.Valid(body) {
-		return nil, errors.New("body is not valid UTF-8")
-	}
-	m.Body, m.Charset = strings.ReplaceAll(string(body), "\r\n", "\n"), charset
-	return m, nil
-}
-
-func textBody(ctype, cte string, r io.Reader) ([]byte, string, error) {
-	if ctype == "" {
-		ctype = "text/plain; charset=us-ascii"
-	}
-	mt, params, err := mime.ParseMediaType(ctype)
-	if err != nil {
-		return nil, "", fmt.Errorf("content type %q: %w", ctype, err)
-	}
-	if strings.HasPrefix(mt, "multipart/") {
-		mr := multipart.NewReader(r, params["boundary"])
-		for {
-			part, err := mr.NextRawPart()
-			if err != nil {
-				return nil, "", fmt.Errorf("no text/plain part: %w", err)
-			}
-			b, cs, err := textBody(part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"), part)
-			if err == nil && b != nil {
-				return b, cs, nil
-			}
-		}
-	}
-	if mt != "text/plain" {
-		return nil, "", nil
-	}
-	switch strings.ToLower(strings.TrimSpace(cte)) {
-	case "base64":
-		r = base64.NewDecoder(base64.StdEncoding, r)
-	case "quoted-printable":
-		r = quotedprintable.NewReader(r)
-	}
-	b, err := io.ReadAll(r)
-	return b, strings.ToLower(params["charset"]), err
+	return smtppeer.Start(t, smtppeer.Options{User: "sitepro", Pass: "smtp-secret-pw"})
 }
