@@ -11,6 +11,7 @@ import (
 
 	"sitepro/domain"
 	"sitepro/store"
+	"sitepro/testkit"
 )
 
 var idNumberRe = regexp.MustCompile(`\d{17}[\dX]`)
@@ -345,20 +346,9 @@ func TestIDPreviewDerivesBirthAndGender(t *testing.T) {
 		t.Fatal("a half-typed number already shows an error")
 	}
 	// A child's number gets the age message at once, as the form would on submit.
-	child := "410105" + e.clock.Now().AddDate(-11, 0, 0).Format("20060102") + "456"
-	child += idCheck(child)
+	child := testkit.IDNumber("410105", e.clock.Now().AddDate(-11, 0, 0), 456)
 	young := c.post("/register/id-preview", url.Values{"id_number": {child}})
 	must(t, young, 200, "未满16周岁")
-}
-
-// idCheck is the GB 11643 check character of the first 17 digits of an ID number.
-func idCheck(v17 string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, r := range v17 {
-		sum += int(r-'0') * w[i]
-	}
-	return string("10X98765432"[sum%11])
 }
 
 // TestFirstLoadIsLight keeps the first visit (the login page and everything it links)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sitepro/domain"
+	"sitepro/testkit"
 )
 
 // Abuse of the public account forms (issue 10, part 3 and part 4): lockout of an owner by a
@@ -15,8 +16,7 @@ import (
 
 // nthID returns the i-th valid ID number of a series born 1990-01-01.
 func nthID(i int) string {
-	v17 := fmt.Sprintf("41010519900101%03d", i%1000)
-	return v17 + idCheck(v17)
+	return testkit.IDNumber("410105", time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), i)
 }
 
 // TestStrangerCannotLockOutTrustedDevice: strangers send a wrong password for the account

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"sitepro/testkit"
 )
 
 // The benchmarks below print figures (b.ReportMetric); nothing is asserted about speed.
@@ -188,11 +190,5 @@ func BenchmarkRegisterStepPOST(b *testing.B) {
 // benchID returns the i-th valid ID number of a synthetic series (born 1980-01-01 + i days).
 func benchID(i int) string {
 	birth := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/500)
-	base := fmt.Sprintf("410102%s%03d", birth.Format("20060102"), i%500)
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for k, ch := range base {
-		sum += int(ch-'0') * w[k]
-	}
-	return base + string("10X98765432"[sum%11])
+	return testkit.IDNumber("410102", birth, i%500)
 }

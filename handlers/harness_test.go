@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -22,6 +21,7 @@ import (
 	"sitepro/imaging"
 	"sitepro/password"
 	"sitepro/store"
+	"sitepro/testkit"
 )
 
 // clock is a settable clock shared by the app under test.
@@ -42,7 +42,7 @@ type env struct {
 	app   *fiber.App
 	st    *store.Store
 	clock *clock
-	logs  *bytes.Buffer
+	logs  *testkit.SyncBuffer
 }
 
 var (
@@ -101,8 +101,8 @@ func proxiedEnv(t *testing.T) *env {
 
 func newEnvAt(t *testing.T, origin string, opts ...func(*Deps)) *env {
 	t.Helper()
-	logs := &bytes.Buffer{}
-	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
+	logs := &testkit.SyncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
 	st, err := store.Open(t.TempDir(), log)
 	if err != nil {
 		t.Fatal(err)
@@ -118,17 +118,6 @@ func newEnvAt(t *testing.T, origin string, opts ...func(*Deps)) *env {
 		t.Fatal(err)
 	}
 	return &env{t: t, app: app, st: st, clock: clk, logs: logs}
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // client is one browser: it keeps cookies and the last CSRF token it saw. With ip set

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sitepro/domain"
+	"sitepro/testkit/chromium"
 )
 
 const printAchieve = "负责郑州某住宅小区3号楼主体施工。\n<script>alert(1)</script>"
@@ -208,27 +209,13 @@ func pdfPages(pdf []byte) int {
 // PDF in a real browser and counts the pages; with SITEPRO_SCREENSHOTS set it also keeps
 // the PDFs and 360 px wide screenshots of the pages there.
 func TestPrintOutsInChromium(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatal("needs " + chromium + " (the README test command installs it)")
-	}
 	e, base := servedEnv(t)
 	// A full form: twenty résumé entries with long employer names and 1000 characters
 	// of achievements in paragraphs still print on two pages.
 	achieve := strings.Repeat(strings.Repeat("负责住宅楼主体结构施工技术管理，", 12)+"\n", 5)
 	_, id, _ := printFixture(t, e, resumeStep(20, achieve[:len(achieve)-1]))
 	e.schedule(id)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("headless", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(360, 740))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-	if err := chromedp.Do(ctx); err != nil { // starts the browser; not under a timeout
-		t.Fatalf("start %s: %v", chromium, err)
-	}
+	ctx := chromium.Launch(t, 360, 740)
 	tid := func(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
 	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

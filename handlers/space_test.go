@@ -21,6 +21,7 @@ import (
 
 	"sitepro/domain"
 	"sitepro/store"
+	"sitepro/testkit"
 )
 
 // The store's files in the full-disk test are small, so that a tmpfs of a few tens of MB
@@ -94,8 +95,8 @@ func noiseJPEG(t *testing.T, seed uint64) []byte {
 // when the test ends unless the test swaps it (reopen).
 func spaceEnv(t *testing.T, dir string) (*env, **store.Store) {
 	t.Helper()
-	logs := &bytes.Buffer{}
-	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
+	logs := &testkit.SyncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
 	st, err := store.OpenSized(dir, log, smallStore)
 	if err != nil {
 		t.Fatal(err)

@@ -15,33 +15,16 @@ import (
 
 	"sitepro/domain"
 	"sitepro/imaging"
+	"sitepro/testkit"
 )
 
 const wantUnprocessable = "图片无法处理，请换一张"
 
-// syncBuffer is a log sink that workers' failures are written to from several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // newSupervisor starts a supervisor whose log the test can read; faults lets its workers
 // crash or hang on request. Its workers are ended when the test ends.
-func newSupervisor(t testing.TB, opts imaging.Options, faults bool) (*imaging.Supervisor, *syncBuffer) {
+func newSupervisor(t testing.TB, opts imaging.Options, faults bool) (*imaging.Supervisor, *testkit.SyncBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{} // workers' failures are written to it from several goroutines
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	newSup := imaging.NewSupervisor
 	if faults {

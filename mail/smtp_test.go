@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sitepro/domain"
+	"sitepro/testkit/smtppeer"
 )
 
 const (
@@ -32,8 +33,8 @@ func newTransport(t *testing.T, cfg SMTPConfig) *SMTPTransport {
 }
 
 func TestSMTPChineseMessageWithAuth(t *testing.T) {
-	be := &testBackend{user: "mailer", pass: "p@ss:wörd"}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{User: "mailer", Pass: "p@ss:wörd"})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://mailer:p%40ss%3Aw%C3%B6rd@" + addr + "?tls=none"})
 
 	out := &fakeOutbox{}
@@ -46,7 +47,7 @@ func TestSMTPChineseMessageWithAuth(t *testing.T) {
 	if err != nil || sent != 1 {
 		t.Fatalf("SendDue = %d, %v; want 1, nil", sent, err)
 	}
-	got := be.received()
+	got := be.Messages()
 	if len(got) != 1 {
 		t.Fatalf("server received %d messages, want 1", len(got))
 	}
@@ -57,7 +58,7 @@ func TestSMTPChineseMessageWithAuth(t *testing.T) {
 	if r.From != "noreply@example.com" || !slices.Equal(r.To, []string{"zhang.san@example.org"}) {
 		t.Errorf("envelope = %q -> %q", r.From, r.To)
 	}
-	p := parseMail(t, r.Data)
+	p := parseMail(t, r.Raw)
 	if p.Subject != zhSubject {
 		t.Errorf("subject = %q, want %q", p.Subject, zhSubject)
 	}
@@ -94,14 +95,14 @@ func TestSMTPChineseMessageWithAuth(t *testing.T) {
 			t.Fatalf("later SendDue = %d, %v; want 0, nil", sent, err)
 		}
 	}
-	if n := len(be.received()); n != 1 {
+	if n := len(be.Messages()); n != 1 {
 		t.Errorf("server received %d messages after later passes, want 1", n)
 	}
 }
 
 func TestSMTPWrongPasswordFails(t *testing.T) {
-	be := &testBackend{user: "mailer", pass: "right"}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{User: "mailer", Pass: "right"})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://mailer:wrong@" + addr + "?tls=none"})
 	err := tr.Send(context.Background(), domain.Message{ID: "x", To: "a@example.org", Subject: "s", Body: "b"})
 	if err == nil || !strings.Contains(err.Error(), "535") {
@@ -110,15 +111,15 @@ func TestSMTPWrongPasswordFails(t *testing.T) {
 	if strings.Contains(err.Error(), "wrong") {
 		t.Errorf("error reveals the password: %v", err)
 	}
-	if len(be.received()) != 0 {
+	if len(be.Messages()) != 0 {
 		t.Error("server accepted a message without authentication")
 	}
 }
 
 // The subject and the display name are sanitised before go-mail sees them.
 func TestSMTPHeaderInjectionThroughSubjectAndName(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://" + addr + "?tls=none"})
 	m := domain.Message{
 		ID:      "inj",
@@ -129,9 +130,9 @@ func TestSMTPHeaderInjectionThroughSubjectAndName(t *testing.T) {
 	if err := tr.Send(context.Background(), m); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	r := be.received()[0]
+	r := be.Messages()[0]
 	assertNoInjection(t, r)
-	p := parseMail(t, r.Data)
+	p := parseMail(t, r.Raw)
 	if strings.ContainsAny(p.Subject, "\r\n") || !strings.HasPrefix(p.Subject, "你好") {
 		t.Errorf("subject = %q", p.Subject)
 	}
@@ -144,8 +145,8 @@ func TestSMTPHeaderInjectionThroughSubjectAndName(t *testing.T) {
 // go-mail itself encodes CR and LF in a header value: even a raw CRLF subject, which
 // buildMsg would have cleaned, reaches the peer as one encoded Subject header.
 func TestGoMailEncodesCRLFInSubject(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://" + addr + "?tls=none"})
 	msg, err := tr.buildMsg(domain.Message{ID: "raw", To: "victim@example.org", Body: "b"})
 	if err != nil {
@@ -156,34 +157,34 @@ func TestGoMailEncodesCRLFInSubject(t *testing.T) {
 	if err := tr.deliver(context.Background(), msg); err != nil {
 		t.Fatalf("deliver: %v", err)
 	}
-	r := be.received()[0]
+	r := be.Messages()[0]
 	assertNoInjection(t, r)
-	if p := parseMail(t, r.Data); p.Subject != raw {
+	if p := parseMail(t, r.Raw); p.Subject != raw {
 		t.Errorf("decoded subject = %q, want the raw text %q as one value", p.Subject, raw)
 	}
 }
 
-func assertNoInjection(t *testing.T, r received) {
+func assertNoInjection(t *testing.T, r *smtppeer.Message) {
 	t.Helper()
 	if !slices.Equal(r.To, []string{"victim@example.org"}) {
 		t.Errorf("envelope recipients = %q, want only victim@example.org", r.To)
 	}
-	head, _, _ := strings.Cut(string(r.Data), "\r\n\r\n")
+	head, _, _ := strings.Cut(string(r.Raw), "\r\n\r\n")
 	for line := range strings.SplitSeq(head, "\r\n") {
 		l := strings.ToLower(line)
 		if strings.HasPrefix(l, "bcc:") || strings.HasPrefix(l, "x-injected:") {
 			t.Errorf("injected header line %q in\n%s", line, head)
 		}
 	}
-	p := parseMail(t, r.Data)
+	p := parseMail(t, r.Raw)
 	if len(p.Header["Subject"]) != 1 || p.Header.Get("Bcc") != "" || p.Header.Get("X-Injected") != "" {
 		t.Errorf("headers after parsing: %v", p.Header)
 	}
 }
 
 func TestSMTPInvalidRecipientIsNotSent(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://" + addr + "?tls=none"})
 	for _, to := range []string{"", "not an address", "a@example.org, b@example.org", "a@example.org\r\nb@example.org", "nobody"} {
 		err := tr.Send(context.Background(), domain.Message{ID: "x", To: to, Subject: "s", Body: "b"})
@@ -195,15 +196,15 @@ func TestSMTPInvalidRecipientIsNotSent(t *testing.T) {
 			t.Errorf("error repeats the address: %v", err)
 		}
 	}
-	if be.rcpts() != 0 {
-		t.Errorf("server saw %d RCPT commands, want 0", be.rcpts())
+	if be.Rcpts() != 0 {
+		t.Errorf("server saw %d RCPT commands, want 0", be.Rcpts())
 	}
 }
 
 func TestSMTPStartTLSWithAuth(t *testing.T) {
 	cert, pool := selfSignedCert(t)
-	be := &testBackend{user: "mailer", pass: "secret"}
-	addr := startServer(t, be, startTLSServer, cert)
+	be := smtppeer.Start(t, smtppeer.Options{User: "mailer", Pass: "secret", Mode: smtppeer.StartTLS, Cert: cert})
+	addr := be.Addr
 	m := domain.Message{ID: "tls1", To: "a@example.org", Subject: zhSubject, Body: zhBody}
 
 	// Default for smtp:// is mandatory STARTTLS with certificate verification.
@@ -211,11 +212,11 @@ func TestSMTPStartTLSWithAuth(t *testing.T) {
 	if err := tr.Send(context.Background(), m); err != nil {
 		t.Fatalf("Send over STARTTLS: %v", err)
 	}
-	got := be.received()
+	got := be.Messages()
 	if len(got) != 1 || !got[0].TLS || got[0].AuthUser != "mailer" {
 		t.Fatalf("received = %+v, want one message over TLS by mailer", got)
 	}
-	if p := parseMail(t, got[0].Data); p.Subject != zhSubject {
+	if p := parseMail(t, got[0].Raw); p.Subject != zhSubject {
 		t.Errorf("subject = %q", p.Subject)
 	}
 
@@ -224,14 +225,14 @@ func TestSMTPStartTLSWithAuth(t *testing.T) {
 	if err := untrusted.Send(context.Background(), m); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("Send with untrusted certificate: %v, want certificate error", err)
 	}
-	if n := len(be.received()); n != 1 {
+	if n := len(be.Messages()); n != 1 {
 		t.Errorf("server received %d messages, want still 1", n)
 	}
 }
 
 func TestSMTPMandatoryTLSRefusesPlainServer(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	for _, u := range []string{"smtp://" + addr, "smtp://" + addr + "?tls=mandatory"} {
 		tr := newTransport(t, SMTPConfig{URL: u})
 		err := tr.Send(context.Background(), domain.Message{ID: "x", To: "a@example.org", Subject: "s", Body: "b"})
@@ -244,20 +245,20 @@ func TestSMTPMandatoryTLSRefusesPlainServer(t *testing.T) {
 	if err := tr.Send(context.Background(), domain.Message{ID: "x", To: "a@example.org", Subject: "s", Body: "b"}); err != nil {
 		t.Errorf("opportunistic Send: %v", err)
 	}
-	if be.rcpts() != 1 {
-		t.Errorf("server saw %d RCPT commands, want 1 (opportunistic only)", be.rcpts())
+	if be.Rcpts() != 1 {
+		t.Errorf("server saw %d RCPT commands, want 1 (opportunistic only)", be.Rcpts())
 	}
 }
 
 func TestSMTPSImplicitTLS(t *testing.T) {
 	cert, pool := selfSignedCert(t)
-	be := &testBackend{user: "mailer", pass: "secret"}
-	addr := startServer(t, be, implicitServer, cert)
+	be := smtppeer.Start(t, smtppeer.Options{User: "mailer", Pass: "secret", Mode: smtppeer.Implicit, Cert: cert})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtps://mailer:secret@" + addr, RootCAs: pool})
 	if err := tr.Send(context.Background(), domain.Message{ID: "s1", To: "a@example.org", Subject: zhSubject, Body: zhBody}); err != nil {
 		t.Fatalf("Send over smtps: %v", err)
 	}
-	got := be.received()
+	got := be.Messages()
 	if len(got) != 1 || !got[0].TLS || got[0].AuthUser != "mailer" {
 		t.Fatalf("received = %+v", got)
 	}

@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"sitepro/domain"
+	"sitepro/testkit/smtppeer"
 )
 
 const recipient = "Li.Si@Example.org"
 
 func TestWorkerRetriesAfterServerRejects(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://" + addr + "?tls=none"})
 	log, logs := newTestLogger()
 	clock := newClock()
@@ -24,7 +25,7 @@ func TestWorkerRetriesAfterServerRejects(t *testing.T) {
 		Kind: "password_reset", CreatedAt: clock.Now(), NextAttempt: clock.Now()})
 	w := &Worker{Outbox: out, Transport: tr, Log: log, Now: clock.Now}
 
-	be.setRejectRcpt(1)
+	be.RejectRcpt(1)
 	sent, err := w.SendDue(context.Background())
 	if err != nil || sent != 0 {
 		t.Fatalf("SendDue = %d, %v; want 0, nil", sent, err)
@@ -49,14 +50,14 @@ func TestWorkerRetriesAfterServerRejects(t *testing.T) {
 
 	// Not due before the back-off has passed.
 	clock.Advance(domain.RetryDelay(1) - time.Second)
-	if sent, _ := w.SendDue(context.Background()); sent != 0 || be.rcpts() != 1 {
-		t.Fatalf("retried too early: sent %d, RCPTs %d", sent, be.rcpts())
+	if sent, _ := w.SendDue(context.Background()); sent != 0 || be.Rcpts() != 1 {
+		t.Fatalf("retried too early: sent %d, RCPTs %d", sent, be.Rcpts())
 	}
 	clock.Advance(time.Second)
 	if sent, err := w.SendDue(context.Background()); err != nil || sent != 1 {
 		t.Fatalf("retry SendDue = %d, %v; want 1, nil", sent, err)
 	}
-	if n := len(be.received()); n != 1 {
+	if n := len(be.Messages()); n != 1 {
 		t.Errorf("server received %d messages, want 1", n)
 	}
 
@@ -73,8 +74,8 @@ func TestWorkerRetriesAfterServerRejects(t *testing.T) {
 }
 
 func TestWorkerBackoffGrowsAndGivesUp(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://" + addr + "?tls=none"})
 	log, logs := newTestLogger()
 	clock := newClock()
@@ -84,7 +85,7 @@ func TestWorkerBackoffGrowsAndGivesUp(t *testing.T) {
 		Attempts: domain.MaxMailAttempts - 1, NextAttempt: clock.Now()})
 	w := &Worker{Outbox: out, Transport: tr, Log: log, Now: clock.Now}
 
-	be.setRejectRcpt(2)
+	be.RejectRcpt(2)
 	if _, err := w.SendDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +110,8 @@ func TestWorkerBackoffGrowsAndGivesUp(t *testing.T) {
 }
 
 func TestWorkerNeverSendsTwiceConcurrently(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://" + addr + "?tls=none"})
 	clock := newClock()
 	out := &fakeOutbox{}
@@ -127,7 +128,7 @@ func TestWorkerNeverSendsTwiceConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := len(be.received()); n != 3 {
+	if n := len(be.Messages()); n != 3 {
 		t.Errorf("server received %d messages, want 3", n)
 	}
 	// A message the outbox (wrongly) still returns after MarkSent is skipped.
@@ -135,7 +136,7 @@ func TestWorkerNeverSendsTwiceConcurrently(t *testing.T) {
 	if sent, err := stale.SendDue(context.Background()); err != nil || sent != 0 {
 		t.Fatalf("SendDue with stale outbox = %d, %v", sent, err)
 	}
-	if n := len(be.received()); n != 3 {
+	if n := len(be.Messages()); n != 3 {
 		t.Errorf("server received %d messages after stale outbox, want 3", n)
 	}
 }
@@ -152,8 +153,8 @@ func (staleOutbox) MarkFailed(string, time.Time, string, time.Time) error {
 }
 
 func TestWorkerRunKickAndStop(t *testing.T) {
-	be := &testBackend{}
-	addr := startServer(t, be, plainServer, nil)
+	be := smtppeer.Start(t, smtppeer.Options{})
+	addr := be.Addr
 	tr := newTransport(t, SMTPConfig{URL: "smtp://" + addr + "?tls=none"})
 	out := &fakeOutbox{}
 	out.add(domain.Message{ID: "k1", To: recipient, Subject: "s", Body: "b"})
@@ -166,13 +167,13 @@ func TestWorkerRunKickAndStop(t *testing.T) {
 		defer close(done)
 		w.Run(ctx)
 	}()
-	waitFor(t, "backlog sent at start", func() bool { return len(be.received()) == 1 })
+	waitFor(t, "backlog sent at start", func() bool { return len(be.Messages()) == 1 })
 
 	out.add(domain.Message{ID: "k2", To: recipient, Subject: "s", Body: "b"})
 	for range 5 {
 		w.Kick() // never blocks, even when kicks pile up
 	}
-	waitFor(t, "kicked message sent", func() bool { return len(be.received()) == 2 })
+	waitFor(t, "kicked message sent", func() bool { return len(be.Messages()) == 2 })
 
 	cancel()
 	select {
@@ -180,7 +181,7 @@ func TestWorkerRunKickAndStop(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("Run did not return within 1s after cancel")
 	}
-	if n := len(be.received()); n != 2 {
+	if n := len(be.Messages()); n != 2 {
 		t.Errorf("server received %d messages, want 2", n)
 	}
 }
