@@ -18,14 +18,14 @@ func (s *Store) PutAgency(a domain.Agency) (domain.Agency, error) {
 	if a.ID == "" {
 		a.ID = newID()
 	}
-	err := s.update(func(txn *badger.Txn) error { return putJSON(txn, key(pAgency, a.ID), agencyRec{V: 1, Agency: a}) })
+	err := s.update(func(txn *badger.Txn) error { return putJSON(txn, agencyKey(a.ID), agencyRec{V: 1, Agency: a}) })
 	return a, err
 }
 
 // Agency returns one agency.
 func (s *Store) Agency(id string) (domain.Agency, error) {
 	var r agencyRec
-	err := s.view(func(txn *badger.Txn) error { return getJSON(txn, key(pAgency, id), &r) })
+	err := s.view(func(txn *badger.Txn) error { return getJSON(txn, agencyKey(id), &r) })
 	return r.Agency, err
 }
 
@@ -33,7 +33,7 @@ func (s *Store) Agency(id string) (domain.Agency, error) {
 func (s *Store) Agencies() ([]domain.Agency, error) {
 	var out []domain.Agency
 	err := s.view(func(txn *badger.Txn) error {
-		return scanJSON(txn, pAgency, false, 0, func(r *agencyRec) { out = append(out, r.Agency) })
+		return scanJSON(txn, agencyPrefix(), false, 0, func(r *agencyRec) { out = append(out, r.Agency) })
 	})
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].CityCode != out[j].CityCode {
@@ -49,7 +49,7 @@ func (s *Store) Meta(name string) (string, bool, error) {
 	var v string
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		v, err = getString(txn, key(pMeta, name))
+		v, err = getString(txn, metaKey(name))
 		return err
 	})
 	if err == errNotFound {
@@ -60,5 +60,5 @@ func (s *Store) Meta(name string) (string, bool, error) {
 
 // SetMeta writes a small setting.
 func (s *Store) SetMeta(name, value string) error {
-	return s.update(func(txn *badger.Txn) error { return txn.Set(key(pMeta, name), []byte(value)) })
+	return s.update(func(txn *badger.Txn) error { return txn.Set(metaKey(name), []byte(value)) })
 }

@@ -28,7 +28,7 @@ type uploadRec struct {
 
 func loadApp(txn *badger.Txn, id string) (domain.Application, error) {
 	var r appRec
-	err := getJSON(txn, key(pApp, id), &r)
+	err := getJSON(txn, appKey(id), &r)
 	return r.Application, err
 }
 
@@ -46,49 +46,40 @@ func ownApp(txn *badger.Txn, traineeID, appID string) (domain.Application, error
 // with a small summary value so queues filter without loading whole applications.
 func saveApp(txn *badger.Txn, old, a domain.Application) error {
 	if old.Status == domain.AppSubmitted {
-		if err := txn.Delete(queueKey(old)); err != nil {
+		if err := txn.Delete(appQueueKey(old.AgencyID, old.SubmittedAt, old.ID)); err != nil {
 			return err
 		}
 	}
 	if a.Status == domain.AppSubmitted {
-		if err := putSummary(txn, queueKey(a), a); err != nil {
+		if err := putSummary(txn, appQueueKey(a.AgencyID, a.SubmittedAt, a.ID), a); err != nil {
 			return err
 		}
 	}
 	if a.Status != domain.AppDraft && a.AgencyID != "" {
 		if old.AgencyID != "" && old.AgencyID != a.AgencyID && old.Status != domain.AppDraft {
-			if err := txn.Delete(agencyKey(old)); err != nil {
+			if err := txn.Delete(appAgencyKey(old.AgencyID, old.CreatedAt, old.ID)); err != nil {
 				return err
 			}
 		}
-		if err := putSummary(txn, agencyKey(a), a); err != nil {
+		if err := putSummary(txn, appAgencyKey(a.AgencyID, a.CreatedAt, a.ID), a); err != nil {
 			return err
 		}
 	}
-	return putJSON(txn, key(pApp, a.ID), appRec{V: 1, Application: a})
-}
-
-func queueKey(a domain.Application) []byte {
-	return key(pAppQueue, a.AgencyID, "/", timeKey(a.SubmittedAt), a.ID)
-}
-
-// agencyKey orders an agency's applications by their first submission (CreatedAt never
-// changes, so a resubmission does not move it).
-func agencyKey(a domain.Application) []byte {
-	return key(pAppAgency, a.AgencyID, "/", timeKey(a.CreatedAt), a.ID)
+	return putJSON(txn, appKey(a.ID), appRec{V: 1, Application: a})
 }
 
 func appsOf(txn *badger.Txn, traineeID string) ([]domain.Application, error) {
 	var out []domain.Application
-	prefix := key(pAppTrainee, traineeID, "/")
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		a, err := loadApp(txn, string(it.Item().Key()[len(prefix):]))
+	err := scanKeys(txn, appTraineePrefix(traineeID), func(k []byte) (bool, error) {
+		a, err := loadApp(txn, parseAppTraineeKey(k))
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		out = append(out, a)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -143,7 +134,7 @@ func (s *Store) StartApplication(trainee domain.User, now time.Time) (domain.App
 		a = domain.Application{ID: newTimeID(now), TraineeID: trainee.ID, Status: domain.AppDraft,
 			Info: domain.AppInfo{Profile: trainee.Profile, Phone: trainee.Mobile}, CreatedAt: now, UpdatedAt: now}
 		a.Timeline = []domain.Event{{At: now, What: "开始填写报名", Actor: "本人"}}
-		if err := txn.Set(key(pAppTrainee, trainee.ID, "/", a.ID), nil); err != nil {
+		if err := txn.Set(appTraineeKey(trainee.ID, a.ID), nil); err != nil {
 			return err
 		}
 		return saveApp(txn, domain.Application{}, a)
@@ -189,7 +180,7 @@ type stepReader struct{ txn *badger.Txn }
 
 func (r stepReader) Agency(id string) (domain.Agency, bool) {
 	var rec agencyRec
-	err := getJSON(r.txn, key(pAgency, id), &rec)
+	err := getJSON(r.txn, agencyKey(id), &rec)
 	return rec.Agency, err == nil
 }
 
@@ -202,18 +193,18 @@ func (s *Store) SaveDocument(traineeID, appID string, step int, jpeg []byte, w, 
 		}
 		old := map[int]string{6: a.IDFront, 7: a.IDBack, 8: a.Diploma}[step]
 		if old != "" {
-			if err := txn.Delete(key(pUpload, old)); err != nil {
+			if err := txn.Delete(uploadKey(old)); err != nil {
 				return err
 			}
-			if err := txn.Delete(key(pUploadBlob, old)); err != nil {
+			if err := txn.Delete(uploadBlobKey(old)); err != nil {
 				return err
 			}
 		}
 		u := uploadRec{V: 1, ID: newID(), OwnerID: traineeID, AppID: appID, Step: step, Width: w, Height: h, At: now}
-		if err := putJSON(txn, key(pUpload, u.ID), u); err != nil {
+		if err := putJSON(txn, uploadKey(u.ID), u); err != nil {
 			return err
 		}
-		if err := txn.Set(key(pUploadBlob, u.ID), jpeg); err != nil {
+		if err := txn.Set(uploadBlobKey(u.ID), jpeg); err != nil {
 			return err
 		}
 		a.SetDocument(step, u.ID)
@@ -224,13 +215,13 @@ func (s *Store) SaveDocument(traineeID, appID string, step int, jpeg []byte, w, 
 // nextNumber assigns the application reference: XQ + date + 5-digit daily sequence.
 func nextNumber(txn *badger.Txn, now time.Time) (string, error) {
 	day := now.In(chinaTZ).Format("20060102")
-	last, err := getString(txn, key(pAppSeq, day))
+	last, err := getString(txn, appSeqKey(day))
 	if err != nil && err != errNotFound {
 		return "", err
 	}
 	n, _ := strconv.Atoi(last)
 	n++
-	if err := txn.Set(key(pAppSeq, day), []byte(strconv.Itoa(n))); err != nil {
+	if err := txn.Set(appSeqKey(day), []byte(strconv.Itoa(n))); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("XQ%s%05d", day, n), nil
@@ -268,7 +259,7 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, mk func(dom
 		}
 		if a.VerifyToken == "" {
 			a.VerifyToken = NewToken().Raw[:22]
-			if err := txn.Set(key(pAppToken, a.VerifyToken), []byte(a.ID)); err != nil {
+			if err := txn.Set(appTokenKey(a.VerifyToken), []byte(a.ID)); err != nil {
 				return err
 			}
 		}
@@ -299,27 +290,27 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 			return domain.Err(domain.CodeConflict, "培训机构已确认这份报名，不能删除。如需撤回请联系培训机构")
 		}
 		if a.Status == domain.AppSubmitted {
-			if err := txn.Delete(queueKey(a)); err != nil {
+			if err := txn.Delete(appQueueKey(a.AgencyID, a.SubmittedAt, a.ID)); err != nil {
 				return err
 			}
 		}
 		if a.Status != domain.AppDraft {
-			if err := txn.Delete(agencyKey(a)); err != nil {
+			if err := txn.Delete(appAgencyKey(a.AgencyID, a.CreatedAt, a.ID)); err != nil {
 				return err
 			}
 		}
 		for _, id := range []string{a.IDFront, a.IDBack, a.Diploma} {
 			if id != "" {
-				_ = txn.Delete(key(pUpload, id))
-				_ = txn.Delete(key(pUploadBlob, id))
+				_ = txn.Delete(uploadKey(id))
+				_ = txn.Delete(uploadBlobKey(id))
 			}
 		}
 		if a.VerifyToken != "" {
-			if err := txn.Delete(key(pAppToken, a.VerifyToken)); err != nil {
+			if err := txn.Delete(appTokenKey(a.VerifyToken)); err != nil {
 				return err
 			}
 		}
-		for _, k := range [][]byte{key(pApp, a.ID), key(pAppTrainee, traineeID, "/", a.ID)} {
+		for _, k := range [][]byte{appKey(a.ID), appTraineeKey(traineeID, a.ID)} {
 			if err := txn.Delete(k); err != nil {
 				return err
 			}

@@ -15,7 +15,7 @@ type auditRec struct {
 }
 
 func writeAudit(txn *badger.Txn, e domain.AuditEntry) error {
-	return putJSON(txn, key(pAudit, timeKey(e.At), newID()[:8]), auditRec{V: 1, AuditEntry: e})
+	return putJSON(txn, auditKey(e.At, newID()[:8]), auditRec{V: 1, AuditEntry: e})
 }
 
 // Audit records an event that is not part of another use case, such as a login.
@@ -35,7 +35,7 @@ func (s *Store) AuditLog(f AuditFilter, limit int) ([]domain.AuditEntry, error) 
 	var out []domain.AuditEntry
 	err := s.view(func(txn *badger.Txn) error {
 		// Newest first: stop at the limit or at the first entry older than Since.
-		return scanUntil(txn, pAudit, true, func(r *auditRec) bool {
+		return scanUntil(txn, auditPrefix(), true, func(r *auditRec) bool {
 			e := r.AuditEntry
 			if !f.Since.IsZero() && e.At.Before(f.Since) {
 				return false

@@ -20,7 +20,7 @@ type enrolRec struct {
 
 func loadEnrol(txn *badger.Txn, id string) (domain.Enrolment, error) {
 	var r enrolRec
-	err := getJSON(txn, key(pCEEnrol, id), &r)
+	err := getJSON(txn, ceEnrolKey(id), &r)
 	return r.Enrolment, err
 }
 
@@ -33,15 +33,11 @@ func ownEnrol(txn *badger.Txn, traineeID, id string) (domain.Enrolment, error) {
 	return e, err
 }
 
-func cycleKey(certID string, no int) []byte {
-	return key(pCECycle, certID, "/", fmt.Sprintf("%04d", no))
-}
-
 // takenBy returns the number of another submitted enrolment of the certificate's cycle.
 // The index entry is trusted only when the enrolment it names still is for that
 // certificate and cycle: a returned enrolment may have moved on, leaving a stale entry.
 func takenBy(txn *badger.Txn, certID string, no int, self string) (string, error) {
-	id, err := getString(txn, cycleKey(certID, no))
+	id, err := getString(txn, ceCycleKey(certID, no))
 	if err == errNotFound || id == self {
 		return "", nil
 	}
@@ -66,7 +62,7 @@ func certCheck(txn *badger.Txn, trainee domain.User, number, self string, now ti
 	birth, _ := trainee.Birth()
 	k := domain.CertCheck{Birth: birth, Now: now, Settings: cs}
 	number = domain.NormalizeCertNumber(number)
-	id, err := getString(txn, key(pCertNumber, number))
+	id, err := getString(txn, certNumberKey(number))
 	if err == errNotFound || number == "" {
 		return k, nil
 	}
@@ -74,7 +70,7 @@ func certCheck(txn *badger.Txn, trainee domain.User, number, self string, now ti
 		return k, err
 	}
 	var r certRec
-	if err := getJSON(txn, key(pCert, id), &r); err != nil || r.HolderID != trainee.ID {
+	if err := getJSON(txn, certKey(id), &r); err != nil || r.HolderID != trainee.ID {
 		return k, err
 	}
 	records, err := recordsOfCert(txn, r.ID)
@@ -92,47 +88,40 @@ func certCheck(txn *badger.Txn, trainee domain.User, number, self string, now ti
 // submitted enrolment) in step with the status, each with a summary for the queue rows.
 func saveEnrol(txn *badger.Txn, old, e domain.Enrolment) error {
 	if old.Status == domain.EnrolPending {
-		if err := txn.Delete(enrolQueueKey(old)); err != nil {
+		if err := txn.Delete(ceQueueKey(old.AgencyID, old.SubmittedAt, old.ID)); err != nil {
 			return err
 		}
 	}
 	if e.Status == domain.EnrolPending {
-		if err := putEnrolSummary(txn, enrolQueueKey(e), e); err != nil {
+		if err := putEnrolSummary(txn, ceQueueKey(e.AgencyID, e.SubmittedAt, e.ID), e); err != nil {
 			return err
 		}
 	}
 	if e.Status != domain.EnrolDraft {
 		if old.Status != domain.EnrolDraft && old.AgencyID != "" && old.AgencyID != e.AgencyID {
-			if err := txn.Delete(enrolAgencyKey(old)); err != nil {
+			if err := txn.Delete(ceAgencyKey(old.AgencyID, old.CreatedAt, old.ID)); err != nil {
 				return err
 			}
 		}
-		if err := putEnrolSummary(txn, enrolAgencyKey(e), e); err != nil {
+		if err := putEnrolSummary(txn, ceAgencyKey(e.AgencyID, e.CreatedAt, e.ID), e); err != nil {
 			return err
 		}
 	}
-	return putJSON(txn, key(pCEEnrol, e.ID), enrolRec{V: 1, Enrolment: e})
-}
-
-func enrolQueueKey(e domain.Enrolment) []byte {
-	return key(pCEQueue, e.AgencyID, "/", timeKey(e.SubmittedAt), e.ID)
-}
-
-func enrolAgencyKey(e domain.Enrolment) []byte {
-	return key(pCEAgency, e.AgencyID, "/", timeKey(e.CreatedAt), e.ID)
+	return putJSON(txn, ceEnrolKey(e.ID), enrolRec{V: 1, Enrolment: e})
 }
 
 func enrolsOf(txn *badger.Txn, traineeID string) ([]domain.Enrolment, error) {
 	var out []domain.Enrolment
-	prefix := key(pCETrainee, traineeID, "/")
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		e, err := loadEnrol(txn, string(it.Item().Key()[len(prefix):]))
+	err := scanKeys(txn, ceTraineePrefix(traineeID), func(k []byte) (bool, error) {
+		e, err := loadEnrol(txn, parseCETraineeKey(k))
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		out = append(out, e)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -186,7 +175,7 @@ func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrol
 			e.Resume = apps[i].Resume
 		}
 		e.Timeline = []domain.Event{{At: now, What: "开始填写继续教育报名", Actor: "本人"}}
-		if err := txn.Set(key(pCETrainee, trainee.ID, "/", e.ID), nil); err != nil {
+		if err := txn.Set(ceTraineeKey(trainee.ID, e.ID), nil); err != nil {
 			return err
 		}
 		return saveEnrol(txn, domain.Enrolment{}, e)
@@ -252,13 +241,13 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, now time.Time, ste
 // nextEnrolNumber assigns the enrolment reference: JX + date + 5-digit daily sequence.
 func nextEnrolNumber(txn *badger.Txn, now time.Time) (string, error) {
 	d := now.In(chinaTZ).Format("20060102")
-	last, err := getString(txn, key(pCESeq, d))
+	last, err := getString(txn, ceSeqKey(d))
 	if err != nil && err != errNotFound {
 		return "", err
 	}
 	n, _ := strconv.Atoi(last)
 	n++
-	if err := txn.Set(key(pCESeq, d), []byte(strconv.Itoa(n))); err != nil {
+	if err := txn.Set(ceSeqKey(d), []byte(strconv.Itoa(n))); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("JX%s%05d", d, n), nil
@@ -277,7 +266,7 @@ func (s *Store) SubmitEnrolment(trainee domain.User, id string, mk func(domain.E
 		if e, err = submitChecked(txn, trainee, old, now); err != nil {
 			return err // nothing is committed, so a new number is not used up
 		}
-		if err := txn.Set(cycleKey(e.CertID, e.Cycle.No), []byte(e.ID)); err != nil {
+		if err := txn.Set(ceCycleKey(e.CertID, e.Cycle.No), []byte(e.ID)); err != nil {
 			return err
 		}
 		if err := linkTrainee(txn, e.AgencyID, trainee.ID); err != nil {
@@ -350,15 +339,15 @@ func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 // dropEnrol deletes an enrolment with its index entries; the cycle entry only when it
 // still names this enrolment.
 func dropEnrol(txn *badger.Txn, e domain.Enrolment) error {
-	keys := [][]byte{key(pCEEnrol, e.ID), key(pCETrainee, e.TraineeID, "/", e.ID)}
+	keys := [][]byte{ceEnrolKey(e.ID), ceTraineeKey(e.TraineeID, e.ID)}
 	if e.Status == domain.EnrolPending {
-		keys = append(keys, enrolQueueKey(e))
+		keys = append(keys, ceQueueKey(e.AgencyID, e.SubmittedAt, e.ID))
 	}
 	if e.Status != domain.EnrolDraft {
-		keys = append(keys, enrolAgencyKey(e))
+		keys = append(keys, ceAgencyKey(e.AgencyID, e.CreatedAt, e.ID))
 	}
-	if holder, _ := getString(txn, cycleKey(e.CertID, e.Cycle.No)); holder == e.ID {
-		keys = append(keys, cycleKey(e.CertID, e.Cycle.No))
+	if holder, _ := getString(txn, ceCycleKey(e.CertID, e.Cycle.No)); holder == e.ID {
+		keys = append(keys, ceCycleKey(e.CertID, e.Cycle.No))
 	}
 	for _, k := range keys {
 		if err := txn.Delete(k); err != nil {
@@ -398,8 +387,5 @@ func unlinkCE(txn *badger.Txn, agencyID, userID, except string) error {
 			return nil
 		}
 	}
-	if err := txn.Delete(key(pAgencyTrainee, agencyID, "/", userID)); err != nil {
-		return err
-	}
-	return txn.Delete(key(pTraineeAgency, userID, "/", agencyID))
+	return unlinkTrainee(txn, agencyID, userID)
 }

@@ -137,7 +137,7 @@ func newImportCtx(txn *badger.Txn, agency string, now time.Time) (*importCtx, er
 	}
 	ctx := &importCtx{txn: txn, agency: agency, cs: cs, now: now, courses: map[string]domain.Course{},
 		enrols: map[string]domain.Enrolment{}, problems: map[string]string{}}
-	err = scanJSON(txn, pCECourse+agency+"/", false, 0, func(r *courseRec) { ctx.courses[domain.CourseKey(r.Title)] = r.Course })
+	err = scanJSON(txn, ceCoursePrefix(agency), false, 0, func(r *courseRec) { ctx.courses[domain.CourseKey(r.Title)] = r.Course })
 	return ctx, err
 }
 
@@ -168,7 +168,7 @@ func (x *importCtx) enrolmentFor(number string) (domain.Enrolment, string, error
 }
 
 func (x *importCtx) lookup(number string) (domain.Enrolment, string, error) {
-	id, err := getString(x.txn, key(pCertNumber, number))
+	id, err := getString(x.txn, certNumberKey(number))
 	if err == errNotFound {
 		return domain.Enrolment{}, msgNotEnrolledHere, nil
 	}
@@ -176,14 +176,14 @@ func (x *importCtx) lookup(number string) (domain.Enrolment, string, error) {
 		return domain.Enrolment{}, "", err
 	}
 	var c certRec
-	if err := getJSON(x.txn, key(pCert, id), &c); err != nil {
+	if err := getJSON(x.txn, certKey(id), &c); err != nil {
 		return domain.Enrolment{}, "", err
 	}
 	cur, ok := domain.CurrentCycle(c.IssuedOn, x.now)
 	if !ok {
 		return domain.Enrolment{}, msgNotEnrolledHere, nil
 	}
-	enrolID, err := getString(x.txn, cycleKey(c.ID, cur.No))
+	enrolID, err := getString(x.txn, ceCycleKey(c.ID, cur.No))
 	if err == errNotFound {
 		return domain.Enrolment{}, msgNotEnrolledHere, nil
 	}
@@ -234,7 +234,7 @@ func (x *importCtx) resolve(l domain.ImportLine) (domain.Enrolment, domain.Cours
 	if err != nil {
 		return e, c, nil, err
 	}
-	if dup, err := exists(x.txn, recordKey(r)); err != nil || dup {
+	if dup, err := exists(x.txn, ceRecordDayKey(r.CertID, r.CourseID, r.CompletedOn)); err != nil || dup {
 		return e, c, nonEmpty("这门课程在" + l.Date.Format("2006年1月2日") + "已有记录（重复导入）"), err
 	}
 	return e, c, nil, nil

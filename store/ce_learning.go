@@ -40,7 +40,7 @@ func (s *Store) Courses(viewer domain.User) ([]domain.Course, error) {
 	}
 	var out []domain.Course
 	err = s.view(func(txn *badger.Txn) error {
-		return scanJSON(txn, pCECourse+agency+"/", false, 0, func(r *courseRec) { out = append(out, r.Course) })
+		return scanJSON(txn, ceCoursePrefix(agency), false, 0, func(r *courseRec) { out = append(out, r.Course) })
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Title < out[j].Title })
 	return out, err
@@ -62,7 +62,7 @@ func (s *Store) AddCourse(viewer domain.User, in domain.CourseInput, now time.Ti
 		if c, err = in.Validate(cs); err != nil {
 			return err
 		}
-		title := key(pCECourseTitle, agency, "/", domain.CourseKey(c.Title))
+		title := ceCourseTitleKey(agency, domain.CourseKey(c.Title))
 		if taken, err := exists(txn, title); err != nil || taken {
 			if err == nil {
 				err = domain.FieldErrors{"title": "课程目录中已有同名课程“" + c.Title + "”"}
@@ -76,26 +76,22 @@ func (s *Store) AddCourse(viewer domain.User, in domain.CourseInput, now time.Ti
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "添加继续教育课程", Object: c.ID, Detail: c.Title}); err != nil {
 			return err
 		}
-		return putJSON(txn, key(pCECourse, agency, "/", c.ID), courseRec{V: 1, Course: c})
+		return putJSON(txn, ceCourseKey(agency, c.ID), courseRec{V: 1, Course: c})
 	})
 	return c, err
 }
 
 func loadCourse(txn *badger.Txn, agency, id string) (domain.Course, error) {
 	var r courseRec
-	err := getJSON(txn, key(pCECourse, agency, "/", id), &r)
+	err := getJSON(txn, ceCourseKey(agency, id), &r)
 	return r.Course, err
 }
 
 func recordsOfCert(txn *badger.Txn, certID string) ([]domain.LearningRecord, error) {
 	var out []domain.LearningRecord
-	err := scanJSON(txn, pCERecord+certID+"/", false, 0, func(r *learningRec) { out = append(out, r.LearningRecord) })
+	err := scanJSON(txn, ceRecordPrefix(certID), false, 0, func(r *learningRec) { out = append(out, r.LearningRecord) })
 	sort.SliceStable(out, func(i, j int) bool { return out[i].CompletedOn.Before(out[j].CompletedOn) })
 	return out, err
-}
-
-func recordKey(r domain.LearningRecord) []byte {
-	return key(pCERecordKey, r.CertID, "/", r.CourseID, "/", r.CompletedOn.Format("20060102"))
 }
 
 // addRecord validates and writes one learning record of an enrolment.
@@ -104,17 +100,17 @@ func addRecord(txn *badger.Txn, e domain.Enrolment, c domain.Course, day time.Ti
 	if err != nil {
 		return r, err
 	}
-	if dup, err := exists(txn, recordKey(r)); err != nil || dup {
+	if dup, err := exists(txn, ceRecordDayKey(r.CertID, r.CourseID, r.CompletedOn)); err != nil || dup {
 		if err == nil {
 			err = domain.FieldErrors{"date": "“" + c.Title + "”在" + r.CompletedOn.Format("2006年1月2日") + "已有记录，不能重复记录"}
 		}
 		return r, err
 	}
 	r.ID, r.RecordedBy = newTimeID(now), by
-	if err := txn.Set(recordKey(r), []byte(r.ID)); err != nil {
+	if err := txn.Set(ceRecordDayKey(r.CertID, r.CourseID, r.CompletedOn), []byte(r.ID)); err != nil {
 		return r, err
 	}
-	return r, putJSON(txn, key(pCERecord, r.CertID, "/", r.ID), learningRec{V: 1, LearningRecord: r})
+	return r, putJSON(txn, ceRecordKey(r.CertID, r.ID), learningRec{V: 1, LearningRecord: r})
 }
 
 // advance moves an enrolment on after learning was added and mails the trainee when its

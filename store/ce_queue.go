@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/hex"
 	"strings"
 	"time"
 
@@ -45,7 +44,13 @@ type CEFilter struct {
 	Limit  int
 }
 
-func (f CEFilter) match(s enrolSummary) bool {
+// unfiltered reports whether every entry of the index the status selects matches, so
+// that the total can be counted from keys alone.
+func (f CEFilter) unfiltered() bool {
+	return (f.Status == "" || f.Status == "all") && strings.TrimSpace(f.Query) == ""
+}
+
+func (f CEFilter) match(s *enrolSummary) bool {
 	switch f.Status {
 	case "", "all":
 	case "learning":
@@ -77,68 +82,36 @@ func (s *Store) CEQueue(viewer domain.User, f CEFilter) (CEPage, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	prefix := key(pCEQueue, viewer.AgencyID, "/")
+	prefix := ceQueuePrefix(viewer.AgencyID)
 	if f.Status != "" {
-		prefix = key(pCEAgency, viewer.AgencyID, "/")
+		prefix = ceAgencyPrefix(viewer.AgencyID)
 	}
-	var page CEPage
+	match := f.match
+	if f.unfiltered() {
+		match = nil // every entry matches: count keys, decode one page
+	}
+	var sums page[enrolSummary]
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		page, err = ceScan(txn, prefix, f)
+		sums, err = pageAfter(txn, prefix, f.After, f.Limit, match)
 		return err
 	})
-	return page, err
-}
-
-// ceScan reads one page of matching summaries after the cursor and counts all matches;
-// Next is set only when another matching row follows the page.
-func ceScan(txn *badger.Txn, prefix []byte, f CEFilter) (CEPage, error) {
-	var page CEPage
-	more := false
-	after, _ := hex.DecodeString(f.After)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		var sm enrolSummary
-		if err := it.Item().Value(func(b []byte) error { return jsonUnmarshal(b, &sm) }); err != nil {
-			return page, err
-		}
-		if !f.match(sm) {
-			continue
-		}
-		page.Total++
-		k := it.Item().Key()
-		switch {
-		case len(after) > 0 && string(k) <= string(after):
-			continue
-		case len(page.Rows) == f.Limit:
-			more = true
-			continue
-		}
-		page.Rows = append(page.Rows, CERow{EnrolID: sm.ID, Number: sm.Number, Name: sm.Name, CertNumber: sm.CertNumber,
+	out := CEPage{Total: sums.Total, Next: sums.Next}
+	for _, sm := range sums.Rows {
+		out.Rows = append(out.Rows, CERow{EnrolID: sm.ID, Number: sm.Number, Name: sm.Name, CertNumber: sm.CertNumber,
 			PostCode: sm.PostCode, CycleNo: sm.CycleNo, Status: sm.Status, SubmittedAt: sm.SubmittedAt})
-		if len(page.Rows) == f.Limit {
-			page.Next = hex.EncodeToString(k)
-		}
 	}
-	if !more {
-		page.Next = ""
-	}
-	return page, nil
+	return out, err
 }
 
 // CEQueueCount returns the number of enrolments waiting for the reviewer's agency.
 func (s *Store) CEQueueCount(viewer domain.User) (int, error) {
-	n := 0
 	if viewer.Role != domain.RoleReviewer {
 		return 0, nil
 	}
+	n := 0
 	err := s.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pCEQueue, viewer.AgencyID, "/")})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			n++
-		}
+		n = countKeys(txn, ceQueuePrefix(viewer.AgencyID))
 		return nil
 	})
 	return n, err
@@ -179,7 +152,7 @@ func (s *Store) ReviewEnrolment(viewer domain.User, id string) (CEReview, error)
 			return err
 		}
 		var c certRec
-		if err := getJSON(txn, key(pCert, r.Enrolment.CertID), &c); err != nil {
+		if err := getJSON(txn, certKey(r.Enrolment.CertID), &c); err != nil {
 			return err
 		}
 		r.Certificate = c.Certificate

@@ -18,7 +18,7 @@ type ceSettingsRec struct {
 // they are the domain defaults.
 func ceSettings(txn *badger.Txn) (domain.CESettings, error) {
 	var r ceSettingsRec
-	err := getJSON(txn, []byte(pCESettings), &r)
+	err := getJSON(txn, ceSettingsKey(), &r)
 	if err == errNotFound {
 		return domain.DefaultCESettings(), nil
 	}
@@ -42,19 +42,19 @@ func (s *Store) SetCESettings(cs domain.CESettings) error {
 		return err
 	}
 	return s.update(func(txn *badger.Txn) error {
-		return putJSON(txn, []byte(pCESettings), ceSettingsRec{V: 1, CESettings: cs})
+		return putJSON(txn, ceSettingsKey(), ceSettingsRec{V: 1, CESettings: cs})
 	})
 }
 
 // SetAgencyPosts configures the posts an agency trains in continuing education; without
 // a configuration it trains every enabled post (domain.AgencyTrains).
 func (s *Store) SetAgencyPosts(agencyID string, posts []string) error {
-	return s.update(func(txn *badger.Txn) error { return putJSON(txn, key(pCEAgencyPosts, agencyID), posts) })
+	return s.update(func(txn *badger.Txn) error { return putJSON(txn, ceAgencyPostsKey(agencyID), posts) })
 }
 
 func agencyTrains(txn *badger.Txn, agencyID, postCode string) (bool, error) {
 	var posts []string
-	err := getJSON(txn, key(pCEAgencyPosts, agencyID), &posts)
+	err := getJSON(txn, ceAgencyPostsKey(agencyID), &posts)
 	if err != nil && err != errNotFound {
 		return false, err
 	}

@@ -26,7 +26,7 @@ func (s *Store) IssueCertificate(actor domain.User, appID string, now time.Time)
 			return err
 		}
 		var ag agencyRec
-		if err := getJSON(txn, key(pAgency, old.AgencyID), &ag); err != nil && err != errNotFound {
+		if err := getJSON(txn, agencyKey(old.AgencyID), &ag); err != nil && err != errNotFound {
 			return err
 		}
 		settings := domain.DefaultCertSettings()
@@ -59,7 +59,7 @@ func (s *Store) IssueCertificate(actor domain.User, appID string, now time.Time)
 // a number collision.
 func nextCertNumber(txn *badger.Txn, settings domain.CertSettings, postCode string, now time.Time) (string, error) {
 	year := now.In(chinaTZ).Year()
-	seqKey := key(pCertSeq, strconv.Itoa(year), "/", postCode)
+	seqKey := certSeqKey(year, postCode)
 	last, err := getString(txn, seqKey)
 	if err != nil && err != errNotFound {
 		return "", err
@@ -68,7 +68,7 @@ func nextCertNumber(txn *badger.Txn, settings domain.CertSettings, postCode stri
 	for {
 		n++
 		number := domain.NewCertNumber(settings, year, postCode, n)
-		taken, err := exists(txn, key(pCertNumber, number))
+		taken, err := exists(txn, certNumberKey(number))
 		if err != nil {
 			return "", err
 		}

@@ -39,40 +39,32 @@ func (s *Store) AddCertificate(c domain.Certificate) (domain.Certificate, error)
 // putNewCert writes a new certificate with its holder, number and token indexes; a number
 // already in use is a conflict. c has its ID, normalised number and token.
 func putNewCert(txn *badger.Txn, c domain.Certificate) error {
-	taken, err := exists(txn, key(pCertNumber, c.Number))
+	taken, err := exists(txn, certNumberKey(c.Number))
 	if err != nil {
 		return err
 	}
 	if taken {
 		return domain.Err(domain.CodeConflict, "证书编号已存在")
 	}
-	for k, v := range map[string]string{
-		pCertHolder + c.HolderID + "/" + c.ID: "",
-		pCertNumber + c.Number:                c.ID,
-		pCertToken + c.VerifyToken:            c.ID,
+	for _, kv := range []struct{ k, v []byte }{
+		{certHolderKey(c.HolderID, c.ID), nil},
+		{certNumberKey(c.Number), []byte(c.ID)},
+		{certTokenKey(c.VerifyToken), []byte(c.ID)},
 	} {
-		if err := txn.Set([]byte(k), []byte(v)); err != nil {
+		if err := txn.Set(kv.k, kv.v); err != nil {
 			return err
 		}
 	}
-	return putJSON(txn, key(pCert, c.ID), certRec{V: 1, Certificate: c})
+	return putJSON(txn, certKey(c.ID), certRec{V: 1, Certificate: c})
 }
 
 // CertificatesOf returns the certificates held by a user, most recently issued first.
 func (s *Store) CertificatesOf(userID string) ([]domain.Certificate, error) {
 	var out []domain.Certificate
-	prefix := key(pCertHolder, userID, "/")
 	err := s.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var r certRec
-			if err := getJSON(txn, key(pCert, string(it.Item().Key()[len(prefix):])), &r); err != nil {
-				return err
-			}
-			out = append(out, r.Certificate)
-		}
-		return nil
+		var err error
+		out, err = holderCertificates(txn, userID)
+		return err
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].IssuedOn.After(out[j].IssuedOn) })
 	return out, err
@@ -87,14 +79,14 @@ func (s *Store) CertificateOf(userID, certID string) (domain.Certificate, error)
 		if userID == "" || certID == "" {
 			return errNotFound
 		}
-		held, err := exists(txn, key(pCertHolder, userID, "/", certID))
+		held, err := exists(txn, certHolderKey(userID, certID))
 		if err != nil {
 			return err
 		}
 		if !held {
 			return errNotFound
 		}
-		if err := getJSON(txn, key(pCert, certID), &r); err != nil {
+		if err := getJSON(txn, certKey(certID), &r); err != nil {
 			return err
 		}
 		if r.HolderID != userID {
@@ -111,7 +103,7 @@ func (s *Store) CertificateByToken(token string) (domain.Certificate, error) {
 	if token == "" || len(token) > maxTokenLen {
 		return domain.Certificate{}, errNotFound
 	}
-	return s.certificateVia(key(pCertToken, token))
+	return s.certificateVia(certTokenKey(token))
 }
 
 // CertificateByNumber finds a certificate by its number (normalised as on storage), for
@@ -121,7 +113,7 @@ func (s *Store) CertificateByNumber(number string) (domain.Certificate, error) {
 	if number == "" {
 		return domain.Certificate{}, errNotFound
 	}
-	return s.certificateVia(key(pCertNumber, number))
+	return s.certificateVia(certNumberKey(number))
 }
 
 // certificateVia loads the certificate whose ID is stored at an index key.
@@ -132,7 +124,7 @@ func (s *Store) certificateVia(idx []byte) (domain.Certificate, error) {
 		if err != nil {
 			return err
 		}
-		return getJSON(txn, key(pCert, id), &r)
+		return getJSON(txn, certKey(id), &r)
 	})
 	return r.Certificate, err
 }

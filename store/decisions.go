@@ -17,7 +17,7 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 	var out []byte
 	err := s.update(func(txn *badger.Txn) error {
 		var u uploadRec
-		if err := getJSON(txn, key(pUpload, uploadID), &u); err != nil {
+		if err := getJSON(txn, uploadKey(uploadID), &u); err != nil {
 			return err
 		}
 		a, err := loadApp(txn, u.AppID)
@@ -29,7 +29,7 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 		if !allowed {
 			return errNotFound
 		}
-		item, err := txn.Get(key(pUploadBlob, uploadID))
+		item, err := txn.Get(uploadBlobKey(uploadID))
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (s *Store) ApplicationByToken(token string) (domain.Application, domain.Use
 	var a domain.Application
 	var u domain.User
 	err := s.view(func(txn *badger.Txn) error {
-		id, err := getString(txn, key(pAppToken, token))
+		id, err := getString(txn, appTokenKey(token))
 		if err != nil {
 			return err
 		}

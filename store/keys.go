@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
+	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -52,6 +55,11 @@ import (
 //
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
 // idno index key, which never leaves the process.
+//
+// Only this file knows the layout: every other file builds keys with the functions below
+// and reads IDs back out of scanned keys with the parse functions, so each layout is
+// written down once, next to its documentation. keys_test.go pins the bytes of every
+// family, because existing data directories must keep opening.
 const (
 	pMeta          = "v1/meta/"
 	pSecret        = "v1/secret/"
@@ -96,6 +104,7 @@ const (
 	pCERecordKey   = "v1/idx/ce/record-key/"
 )
 
+// key concatenates the parts of a key; only the builders below call it.
 func key(parts ...string) []byte {
 	n := 0
 	for _, p := range parts {
@@ -113,4 +122,141 @@ func timeKey(t time.Time) string {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano()))
 	return string(b[:])
+}
+
+// Settings, secrets and one-off migrations.
+
+func metaKey(name string) []byte   { return key(pMeta, name) }
+func secretKey(name string) []byte { return key(pSecret, name) }
+func ceSettingsKey() []byte        { return key(pCESettings) }
+
+// Users and their one-time tokens.
+
+func userKey(userID string) []byte           { return key(pUser, userID) }
+func userIDNoKey(idNumber string) []byte     { return key(pUserIDNo, idNumber) }
+func userLoginKey(username string) []byte    { return key(pUserLogin, username) }
+func tokenKey(kind, tokenHash string) []byte { return key(pToken, kind, "/", tokenHash) }
+
+// Outbox and audit log; both sort by time.
+
+func outboxKey(msgID string) []byte        { return key(pOutbox, msgID) }
+func outboxPrefix() []byte                 { return key(pOutbox) }
+func outboxPendingKey(msgID string) []byte { return key(pOutboxPending, msgID) }
+func outboxPendingPrefix() []byte          { return key(pOutboxPending) }
+func parseOutboxPendingKey(k []byte) (msgID string) {
+	return string(bytes.TrimPrefix(k, []byte(pOutboxPending)))
+}
+func auditKey(at time.Time, suffix string) []byte { return key(pAudit, timeKey(at), suffix) }
+func auditPrefix() []byte                         { return key(pAudit) }
+
+// Agencies and the trainees linked to them.
+
+func agencyKey(agencyID string) []byte { return key(pAgency, agencyID) }
+func agencyPrefix() []byte             { return key(pAgency) }
+func agencyTraineeKey(agencyID, userID string) []byte {
+	return key(pAgencyTrainee, agencyID, "/", userID)
+}
+func traineeAgencyKey(userID, agencyID string) []byte {
+	return key(pTraineeAgency, userID, "/", agencyID)
+}
+func traineeAgencyPrefix(userID string) []byte { return key(pTraineeAgency, userID, "/") }
+func parseTraineeAgencyKey(k []byte) (agencyID string) {
+	return childID(k, pTraineeAgency)
+}
+
+// Certificates.
+
+func certKey(certID string) []byte { return key(pCert, certID) }
+func certHolderKey(userID, certID string) []byte {
+	return key(pCertHolder, userID, "/", certID)
+}
+func certHolderPrefix(userID string) []byte       { return key(pCertHolder, userID, "/") }
+func parseCertHolderKey(k []byte) (certID string) { return childID(k, pCertHolder) }
+func certNumberKey(number string) []byte          { return key(pCertNumber, number) }
+func certTokenKey(token string) []byte            { return key(pCertToken, token) }
+func certSeqKey(year int, postCode string) []byte {
+	return key(pCertSeq, strconv.Itoa(year), "/", postCode)
+}
+
+// Photos and their review queues.
+
+func photoKey(userID string) []byte       { return key(pPhoto, userID) }
+func photoBlobKey(photoID string) []byte  { return key(pPhotoBlob, photoID) }
+func photoOwnerKey(photoID string) []byte { return key(pPhotoOwner, photoID) }
+func photoPendingKey(uploaded time.Time, userID string) []byte {
+	return key(pPhotoPending, timeKey(uploaded), userID)
+}
+func photoPendingPrefix() []byte { return key(pPhotoPending) }
+func parsePhotoPendingKey(k []byte) (uploaded time.Time, userID string) {
+	return timeAndID(bytes.TrimPrefix(k, []byte(pPhotoPending)))
+}
+
+// Applications, their queues and document uploads.
+
+func appKey(appID string) []byte                 { return key(pApp, appID) }
+func appTraineeKey(userID, appID string) []byte  { return key(pAppTrainee, userID, "/", appID) }
+func appTraineePrefix(userID string) []byte      { return key(pAppTrainee, userID, "/") }
+func parseAppTraineeKey(k []byte) (appID string) { return childID(k, pAppTrainee) }
+func appQueueKey(agencyID string, submitted time.Time, appID string) []byte {
+	return key(pAppQueue, agencyID, "/", timeKey(submitted), appID)
+}
+func appQueuePrefix(agencyID string) []byte { return key(pAppQueue, agencyID, "/") }
+
+// appAgencyKey orders an agency's applications by their first submission (CreatedAt never
+// changes, so a resubmission does not move it).
+func appAgencyKey(agencyID string, created time.Time, appID string) []byte {
+	return key(pAppAgency, agencyID, "/", timeKey(created), appID)
+}
+func appAgencyPrefix(agencyID string) []byte { return key(pAppAgency, agencyID, "/") }
+func appTokenKey(token string) []byte        { return key(pAppToken, token) }
+func appSeqKey(day string) []byte            { return key(pAppSeq, day) }
+func uploadKey(uploadID string) []byte       { return key(pUpload, uploadID) }
+func uploadBlobKey(uploadID string) []byte   { return key(pUploadBlob, uploadID) }
+
+// Continuing education.
+
+func ceEnrolKey(enrolID string) []byte            { return key(pCEEnrol, enrolID) }
+func ceTraineeKey(userID, enrolID string) []byte  { return key(pCETrainee, userID, "/", enrolID) }
+func ceTraineePrefix(userID string) []byte        { return key(pCETrainee, userID, "/") }
+func parseCETraineeKey(k []byte) (enrolID string) { return childID(k, pCETrainee) }
+func ceCycleKey(certID string, cycleNo int) []byte {
+	return key(pCECycle, certID, "/", fmt.Sprintf("%04d", cycleNo))
+}
+func ceQueueKey(agencyID string, submitted time.Time, enrolID string) []byte {
+	return key(pCEQueue, agencyID, "/", timeKey(submitted), enrolID)
+}
+func ceQueuePrefix(agencyID string) []byte { return key(pCEQueue, agencyID, "/") }
+func ceAgencyKey(agencyID string, created time.Time, enrolID string) []byte {
+	return key(pCEAgency, agencyID, "/", timeKey(created), enrolID)
+}
+func ceAgencyPrefix(agencyID string) []byte        { return key(pCEAgency, agencyID, "/") }
+func ceSeqKey(day string) []byte                   { return key(pCESeq, day) }
+func ceAgencyPostsKey(agencyID string) []byte      { return key(pCEAgencyPosts, agencyID) }
+func ceCourseKey(agencyID, courseID string) []byte { return key(pCECourse, agencyID, "/", courseID) }
+func ceCoursePrefix(agencyID string) []byte        { return key(pCECourse, agencyID, "/") }
+func ceCourseTitleKey(agencyID, titleKey string) []byte {
+	return key(pCECourseTitle, agencyID, "/", titleKey)
+}
+func ceRecordKey(certID, recordID string) []byte { return key(pCERecord, certID, "/", recordID) }
+func ceRecordPrefix(certID string) []byte        { return key(pCERecord, certID, "/") }
+func ceRecordDayKey(certID, courseID string, day time.Time) []byte {
+	return key(pCERecordKey, certID, "/", courseID, "/", day.Format("20060102"))
+}
+
+// childID returns the last segment of an index key "<family><owner>/<child>": owner IDs
+// never contain a slash, so the child is everything after the first one.
+func childID(k []byte, family string) string {
+	rest, _ := bytes.CutPrefix(k, []byte(family))
+	if i := bytes.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return string(rest)
+}
+
+// timeAndID splits "<8-byte time><id>", the tail of the keys of time-ordered queues.
+func timeAndID(b []byte) (time.Time, string) {
+	if len(b) < 8 {
+		return time.Time{}, ""
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:8]))), string(b[8:])
 }

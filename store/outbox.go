@@ -17,34 +17,31 @@ type msgRec struct {
 func enqueue(txn *badger.Txn, m domain.Message, now time.Time) error {
 	m.ID = newTimeID(now)
 	m.CreatedAt, m.NextAttempt = now, now
-	if err := putJSON(txn, key(pOutbox, m.ID), msgRec{V: 1, Message: m}); err != nil {
+	if err := putJSON(txn, outboxKey(m.ID), msgRec{V: 1, Message: m}); err != nil {
 		return err
 	}
-	return txn.Set(key(pOutboxPending, m.ID), nil)
+	return txn.Set(outboxPendingKey(m.ID), nil)
 }
 
 // DueMessages returns up to limit unsent messages whose next attempt is due, oldest first.
 // While storage is low nothing is due: the worker could send a message but not mark it
 // sent, and would send it again on every pass.
 func (s *Store) DueMessages(now time.Time, limit int) ([]domain.Message, error) {
-	if s.Space().Low {
+	if s.Space().Low || limit <= 0 {
 		return nil, nil
 	}
 	var out []domain.Message
 	err := s.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pOutboxPending)})
-		defer it.Close()
-		for it.Rewind(); it.Valid() && len(out) < limit; it.Next() {
-			id := string(it.Item().Key()[len(pOutboxPending):])
+		return scanKeys(txn, outboxPendingPrefix(), func(k []byte) (bool, error) {
 			var r msgRec
-			if err := getJSON(txn, key(pOutbox, id), &r); err != nil {
-				return err
+			if err := getJSON(txn, outboxKey(parseOutboxPendingKey(k)), &r); err != nil {
+				return false, err
 			}
 			if !r.NextAttempt.After(now) && r.Attempts < domain.MaxMailAttempts {
 				out = append(out, r.Message)
 			}
-		}
-		return nil
+			return len(out) < limit, nil
+		})
 	})
 	return out, err
 }
@@ -52,15 +49,15 @@ func (s *Store) DueMessages(now time.Time, limit int) ([]domain.Message, error) 
 func (s *Store) modifyMessage(id string, fn func(m *domain.Message) (pending bool)) error {
 	return s.update(func(txn *badger.Txn) error {
 		var r msgRec
-		if err := getJSON(txn, key(pOutbox, id), &r); err != nil {
+		if err := getJSON(txn, outboxKey(id), &r); err != nil {
 			return err
 		}
 		if !fn(&r.Message) {
-			if err := txn.Delete(key(pOutboxPending, id)); err != nil {
+			if err := txn.Delete(outboxPendingKey(id)); err != nil {
 				return err
 			}
 		}
-		return putJSON(txn, key(pOutbox, id), r)
+		return putJSON(txn, outboxKey(id), r)
 	})
 }
 
@@ -86,7 +83,7 @@ func (s *Store) MarkFailed(id string, at time.Time, errText string, next time.Ti
 func (s *Store) RecentMessages(limit int) ([]domain.Message, error) {
 	var out []domain.Message
 	err := s.view(func(txn *badger.Txn) error {
-		return scanJSON(txn, pOutbox, true, limit, func(r *msgRec) { out = append(out, r.Message) })
+		return scanJSON(txn, outboxPrefix(), true, limit, func(r *msgRec) { out = append(out, r.Message) })
 	})
 	return out, err
 }

@@ -40,7 +40,7 @@ func (s *Store) PersonalDataOf(userID string) (PersonalData, error) {
 		if d.Enrolments, err = enrolsOf(txn, userID); err != nil {
 			return err
 		}
-		return scanJSON(txn, pAudit, true, 0, func(r *auditRec) {
+		return scanJSON(txn, auditPrefix(), true, 0, func(r *auditRec) {
 			if r.Object == userID || r.ActorID == userID {
 				d.Audit = append(d.Audit, r.AuditEntry)
 			}
@@ -52,15 +52,13 @@ func (s *Store) PersonalDataOf(userID string) (PersonalData, error) {
 // holderCertificates reads the certificates of one holder through the holder index.
 func holderCertificates(txn *badger.Txn, userID string) ([]domain.Certificate, error) {
 	var out []domain.Certificate
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pCertHolder, userID, "/")})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()
+	err := scanKeys(txn, certHolderPrefix(userID), func(k []byte) (bool, error) {
 		var r certRec
-		if err := getJSON(txn, key(pCert, string(k[len(pCertHolder)+len(userID)+1:])), &r); err != nil {
-			return nil, err
+		if err := getJSON(txn, certKey(parseCertHolderKey(k)), &r); err != nil {
+			return false, err
 		}
 		out = append(out, r.Certificate)
-	}
-	return out, nil
+		return true, nil
+	})
+	return out, err
 }

@@ -11,8 +11,8 @@ import (
 
 // BenchmarkPhotoQueue100k stores 100,000 trainees with a pending photo spread over 50
 // agencies (every tenth trainee applied to a second agency too), written the way a store
-// of the previous schema holds them, then reopens the store (which builds any missing
-// index) and measures a reviewer's photo queue and the console's counts.
+// of the previous schema holds them, then reopens the store and measures a reviewer's photo
+// queue and the console's counts.
 //
 //	go test ./store -run '^$' -bench PhotoQueue100k -benchtime 20x
 func BenchmarkPhotoQueue100k(b *testing.B) {
@@ -62,25 +62,25 @@ func BenchmarkPhotoQueue100k(b *testing.B) {
 
 // seedPendingPhotos writes n trainees, each with a pending photo and linked to one agency
 // (every tenth to a second one), in write batches of the keys the use cases write.
-func seedPendingPhotos(b *testing.B, s *Store, agencies []string, n int) {
+func seedPendingPhotos(tb testing.TB, s *Store, agencies []string, n int) {
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
 	for i := range n {
 		u := domain.User{ID: newID(), Role: domain.RoleTrainee, Name: "王芳", IDNumber: fmt.Sprintf("4101021990%08d", i)}
 		p := domain.Photo{}.Uploaded(u.ID, newID(), 358, 441, 20_000, at.Add(time.Duration(i)*time.Second))
-		must(b, setJSON(wb, key(pUser, u.ID), userRec{V: 1, User: u}))
-		must(b, setJSON(wb, key(pPhoto, u.ID), photoRec{V: 1, Photo: p}))
-		must(b, wb.Set(key(pPhotoOwner, p.ID), []byte(u.ID)))
-		must(b, wb.Set(key(pPhotoPending, timeKey(p.UploadedAt), u.ID), nil))
+		must(tb, setJSON(wb, userKey(u.ID), userRec{V: 1, User: u}))
+		must(tb, setJSON(wb, photoKey(u.ID), photoRec{V: 1, Photo: p}))
+		must(tb, wb.Set(photoOwnerKey(p.ID), []byte(u.ID)))
+		must(tb, wb.Set(photoPendingKey(p.UploadedAt, u.ID), nil))
 		links := []string{agencies[i%len(agencies)]}
 		if i%10 == 0 {
 			links = append(links, agencies[(i/10)%len(agencies)])
 		}
 		for _, a := range links {
-			must(b, wb.Set(key(pAgencyTrainee, a, "/", u.ID), nil))
-			must(b, wb.Set(key(pTraineeAgency, u.ID, "/", a), nil))
+			must(tb, wb.Set(agencyTraineeKey(a, u.ID), nil))
+			must(tb, wb.Set(traineeAgencyKey(u.ID, a), nil))
 		}
 	}
-	must(b, wb.Flush())
+	must(tb, wb.Flush())
 }

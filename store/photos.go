@@ -15,7 +15,7 @@ type photoRec struct {
 
 func loadPhoto(txn *badger.Txn, userID string) (domain.Photo, error) {
 	var r photoRec
-	err := getJSON(txn, key(pPhoto, userID), &r)
+	err := getJSON(txn, photoKey(userID), &r)
 	if err == errNotFound {
 		return domain.Photo{OwnerID: userID, Status: domain.PhotoNone}, nil
 	}
@@ -24,16 +24,16 @@ func loadPhoto(txn *badger.Txn, userID string) (domain.Photo, error) {
 
 func savePhoto(txn *badger.Txn, old, p domain.Photo) error {
 	if old.Status == domain.PhotoPending {
-		if err := txn.Delete(key(pPhotoPending, timeKey(old.UploadedAt), old.OwnerID)); err != nil {
+		if err := txn.Delete(photoPendingKey(old.UploadedAt, old.OwnerID)); err != nil {
 			return err
 		}
 	}
 	if p.Status == domain.PhotoPending {
-		if err := txn.Set(key(pPhotoPending, timeKey(p.UploadedAt), p.OwnerID), nil); err != nil {
+		if err := txn.Set(photoPendingKey(p.UploadedAt, p.OwnerID), nil); err != nil {
 			return err
 		}
 	}
-	return putJSON(txn, key(pPhoto, p.OwnerID), photoRec{V: 1, Photo: p})
+	return putJSON(txn, photoKey(p.OwnerID), photoRec{V: 1, Photo: p})
 }
 
 // PhotoOf returns the trainee's photo state (PhotoNone when nothing was uploaded).
@@ -58,18 +58,18 @@ func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time)
 			return err
 		}
 		if old.ID != "" {
-			if err := txn.Delete(key(pPhotoBlob, old.ID)); err != nil {
+			if err := txn.Delete(photoBlobKey(old.ID)); err != nil {
 				return err
 			}
-			if err := txn.Delete(key(pPhotoOwner, old.ID)); err != nil {
+			if err := txn.Delete(photoOwnerKey(old.ID)); err != nil {
 				return err
 			}
 		}
 		p = old.Uploaded(userID, newID(), w, h, len(jpeg), now)
-		if err := txn.Set(key(pPhotoBlob, p.ID), jpeg); err != nil {
+		if err := txn.Set(photoBlobKey(p.ID), jpeg); err != nil {
 			return err
 		}
-		if err := txn.Set(key(pPhotoOwner, p.ID), []byte(userID)); err != nil {
+		if err := txn.Set(photoOwnerKey(p.ID), []byte(userID)); err != nil {
 			return err
 		}
 		agencies = agenciesOf(txn, userID)
@@ -130,7 +130,7 @@ func authorizeTrainee(txn *badger.Txn, viewer domain.User, traineeID string) err
 			return nil
 		}
 	case domain.RoleReviewer:
-		ok, err := exists(txn, key(pAgencyTrainee, viewer.AgencyID, "/", traineeID))
+		ok, err := exists(txn, agencyTraineeKey(viewer.AgencyID, traineeID))
 		if err != nil || ok {
 			return err
 		}
@@ -144,7 +144,7 @@ func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([
 	var out []byte
 	err := s.update(func(txn *badger.Txn) error {
 		out = nil
-		item, err := txn.Get(key(pPhotoBlob, photoID))
+		item, err := txn.Get(photoBlobKey(photoID))
 		if err == badger.ErrKeyNotFound {
 			return errNotFound
 		}
@@ -171,7 +171,7 @@ func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([
 
 // photoOwner finds whose current photo photoID is; replaced photos have no owner.
 func photoOwner(txn *badger.Txn, photoID string) (string, error) {
-	return getString(txn, key(pPhotoOwner, photoID))
+	return getString(txn, photoOwnerKey(photoID))
 }
 
 // LinkTraineeToAgency records that a trainee applied to an agency, which lets that
@@ -182,10 +182,18 @@ func (s *Store) LinkTraineeToAgency(agencyID, userID string) error {
 }
 
 func linkTrainee(txn *badger.Txn, agencyID, userID string) error {
-	if err := txn.Set(key(pAgencyTrainee, agencyID, "/", userID), nil); err != nil {
+	if err := txn.Set(agencyTraineeKey(agencyID, userID), nil); err != nil {
 		return err
 	}
-	return txn.Set(key(pTraineeAgency, userID, "/", agencyID), nil)
+	return txn.Set(traineeAgencyKey(userID, agencyID), nil)
+}
+
+// unlinkTrainee ends a trainee–agency link, which ends the agency's access.
+func unlinkTrainee(txn *badger.Txn, agencyID, userID string) error {
+	if err := txn.Delete(agencyTraineeKey(agencyID, userID)); err != nil {
+		return err
+	}
+	return txn.Delete(traineeAgencyKey(userID, agencyID))
 }
 
 // unlinkIfUnused removes the trainee–agency link when no application other than except
@@ -207,21 +215,16 @@ func unlinkIfUnused(txn *badger.Txn, agencyID, userID, except string) error {
 			return nil
 		}
 	}
-	if err := txn.Delete(key(pAgencyTrainee, agencyID, "/", userID)); err != nil {
-		return err
-	}
-	return txn.Delete(key(pTraineeAgency, userID, "/", agencyID))
+	return unlinkTrainee(txn, agencyID, userID)
 }
 
 // agenciesOf lists the agencies a trainee applied to.
 func agenciesOf(txn *badger.Txn, userID string) []string {
 	var out []string
-	prefix := key(pTraineeAgency, userID, "/")
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		out = append(out, string(it.Item().Key()[len(prefix):]))
-	}
+	_ = scanKeys(txn, traineeAgencyPrefix(userID), func(k []byte) (bool, error) { // a key-only walk cannot fail
+		out = append(out, parseTraineeAgencyKey(k))
+		return true, nil
+	})
 	return out
 }
 

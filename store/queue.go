@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/hex"
 	"strings"
 	"time"
 
@@ -57,7 +56,7 @@ func (f QueueFilter) Reversed() bool {
 	return !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To)
 }
 
-func (f QueueFilter) match(s appSummary) bool {
+func (f QueueFilter) match(s *appSummary) bool {
 	if f.Status != "" && f.Status != "all" && string(s.Status) != f.Status {
 		return false
 	}
@@ -76,36 +75,6 @@ func (f QueueFilter) match(s appSummary) bool {
 func (f QueueFilter) unfiltered() bool {
 	return (f.Status == "" || f.Status == "all") && f.PostCode == "" && f.CityCode == "" &&
 		f.From.IsZero() && f.To.IsZero() && strings.TrimSpace(f.Query) == ""
-}
-
-// unfilteredPage counts keys without reading values, then seeks past the cursor and
-// decodes just one page.
-func unfilteredPage(txn *badger.Txn, prefix, after []byte, limit int, page *QueuePage) error {
-	keys := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	for keys.Rewind(); keys.Valid(); keys.Next() {
-		page.Total++
-	}
-	keys.Close()
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: limit})
-	defer it.Close()
-	it.Seek(prefix)
-	if len(after) > 0 {
-		it.Seek(append(append([]byte{}, after...), 0))
-	}
-	var last []byte
-	for ; it.Valid(); it.Next() {
-		if len(page.Rows) == limit {
-			page.Next = hex.EncodeToString(last) // there is at least one more
-			break
-		}
-		var sm appSummary
-		if err := it.Item().Value(func(b []byte) error { return jsonUnmarshal(b, &sm) }); err != nil {
-			return err
-		}
-		page.Rows = append(page.Rows, sm.row())
-		last = it.Item().KeyCopy(last[:0])
-	}
-	return nil
 }
 
 func (sm appSummary) row() QueueRow {
@@ -132,58 +101,31 @@ func (s *Store) AppQueue(viewer domain.User, agencyID string, f QueueFilter) (Qu
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	prefix := key(pAppQueue, agencyID, "/")
+	prefix := appQueuePrefix(agencyID)
 	if f.Status != "" {
-		prefix = key(pAppAgency, agencyID, "/")
+		prefix = appAgencyPrefix(agencyID)
 	}
-	var page QueuePage
-	after, _ := hex.DecodeString(f.After)
+	match := f.match
 	if f.unfiltered() {
-		err := s.view(func(txn *badger.Txn) error { return unfilteredPage(txn, prefix, after, f.Limit, &page) })
-		return page, err
+		match = nil // every entry matches: count keys, decode one page
 	}
-	var lastKey []byte
-	more := false
+	var sums page[appSummary]
 	err := s.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			item := it.Item()
-			var sm appSummary
-			if err := item.Value(func(b []byte) error { return jsonUnmarshal(b, &sm) }); err != nil {
-				return err
-			}
-			if !f.match(sm) {
-				continue
-			}
-			page.Total++
-			k := item.Key()
-			if len(after) > 0 && string(k) <= string(after) {
-				continue
-			}
-			if len(page.Rows) < f.Limit {
-				page.Rows = append(page.Rows, sm.row())
-				lastKey = item.KeyCopy(lastKey[:0])
-			} else {
-				more = true
-			}
-		}
-		return nil
+		var err error
+		sums, err = pageAfter(txn, prefix, f.After, f.Limit, match)
+		return err
 	})
-	if more {
-		page.Next = hex.EncodeToString(lastKey)
+	out := QueuePage{Total: sums.Total, Next: sums.Next}
+	for _, sm := range sums.Rows {
+		out.Rows = append(out.Rows, sm.row())
 	}
-	return page, err
+	return out, err
 }
 
 // QueueCounts returns the number of pending applications and pending photos.
 func (s *Store) QueueCounts(viewer domain.User) (apps, photos int, err error) {
 	err = s.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pAppQueue, viewer.AgencyID, "/")})
-		for it.Rewind(); it.Valid(); it.Next() {
-			apps++
-		}
-		it.Close()
+		apps = countKeys(txn, appQueuePrefix(viewer.AgencyID))
 		rows, err := pendingPhotos(txn, viewer)
 		photos = len(rows)
 		return err
@@ -199,22 +141,24 @@ type PhotoRow struct {
 
 func pendingPhotos(txn *badger.Txn, viewer domain.User) ([]PhotoRow, error) {
 	var out []PhotoRow
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pPhotoPending)})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		userID := string(it.Item().Key()[len(pPhotoPending)+8:])
+	err := scanKeys(txn, photoPendingPrefix(), func(k []byte) (bool, error) {
+		_, userID := parsePhotoPendingKey(k)
 		if authorizeTrainee(txn, viewer, userID) != nil || viewer.Role == domain.RoleTrainee {
-			continue
+			return true, nil
 		}
 		p, err := loadPhoto(txn, userID)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		u, err := loadUser(txn, userID)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		out = append(out, PhotoRow{UserID: userID, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt})
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

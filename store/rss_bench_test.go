@@ -45,7 +45,7 @@ func BenchmarkRSS100kApplications(b *testing.B) {
 	for t := range users {
 		u := domain.User{ID: newID(), Role: domain.RoleTrainee, Name: "王芳", IDNumber: fmt.Sprintf("4101021990%08d", t)}
 		users[t] = u.ID
-		must(b, setJSON(wb, key(pUser, u.ID), userRec{V: 1, User: u}))
+		must(b, setJSON(wb, userKey(u.ID), userRec{V: 1, User: u}))
 	}
 	must(b, wb.Flush())
 	for t, uid := range users {
@@ -56,7 +56,7 @@ func BenchmarkRSS100kApplications(b *testing.B) {
 					Status: domain.AppSubmitted, AgencyID: agencies[k%len(agencies)], PostCode: "101", CityCode: "410100",
 					Employment: "待业", CreatedAt: at, SubmittedAt: at, UpdatedAt: at,
 					Timeline: []domain.Event{{At: at, What: "提交报名", Actor: "本人"}}}
-				if err := txn.Set(key(pAppTrainee, uid, "/", a.ID), nil); err != nil {
+				if err := txn.Set(appTraineeKey(uid, a.ID), nil); err != nil {
 					return err
 				}
 				if err := saveApp(txn, domain.Application{}, a); err != nil {
@@ -95,9 +95,9 @@ func setJSON(wb *badger.WriteBatch, k []byte, v any) error {
 	return wb.Set(k, b)
 }
 
-func must(b *testing.B, err error) {
-	b.Helper()
+func must(tb testing.TB, err error) {
+	tb.Helper()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 }

@@ -29,13 +29,13 @@ func (s *Store) SecretKey(name string) ([]byte, error) {
 		if _, err := rand.Read(out); err != nil {
 			return err
 		}
-		return txn.Set(key(pSecret, name), out)
+		return txn.Set(secretKey(name), out)
 	})
 	return out, err
 }
 
 func secret(txn *badger.Txn, name string) ([]byte, error) {
-	item, err := txn.Get(key(pSecret, name))
+	item, err := txn.Get(secretKey(name))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, errNotFound
 	}

@@ -73,17 +73,17 @@ func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, m
 		Mobile: reg.Mobile, Email: reg.Email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
 	err := s.update(func(txn *badger.Txn) error {
-		taken, err := exists(txn, key(pUserIDNo, u.IDNumber))
+		taken, err := exists(txn, userIDNoKey(u.IDNumber))
 		if err != nil {
 			return err
 		}
 		if taken {
 			return ErrIDTaken
 		}
-		if err := putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u}); err != nil {
+		if err := putJSON(txn, userKey(u.ID), userRec{V: 1, User: u}); err != nil {
 			return err
 		}
-		if err := txn.Set(key(pUserIDNo, u.IDNumber), []byte(u.ID)); err != nil {
+		if err := txn.Set(userIDNoKey(u.IDNumber), []byte(u.ID)); err != nil {
 			return err
 		}
 		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
@@ -98,17 +98,17 @@ func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, m
 func (s *Store) CreateStaff(u domain.User, now time.Time) (domain.User, error) {
 	u.ID, u.CreatedAt, u.UpdatedAt = newID(), now, now
 	err := s.update(func(txn *badger.Txn) error {
-		taken, err := exists(txn, key(pUserLogin, u.Username))
+		taken, err := exists(txn, userLoginKey(u.Username))
 		if err != nil {
 			return err
 		}
 		if taken {
 			return domain.Err(domain.CodeConflict, "该用户名已存在")
 		}
-		if err := putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u}); err != nil {
+		if err := putJSON(txn, userKey(u.ID), userRec{V: 1, User: u}); err != nil {
 			return err
 		}
-		if err := txn.Set(key(pUserLogin, u.Username), []byte(u.ID)); err != nil {
+		if err := txn.Set(userLoginKey(u.Username), []byte(u.ID)); err != nil {
 			return err
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, Actor: "系统", Action: "创建账号", Object: u.ID, Detail: string(u.Role)})
@@ -132,11 +132,11 @@ func (s *Store) User(id string) (domain.User, error) {
 func (s *Store) UserByLogin(login string, isIDNumber bool) (domain.User, error) {
 	var u domain.User
 	err := s.view(func(txn *badger.Txn) error {
-		prefix := pUserLogin
+		idx := userLoginKey(login)
 		if isIDNumber {
-			prefix = pUserIDNo
+			idx = userIDNoKey(login)
 		}
-		id, err := getString(txn, key(prefix, login))
+		id, err := getString(txn, idx)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Store) UserByLogin(login string, isIDNumber bool) (domain.User, error) 
 
 func loadUser(txn *badger.Txn, id string) (domain.User, error) {
 	var r userRec
-	if err := getJSON(txn, key(pUser, id), &r); err != nil {
+	if err := getJSON(txn, userKey(id), &r); err != nil {
 		return domain.User{}, err
 	}
 	return r.User, nil
@@ -166,7 +166,7 @@ func (s *Store) modifyUser(id string, now time.Time, fn func(txn *badger.Txn, u 
 			return err
 		}
 		u.UpdatedAt = now
-		return putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u})
+		return putJSON(txn, userKey(u.ID), userRec{V: 1, User: u})
 	})
 	return u, err
 }
@@ -190,7 +190,7 @@ func (s *Store) SetPassword(userID, hash string, now time.Time) (domain.User, er
 }
 
 func putToken(txn *badger.Txn, kind string, tok Token, r tokenRec) error {
-	return putJSON(txn, key(pToken, kind, "/", tok.Hash), r)
+	return putJSON(txn, tokenKey(kind, tok.Hash), r)
 }
 
 // ErrTokenInvalid is returned for an unknown, used or expired link.
@@ -198,7 +198,7 @@ var ErrTokenInvalid = domain.Err(domain.CodeInvalid, "链接已失效或已被�
 
 func liveToken(txn *badger.Txn, kind, hash string, now time.Time) (tokenRec, error) {
 	var r tokenRec
-	err := getJSON(txn, key(pToken, kind, "/", hash), &r)
+	err := getJSON(txn, tokenKey(kind, hash), &r)
 	if errors.Is(err, errNotFound) || (err == nil && !now.Before(r.Expires)) {
 		return r, ErrTokenInvalid
 	}
@@ -236,7 +236,7 @@ func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duratio
 // user with no ID (and the address typed, for the unused mail) when they name none.
 func resetCandidate(txn *badger.Txn, idNumber, email string) (domain.User, error) {
 	none := domain.User{Email: email}
-	id, err := getString(txn, key(pUserIDNo, idNumber))
+	id, err := getString(txn, userIDNoKey(idNumber))
 	if errors.Is(err, errNotFound) {
 		return none, nil
 	}
@@ -255,7 +255,7 @@ func putTokenTTL(txn *badger.Txn, kind string, tok Token, r tokenRec, ttl time.D
 	if err != nil {
 		return err
 	}
-	return txn.SetEntry(badger.NewEntry(key(pToken, kind, "/", tok.Hash), b).WithTTL(ttl))
+	return txn.SetEntry(badger.NewEntry(tokenKey(kind, tok.Hash), b).WithTTL(ttl))
 }
 
 // liveReset returns a live reset token and its user. A token issued before the user's
@@ -301,13 +301,13 @@ func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User,
 		}
 		u.PasswordHash, u.UpdatedAt = newHash, now
 		u.SessionEpoch++
-		if err := txn.Delete(key(pToken, TokenReset, "/", hash)); err != nil {
+		if err := txn.Delete(tokenKey(TokenReset, hash)); err != nil {
 			return err
 		}
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "重置密码", Object: u.ID}); err != nil {
 			return err
 		}
-		return putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u})
+		return putJSON(txn, userKey(u.ID), userRec{V: 1, User: u})
 	})
 	return u, err
 }
@@ -328,10 +328,10 @@ func (s *Store) ConfirmEmail(hash string, now time.Time) (domain.User, error) {
 			return ErrTokenInvalid
 		}
 		u.EmailConfirmed, u.UpdatedAt = true, now
-		if err := txn.Delete(key(pToken, TokenConfirm, "/", hash)); err != nil {
+		if err := txn.Delete(tokenKey(TokenConfirm, hash)); err != nil {
 			return err
 		}
-		return putJSON(txn, key(pUser, u.ID), userRec{V: 1, User: u})
+		return putJSON(txn, userKey(u.ID), userRec{V: 1, User: u})
 	})
 	return u, err
 }
