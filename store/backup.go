@@ -26,7 +26,7 @@ func Restore(dir string, r io.Reader, o Options) error {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return fmt.Errorf("restore: %s is not empty; restore into a new, empty directory", dir)
 	}
-	s, err := OpenWith(dir, nil, o)
+	s, err := openDB(dir, nil, o) // not migrated: the next Open migrates what was loaded
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 // beside this one during a migration. Values are JSON records private to this package.
 //
 //	v1/meta/<name>                               small settings, e.g. "seeded"
+//	v1/meta/migrated/<name>                      → "" once a one-off migration of existing data has finished, e.g.
+//	                                             "photo-agency-index" (migrate.go)
 //	v1/secret/<name>                             32 random bytes: a server key, e.g. "device-cookie" (HMAC of device cookies)
 //	v1/user/<userID>                             userRec
 //	v1/idx/user/idno/<IDNUMBER>                  → userID (unique; trainees)
@@ -30,8 +32,14 @@ import (
 //	v1/blob/photo/<photoID>                      normalised JPEG bytes (served only through an authorised handler)
 //	v1/idx/photo/owner/<photoID>                 → userID of the current photo
 //	v1/idx/photo/pending/<8-byte time><userID>   → "" while the photo waits for review (reviewer queue, oldest first)
+//	v1/idx/photo/agency-pending/<agencyID>/<8-byte time><userID> → "" while the photo waits for review and the trainee is
+//	                                             linked to the agency: the agency's photo queue, oldest first (a trainee
+//	                                             linked to several agencies has an entry in each)
 //	v1/idx/agency-trainee/<agencyID>/<userID>    → "" once the trainee applied to the agency; scopes reviewers' access
 //	v1/idx/trainee-agency/<userID>/<agencyID>    → "" the reverse of agency-trainee
+//	v1/idx/trainee-links/<userID>                → "" rewritten by every link and unlink of the trainee, and read by every
+//	                                             photo change: Badger detects conflicts on keys, not ranges, so this is
+//	                                             what makes a photo change and a concurrent new link retry
 //	v1/app/<appID>                               appRec (a new-certificate application with its timeline)
 //	v1/idx/app/trainee/<userID>/<appID>          → "" (the trainee's applications)
 //	v1/idx/app/queue/<agencyID>/<8-byte time><appID> → appSummary while submitted (the agency's queue, oldest first)
@@ -62,6 +70,7 @@ import (
 // family, because existing data directories must keep opening.
 const (
 	pMeta          = "v1/meta/"
+	pMigrated      = "v1/meta/migrated/"
 	pSecret        = "v1/secret/"
 	pUser          = "v1/user/"
 	pUserIDNo      = "v1/idx/user/idno/"
@@ -80,6 +89,8 @@ const (
 	pPhotoBlob     = "v1/blob/photo/"
 	pPhotoPending  = "v1/idx/photo/pending/"
 	pPhotoOwner    = "v1/idx/photo/owner/"
+	pPhotoAgency   = "v1/idx/photo/agency-pending/"
+	pTraineeLinks  = "v1/idx/trainee-links/"
 	pAgencyTrainee = "v1/idx/agency-trainee/"
 	pTraineeAgency = "v1/idx/trainee-agency/"
 	pApp           = "v1/app/"
@@ -126,9 +137,10 @@ func timeKey(t time.Time) string {
 
 // Settings, secrets and one-off migrations.
 
-func metaKey(name string) []byte   { return key(pMeta, name) }
-func secretKey(name string) []byte { return key(pSecret, name) }
-func ceSettingsKey() []byte        { return key(pCESettings) }
+func metaKey(name string) []byte     { return key(pMeta, name) }
+func migratedKey(name string) []byte { return key(pMigrated, name) }
+func secretKey(name string) []byte   { return key(pSecret, name) }
+func ceSettingsKey() []byte          { return key(pCESettings) }
 
 // Users and their one-time tokens.
 
@@ -163,6 +175,7 @@ func traineeAgencyPrefix(userID string) []byte { return key(pTraineeAgency, user
 func parseTraineeAgencyKey(k []byte) (agencyID string) {
 	return childID(k, pTraineeAgency)
 }
+func traineeLinksKey(userID string) []byte { return key(pTraineeLinks, userID) }
 
 // Certificates.
 
@@ -189,6 +202,13 @@ func photoPendingKey(uploaded time.Time, userID string) []byte {
 func photoPendingPrefix() []byte { return key(pPhotoPending) }
 func parsePhotoPendingKey(k []byte) (uploaded time.Time, userID string) {
 	return timeAndID(bytes.TrimPrefix(k, []byte(pPhotoPending)))
+}
+func photoAgencyKey(agencyID string, uploaded time.Time, userID string) []byte {
+	return key(pPhotoAgency, agencyID, "/", timeKey(uploaded), userID)
+}
+func photoAgencyPrefix(agencyID string) []byte { return key(pPhotoAgency, agencyID, "/") }
+func parsePhotoAgencyKey(k []byte) (uploaded time.Time, userID string) {
+	return timeAndID([]byte(childID(k, pPhotoAgency)))
 }
 
 // Applications, their queues and document uploads.

@@ -17,6 +17,7 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		want string
 	}{
 		{metaKey("seeded"), "v1/meta/seeded"},
+		{migratedKey("photo-agency-index"), "v1/meta/migrated/photo-agency-index"},
 		{secretKey("device-cookie"), "v1/secret/device-cookie"},
 		{ceSettingsKey(), "v1/settings/ce"},
 		{userKey("u"), "v1/user/u"},
@@ -34,6 +35,7 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{agencyTraineeKey("a", "u"), "v1/idx/agency-trainee/a/u"},
 		{traineeAgencyKey("u", "a"), "v1/idx/trainee-agency/u/a"},
 		{traineeAgencyPrefix("u"), "v1/idx/trainee-agency/u/"},
+		{traineeLinksKey("u"), "v1/idx/trainee-links/u"},
 		{certKey("c"), "v1/cert/c"},
 		{certHolderKey("u", "c"), "v1/idx/cert/holder/u/c"},
 		{certHolderPrefix("u"), "v1/idx/cert/holder/u/"},
@@ -45,6 +47,8 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{photoOwnerKey("p"), "v1/idx/photo/owner/p"},
 		{photoPendingKey(at, "u"), "v1/idx/photo/pending/" + ts + "u"},
 		{photoPendingPrefix(), "v1/idx/photo/pending/"},
+		{photoAgencyKey("a", at, "u"), "v1/idx/photo/agency-pending/a/" + ts + "u"},
+		{photoAgencyPrefix("a"), "v1/idx/photo/agency-pending/a/"},
 		{appKey("x"), "v1/app/x"},
 		{appTraineeKey("u", "x"), "v1/idx/app/trainee/u/x"},
 		{appTraineePrefix("u"), "v1/idx/app/trainee/u/"},
@@ -100,5 +104,8 @@ func TestKeyParsersInvertBuilders(t *testing.T) {
 	}
 	if ts, u := parsePhotoPendingKey(photoPendingKey(at, "u1")); !ts.Equal(at) || u != "u1" {
 		t.Errorf("photo pending: %v %q", ts, u)
+	}
+	if ts, u := parsePhotoAgencyKey(photoAgencyKey("a1", at, "u1")); !ts.Equal(at) || u != "u1" {
+		t.Errorf("photo agency: %v %q", ts, u)
 	}
 }

@@ -22,18 +22,51 @@ func loadPhoto(txn *badger.Txn, userID string) (domain.Photo, error) {
 	return r.Photo, err
 }
 
-func savePhoto(txn *badger.Txn, old, p domain.Photo) error {
+// savePhoto writes the photo and keeps the review queues in step with its status: the
+// province's pending index and the queue of every agency the trainee is linked to. It
+// returns those agencies, whose reviewers are to be told.
+func savePhoto(txn *badger.Txn, old, p domain.Photo) ([]string, error) {
+	agencies, err := agenciesOf(txn, p.OwnerID)
+	if err != nil {
+		return nil, err
+	}
 	if old.Status == domain.PhotoPending {
-		if err := txn.Delete(photoPendingKey(old.UploadedAt, old.OwnerID)); err != nil {
-			return err
+		if err := queuePhoto(txn, old, agencies, false); err != nil {
+			return nil, err
 		}
 	}
 	if p.Status == domain.PhotoPending {
-		if err := txn.Set(photoPendingKey(p.UploadedAt, p.OwnerID), nil); err != nil {
+		if err := queuePhoto(txn, p, agencies, true); err != nil {
+			return nil, err
+		}
+	}
+	return agencies, putJSON(txn, photoKey(p.OwnerID), photoRec{V: 1, Photo: p})
+}
+
+// queuePhoto adds (add) or removes the queue entries of a pending photo: the province's
+// and those of the given agencies.
+func queuePhoto(txn *badger.Txn, p domain.Photo, agencies []string, add bool) error {
+	keys := [][]byte{photoPendingKey(p.UploadedAt, p.OwnerID)}
+	for _, a := range agencies {
+		keys = append(keys, photoAgencyKey(a, p.UploadedAt, p.OwnerID))
+	}
+	return setOrDelete(txn, keys, add)
+}
+
+// setOrDelete writes each key with an empty value (set) or deletes it.
+func setOrDelete(txn *badger.Txn, keys [][]byte, set bool) error {
+	for _, k := range keys {
+		var err error
+		if set {
+			err = txn.Set(k, nil)
+		} else {
+			err = txn.Delete(k)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	return putJSON(txn, photoKey(p.OwnerID), photoRec{V: 1, Photo: p})
+	return nil
 }
 
 // PhotoOf returns the trainee's photo state (PhotoNone when nothing was uploaded).
@@ -58,10 +91,7 @@ func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time)
 			return err
 		}
 		if old.ID != "" {
-			if err := txn.Delete(photoBlobKey(old.ID)); err != nil {
-				return err
-			}
-			if err := txn.Delete(photoOwnerKey(old.ID)); err != nil {
+			if err := setOrDelete(txn, [][]byte{photoBlobKey(old.ID), photoOwnerKey(old.ID)}, false); err != nil {
 				return err
 			}
 		}
@@ -72,8 +102,8 @@ func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time)
 		if err := txn.Set(photoOwnerKey(p.ID), []byte(userID)); err != nil {
 			return err
 		}
-		agencies = agenciesOf(txn, userID)
-		return savePhoto(txn, old, p)
+		agencies, err = savePhoto(txn, old, p)
+		return err
 	})
 	return s.publishPhoto(p, agencies, err)
 }
@@ -113,8 +143,8 @@ func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, r
 				return err
 			}
 		}
-		agencies = agenciesOf(txn, userID)
-		return savePhoto(txn, old, p)
+		agencies, err = savePhoto(txn, old, p)
+		return err
 	})
 	return s.publishPhoto(p, agencies, err)
 }
@@ -181,19 +211,34 @@ func (s *Store) LinkTraineeToAgency(agencyID, userID string) error {
 	return s.update(func(txn *badger.Txn) error { return linkTrainee(txn, agencyID, userID) })
 }
 
+// linkTrainee links a trainee and an agency both ways and, while the trainee's photo waits
+// for review, puts it in the agency's photo queue. Reading the photo here and the link
+// marker in savePhoto makes a concurrent link and photo change conflict, so the queue
+// entry can never be lost or left behind.
 func linkTrainee(txn *badger.Txn, agencyID, userID string) error {
-	if err := txn.Set(agencyTraineeKey(agencyID, userID), nil); err != nil {
-		return err
-	}
-	return txn.Set(traineeAgencyKey(userID, agencyID), nil)
+	return relink(txn, agencyID, userID, true)
 }
 
-// unlinkTrainee ends a trainee–agency link, which ends the agency's access.
+// unlinkTrainee ends a trainee–agency link and takes the photo out of the agency's queue.
 func unlinkTrainee(txn *badger.Txn, agencyID, userID string) error {
-	if err := txn.Delete(agencyTraineeKey(agencyID, userID)); err != nil {
+	return relink(txn, agencyID, userID, false)
+}
+
+// relink writes (link) or deletes both link keys and the photo's entry in the agency's
+// queue, and rewrites the trainee's link marker either way (see agenciesOf).
+func relink(txn *badger.Txn, agencyID, userID string, link bool) error {
+	p, err := loadPhoto(txn, userID)
+	if err != nil {
 		return err
 	}
-	return txn.Delete(traineeAgencyKey(userID, agencyID))
+	keys := [][]byte{agencyTraineeKey(agencyID, userID), traineeAgencyKey(userID, agencyID)}
+	if p.Status == domain.PhotoPending {
+		keys = append(keys, photoAgencyKey(agencyID, p.UploadedAt, userID))
+	}
+	if err := setOrDelete(txn, keys, link); err != nil {
+		return err
+	}
+	return txn.Set(traineeLinksKey(userID), nil)
 }
 
 // unlinkIfUnused removes the trainee–agency link when no application other than except
@@ -218,14 +263,20 @@ func unlinkIfUnused(txn *badger.Txn, agencyID, userID, except string) error {
 	return unlinkTrainee(txn, agencyID, userID)
 }
 
-// agenciesOf lists the agencies a trainee applied to.
-func agenciesOf(txn *badger.Txn, userID string) []string {
+// agenciesOf lists the agencies a trainee is linked to. It reads the trainee's link
+// marker first, so that a transaction acting on the list conflicts with a concurrent
+// link or unlink (Badger detects conflicts on the keys a transaction read, and a link
+// added meanwhile is a key the scan never saw).
+func agenciesOf(txn *badger.Txn, userID string) ([]string, error) {
+	if _, err := exists(txn, traineeLinksKey(userID)); err != nil {
+		return nil, err
+	}
 	var out []string
-	_ = scanKeys(txn, traineeAgencyPrefix(userID), func(k []byte) (bool, error) { // a key-only walk cannot fail
+	err := scanKeys(txn, traineeAgencyPrefix(userID), func(k []byte) (bool, error) {
 		out = append(out, parseTraineeAgencyKey(k))
 		return true, nil
 	})
-	return out
+	return out, err
 }
 
 // publishPhoto rings the photo queues of the trainee's agencies after a committed change.

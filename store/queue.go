@@ -122,56 +122,16 @@ func (s *Store) AppQueue(viewer domain.User, agencyID string, f QueueFilter) (Qu
 	return out, err
 }
 
-// QueueCounts returns the number of pending applications and pending photos.
+// QueueCounts returns the number of pending applications and pending photos in the
+// viewer's queues, from index keys alone.
 func (s *Store) QueueCounts(viewer domain.User) (apps, photos int, err error) {
 	err = s.view(func(txn *badger.Txn) error {
 		apps = countKeys(txn, appQueuePrefix(viewer.AgencyID))
-		rows, err := pendingPhotos(txn, viewer)
-		photos = len(rows)
+		n, err := s.countPhotoQueue(txn, viewer)
+		photos = n
 		return err
 	})
 	return apps, photos, err
-}
-
-// PhotoRow is one photo waiting for review.
-type PhotoRow struct {
-	UserID, Name, PhotoID string
-	UploadedAt            time.Time
-}
-
-func pendingPhotos(txn *badger.Txn, viewer domain.User) ([]PhotoRow, error) {
-	var out []PhotoRow
-	err := scanKeys(txn, photoPendingPrefix(), func(k []byte) (bool, error) {
-		_, userID := parsePhotoPendingKey(k)
-		if authorizeTrainee(txn, viewer, userID) != nil || viewer.Role == domain.RoleTrainee {
-			return true, nil
-		}
-		p, err := loadPhoto(txn, userID)
-		if err != nil {
-			return false, err
-		}
-		u, err := loadUser(txn, userID)
-		if err != nil {
-			return false, err
-		}
-		out = append(out, PhotoRow{UserID: userID, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt})
-		return true, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// PhotoQueue lists photos waiting for review that the viewer may decide, oldest first.
-func (s *Store) PhotoQueue(viewer domain.User) ([]PhotoRow, error) {
-	var out []PhotoRow
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		out, err = pendingPhotos(txn, viewer)
-		return err
-	})
-	return out, err
 }
 
 // ReviewApplication loads an application for a reviewer of its agency (or an admin) with

@@ -26,6 +26,9 @@ type Store struct {
 	log    *slog.Logger
 	space  *spaceGuard
 	Events *Broker
+	// photoIndexed says the per-agency photo queue index covers every pending photo; it is
+	// set once by migrate before the store is handed out.
+	photoIndexed bool
 }
 
 // Options are the choices a deployment makes when it opens the store. The zero value is
@@ -51,8 +54,22 @@ func OpenSized(dir string, log *slog.Logger, sz Sizes) (*Store, error) {
 	return OpenWith(dir, log, Options{Sizes: sz})
 }
 
-// OpenWith is Open with a deployment's options.
+// OpenWith is Open with a deployment's options. It brings data written by an earlier
+// version up to date (migrate.go) before the store serves anything.
 func OpenWith(dir string, log *slog.Logger, o Options) (*Store, error) {
+	s, err := openDB(dir, log, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openDB opens the database without migrating it: Restore loads a backup into it first.
+func openDB(dir string, log *slog.Logger, o Options) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}

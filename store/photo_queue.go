@@ -1,0 +1,98 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// PhotoRow is one photo waiting for review.
+type PhotoRow struct {
+	UserID, Name, PhotoID string
+	UploadedAt            time.Time
+}
+
+// photoScope is the index a viewer's photo queue reads: an admin decides every pending
+// photo of the province, a reviewer those of the trainees linked to their agency, and
+// nobody else has a queue. Until the agency index is built (migrate.go) a reviewer's
+// queue is the province's filtered by the agency's links, as it was before the index.
+type photoScope struct {
+	prefix   []byte
+	parse    func(k []byte) (time.Time, string)
+	linkedTo string // when set, keep only trainees linked to this agency
+}
+
+func (s *Store) photoScope(viewer domain.User) (photoScope, bool) {
+	switch {
+	case viewer.Role == domain.RoleAdmin:
+		return photoScope{prefix: photoPendingPrefix(), parse: parsePhotoPendingKey}, true
+	case viewer.Role == domain.RoleReviewer && s.photoIndexed:
+		return photoScope{prefix: photoAgencyPrefix(viewer.AgencyID), parse: parsePhotoAgencyKey}, true
+	case viewer.Role == domain.RoleReviewer:
+		return photoScope{prefix: photoPendingPrefix(), parse: parsePhotoPendingKey, linkedTo: viewer.AgencyID}, true
+	}
+	return photoScope{}, false
+}
+
+// owners lists the trainees whose photos are in the queue, oldest upload first, from keys
+// alone.
+func (q photoScope) owners(txn *badger.Txn) ([]string, error) {
+	var out []string
+	err := scanKeys(txn, q.prefix, func(k []byte) (bool, error) {
+		_, userID := q.parse(k)
+		if q.linkedTo != "" {
+			if linked, err := exists(txn, agencyTraineeKey(q.linkedTo, userID)); err != nil || !linked {
+				return err == nil, err
+			}
+		}
+		out = append(out, userID)
+		return true, nil
+	})
+	return out, err
+}
+
+// countPhotoQueue counts the viewer's queue without loading a photo or a user.
+func (s *Store) countPhotoQueue(txn *badger.Txn, viewer domain.User) (int, error) {
+	q, ok := s.photoScope(viewer)
+	switch {
+	case !ok:
+		return 0, nil
+	case q.linkedTo == "":
+		return countKeys(txn, q.prefix), nil
+	}
+	owners, err := q.owners(txn)
+	return len(owners), err
+}
+
+// PhotoQueue lists photos waiting for review that the viewer may decide, oldest first.
+func (s *Store) PhotoQueue(viewer domain.User) ([]PhotoRow, error) {
+	q, ok := s.photoScope(viewer)
+	if !ok {
+		return nil, nil
+	}
+	var out []PhotoRow
+	err := s.view(func(txn *badger.Txn) error {
+		owners, err := q.owners(txn)
+		if err != nil {
+			return err
+		}
+		for _, id := range owners {
+			p, err := loadPhoto(txn, id)
+			if err != nil {
+				return err
+			}
+			u, err := loadUser(txn, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, PhotoRow{UserID: id, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
