@@ -228,3 +228,10 @@ func ProfileInputFrom(p Profile) ProfileInput {
 		Address:    p.Address,
 	}
 }
+
+// ProfileUpdate is what the 个人信息 page saves at once: the profile and, unless empty, a
+// new (already normalised) mobile number.
+type ProfileUpdate struct {
+	Profile Profile
+	Mobile  string
+}

@@ -41,12 +41,11 @@ func (s *Server) saveProfileForm(c *fiber.Ctx, withMobile bool) (*domain.User, v
 	if err != nil {
 		return u, f, err
 	}
-	if withMobile && mobile != u.Mobile {
-		if _, err := s.d.Store.UpdateMobile(u.ID, mobile, s.d.Now()); err != nil {
-			return u, f, err
-		}
+	upd := domain.ProfileUpdate{Profile: p}
+	if withMobile {
+		upd.Mobile = mobile
 	}
-	_, err = s.d.Store.UpdateProfile(u.ID, p, s.d.Now())
+	_, err = s.d.Store.SaveProfile(u.ID, upd, s.d.Now())
 	return u, f, err
 }
 

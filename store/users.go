@@ -173,8 +173,17 @@ func (s *Store) modifyUser(id string, now time.Time, fn func(txn *badger.Txn, u 
 
 // UpdateProfile saves the trainee's profile (registration step 2 or 个人信息).
 func (s *Store) UpdateProfile(userID string, p domain.Profile, now time.Time) (domain.User, error) {
+	return s.SaveProfile(userID, domain.ProfileUpdate{Profile: p}, now)
+}
+
+// SaveProfile stores the 个人信息 form in one transaction: the profile and, when given, a
+// new mobile number, so the page never saves one half of what was submitted.
+func (s *Store) SaveProfile(userID string, upd domain.ProfileUpdate, now time.Time) (domain.User, error) {
 	return s.modifyUser(userID, now, func(_ *badger.Txn, u *domain.User) error {
-		u.Profile = p
+		u.Profile = upd.Profile
+		if upd.Mobile != "" {
+			u.Mobile = upd.Mobile
+		}
 		return nil
 	})
 }
@@ -374,14 +383,6 @@ func (s *Store) ChangeEmail(userID, email string, tok Token, confirm, notice Mes
 			return err
 		}
 		return enqueue(txn, confirm(*u, tok.Raw), now)
-	})
-}
-
-// UpdateMobile changes the trainee's mobile number.
-func (s *Store) UpdateMobile(userID, mobile string, now time.Time) (domain.User, error) {
-	return s.modifyUser(userID, now, func(_ *badger.Txn, u *domain.User) error {
-		u.Mobile = mobile
-		return nil
 	})
 }
 

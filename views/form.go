@@ -17,7 +17,15 @@ func inputType(fd Field) string {
 
 // inputValue echoes what was typed, passwords included: a re-shown form keeps every value
 // (pages are no-store, so nothing reaches a cache).
-func inputValue(f Form, fd Field) string { return f.V(fd.Name) }
+// inputValue is the value a field is rendered with: what was typed, so that nothing is lost
+// on an error, except passwords, which never go back into a page (they would sit in its
+// HTML and in any cache, and a wrong one has to be retyped anyway).
+func inputValue(f Form, fd Field) string {
+	if inputType(fd) == "password" {
+		return ""
+	}
+	return f.V(fd.Name)
+}
 
 func describedBy(f Form, fd Field) string {
 	s := ""
