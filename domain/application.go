@@ -130,9 +130,9 @@ type Application struct {
 	// RejectReason is why the agency did not confirm (不予确认); records written before it
 	// existed keep the reason only in the timeline (see Rejection).
 	RejectReason string `json:",omitempty"`
-	Exam          *Exam
-	Scores        *Scores
-	CertNumber    string
+	Exam         *Exam
+	Scores       *Scores
+	CertNumber   string
 
 	Timeline    []Event
 	CreatedAt   time.Time
