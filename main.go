@@ -25,6 +25,7 @@ import (
 	"sitepro/password"
 	"sitepro/seal"
 	"sitepro/store"
+	"sitepro/views"
 )
 
 // config is everything the server reads from flags and the environment.
@@ -148,7 +149,9 @@ func serve(args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	worker := &mail.Worker{Outbox: st, Transport: transport, Log: log}
+	// The worker renders notifications with the views' mail templates, reading what they
+	// need from the store when it sends them.
+	worker := &mail.Worker{Outbox: st, Transport: transport, Renderer: views.Mails{Facts: st, Origin: cfg.Origin}, Log: log}
 	stopping := make(chan struct{})
 	app, err := handlers.New(handlers.Deps{
 		Store: st, Hasher: hasher, Images: img, Mail: worker, Log: log, Origin: cfg.Origin, Demo: cfg.Demo,

@@ -64,10 +64,7 @@ func seedApplications(st *store.Store, img Images, ag domain.Agency, now time.Ti
 		if err != nil {
 			return err
 		}
-		noMail := func(domain.Application) domain.Message {
-			return domain.Message{To: u.Email, Subject: "演示报名", Body: "演示数据", Kind: "demo"}
-		}
-		if a, err = st.SubmitApplication(u, a.ID, noMail, at); err != nil {
+		if a, err = st.SubmitApplication(u, a.ID, at); err != nil {
 			return err
 		}
 		if err := advanceApp(st, reviewer, admin, a, d.status, at); err != nil {
@@ -118,21 +115,19 @@ func advanceApp(st *store.Store, rev, admin domain.User, a domain.Application, t
 	type step struct {
 		until domain.AppStatus
 		who   domain.User
-		do    func(domain.Application) (domain.Application, error)
+		do    *domain.Decision // nil: the certificate is issued
 	}
 	plan := map[domain.AppStatus][]step{
-		domain.AppReturned: {{domain.AppReturned, rev, func(x domain.Application) (domain.Application, error) {
-			return x.Return(rev.Name, []string{domain.ReturnReasonsList[0]}, "身份证正面图片反光，请在光线均匀处重新拍摄。", at)
-		}}},
-		domain.AppRejected: {{domain.AppRejected, rev, func(x domain.Application) (domain.Application, error) {
-			return x.Reject(rev.Name, "所学专业与报考岗位不符，且工作年限不足。", at)
-		}}},
+		domain.AppReturned: {{domain.AppReturned, rev, &domain.Decision{Kind: domain.AppReturnDecision,
+			Reasons: []string{domain.ReturnReasonsList[0]}, Note: "身份证正面图片反光，请在光线均匀处重新拍摄。"}}},
+		domain.AppRejected: {{domain.AppRejected, rev, &domain.Decision{Kind: domain.AppRejectDecision,
+			Reason: "所学专业与报考岗位不符，且工作年限不足。"}}},
 	}
 	chain := []step{
-		{domain.AppConfirmed, rev, func(x domain.Application) (domain.Application, error) { return x.Confirm(rev.Name, at) }},
-		{domain.AppScheduled, admin, func(x domain.Application) (domain.Application, error) { return x.Schedule(exam, admin.Name, at) }},
-		{domain.AppScored, admin, func(x domain.Application) (domain.Application, error) { return x.RecordScores(scores, admin.Name, at) }},
-		{domain.AppPassed, admin, func(x domain.Application) (domain.Application, error) { return x.ConfirmResult(60, admin.Name, at) }},
+		{domain.AppConfirmed, rev, &domain.Decision{Kind: domain.AppConfirmDecision}},
+		{domain.AppScheduled, admin, &domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
+		{domain.AppScored, admin, &domain.Decision{Kind: domain.AppScoresDecision, Scores: &scores}},
+		{domain.AppPassed, admin, &domain.Decision{Kind: domain.AppResultDecision, PassMark: 60}},
 		{domain.AppCertified, admin, nil}, // issued through the admin's use case below
 	}
 	steps, ok := plan[to]
@@ -149,7 +144,7 @@ func advanceApp(st *store.Store, rev, admin domain.User, a domain.Application, t
 		if s.do == nil {
 			_, _, err = st.IssueCertificate(s.who, a.ID, at)
 		} else {
-			_, err = st.DecideApplication(s.who, a.ID, "演示数据", at, s.do, nil)
+			_, err = st.DecideApplication(s.who, a.ID, *s.do, at)
 		}
 		if err != nil {
 			return err

@@ -66,25 +66,16 @@ func pastCycle(st *store.Store, rev, u domain.User, number string, c domain.Cycl
 	if err != nil {
 		return err
 	}
-	confirm := func(x domain.Enrolment) (domain.Enrolment, error) { return x.Confirm(rev.Name, at.Add(24*time.Hour)) }
-	if _, err := st.DecideEnrolment(rev, e.ID, "确认继续教育报名", at.Add(24*time.Hour), confirm, placeholderMail); err != nil {
+	if _, err := st.DecideEnrolment(rev, e.ID, domain.Decision{Kind: domain.EnrolConfirmDecision}, at.Add(24*time.Hour)); err != nil {
 		return err
-	}
-	done := func(x domain.Enrolment, t domain.User, _ domain.CycleProgress) domain.Message {
-		return placeholderMail(x, t)
 	}
 	for _, l := range learning {
 		day := c.Start.AddDate(0, 0, l.day)
-		if _, err := st.RecordLearning(rev, e.ID, courses[l.course].ID, day, done, day.Add(10*time.Hour)); err != nil {
+		if _, err := st.RecordLearning(rev, e.ID, courses[l.course].ID, day, day.Add(10*time.Hour)); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// placeholderMail stands in for the trainee's mails while seeding; demo data is not mailed.
-func placeholderMail(_ domain.Enrolment, t domain.User) domain.Message {
-	return domain.Message{To: t.Email, Subject: "演示：继续教育报名", Body: "演示数据", Kind: "demo"}
 }
 
 // catalog adds the demo courses to the reviewer's agency.
@@ -121,5 +112,5 @@ func enrol(st *store.Store, u domain.User, number, agencyID string, at time.Time
 	if err != nil {
 		return e, err
 	}
-	return st.SubmitEnrolment(u, e.ID, func(x domain.Enrolment) domain.Message { return placeholderMail(x, u) }, at)
+	return st.SubmitEnrolment(u, e.ID, at)
 }

@@ -96,14 +96,19 @@ func Seed(st *store.Store, h *password.Hasher, img Images, w io.Writer, now time
 	return nil
 }
 
-// createTrainee creates a demo trainee whose e-mail address counts as confirmed (demo
-// addresses receive nothing; the outbox keeps a placeholder instead of a confirmation link).
-func createTrainee(st *store.Store, reg domain.Registration, hash string, now time.Time) (domain.User, error) {
-	noMail := func(u domain.User, _ string) domain.Message {
-		return domain.Message{To: u.Email, Subject: "演示账号已创建", Body: "演示数据：邮箱已视为确认，无需操作。", Kind: "demo"}
+// createTrainee creates a demo trainee whose e-mail address counts as confirmed: the
+// confirmation mail the registration records carries a link that is already used.
+// photoDecision is the reviewer's decision that gives a seeded photo its status.
+func photoDecision(status domain.PhotoStatus, reason string) domain.Decision {
+	if status == domain.PhotoConfirmed {
+		return domain.Decision{Kind: domain.PhotoConfirmDecision}
 	}
+	return domain.Decision{Kind: domain.PhotoReturnDecision, Reason: reason}
+}
+
+func createTrainee(st *store.Store, reg domain.Registration, hash string, now time.Time) (domain.User, error) {
 	tok := store.NewToken()
-	if _, err := st.CreateTrainee(reg, hash, tok, noMail, now); err != nil {
+	if _, err := st.CreateTrainee(reg, hash, tok, now); err != nil {
 		return domain.User{}, err
 	}
 	return st.ConfirmEmail(tok.Hash, now)
@@ -182,7 +187,7 @@ func seedPhotos(st *store.Store, h *password.Hasher, img Images, ag domain.Agenc
 			return err
 		}
 		if d.status != domain.PhotoPending {
-			if _, err := st.DecidePhoto(reviewer, u.ID, d.status == domain.PhotoConfirmed, d.reason, now, nil); err != nil {
+			if _, err := st.DecidePhoto(reviewer, u.ID, photoDecision(d.status, d.reason), now); err != nil {
 				return err
 			}
 		}

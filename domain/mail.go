@@ -8,19 +8,26 @@ import (
 
 // Message is one e-mail in the outbox. It is written in the same transaction as the state
 // change that causes it, so a notification is never lost nor sent for a change that was
-// rolled back. Subject and Body are final text, worded as the site shows the same event.
+// rolled back. It holds either a Notification, rendered into Subject and Body with the
+// mail templates when it is sent or shown, or (records written before notifications were
+// typed) Subject and Body as final text, worded as the site shows the same event.
 type Message struct {
-	ID          string
-	To          string
-	Subject     string
-	Body        string
-	Kind        string // e.g. "confirm_email", "password_reset"; for the demo mailbox page
-	CreatedAt   time.Time
-	Attempts    int
-	NextAttempt time.Time
-	SentAt      time.Time // zero while unsent
-	LastError   string
+	ID           string
+	To           string // the address at the time of the event
+	Subject      string
+	Body         string
+	Kind         string        // e.g. "confirm_email", "password_reset"; for the demo mailbox page
+	Notification *Notification `json:",omitempty"` // nil for a message stored as final text
+	CreatedAt    time.Time
+	Attempts     int
+	NextAttempt  time.Time
+	SentAt       time.Time // zero while unsent
+	LastError    string
 }
+
+// Rendered reports whether Subject and Body are final text, i.e. there is nothing left to
+// render.
+func (m Message) Rendered() bool { return m.Notification == nil }
 
 // Sent reports whether the message has been handed to the mail transport.
 func (m Message) Sent() bool { return !m.SentAt.IsZero() }

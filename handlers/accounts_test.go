@@ -78,7 +78,7 @@ func TestRegistrationErrorsKeepValues(t *testing.T) {
 	must(t, c.post("/register", long), 422, `data-testid="err-name"`)
 	ctl := regForm(idA, "王\x07五")
 	must(t, c.post("/register", ctl), 422, `data-testid="err-name"`)
-	if n, _ := e.st.RecentMessages(10); len(n) != 0 {
+	if n, _ := e.messages(10); len(n) != 0 {
 		t.Fatal("a failed registration wrote mail")
 	}
 	if _, err := e.st.UserByLogin(idA, true); domain.CodeOf(err) != domain.CodeNotFound {
@@ -95,7 +95,7 @@ func TestRegistrationSignsInAndSendsConfirmation(t *testing.T) {
 	if strings.Contains(r.body, idA) {
 		t.Fatal("the full ID number is shown on the profile step")
 	}
-	msgs, _ := e.st.RecentMessages(10)
+	msgs, _ := e.messages(10)
 	if len(msgs) != 1 || msgs[0].Subject != "请确认您的邮箱" || !strings.Contains(msgs[0].Body, "https://sitepro.test/confirm-email/") {
 		t.Fatalf("confirmation mail = %+v", msgs)
 	}
@@ -245,7 +245,7 @@ func TestForgotAndReset(t *testing.T) {
 	if known.body != strings.Replace(unknown.body, idB, idA, -1) && !sameShape(known.body, unknown.body) || !sameShape(known.body, mismatch.body) {
 		t.Fatal("the reset answer differs between known and unknown accounts")
 	}
-	msgs, _ := e.st.RecentMessages(10)
+	msgs, _ := e.messages(10)
 	var reset domain.Message
 	for _, m := range msgs {
 		if m.Kind == "password_reset" {

@@ -15,12 +15,32 @@ func (s *Server) outboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	msgs = renderOutbox(s.d.Store, s.d.Origin, msgs)
 	u := currentUser(c)
 	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "查看发件箱",
 		Detail: fmt.Sprintf("最近 %d 封", len(msgs))}); err != nil {
 		return err
 	}
 	return render(c, fiber.StatusOK, views.Outbox(s.page(c, "邮件发件箱"), msgs, s.d.SMTPConfigured))
+}
+
+// renderOutbox fills in the text of the messages that hold a notification, with the mail
+// templates the worker sends them with and the store as it is now; a mail that cannot be
+// rendered any more (its application was deleted) says so in its subject.
+func renderOutbox(st *store.Store, origin string, msgs []domain.Message) []domain.Message {
+	r := views.Mails{Facts: st, Origin: origin}
+	for i, m := range msgs {
+		if m.Rendered() {
+			continue
+		}
+		got, err := r.Render(*m.Notification)
+		if err != nil {
+			msgs[i].Subject = "（邮件内容无法生成：" + domain.MessageOf(err) + "）"
+			continue
+		}
+		msgs[i].Subject, msgs[i].Body = got.Subject, got.Body
+	}
+	return msgs
 }
 
 func (s *Server) auditPage(c *fiber.Ctx) error {

@@ -17,7 +17,7 @@ func TestOutboxShowsThatLinksWereSentNeverTheLinks(t *testing.T) {
 	c := e.client()
 	c.get("/forgot")
 	must(t, c.post("/forgot", url.Values{"id_number": {idA}, "email": {"a@example.com"}}), 200)
-	msgs, _ := e.st.RecentMessages(10)
+	msgs, _ := e.messages(10)
 	var secrets []string
 	for _, m := range msgs {
 		for _, f := range strings.Fields(m.Body) {

@@ -195,10 +195,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "1" {
 		return s.renderCheck(c, fiber.StatusUnprocessableEntity, a, "请勾选“我已核对以上信息，确认提交”后再提交。")
 	}
-	u := currentUser(c)
-	ag, _ := s.d.Store.Agency(a.AgencyID)
-	mk := func(x domain.Application) domain.Message { return views.SubmittedMessage(*u, x, ag) }
-	if _, err := s.d.Store.SubmitApplication(*u, a.ID, mk, s.d.Now()); err != nil {
+	if _, err := s.d.Store.SubmitApplication(*currentUser(c), a.ID, s.d.Now()); err != nil {
 		if now, rerr := s.ownApplication(c); rerr == nil && now.Status == domain.AppSubmitted {
 			return redirect(c, "/apply/"+a.ID+"/done") // a concurrent click already submitted it
 		}

@@ -171,7 +171,7 @@ func mustTrainee(t *testing.T, e *env, id string) domain.User {
 }
 
 func countMail(e *env, kind string) int {
-	msgs, _ := e.st.RecentMessages(1000)
+	msgs, _ := e.messages(1000)
 	n := 0
 	for _, m := range msgs {
 		if m.Kind == kind {

@@ -145,7 +145,7 @@ func TestRegistrationTakenAnswerIsThrottledPerIP(t *testing.T) {
 func TestConfirmationLinkLeavesTheAddressBar(t *testing.T) {
 	e := newEnv(t)
 	e.registered(idA, "王芳")
-	msgs, _ := e.st.RecentMessages(1)
+	msgs, _ := e.messages(1)
 	i := strings.Index(msgs[0].Body, "/confirm-email/")
 	link := strings.Fields(msgs[0].Body[i:])[0]
 	raw := strings.TrimPrefix(link, "/confirm-email/")
@@ -179,7 +179,7 @@ func newResetLink(t *testing.T, e *env) string {
 	c := e.client()
 	c.get("/forgot")
 	must(t, c.post("/forgot", url.Values{"id_number": {idA}, "email": {"a@example.com"}}), 200, `data-testid="forgot-sent"`)
-	msgs, _ := e.st.RecentMessages(1)
+	msgs, _ := e.messages(1)
 	i := strings.Index(msgs[0].Body, "/reset/")
 	if msgs[0].Kind != "password_reset" || i < 0 {
 		t.Fatalf("newest mail is not a reset: %+v", msgs[0])

@@ -191,10 +191,7 @@ func (s *Server) submitEnrolment(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "1" {
 		return s.renderCECheck(c, fiber.StatusUnprocessableEntity, e, "请勾选“我已核对以上信息，确认报名”后再确认。")
 	}
-	u := currentUser(c)
-	ag, _ := s.d.Store.Agency(e.AgencyID)
-	mk := func(x domain.Enrolment) domain.Message { return views.CESubmittedMessage(*u, x, ag) }
-	if _, err := s.d.Store.SubmitEnrolment(*u, e.ID, mk, s.d.Now()); err != nil {
+	if _, err := s.d.Store.SubmitEnrolment(*currentUser(c), e.ID, s.d.Now()); err != nil {
 		if now, rerr := s.ownEnrolment(c); rerr == nil && now.Status == domain.EnrolPending {
 			return redirect(c, "/ce/"+e.ID+"/done") // a concurrent click already submitted it
 		}

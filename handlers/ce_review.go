@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -119,15 +118,8 @@ func (s *Server) renderCEReview(c *fiber.Ctx, status int, f views.Form) error {
 
 // ceDecide runs one reviewer decision; a conflict (someone else decided first, or the
 // trainee deleted it) is reported on the page.
-func (s *Server) ceDecide(c *fiber.Ctx, action string, apply func(domain.Enrolment, string, time.Time) (domain.Enrolment, error)) error {
-	u := currentUser(c)
-	ag, _ := s.d.Store.Agency(u.AgencyID)
-	mk := func(e domain.Enrolment, t domain.User) domain.Message {
-		return views.CEDecisionMessage(t, e, ag, s.d.Origin)
-	}
-	now := s.d.Now()
-	_, err := s.d.Store.DecideEnrolment(*u, c.Params("id"), action, now,
-		func(e domain.Enrolment) (domain.Enrolment, error) { return apply(e, u.Name, now) }, mk)
+func (s *Server) ceDecide(c *fiber.Ctx, d domain.Decision) error {
+	_, err := s.d.Store.DecideEnrolment(*currentUser(c), c.Params("id"), d, s.d.Now())
 	var fe domain.FieldErrors
 	switch {
 	case withFieldErrors(&fe, err):
@@ -141,29 +133,16 @@ func (s *Server) ceDecide(c *fiber.Ctx, action string, apply func(domain.Enrolme
 		return err
 	}
 	s.kickMail()
-	flash(c, action+"：已完成，学员会收到邮件通知。")
+	flash(c, d.Kind.Label()+"：已完成，学员会收到邮件通知。")
 	return redirect(c, "/review/ce")
 }
 
 func (s *Server) ceConfirm(c *fiber.Ctx) error {
-	return s.ceDecide(c, "确认继续教育报名", func(e domain.Enrolment, by string, now time.Time) (domain.Enrolment, error) {
-		return e.Confirm(by, now)
-	})
+	return s.ceDecide(c, domain.Decision{Kind: domain.EnrolConfirmDecision})
 }
 
 func (s *Server) ceReturn(c *fiber.Ctx) error {
-	reason := c.FormValue("reason")
-	return s.ceDecide(c, "退回继续教育报名", func(e domain.Enrolment, by string, now time.Time) (domain.Enrolment, error) {
-		return e.Return(by, reason, now)
-	})
-}
-
-// completionMail builds the trainee's mail for a cycle that reached the hours.
-func (s *Server) completionMail(agencyID string) store.CompletionMail {
-	ag, _ := s.d.Store.Agency(agencyID)
-	return func(e domain.Enrolment, t domain.User, p domain.CycleProgress) domain.Message {
-		return views.CECompletedMessage(t, e, p, ag)
-	}
+	return s.ceDecide(c, domain.Decision{Kind: domain.EnrolReturnDecision, Reason: c.FormValue("reason")})
 }
 
 // ceRecord records one completed course of the catalog for an enrolment.
@@ -175,7 +154,7 @@ func (s *Server) ceRecord(c *fiber.Ctx) error {
 		f.Errors["date"] = domain.MessageOf(err)
 		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
 	}
-	e, err := s.d.Store.RecordLearning(*u, c.Params("id"), f.V("course"), day, s.completionMail(u.AgencyID), s.d.Now())
+	e, err := s.d.Store.RecordLearning(*u, c.Params("id"), f.V("course"), day, s.d.Now())
 	switch {
 	case withErrors(&f, err):
 		return s.renderCEReview(c, fiber.StatusUnprocessableEntity, f)
@@ -253,7 +232,7 @@ func (s *Server) ceImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.d.Store.ImportLearning(*u, lines, perrs, s.completionMail(u.AgencyID), s.d.Now())
+	rep, err := s.d.Store.ImportLearning(*u, lines, perrs, s.d.Now())
 	if err != nil {
 		return err
 	}

@@ -38,11 +38,19 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type env struct {
-	t     *testing.T
-	app   *fiber.App
-	st    *store.Store
-	clock *clock
-	logs  *testkit.SyncBuffer
+	t      *testing.T
+	app    *fiber.App
+	st     *store.Store
+	clock  *clock
+	logs   *testkit.SyncBuffer
+	origin string
+}
+
+// messages returns the newest outbox messages with their text, rendered as the mail
+// worker and the outbox page render them.
+func (e *env) messages(limit int) ([]domain.Message, error) {
+	msgs, err := e.st.RecentMessages(limit)
+	return renderOutbox(e.st, e.origin, msgs), err
 }
 
 var (
@@ -117,7 +125,7 @@ func newEnvAt(t *testing.T, origin string, opts ...func(*Deps)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, app: app, st: st, clock: clk, logs: logs}
+	return &env{t: t, app: app, st: st, clock: clk, logs: logs, origin: origin}
 }
 
 // client is one browser: it keeps cookies and the last CSRF token it saw. With ip set

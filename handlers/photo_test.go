@@ -104,7 +104,7 @@ func TestPhotoUploadStatusAndAccess(t *testing.T) {
 		t.Fatalf("staff photo views audited: %d, want 2", len(audit))
 	}
 	// Returned with a reason: the trainee sees it; a re-upload replaces the old image.
-	if _, err := e.st.DecidePhoto(mustUser(t, e, "reva"), u.ID, false, "背景不是纯色，请在白墙前重拍", e.clock.Now(), nil); err != nil {
+	if _, err := e.st.DecidePhoto(mustUser(t, e, "reva"), u.ID, domain.Decision{Kind: domain.PhotoReturnDecision, Reason: "背景不是纯色，请在白墙前重拍"}, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	must(t, owner.get("/profile/photo"), 200, "已退回", "背景不是纯色，请在白墙前重拍", `data-testid="photo-reason"`)

@@ -74,16 +74,10 @@ func (e *env) schedule(id string) {
 	e.staff(domain.RoleAdmin, "admin")
 	admin := mustUser(e.t, e, "admin")
 	now := e.clock.Now()
-	steps := []struct {
-		action string
-		do     func(domain.Application) (domain.Application, error)
-	}{
-		{"机构确认", func(a domain.Application) (domain.Application, error) { return a.Confirm("审核员", now) }},
-		{"安排考试", func(a domain.Application) (domain.Application, error) { return a.Schedule(printExam, "管理员", now) }},
-	}
-	for _, s := range steps {
-		if _, err := e.st.DecideApplication(admin, id, s.action, now, s.do, nil); err != nil {
-			e.t.Fatalf("%s: %v", s.action, err)
+	exam := printExam
+	for _, d := range []domain.Decision{{Kind: domain.AppConfirmDecision}, {Kind: domain.AppScheduleDecision, Exam: &exam}} {
+		if _, err := e.st.DecideApplication(admin, id, d, now); err != nil {
+			e.t.Fatalf("%s: %v", d.Kind.Label(), err)
 		}
 	}
 }

@@ -101,8 +101,7 @@ func (s *Server) changeEmail(c *fiber.Ctx) error {
 		f.Errors.Add("password", "密码不正确")
 	}
 	if !f.HasErrors() {
-		notice := func(old domain.User, _ string) domain.Message { return views.EmailChangedMessage(old, email) }
-		_, err = s.d.Store.ChangeEmail(u.ID, email, store.NewToken(), s.confirmMail, notice, s.d.Now())
+		_, err = s.d.Store.ChangeEmail(u.ID, email, store.NewToken(), s.d.Now())
 		if !withErrors(&f, err) && err != nil {
 			return err
 		}

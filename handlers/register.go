@@ -42,7 +42,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.d.Store.CreateTrainee(reg, hash, store.NewToken(), s.confirmMail, s.d.Now())
+	u, err := s.d.Store.CreateTrainee(reg, hash, store.NewToken(), s.d.Now())
 	if errors.Is(err, store.ErrIDTaken) {
 		s.throttle.Hit(taken, limitTakenIP)
 		return render(c, fiber.StatusConflict, views.Register(s.page(c, "个人注册"), f, true))
@@ -57,10 +57,6 @@ func (s *Server) register(c *fiber.Ctx) error {
 	s.trustDevice(c, u)
 	flash(c, "注册成功！我们已向 "+u.Email+" 发送确认邮件。")
 	return redirect(c, "/register/profile")
-}
-
-func (s *Server) confirmMail(u domain.User, raw string) domain.Message {
-	return views.ConfirmEmailMessage(u, s.d.Origin+"/confirm-email/"+raw)
 }
 
 func (s *Server) registerProfilePage(c *fiber.Ctx) error {
@@ -115,7 +111,7 @@ func (s *Server) resendConfirmation(c *fiber.Ctx) error {
 		return err
 	}
 	s.throttle.Hit(key, limitSend)
-	if err := s.d.Store.ResendConfirmation(u.ID, store.NewToken(), s.confirmMail, s.d.Now()); err != nil {
+	if err := s.d.Store.ResendConfirmation(u.ID, store.NewToken(), s.d.Now()); err != nil {
 		return err
 	}
 	s.kickMail()

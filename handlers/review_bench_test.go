@@ -20,7 +20,6 @@ import (
 
 	"sitepro/domain"
 	"sitepro/store"
-	"sitepro/views"
 )
 
 // Benchmarks of the reviewer console (issue 5). They print figures with b.ReportMetric and
@@ -102,9 +101,7 @@ func rbDraft(e *env, hash string, i int, ag domain.Agency) (domain.User, domain.
 	reg := domain.Registration{ID: id, Name: rbNames[i%len(rbNames)], Mobile: "13812345678", Email: fmt.Sprintf("t%d@example.com", i)}
 	var u domain.User
 	if err := rbRetry(func() (err error) {
-		u, err = e.st.CreateTrainee(reg, hash, store.NewToken(), func(u domain.User, raw string) domain.Message {
-			return views.ConfirmEmailMessage(u, "https://sitepro.test/confirm-email/"+raw)
-		}, now)
+		u, err = e.st.CreateTrainee(reg, hash, store.NewToken(), now)
 		return err
 	}); err != nil {
 		return u, domain.Application{}, err
@@ -167,7 +164,7 @@ func rbSeed(b *testing.B, e *env, ag domain.Agency, n, workers int) time.Duratio
 				u, a, err := rbDraft(e, hash, i, ag)
 				if err == nil {
 					err = rbRetry(func() error {
-						_, err := e.st.SubmitApplication(u, a.ID, func(x domain.Application) domain.Message { return views.SubmittedMessage(u, x, ag) }, e.clock.Now())
+						_, err := e.st.SubmitApplication(u, a.ID, e.clock.Now())
 						return err
 					})
 				}
@@ -384,8 +381,7 @@ func BenchmarkSubmitToRow(b *testing.B) {
 			}
 		}
 		// Not timed: the reviewer works the item off, and its doorbell is drained.
-		if _, err := e.st.DecideApplication(reviewer, t.app, "确认报名", e.clock.Now(),
-			func(x domain.Application) (domain.Application, error) { return x.Confirm(reviewer.Name, e.clock.Now()) }, nil); err != nil {
+		if _, err := e.st.DecideApplication(reviewer, t.app, domain.Decision{Kind: domain.AppConfirmDecision}, e.clock.Now()); err != nil {
 			b.Fatal(err)
 		}
 		drain()

@@ -3,26 +3,19 @@ package handlers
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
 	"sitepro/export"
-	"sitepro/views"
 )
 
 // decide runs one reviewer decision and reports the outcome: a conflict (someone else
 // decided first, or the trainee deleted it) is shown with who decided it.
-func (s *Server) decide(c *fiber.Ctx, action string, apply func(domain.Application, string, time.Time) (domain.Application, error)) error {
+func (s *Server) decide(c *fiber.Ctx, d domain.Decision) error {
 	u := currentUser(c)
 	id := c.Params("id")
-	ag, _ := s.d.Store.Agency(u.AgencyID)
-	mk := func(a domain.Application, t domain.User) domain.Message {
-		return views.DecisionMessage(t, a, ag, s.d.Origin)
-	}
-	_, err := s.d.Store.DecideApplication(*u, id, action, s.d.Now(),
-		func(a domain.Application) (domain.Application, error) { return apply(a, u.Name, s.d.Now()) }, mk)
+	_, err := s.d.Store.DecideApplication(*u, id, d, s.d.Now())
 	var fe domain.FieldErrors
 	if withFieldErrors(&fe, err) {
 		f := formOf(c, "note", "reason")
@@ -37,7 +30,7 @@ func (s *Server) decide(c *fiber.Ctx, action string, apply func(domain.Applicati
 		return err
 	}
 	s.kickMail()
-	flash(c, action+"：已完成，学员会收到邮件通知。")
+	flash(c, d.Kind.Label()+"：已完成，学员会收到邮件通知。")
 	return redirect(c, "/review")
 }
 
@@ -52,24 +45,15 @@ func (s *Server) lastActor(c *fiber.Ctx, id string) string {
 }
 
 func (s *Server) confirmApp(c *fiber.Ctx) error {
-	return s.decide(c, "确认报名", func(a domain.Application, by string, now time.Time) (domain.Application, error) {
-		return a.Confirm(by, now)
-	})
+	return s.decide(c, domain.Decision{Kind: domain.AppConfirmDecision})
 }
 
 func (s *Server) returnApp(c *fiber.Ctx) error {
-	reasons := formList(c, "reasons")
-	note := c.FormValue("note")
-	return s.decide(c, "退回报名", func(a domain.Application, by string, now time.Time) (domain.Application, error) {
-		return a.Return(by, reasons, note, now)
-	})
+	return s.decide(c, domain.Decision{Kind: domain.AppReturnDecision, Reasons: formList(c, "reasons"), Note: c.FormValue("note")})
 }
 
 func (s *Server) rejectApp(c *fiber.Ctx) error {
-	reason := c.FormValue("reason")
-	return s.decide(c, "不予确认", func(a domain.Application, by string, now time.Time) (domain.Application, error) {
-		return a.Reject(by, reason, now)
-	})
+	return s.decide(c, domain.Decision{Kind: domain.AppRejectDecision, Reason: c.FormValue("reason")})
 }
 
 // formList returns every value of a repeated form field.
@@ -87,14 +71,10 @@ func formList(c *fiber.Ctx, name string) []string {
 // reported, not overwritten.
 func (s *Server) bulkConfirm(c *fiber.Ctx) error {
 	u := currentUser(c)
-	ag, _ := s.d.Store.Agency(u.AgencyID)
+	now := s.d.Now()
 	ok, skipped := 0, 0
 	for _, id := range formList(c, "ids") {
-		_, err := s.d.Store.DecideApplication(*u, id, "确认报名", s.d.Now(),
-			func(a domain.Application) (domain.Application, error) { return a.Confirm(u.Name, s.d.Now()) },
-			func(a domain.Application, t domain.User) domain.Message {
-				return views.DecisionMessage(t, a, ag, s.d.Origin)
-			})
+		_, err := s.d.Store.DecideApplication(*u, id, domain.Decision{Kind: domain.AppConfirmDecision}, now)
 		switch code := domain.CodeOf(err); {
 		case err == nil:
 			ok++
@@ -124,10 +104,11 @@ func bulkConfirmMessage(ok, skipped int) string {
 
 func (s *Server) decidePhoto(c *fiber.Ctx, confirm bool) error {
 	u := currentUser(c)
-	mk := func(p domain.Photo, t domain.User) domain.Message {
-		return views.PhotoDecisionMessage(t, p, s.d.Origin)
+	d := domain.Decision{Kind: domain.PhotoConfirmDecision}
+	if !confirm {
+		d = domain.Decision{Kind: domain.PhotoReturnDecision, Reason: c.FormValue("reason")}
 	}
-	_, err := s.d.Store.DecidePhoto(*u, c.Params("uid"), confirm, c.FormValue("reason"), s.d.Now(), mk)
+	_, err := s.d.Store.DecidePhoto(*u, c.Params("uid"), d, s.d.Now())
 	var fe domain.FieldErrors
 	switch {
 	case withFieldErrors(&fe, err):

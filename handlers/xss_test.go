@@ -72,7 +72,7 @@ func TestXSSRoundTrip(t *testing.T) {
 	if csv.status != 200 {
 		t.Fatalf("export: %d", csv.status)
 	}
-	msgs, _ := e.st.RecentMessages(50)
+	msgs, _ := e.messages(50)
 	for _, m := range msgs {
 		if strings.ContainsAny(m.Subject, "<>\r\n") {
 			t.Errorf("mail subject carries user markup or line breaks: %q", m.Subject)

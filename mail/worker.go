@@ -28,13 +28,22 @@ const maxSendTime = 2 * time.Minute
 // maxErrorText bounds the error text stored as LastError.
 const maxErrorText = 1000
 
-// Worker sends due outbox messages. Outbox and Transport are required; Log defaults to a
-// logger that discards, Now to time.Now, Interval to DefaultInterval and Batch to
-// DefaultBatch. A Worker must not be copied after first use. Logs name a message by ID and
-// Kind only, never by recipient or body.
+// Renderer turns a typed notification into the mail's text (implemented with the views'
+// mail templates, wired in main). The To it returns is ignored: the outbox's To, the
+// address at the time of the event, is where the mail goes.
+type Renderer interface {
+	Render(n domain.Notification) (domain.Message, error)
+}
+
+// Worker sends due outbox messages. Outbox and Transport are required, and Renderer is
+// for messages that hold a notification (one without a Renderer fails like a failed
+// send); Log defaults to a logger that discards, Now to time.Now, Interval to
+// DefaultInterval and Batch to DefaultBatch. A Worker must not be copied after first use.
+// Logs name a message by ID and Kind only, never by recipient or body.
 type Worker struct {
 	Outbox    Outbox
 	Transport Transport
+	Renderer  Renderer
 	Log       *slog.Logger
 	Now       func() time.Time
 	Interval  time.Duration
@@ -127,16 +136,21 @@ func (w *Worker) sendPass(ctx context.Context) (full bool, sent int, err error) 
 	return len(msgs) >= batch, sent, nil
 }
 
-// sendOne sends m and records the outcome. It reports whether m was sent; the error is an
-// Outbox error only.
+// sendOne renders m if it holds a notification, sends it and records the outcome. It
+// reports whether m was sent; the error is an Outbox error only. A notification that
+// cannot be rendered (say, its application was deleted meanwhile) counts as a failed
+// attempt, so it is retried and finally left for an admin to see.
 func (w *Worker) sendOne(ctx context.Context, m domain.Message) (bool, error) {
 	log := w.logger()
 	attrs := []any{slog.String("id", m.ID), slog.String("kind", m.Kind)}
 
-	// The in-flight send outlives a cancelled ctx; the transport's timeout bounds it.
-	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), maxSendTime)
-	sendErr := w.Transport.Send(sendCtx, m)
-	cancel()
+	m, sendErr := w.render(m)
+	if sendErr == nil {
+		// The in-flight send outlives a cancelled ctx; the transport's timeout bounds it.
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), maxSendTime)
+		sendErr = w.Transport.Send(sendCtx, m)
+		cancel()
+	}
 
 	now := w.now()
 	if sendErr == nil {
@@ -167,6 +181,25 @@ func (w *Worker) sendOne(ctx context.Context, m domain.Message) (bool, error) {
 		log.WarnContext(ctx, "mail failed; will retry", append(attrs, slog.Time("next_attempt", next))...)
 	}
 	return false, nil
+}
+
+// render fills in the Subject and Body of a message that holds a notification.
+func (w *Worker) render(m domain.Message) (domain.Message, error) {
+	if m.Rendered() {
+		return m, nil
+	}
+	if w.Renderer == nil {
+		return m, errors.New("mail: no renderer for notification " + string(m.Notification.Kind))
+	}
+	r, err := w.Renderer.Render(*m.Notification)
+	if err != nil {
+		return m, fmt.Errorf("mail: render %s: %w", m.Notification.Kind, err)
+	}
+	m.Subject, m.Body = r.Subject, r.Body
+	if m.To == "" {
+		m.To = r.To
+	}
+	return m, nil
 }
 
 func (w *Worker) kickChan() chan struct{} {

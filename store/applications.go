@@ -232,7 +232,7 @@ var chinaTZ = time.FixedZone("CST", 8*3600)
 // SubmitApplication submits a complete application once: a double click or 50 concurrent
 // submits give one submission and conflicts. The agency link, queue entry, timeline and
 // confirmation mail are written in the same transaction.
-func (s *Store) SubmitApplication(trainee domain.User, appID string, mk func(domain.Application) domain.Message, now time.Time) (domain.Application, error) {
+func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Time) (domain.Application, error) {
 	var a domain.Application
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := ownApp(txn, trainee.ID, appID)
@@ -266,7 +266,8 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, mk func(dom
 		if err := linkTrainee(txn, a.AgencyID, trainee.ID); err != nil {
 			return err
 		}
-		if err := enqueue(txn, mk(a), now); err != nil {
+		n := domain.Notification{Kind: domain.NotifyAppSubmitted, UserID: trainee.ID, Subject: a.ID}
+		if err := notifyUser(txn, n, now); err != nil {
 			return err
 		}
 		return saveApp(txn, old, a)

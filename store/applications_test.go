@@ -44,14 +44,10 @@ func fillApp(t *testing.T, s *Store, u domain.User, ag domain.Agency) domain.App
 	return a
 }
 
-func submitted(a domain.Application) domain.Message {
-	return domain.Message{To: "x@example.com", Subject: "报名已提交", Body: a.Number}
-}
-
 func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
-	other, _ := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
+	other, _ := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), t0)
 	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
 	a := fillApp(t, s, u, ag)
 	if again, _ := s.StartApplication(u, t0); again.ID != a.ID {
@@ -69,7 +65,7 @@ func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.SubmitApplication(u, a.ID, submitted, t0)
+			_, err := s.SubmitApplication(u, a.ID, t0)
 			if err == nil {
 				ok.Add(1)
 			} else if domain.CodeOf(err) == domain.CodeConflict {
@@ -95,7 +91,7 @@ func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
 	}
 	// A second application for the same post is refused while the first is open.
 	b := fillApp(t, s, u, ag)
-	if _, err := s.SubmitApplication(u, b.ID, submitted, t0); domain.CodeOf(err) != domain.CodeConflict {
+	if _, err := s.SubmitApplication(u, b.ID, t0); domain.CodeOf(err) != domain.CodeConflict {
 		t.Fatalf("second open application for the same post: %v", err)
 	}
 	// Documents are scoped; staff views are audited.
@@ -133,19 +129,19 @@ func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
 
 func TestDecideApplicationScopeAndOneWinner(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
 	a := fillApp(t, s, u, ag)
-	a, err := s.SubmitApplication(u, a.ID, submitted, t0)
+	a, err := s.SubmitApplication(u, a.ID, t0)
 	if err != nil || a.VerifyToken == "" {
 		t.Fatalf("submit: %v token %q", err, a.VerifyToken)
 	}
 	if got, holder, err := s.ApplicationByToken(a.VerifyToken); err != nil || got.ID != a.ID || holder.ID != u.ID {
 		t.Fatalf("by token: %v", err)
 	}
-	confirm := func(x domain.Application) (domain.Application, error) { return x.Confirm("审核员", t0) }
+	confirm := domain.Decision{Kind: domain.AppConfirmDecision}
 	other := domain.User{ID: "r2", Role: domain.RoleReviewer, AgencyID: "elsewhere", Name: "别家"}
-	if _, err := s.DecideApplication(other, a.ID, "确认报名", t0, confirm, nil); domain.CodeOf(err) != domain.CodeNotFound {
+	if _, err := s.DecideApplication(other, a.ID, confirm, t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("reviewer of another agency: %v", err)
 	}
 	rev := domain.User{ID: "r1", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "审核员"}
@@ -155,7 +151,7 @@ func TestDecideApplicationScopeAndOneWinner(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.DecideApplication(rev, a.ID, "确认报名", t0, confirm, nil)
+			_, err := s.DecideApplication(rev, a.ID, confirm, t0)
 			if err == nil {
 				wins.Add(1)
 			} else if domain.CodeOf(err) == domain.CodeConflict {
@@ -176,10 +172,10 @@ func TestDecideApplicationScopeAndOneWinner(t *testing.T) {
 
 func TestDeletingTheApplicationEndsTheAgencysAccess(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
 	a := fillApp(t, s, u, ag)
-	if _, err := s.SubmitApplication(u, a.ID, submitted, t0); err != nil {
+	if _, err := s.SubmitApplication(u, a.ID, t0); err != nil {
 		t.Fatal(err)
 	}
 	rev := domain.User{ID: "r", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "审核员"}
@@ -196,7 +192,7 @@ func TestDeletingTheApplicationEndsTheAgencysAccess(t *testing.T) {
 	if rows, _ := s.PhotoQueue(rev); len(rows) != 0 {
 		t.Fatal("the photo is still in the agency's queue")
 	}
-	if _, err := s.DecidePhoto(rev, u.ID, true, "", t0, nil); domain.CodeOf(err) != domain.CodeNotFound {
+	if _, err := s.DecidePhoto(rev, u.ID, photoDecision(true, ""), t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("the agency can still decide the photo: %v", err)
 	}
 }
@@ -209,9 +205,9 @@ func TestQueuePagingStaysCorrectWhileItemsArrive(t *testing.T) {
 			ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
 			rev := domain.User{Role: domain.RoleReviewer, AgencyID: ag.ID}
 			submit := func(i int) string {
-				u, _ := s.CreateTrainee(registration(t, ids[i]), "h", NewToken(), mk, t0)
+				u, _ := s.CreateTrainee(registration(t, ids[i]), "h", NewToken(), t0)
 				a := fillApp(t, s, u, ag)
-				a, err := s.SubmitApplication(u, a.ID, submitted, t0.Add(time.Duration(i)*time.Minute))
+				a, err := s.SubmitApplication(u, a.ID, t0.Add(time.Duration(i)*time.Minute))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -238,7 +234,7 @@ func TestQueuePagingStaysCorrectWhileItemsArrive(t *testing.T) {
 // The notice gate holds in the store, whatever the caller's copy of the user says.
 func TestStartApplicationNeedsTheCurrentNotice(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	stale := u
 	stale.NoticeVersion = domain.NoticeVersion // a handler's copy claiming agreement
 	if _, err := s.StartApplication(stale, t0); err != domain.ErrNoticeRequired {

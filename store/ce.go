@@ -256,7 +256,7 @@ func nextEnrolNumber(txn *badger.Txn, now time.Time) (string, error) {
 // SubmitEnrolment submits a complete enrolment once (确认报名). The certificate is checked
 // again and the cycle index claimed in the same transaction, so two drafts for the same
 // certificate and cycle, or 50 concurrent clicks, give one enrolment and conflicts.
-func (s *Store) SubmitEnrolment(trainee domain.User, id string, mk func(domain.Enrolment) domain.Message, now time.Time) (domain.Enrolment, error) {
+func (s *Store) SubmitEnrolment(trainee domain.User, id string, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := ownEnrol(txn, trainee.ID, id)
@@ -272,7 +272,8 @@ func (s *Store) SubmitEnrolment(trainee domain.User, id string, mk func(domain.E
 		if err := linkTrainee(txn, e.AgencyID, trainee.ID); err != nil {
 			return err
 		}
-		if err := enqueue(txn, mk(e), now); err != nil {
+		n := domain.Notification{Kind: domain.NotifyCESubmitted, UserID: trainee.ID, Subject: e.ID}
+		if err := notifyUser(txn, n, now); err != nil {
 			return err
 		}
 		return saveEnrol(txn, old, e)

@@ -37,7 +37,7 @@ type importCtx struct {
 // the catalog, date within the cycle, not already recorded — and only when no line of the
 // file has an error are all of them written, in one transaction with the enrolments'
 // progress, completion mails and an audit entry.
-func (s *Store) ImportLearning(actor domain.User, lines []domain.ImportLine, parseErrs []domain.LineError, mk CompletionMail, now time.Time) (ImportReport, error) {
+func (s *Store) ImportLearning(actor domain.User, lines []domain.ImportLine, parseErrs []domain.LineError, now time.Time) (ImportReport, error) {
 	agency, err := staffAgency(actor)
 	if err != nil {
 		return ImportReport{}, err
@@ -54,7 +54,7 @@ func (s *Store) ImportLearning(actor domain.User, lines []domain.ImportLine, par
 			rep.Errors = errs
 			return err // with errors nothing is written: all or nothing
 		}
-		if rep.Added, rep.Completed, err = ctx.write(work, actor.Name, mk); err != nil {
+		if rep.Added, rep.Completed, err = ctx.write(work, actor.Name); err != nil {
 			return err
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: "导入学习记录",
@@ -104,7 +104,7 @@ func (x *importCtx) check(lines []domain.ImportLine, parseErrs []domain.LineErro
 
 // write adds the checked records and moves each touched enrolment on, returning how many
 // records were added and which enrolments completed their cycle.
-func (x *importCtx) write(work []importWork, by string, mk CompletionMail) (int, []string, error) {
+func (x *importCtx) write(work []importWork, by string) (int, []string, error) {
 	var touched []domain.Enrolment
 	seen := map[string]bool{}
 	for _, w := range work {
@@ -118,7 +118,7 @@ func (x *importCtx) write(work []importWork, by string, mk CompletionMail) (int,
 	}
 	var completed []string
 	for _, e := range touched {
-		_, done, err := advance(x.txn, e, x.cs, by, mk, x.now)
+		_, done, err := advance(x.txn, e, x.cs, by, x.now)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -22,9 +22,6 @@ type learningRec struct {
 	domain.LearningRecord
 }
 
-// CompletionMail builds the mail that tells a trainee their cycle reached the hours.
-type CompletionMail func(e domain.Enrolment, trainee domain.User, p domain.CycleProgress) domain.Message
-
 func staffAgency(viewer domain.User) (string, error) {
 	if viewer.Role != domain.RoleReviewer || viewer.AgencyID == "" {
 		return "", errNotFound
@@ -113,9 +110,9 @@ func addRecord(txn *badger.Txn, e domain.Enrolment, c domain.Course, day time.Ti
 	return r, putJSON(txn, ceRecordKey(r.CertID, r.ID), learningRec{V: 1, LearningRecord: r})
 }
 
-// advance moves an enrolment on after learning was added and mails the trainee when its
-// cycle has just reached the hours.
-func advance(txn *badger.Txn, e domain.Enrolment, cs domain.CESettings, by string, mk CompletionMail, now time.Time) (domain.Enrolment, bool, error) {
+// advance moves an enrolment on after learning was added and notifies the trainee when
+// its cycle has just reached the hours, with the hours as they are now.
+func advance(txn *badger.Txn, e domain.Enrolment, cs domain.CESettings, by string, now time.Time) (domain.Enrolment, bool, error) {
 	records, err := recordsOfCert(txn, e.CertID)
 	if err != nil {
 		return e, false, err
@@ -126,11 +123,9 @@ func advance(txn *badger.Txn, e domain.Enrolment, cs domain.CESettings, by strin
 		return e, false, err
 	}
 	if completed {
-		trainee, err := loadUser(txn, e.TraineeID)
-		if err != nil {
-			return e, false, err
-		}
-		if err := enqueue(txn, mk(next, trainee, p), now); err != nil {
+		n := domain.Notification{Kind: domain.NotifyCECompleted, UserID: e.TraineeID, Subject: e.ID,
+			Hours: p.Total, ProfessionalHours: p.Professional}
+		if err := notifyUser(txn, n, now); err != nil {
 			return e, false, err
 		}
 	}
@@ -139,7 +134,7 @@ func advance(txn *badger.Txn, e domain.Enrolment, cs domain.CESettings, by strin
 
 // RecordLearning records one completed course of the reviewer's agency's catalog for an
 // enrolment of that agency, on the given day.
-func (s *Store) RecordLearning(actor domain.User, enrolID, courseID string, day time.Time, mk CompletionMail, now time.Time) (domain.Enrolment, error) {
+func (s *Store) RecordLearning(actor domain.User, enrolID, courseID string, day time.Time, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := reviewable(txn, actor, enrolID)
@@ -161,7 +156,7 @@ func (s *Store) RecordLearning(actor domain.User, enrolID, courseID string, day 
 		if err != nil {
 			return err
 		}
-		if e, _, err = advance(txn, old, cs, actor.Name, mk, now); err != nil {
+		if e, _, err = advance(txn, old, cs, actor.Name, now); err != nil {
 			return err
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: "记录学时", Object: e.ID,

@@ -22,29 +22,29 @@ func TestRecordLearningCompletesTheCycleOnce(t *testing.T) {
 	if cs, _ := f.s.Courses(f.revB); len(cs) != 0 {
 		t.Fatal("another agency sees the catalog")
 	}
-	if _, err := f.s.RecordLearning(f.revB, e.ID, prof.ID, t0, ceDone, t0); domain.CodeOf(err) != domain.CodeNotFound {
+	if _, err := f.s.RecordLearning(f.revB, e.ID, prof.ID, t0, t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatal("another agency recorded learning")
 	}
 	day := func(n int) time.Time { return time.Date(2026, 10, n, 0, 0, 0, 0, time.UTC) }
-	got, err := f.s.RecordLearning(f.revA, e.ID, prof.ID, day(1), ceDone, t0)
+	got, err := f.s.RecordLearning(f.revA, e.ID, prof.ID, day(1), t0)
 	if err != nil || got.Status != domain.EnrolLearning {
 		t.Fatalf("first record: %v %s", err, got.Status)
 	}
-	if _, err := f.s.RecordLearning(f.revA, e.ID, prof.ID, day(1), ceDone, t0); domain.CodeOf(err) != domain.CodeInvalid {
+	if _, err := f.s.RecordLearning(f.revA, e.ID, prof.ID, day(1), t0); domain.CodeOf(err) != domain.CodeInvalid {
 		t.Fatalf("duplicate record: %v", err)
 	}
 	for _, d := range []int{2, 3} {
-		if got, err = f.s.RecordLearning(f.revA, e.ID, prof.ID, day(d), ceDone, t0); err != nil || got.Status != domain.EnrolLearning {
+		if got, err = f.s.RecordLearning(f.revA, e.ID, prof.ID, day(d), t0); err != nil || got.Status != domain.EnrolLearning {
 			t.Fatalf("record %d: %v", d, err)
 		}
 	}
-	if got, err = f.s.RecordLearning(f.revA, e.ID, pub.ID, day(4), ceDone, t0); err != nil || got.Status != domain.EnrolLearning {
+	if got, err = f.s.RecordLearning(f.revA, e.ID, pub.ID, day(4), t0); err != nil || got.Status != domain.EnrolLearning {
 		t.Fatalf("29 hours is not complete: %v %s", err, got.Status)
 	}
-	if got, err = f.s.RecordLearning(f.revA, e.ID, pub.ID, day(5), ceDone, t0); err != nil || got.Status != domain.EnrolCompleted {
+	if got, err = f.s.RecordLearning(f.revA, e.ID, pub.ID, day(5), t0); err != nil || got.Status != domain.EnrolCompleted {
 		t.Fatalf("34 hours completes: %v %s", err, got.Status)
 	}
-	if _, err = f.s.RecordLearning(f.revA, e.ID, pub.ID, day(6), ceDone, t0); err != nil {
+	if _, err = f.s.RecordLearning(f.revA, e.ID, pub.ID, day(6), t0); err != nil {
 		t.Fatal(err)
 	}
 	if l, _ := f.s.LearningOf(f.u.ID); len(l.Records[f.cert.ID]) != 6 || len(l.Enrolments) != 1 {
@@ -69,7 +69,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	_, _ = f.s.AddCourse(f.revA, domain.CourseInput{Title: "法律法规", Category: "公共", Hours: "5"}, t0)
 	// The other trainee enrols at agency B: their certificate is not this agency's.
 	oe := f.draft(t, f.other, f.otherCert.Number, f.agB)
-	_, _ = f.s.SubmitEnrolment(f.other, oe.ID, ceMsg, t0)
+	_, _ = f.s.SubmitEnrolment(f.other, oe.ID, t0)
 	rows := [][]string{domain.ImportHeader,
 		{"412021101000123", "张三", "建筑施工技术", "2026-10-01"},
 		{"412021101000123", "张三", "建筑施工技术", "2026-10-02"},
@@ -87,7 +87,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := f.s.ImportLearning(f.revA, lines, perrs, ceDone, t0)
+	rep, err := f.s.ImportLearning(f.revA, lines, perrs, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	}
 	good = append(good, []string{"412021101000123", "张三", " 法律 法规", "2026年10月4日"}, []string{"412021101000123", "张三", "法律法规", "20261005"})
 	lines, perrs, _ = domain.ParseImport(good)
-	rep, err = f.s.ImportLearning(f.revA, lines, perrs, ceDone, t0)
+	rep, err = f.s.ImportLearning(f.revA, lines, perrs, t0)
 	if err != nil || len(rep.Errors) != 0 || rep.Added != 5 || len(rep.Completed) != 1 || rep.Completed[0] != e.Number {
 		t.Fatalf("valid import: %v %+v", err, rep)
 	}
@@ -130,7 +130,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		t.Fatalf("status after import: %s", got.Status)
 	}
 	// Importing the same file again: every line is a duplicate, nothing changes.
-	rep, _ = f.s.ImportLearning(f.revA, lines, perrs, ceDone, t0)
+	rep, _ = f.s.ImportLearning(f.revA, lines, perrs, t0)
 	if len(rep.Errors) != 5 || rep.Added != 0 || !strings.Contains(rep.Errors[0].Message, "重复") {
 		t.Fatalf("re-import: %+v", rep)
 	}

@@ -167,27 +167,23 @@ func (s *Store) ReviewEnrolment(viewer domain.User, id string) (CEReview, error)
 }
 
 // DecideEnrolment applies a reviewer's confirm or return to an enrolment of their own
-// agency, with its audit entry and the trainee's mail, in one transaction: of concurrent
-// decisions exactly one wins and the others see a conflict.
-func (s *Store) DecideEnrolment(actor domain.User, id, action string, now time.Time,
-	apply func(domain.Enrolment) (domain.Enrolment, error), mk func(domain.Enrolment, domain.User) domain.Message) (domain.Enrolment, error) {
+// agency, with its audit entry and the trainee's notification, in one transaction: of
+// concurrent decisions exactly one wins and the others see a conflict.
+func (s *Store) DecideEnrolment(actor domain.User, id string, d domain.Decision, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := reviewable(txn, actor, id)
 		if err != nil {
 			return err
 		}
-		if e, err = apply(old); err != nil {
+		if e, err = old.Apply(d, actor.Name, now); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: action, Object: e.ID, Detail: e.Number}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.Label(), Object: e.ID, Detail: e.Number}); err != nil {
 			return err
 		}
-		trainee, err := loadUser(txn, e.TraineeID)
-		if err != nil {
-			return err
-		}
-		if err := enqueue(txn, mk(e, trainee), now); err != nil {
+		n := domain.Notification{Kind: domain.NotifyCEDecision, UserID: e.TraineeID, Subject: e.ID}
+		if err := notifyUser(txn, n, now); err != nil {
 			return err
 		}
 		return saveEnrol(txn, old, e)

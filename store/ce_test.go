@@ -18,18 +18,6 @@ const (
 	ceIDB = "410305198511120049"
 )
 
-func ceMsg(e domain.Enrolment) domain.Message {
-	return domain.Message{To: "x@example.com", Subject: "继续教育报名", Body: e.Number, Kind: "ce_submitted"}
-}
-
-func ceDecision(e domain.Enrolment, u domain.User) domain.Message {
-	return domain.Message{To: u.Email, Subject: e.Status.Label(), Kind: "ce_decision"}
-}
-
-func ceDone(e domain.Enrolment, u domain.User, p domain.CycleProgress) domain.Message {
-	return domain.Message{To: u.Email, Subject: "学时已达标", Body: p.Total.String(), Kind: "ce_completed"}
-}
-
 type ceFixture struct {
 	s            *Store
 	u, other     domain.User
@@ -44,8 +32,8 @@ func newCEFixture(t *testing.T) *ceFixture {
 	t.Helper()
 	s, _ := openTemp(t)
 	f := &ceFixture{s: s}
-	f.u, _ = s.CreateTrainee(registration(t, ceIDA), "h", NewToken(), mk, t0)
-	f.other, _ = s.CreateTrainee(registration(t, ceIDB), "h", NewToken(), mk, t0)
+	f.u, _ = s.CreateTrainee(registration(t, ceIDA), "h", NewToken(), t0)
+	f.other, _ = s.CreateTrainee(registration(t, ceIDB), "h", NewToken(), t0)
 	f.agA, _ = s.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
 	f.agB, _ = s.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
 	var err error
@@ -100,11 +88,10 @@ func (f *ceFixture) draft(t *testing.T, u domain.User, number string, ag domain.
 func (f *ceFixture) confirmed(t *testing.T, number string) domain.Enrolment {
 	t.Helper()
 	e := f.draft(t, f.u, number, f.agA)
-	if _, err := f.s.SubmitEnrolment(f.u, e.ID, ceMsg, t0); err != nil {
+	if _, err := f.s.SubmitEnrolment(f.u, e.ID, t0); err != nil {
 		t.Fatal(err)
 	}
-	e, err := f.s.DecideEnrolment(f.revA, e.ID, "确认继续教育报名", t0,
-		func(e domain.Enrolment) (domain.Enrolment, error) { return e.Confirm("甲审核员", t0) }, ceDecision)
+	e, err := f.s.DecideEnrolment(f.revA, e.ID, domain.Decision{Kind: domain.EnrolConfirmDecision}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +135,7 @@ func TestEnrolOncePerCycleAndOwnCertificatesOnly(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.SubmitEnrolment(f.u, d1.ID, ceMsg, t0)
+			_, err := s.SubmitEnrolment(f.u, d1.ID, t0)
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -176,7 +163,7 @@ func TestEnrolOncePerCycleAndOwnCertificatesOnly(t *testing.T) {
 	if fe, _ := err.(domain.FieldErrors); !strings.Contains(fe["cert"], "已经报名（"+got.Number+"）") {
 		t.Fatalf("second enrolment at step 1: %v", err)
 	}
-	if _, err := s.SubmitEnrolment(f.u, d2.ID, ceMsg, t0); err != nil {
+	if _, err := s.SubmitEnrolment(f.u, d2.ID, t0); err != nil {
 		t.Fatalf("another certificate may enrol: %v", err)
 	}
 	// Deleting frees the cycle; the queue follows.
@@ -193,7 +180,7 @@ func TestEnrolOncePerCycleAndOwnCertificatesOnly(t *testing.T) {
 		t.Fatalf("queue count after delete %d", n)
 	}
 	d3 := f.draft(t, f.u, f.cert.Number, f.agA)
-	if _, err := s.SubmitEnrolment(f.u, d3.ID, ceMsg, t0); err != nil {
+	if _, err := s.SubmitEnrolment(f.u, d3.ID, t0); err != nil {
 		t.Fatalf("enrolling again after delete: %v", err)
 	}
 }
@@ -233,9 +220,9 @@ func TestAgencyPostsAndSettings(t *testing.T) {
 func TestDecideEnrolmentScopeAndOneWinner(t *testing.T) {
 	f := newCEFixture(t)
 	e := f.draft(t, f.u, f.cert.Number, f.agA)
-	e, _ = f.s.SubmitEnrolment(f.u, e.ID, ceMsg, t0)
-	confirm := func(x domain.Enrolment) (domain.Enrolment, error) { return x.Confirm("审核员", t0) }
-	if _, err := f.s.DecideEnrolment(f.revB, e.ID, "确认", t0, confirm, ceDecision); domain.CodeOf(err) != domain.CodeNotFound {
+	e, _ = f.s.SubmitEnrolment(f.u, e.ID, t0)
+	confirm := domain.Decision{Kind: domain.EnrolConfirmDecision}
+	if _, err := f.s.DecideEnrolment(f.revB, e.ID, confirm, t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("another agency decided: %v", err)
 	}
 	if _, err := f.s.ReviewEnrolment(f.revB, e.ID); domain.CodeOf(err) != domain.CodeNotFound {
@@ -253,7 +240,7 @@ func TestDecideEnrolmentScopeAndOneWinner(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := f.s.DecideEnrolment(f.revA, e.ID, "确认继续教育报名", t0, confirm, ceDecision)
+			_, err := f.s.DecideEnrolment(f.revA, e.ID, confirm, t0)
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -302,7 +289,7 @@ func TestEnrolmentLinksTheAgencyUntilDeleted(t *testing.T) {
 	if allowed() {
 		t.Fatal("a draft gives the agency access")
 	}
-	if _, err := f.s.SubmitEnrolment(f.u, e.ID, ceMsg, t0); err != nil || !allowed() {
+	if _, err := f.s.SubmitEnrolment(f.u, e.ID, t0); err != nil || !allowed() {
 		t.Fatalf("submitted: %v, access %v", err, allowed())
 	}
 	if err := f.s.DeleteEnrolment(f.u.ID, e.ID, t0); err != nil || allowed() {

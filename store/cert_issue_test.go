@@ -67,10 +67,10 @@ func TestCertificateNumbersSkipImportedOnes(t *testing.T) {
 // decisions up to 合格, as the exam pages will.
 func passedApplication(t *testing.T, s *Store, now time.Time) (admin, reviewer domain.User, a domain.Application) {
 	t.Helper()
-	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	ag, _ := s.PutAgency(domain.Agency{Name: "郑州建设职业培训中心", CityCode: "410100"})
 	a = fillApp(t, s, u, ag)
-	a, err := s.SubmitApplication(u, a.ID, submitted, t0)
+	a, err := s.SubmitApplication(u, a.ID, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,17 +80,15 @@ func passedApplication(t *testing.T, s *Store, now time.Time) (admin, reviewer d
 		Subjects: []domain.ExamSubject{{Name: "专业基础知识", Start: now, End: now.Add(2 * time.Hour)}}}
 	steps := []struct {
 		who domain.User
-		do  func(domain.Application) (domain.Application, error)
+		d   domain.Decision
 	}{
-		{reviewer, func(x domain.Application) (domain.Application, error) { return x.Confirm(reviewer.Name, now) }},
-		{admin, func(x domain.Application) (domain.Application, error) { return x.Schedule(exam, admin.Name, now) }},
-		{admin, func(x domain.Application) (domain.Application, error) {
-			return x.RecordScores(domain.Scores{Basic: 80, Practice: 75}, admin.Name, now)
-		}},
-		{admin, func(x domain.Application) (domain.Application, error) { return x.ConfirmResult(60, admin.Name, now) }},
+		{reviewer, domain.Decision{Kind: domain.AppConfirmDecision}},
+		{admin, domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
+		{admin, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: 80, Practice: 75}}},
+		{admin, domain.Decision{Kind: domain.AppResultDecision, PassMark: 60}},
 	}
 	for _, st := range steps {
-		if a, err = s.DecideApplication(st.who, a.ID, "测试", now, st.do, nil); err != nil {
+		if a, err = s.DecideApplication(st.who, a.ID, st.d, now); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -40,7 +40,7 @@ func TestEncryptedStoreNeedsItsKeyAndRotates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	u, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	if err != nil {
 		t.Fatal(err)
 	}

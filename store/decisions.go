@@ -63,11 +63,11 @@ func (s *Store) ApplicationByToken(token string) (domain.Application, domain.Use
 	return a, u, err
 }
 
-// DecideApplication applies a reviewer's or admin's transition to an application in one
-// transaction with its audit entry and notification mail. A reviewer may act only on
-// applications of their own agency; anything else looks like not-found.
-func (s *Store) DecideApplication(actor domain.User, appID, action string, now time.Time,
-	apply func(domain.Application) (domain.Application, error), mk func(domain.Application, domain.User) domain.Message) (domain.Application, error) {
+// DecideApplication applies a reviewer's or admin's decision to an application in one
+// transaction with its audit entry (the decision's Label) and, for the agency's review
+// results, the trainee's notification. A reviewer may act only on applications of their
+// own agency; anything else looks like not-found.
+func (s *Store) DecideApplication(actor domain.User, appID string, d domain.Decision, now time.Time) (domain.Application, error) {
 	var a domain.Application
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := loadApp(txn, appID)
@@ -77,18 +77,15 @@ func (s *Store) DecideApplication(actor domain.User, appID, action string, now t
 		if actor.Role != domain.RoleAdmin && (actor.Role != domain.RoleReviewer || actor.AgencyID != old.AgencyID || old.Status == domain.AppDraft) {
 			return errNotFound
 		}
-		if a, err = apply(old); err != nil {
+		if a, err = old.Apply(d, actor.Name, now); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: action, Object: a.ID, Detail: a.Number}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.Label(), Object: a.ID, Detail: a.Number}); err != nil {
 			return err
 		}
-		if mk != nil {
-			trainee, err := loadUser(txn, a.TraineeID)
-			if err != nil {
-				return err
-			}
-			if err := enqueue(txn, mk(a, trainee), now); err != nil {
+		if d.Kind.Notifies() {
+			n := domain.Notification{Kind: domain.NotifyAppDecision, UserID: a.TraineeID, Subject: a.ID}
+			if err := notifyUser(txn, n, now); err != nil {
 				return err
 			}
 		}

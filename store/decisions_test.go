@@ -10,14 +10,14 @@ import (
 // agency and admins, each time with an audit entry; others learn nothing and leave none.
 func TestRevealPhoneScopeAndAudit(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
 	a := fillApp(t, s, u, ag)
 	rev := domain.User{ID: "r1", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "审核员", Username: "rev"}
 	if _, err := s.RevealPhone(rev, a.ID, t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("a draft's phone to its agency: %v", err)
 	}
-	a, err := s.SubmitApplication(u, a.ID, submitted, t0)
+	a, err := s.SubmitApplication(u, a.ID, t0)
 	if err != nil {
 		t.Fatal(err)
 	}

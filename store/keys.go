@@ -19,7 +19,8 @@ import (
 //	v1/idx/user/idno/<IDNUMBER>                  → userID (unique; trainees)
 //	v1/idx/user/login/<username>                 → userID (unique; staff)
 //	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm); raw tokens are never stored; reset records carry a TTL
-//	v1/outbox/<msgID>                            msgRec; msgID starts with the big-endian creation time
+//	v1/outbox/<msgID>                            msgRec (V1 rendered text, V2 a notification with the raw token of its link, if any);
+//	                                             msgID starts with the big-endian creation time
 //	v1/idx/outbox/pending/<msgID>                → "" while the message is unsent and not given up
 //	v1/audit/<8-byte big-endian unix nanos><rand> auditRec (time ordered)
 //	v1/agency/<agencyID>                         agencyRec

@@ -8,16 +8,28 @@ import (
 	"sitepro/domain"
 )
 
+// msgRec is an outbox record. Version 1 holds a message rendered when it was enqueued
+// (Subject and Body); version 2 holds a domain.Notification, rendered when it is sent.
+// Both decode into domain.Message: a version 1 record simply has no Notification, so
+// messages enqueued before notifications were typed are still sent and shown.
 type msgRec struct {
 	V int
 	domain.Message
+}
+
+// msgRecord is the record to store for m.
+func msgRecord(m domain.Message) msgRec {
+	if m.Notification != nil {
+		return msgRec{V: 2, Message: m}
+	}
+	return msgRec{V: 1, Message: m}
 }
 
 // enqueue writes a message to the outbox inside the caller's transaction.
 func enqueue(txn *badger.Txn, m domain.Message, now time.Time) error {
 	m.ID = newTimeID(now)
 	m.CreatedAt, m.NextAttempt = now, now
-	if err := putJSON(txn, outboxKey(m.ID), msgRec{V: 1, Message: m}); err != nil {
+	if err := putJSON(txn, outboxKey(m.ID), msgRecord(m)); err != nil {
 		return err
 	}
 	return txn.Set(outboxPendingKey(m.ID), nil)

@@ -75,7 +75,7 @@ func TestPhotoQueuePerAgency(t *testing.T) {
 	ids := []string{validID, "440524188001010014", "410102199003071230"}
 	var u []domain.User
 	for _, id := range ids {
-		x, err := s.CreateTrainee(registration(t, id), "h", NewToken(), mk, t0)
+		x, err := s.CreateTrainee(registration(t, id), "h", NewToken(), t0)
 		must(t, err)
 		u = append(u, x)
 	}
@@ -98,7 +98,7 @@ func TestPhotoQueuePerAgency(t *testing.T) {
 	check("uploaded", admin, u[0].ID, u[1].ID, u[2].ID)
 	check("uploaded", u[0])
 
-	_, err := s.DecidePhoto(revA, u[0].ID, true, "", t0, nil)
+	_, err := s.DecidePhoto(revA, u[0].ID, photoDecision(true, ""), t0)
 	must(t, err)
 	check("confirmed by A", revA, u[1].ID)
 	check("confirmed by A", revB)
@@ -122,7 +122,7 @@ func TestPhotoQueuePerAgency(t *testing.T) {
 // queues never keep a stale entry nor miss one.
 func TestConcurrentLinksAndPhotoChangesKeepTheIndexExact(t *testing.T) {
 	s, _ := openTemp(t)
-	owner, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	owner, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	must(t, err)
 	admin := domain.User{ID: "ad", Role: domain.RoleAdmin, Name: "管理员"}
 	var agencies []string
@@ -153,7 +153,7 @@ func TestConcurrentLinksAndPhotoChangesKeepTheIndexExact(t *testing.T) {
 				if i%2 == 0 {
 					_, err := s.UploadPhoto(owner.ID, []byte("jpeg"), 1, 1, t0.Add(time.Duration(round*10+i)*time.Second))
 					report(err)
-				} else if _, err := s.DecidePhoto(admin, owner.ID, true, "", t0, nil); err != nil && domain.CodeOf(err) != domain.CodeConflict {
+				} else if _, err := s.DecidePhoto(admin, owner.ID, photoDecision(true, ""), t0); err != nil && domain.CodeOf(err) != domain.CodeConflict {
 					t.Error(err)
 				}
 			}()

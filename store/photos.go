@@ -109,8 +109,9 @@ func (s *Store) UploadPhoto(userID string, jpeg []byte, w, h int, now time.Time)
 }
 
 // DecidePhoto applies a reviewer's decision (confirm, or return with a reason) in one
-// transaction with its audit entry; a photo already decided gives a conflict.
-func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, reason string, now time.Time, mk func(domain.Photo, domain.User) domain.Message) (domain.Photo, error) {
+// transaction with its audit entry and the trainee's notification; a photo already
+// decided gives a conflict.
+func (s *Store) DecidePhoto(reviewer domain.User, userID string, d domain.Decision, now time.Time) (domain.Photo, error) {
 	var p domain.Photo
 	var agencies []string
 	err := s.update(func(txn *badger.Txn) error {
@@ -121,27 +122,15 @@ func (s *Store) DecidePhoto(reviewer domain.User, userID string, confirm bool, r
 		if err != nil {
 			return err
 		}
-		action := "确认照片"
-		if confirm {
-			p, err = old.Confirm(reviewer.Name, now)
-		} else {
-			action = "退回照片"
-			p, err = old.Return(reviewer.Name, reason, now)
-		}
-		if err != nil {
+		if p, err = old.Apply(d, reviewer.Name, now); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.AuditName(), Action: action, Object: userID, Detail: p.Reason}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.AuditName(), Action: d.Kind.Label(), Object: userID, Detail: p.Reason}); err != nil {
 			return err
 		}
-		if mk != nil {
-			trainee, err := loadUser(txn, userID)
-			if err != nil {
-				return err
-			}
-			if err := enqueue(txn, mk(p, trainee), now); err != nil {
-				return err
-			}
+		n := domain.Notification{Kind: domain.NotifyPhotoDecision, UserID: userID, Subject: userID}
+		if err := notifyUser(txn, n, now); err != nil {
+			return err
 		}
 		agencies, err = savePhoto(txn, old, p)
 		return err

@@ -10,10 +10,18 @@ import (
 	"sitepro/domain"
 )
 
+// photoDecision is a reviewer's decision on a photo: confirm, or return with a reason.
+func photoDecision(confirm bool, reason string) domain.Decision {
+	if confirm {
+		return domain.Decision{Kind: domain.PhotoConfirmDecision}
+	}
+	return domain.Decision{Kind: domain.PhotoReturnDecision, Reason: reason}
+}
+
 func TestPhotoStatusMachineAndAccess(t *testing.T) {
 	s, _ := openTemp(t)
-	owner, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
-	other, _ := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), mk, t0)
+	owner, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
+	other, _ := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), t0)
 	agA, _ := s.PutAgency(domain.Agency{Name: "A"})
 	agB, _ := s.PutAgency(domain.Agency{Name: "B"})
 	revA := domain.User{ID: "ra", Role: domain.RoleReviewer, AgencyID: agA.ID, Name: "A审核员"}
@@ -48,13 +56,13 @@ func TestPhotoStatusMachineAndAccess(t *testing.T) {
 	if len(views) != 2 {
 		t.Fatalf("staff views audited: %d, want 2 (reviewer A and admin)", len(views))
 	}
-	if _, err := s.DecidePhoto(revB, owner.ID, true, "", t0, nil); domain.CodeOf(err) != domain.CodeNotFound {
+	if _, err := s.DecidePhoto(revB, owner.ID, photoDecision(true, ""), t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("reviewer of another agency decided: %v", err)
 	}
-	if _, err := s.DecidePhoto(revA, owner.ID, false, "", t0, nil); domain.CodeOf(err) != domain.CodeInvalid {
+	if _, err := s.DecidePhoto(revA, owner.ID, photoDecision(false, ""), t0); domain.CodeOf(err) != domain.CodeInvalid {
 		t.Fatalf("return without reason: %v", err)
 	}
-	r, err := s.DecidePhoto(revA, owner.ID, false, "背景不是纯色", t0, nil)
+	r, err := s.DecidePhoto(revA, owner.ID, photoDecision(false, "背景不是纯色"), t0)
 	if err != nil || r.Status != domain.PhotoReturned || r.Reason != "背景不是纯色" {
 		t.Fatalf("return: %+v %v", r, err)
 	}
@@ -72,7 +80,7 @@ func TestPhotoStatusMachineAndAccess(t *testing.T) {
 
 func TestConcurrentPhotoDecisionsOneWinner(t *testing.T) {
 	s, _ := openTemp(t)
-	owner, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	owner, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	_, _ = s.UploadPhoto(owner.ID, []byte("x"), 1, 1, t0)
 	admin := domain.User{ID: "ad", Role: domain.RoleAdmin, Name: "管理员"}
 	var wins, conflicts atomic.Int32
@@ -81,7 +89,7 @@ func TestConcurrentPhotoDecisionsOneWinner(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.DecidePhoto(admin, owner.ID, i%2 == 0, "请重拍", t0, nil)
+			_, err := s.DecidePhoto(admin, owner.ID, photoDecision(i%2 == 0, "请重拍"), t0)
 			if err == nil {
 				wins.Add(1)
 			} else if domain.CodeOf(err) == domain.CodeConflict {

@@ -57,7 +57,7 @@ func TestSpaceGuardRefusesWritesKeepsReadsAndRecovers(t *testing.T) {
 	if st.Low || st.Reserve != 208<<20 || st.Resume <= st.Reserve {
 		t.Fatalf("status with plenty of space: %+v", st)
 	}
-	owner, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	owner, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestSpaceGuardRefusesWritesKeepsReadsAndRecovers(t *testing.T) {
 	disk.free.Store(st.Reserve - 1)
 	s.Space() // far above the reserve a drop is seen at the next reading (≤ 1 s or 16 writes)
 	for i := range 5 {
-		if _, err := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), mk, t0); !errors.Is(err, ErrNoSpace) {
+		if _, err := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), t0); !errors.Is(err, ErrNoSpace) {
 			t.Fatalf("registration %d while low: %v, want ErrNoSpace", i, err)
 		}
 	}
@@ -103,7 +103,7 @@ func TestSpaceGuardRefusesWritesKeepsReadsAndRecovers(t *testing.T) {
 		t.Fatalf("audit just above the reserve: %v, want still refused until Resume", err)
 	}
 	disk.free.Store(st.Resume)
-	if _, err := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), mk, t0); err != nil {
+	if _, err := s.CreateTrainee(registration(t, "440524188001010014"), "h", NewToken(), t0); err != nil {
 		t.Fatalf("registration after space returned: %v", err)
 	}
 	if msgs, _ := s.DueMessages(t0, 10); len(msgs) != 2 {

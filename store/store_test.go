@@ -35,19 +35,15 @@ func registration(t *testing.T, id string) domain.Registration {
 	return reg
 }
 
-func mk(u domain.User, raw string) domain.Message {
-	return domain.Message{To: u.Email, Subject: "请确认您的邮箱", Body: "link " + raw, Kind: "confirm_email"}
-}
-
 const validID = "11010519491231002X"
 
 func TestCreateTraineeOnceAndPersist(t *testing.T) {
 	s, dir := openTemp(t)
-	u, err := s.CreateTrainee(registration(t, validID), "hash", NewToken(), mk, t0)
+	u, err := s.CreateTrainee(registration(t, validID), "hash", NewToken(), t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateTrainee(registration(t, validID), "hash2", NewToken(), mk, t0); !errors.Is(err, ErrIDTaken) {
+	if _, err := s.CreateTrainee(registration(t, validID), "hash2", NewToken(), t0); !errors.Is(err, ErrIDTaken) {
 		t.Fatalf("second registration: err = %v, want ErrIDTaken", err)
 	}
 	msgs, _ := s.DueMessages(t0, 10)
@@ -74,7 +70,7 @@ func TestConcurrentRegistrationsOfOneID(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+			_, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -100,20 +96,28 @@ func TestSecondProcessIsRefused(t *testing.T) {
 
 func TestResetTokenSingleUseAndExpiry(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "old", NewToken(), mk, t0)
-	var raw string
-	capture := func(u domain.User, r string) domain.Message { raw = r; return mk(u, r) }
+	u, _ := s.CreateTrainee(registration(t, validID), "old", NewToken(), t0)
 	tok := NewToken()
-	if found, err := s.RequestReset(validID, "other@example.com", tok, 30*time.Minute, capture, t0); err != nil || found {
+	if found, err := s.RequestReset(validID, "other@example.com", tok, 30*time.Minute, t0); err != nil || found {
 		t.Fatalf("wrong e-mail: found=%v err=%v", found, err)
 	}
-	if found, err := s.RequestReset("440524188001010014", "zs@example.com", tok, 30*time.Minute, capture, t0); err != nil || found {
+	if found, err := s.RequestReset("440524188001010014", "zs@example.com", tok, 30*time.Minute, t0); err != nil || found {
 		t.Fatalf("unknown ID: found=%v err=%v", found, err)
 	}
-	if found, err := s.RequestReset(validID, "zs@example.com", tok, 30*time.Minute, capture, t0); err != nil || !found {
+	if found, err := s.RequestReset(validID, "zs@example.com", tok, 30*time.Minute, t0); err != nil || !found {
 		t.Fatalf("match: found=%v err=%v", found, err)
 	}
-	if raw != tok.Raw || HashToken(raw) != tok.Hash {
+	var resets []domain.Message
+	msgs, _ := s.RecentMessages(10)
+	for _, m := range msgs {
+		if m.Kind == string(domain.NotifyPasswordReset) {
+			resets = append(resets, m)
+		}
+	}
+	if len(resets) != 1 || resets[0].To != "zs@example.com" || resets[0].Notification == nil {
+		t.Fatalf("reset mails: %+v", resets)
+	}
+	if raw := resets[0].Notification.Token; raw != tok.Raw || HashToken(raw) != tok.Hash || resets[0].Notification.UserID != u.ID {
 		t.Fatal("mail does not carry the raw token")
 	}
 	if _, err := s.ResetTokenUser(tok.Hash, t0.Add(31*time.Minute)); !errors.Is(err, ErrTokenInvalid) {
@@ -135,8 +139,8 @@ func TestResetTokenSingleUseAndExpiry(t *testing.T) {
 func TestConfirmEmail(t *testing.T) {
 	s, _ := openTemp(t)
 	tok := NewToken()
-	u, _ := s.CreateTrainee(registration(t, validID), "h", tok, mk, t0)
-	if err := s.ResendConfirmation(u.ID, NewToken(), mk, t0); err != nil {
+	u, _ := s.CreateTrainee(registration(t, validID), "h", tok, t0)
+	if err := s.ResendConfirmation(u.ID, NewToken(), t0); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.ConfirmEmail(tok.Hash, t0.Add(time.Hour))
@@ -146,14 +150,14 @@ func TestConfirmEmail(t *testing.T) {
 	if _, err := s.ConfirmEmail(tok.Hash, t0.Add(time.Hour)); !errors.Is(err, ErrTokenInvalid) {
 		t.Fatalf("reused confirmation: %v", err)
 	}
-	if err := s.ResendConfirmation(u.ID, NewToken(), mk, t0); domain.CodeOf(err) != domain.CodeConflict {
+	if err := s.ResendConfirmation(u.ID, NewToken(), t0); domain.CodeOf(err) != domain.CodeConflict {
 		t.Fatalf("resend after confirmation: %v", err)
 	}
 }
 
 func TestOutboxRetriesAndGivesUp(t *testing.T) {
 	s, _ := openTemp(t)
-	if _, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0); err != nil {
+	if _, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0); err != nil {
 		t.Fatal(err)
 	}
 	msgs, _ := s.DueMessages(t0, 10)
@@ -181,7 +185,7 @@ func TestOutboxRetriesAndGivesUp(t *testing.T) {
 
 func TestMarkSent(t *testing.T) {
 	s, _ := openTemp(t)
-	_, _ = s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	_, _ = s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	msgs, _ := s.DueMessages(t0, 10)
 	if err := s.MarkSent(msgs[0].ID, t0); err != nil {
 		t.Fatal(err)
@@ -193,7 +197,7 @@ func TestMarkSent(t *testing.T) {
 
 func TestBackupRestore(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	ag, _ := s.PutAgency(domain.Agency{Name: "郑州培训中心", CityCode: "410100"})
 	var buf bytes.Buffer
 	if err := s.Backup(&buf); err != nil {

@@ -10,11 +10,11 @@ import (
 // every reset token issued before it, in the same transaction (the session epoch).
 func TestResetTokensDieWithThePassword(t *testing.T) {
 	s, _ := openTemp(t)
-	u, _ := s.CreateTrainee(registration(t, validID), "old", NewToken(), mk, t0)
+	u, _ := s.CreateTrainee(registration(t, validID), "old", NewToken(), t0)
 	request := func() Token {
 		t.Helper()
 		tok := NewToken()
-		if found, err := s.RequestReset(validID, "zs@example.com", tok, 30*time.Minute, mk, t0); err != nil || !found {
+		if found, err := s.RequestReset(validID, "zs@example.com", tok, 30*time.Minute, t0); err != nil || !found {
 			t.Fatalf("reset request: found=%v err=%v", found, err)
 		}
 		return tok
@@ -45,12 +45,12 @@ func TestResetTokensDieWithThePassword(t *testing.T) {
 // write as the known one, and what it writes opens nothing and sends nothing.
 func TestResetRequestForNoAccountWritesAnUnusableToken(t *testing.T) {
 	s, _ := openTemp(t)
-	if _, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), mk, t0); err != nil {
+	if _, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ id, email string }{{"440524188001010014", "zs@example.com"}, {validID, "other@example.com"}} {
 		tok := NewToken()
-		found, err := s.RequestReset(c.id, c.email, tok, 30*time.Minute, mk, t0)
+		found, err := s.RequestReset(c.id, c.email, tok, 30*time.Minute, t0)
 		if err != nil || found {
 			t.Fatalf("found=%v err=%v", found, err)
 		}

@@ -58,16 +58,12 @@ func HashToken(raw string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// MessageFunc builds the mail for a user and a raw token once the transaction knows the
-// user; it keeps wording in views while the store keeps the mail in the same transaction.
-type MessageFunc func(u domain.User, rawToken string) domain.Message
-
 // ErrIDTaken is returned when an ID number is already registered.
 var ErrIDTaken = domain.Err(domain.CodeConflict, "该身份证号已注册")
 
 // CreateTrainee registers a trainee, with the e-mail confirmation token and mail, in one
 // transaction. The ID number index makes a second registration of the same person fail.
-func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, mk MessageFunc, now time.Time) (domain.User, error) {
+func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, now time.Time) (domain.User, error) {
 	u := domain.User{
 		ID: newID(), Role: domain.RoleTrainee, IDNumber: reg.ID.Value, Name: reg.Name,
 		Mobile: reg.Mobile, Email: reg.Email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
@@ -89,9 +85,14 @@ func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, m
 		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
 			return err
 		}
-		return enqueue(txn, mk(u, tok.Raw), now)
+		return notify(txn, confirmNotice(u, tok), u.Email, now)
 	})
 	return u, err
+}
+
+// confirmNotice is the confirmation mail of the user's current address.
+func confirmNotice(u domain.User, tok Token) domain.Notification {
+	return domain.Notification{Kind: domain.NotifyConfirmEmail, UserID: u.ID, Token: tok.Raw}
 }
 
 // CreateStaff creates a reviewer or admin account with a unique username.
@@ -216,10 +217,10 @@ func liveToken(txn *badger.Txn, kind, hash string, now time.Time) (tokenRec, err
 
 // RequestReset creates a reset token and mail when the ID number and e-mail belong to one
 // account. It reports whether they did, for the caller's metrics only: the user must see
-// the same answer either way, so both paths do the same work (render and encode the mail,
+// the same answer either way, so both paths do the same work (encode the notification,
 // commit one synced write); an unknown account gets an unusable token record instead of
 // the real one and its mail. Reset records expire from the store after ttl.
-func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duration, mk MessageFunc, now time.Time) (bool, error) {
+func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duration, now time.Time) (bool, error) {
 	found := false
 	err := s.update(func(txn *badger.Txn) error {
 		u, err := resetCandidate(txn, idNumber, email)
@@ -231,9 +232,9 @@ func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duratio
 		if err := putTokenTTL(txn, TokenReset, tok, rec, ttl); err != nil {
 			return err
 		}
-		m := mk(u, tok.Raw)
+		m := notification(domain.Notification{Kind: domain.NotifyPasswordReset, UserID: u.ID, Token: tok.Raw}, u.Email)
 		if !found {
-			_, err := json.Marshal(msgRec{V: 1, Message: m}) // the encoding work of enqueue
+			_, err := json.Marshal(msgRecord(m)) // the encoding work of enqueue
 			return err
 		}
 		return enqueue(txn, m, now)
@@ -346,7 +347,7 @@ func (s *Store) ConfirmEmail(hash string, now time.Time) (domain.User, error) {
 }
 
 // ResendConfirmation issues a new confirmation token and mail for an unconfirmed address.
-func (s *Store) ResendConfirmation(userID string, tok Token, mk MessageFunc, now time.Time) error {
+func (s *Store) ResendConfirmation(userID string, tok Token, now time.Time) error {
 	return s.update(func(txn *badger.Txn) error {
 		u, err := loadUser(txn, userID)
 		if err != nil {
@@ -358,13 +359,13 @@ func (s *Store) ResendConfirmation(userID string, tok Token, mk MessageFunc, now
 		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
 			return err
 		}
-		return enqueue(txn, mk(u, tok.Raw), now)
+		return notify(txn, confirmNotice(u, tok), u.Email, now)
 	})
 }
 
 // ChangeEmail sets a new, unconfirmed address, sends the confirmation to it and a notice
 // to the old address, in one transaction.
-func (s *Store) ChangeEmail(userID, email string, tok Token, confirm, notice MessageFunc, now time.Time) (domain.User, error) {
+func (s *Store) ChangeEmail(userID, email string, tok Token, now time.Time) (domain.User, error) {
 	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
 		if u.Email == email {
 			return domain.FieldErrors{"email": "新邮箱与当前邮箱相同"}
@@ -372,7 +373,8 @@ func (s *Store) ChangeEmail(userID, email string, tok Token, confirm, notice Mes
 		old := *u
 		u.Email, u.EmailConfirmed = email, false
 		if old.Email != "" {
-			if err := enqueue(txn, notice(old, ""), now); err != nil {
+			n := domain.Notification{Kind: domain.NotifyEmailChanged, UserID: u.ID, NewEmail: email}
+			if err := notify(txn, n, old.Email, now); err != nil {
 				return err
 			}
 		}
@@ -382,7 +384,7 @@ func (s *Store) ChangeEmail(userID, email string, tok Token, confirm, notice Mes
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "修改邮箱", Object: u.ID}); err != nil {
 			return err
 		}
-		return enqueue(txn, confirm(*u, tok.Raw), now)
+		return notify(txn, confirmNotice(*u, tok), email, now)
 	})
 }
 
