@@ -58,8 +58,10 @@ func seedApplications(st *store.Store, img Images, ag domain.Agency, now time.Ti
 		if d.status == domain.AppDraft {
 			continue
 		}
-		for step := 6; step < 9 && err == nil; step++ {
-			a, err = st.SaveDocument(u.ID, a.ID, step, doc, w, h, at)
+		for _, step := range []domain.Step{domain.StepIDFront, domain.StepIDBack, domain.StepDiploma} {
+			if err == nil {
+				a, err = st.SaveDocument(u.ID, a.ID, step, doc, w, h, at)
+			}
 		}
 		if err != nil {
 			return err
@@ -79,27 +81,23 @@ func fillApp(st *store.Store, u domain.User, ag domain.Agency, d seededApp, at t
 	if err != nil {
 		return a, err
 	}
-	birth, _ := u.Birth()
-	return st.SaveStep(u.ID, a.ID, at, func(x *domain.Application, r store.StepReader) error {
-		steps := []error{
-			x.SetEmployment("在职（有工作单位）"),
-			x.SetCity(ag.CityCode, nil),
-			x.SetAgencyInfo(domain.AppInfoInput{AgencyID: ag.ID, Phone: u.Mobile, Profile: domain.ProfileInput{
-				Education: "大学专科", School: "河南建筑职业技术学院", Major: "建筑工程技术", Graduation: "2011-07",
-				Employer: "河南省第一建筑工程集团有限责任公司", CreditCode: "91350100M000100Y43", WorkStart: "2011-08", Address: "郑州市"}},
-				ag, true, birth, at),
-			x.SetPost(d.post, domain.DefaultPosts()),
-			x.SetResume([]domain.ResumeInput{{From: "2011-08", Employer: "河南省第一建筑工程集团有限责任公司", Role: "技术员"}},
-				"参与郑州市多个住宅项目的施工管理。", birth, at),
-			x.SetPledge(u.Name, u.Name, true, at),
+	steps := []domain.StepInput{
+		{Step: domain.StepEmployment, Employment: "在职（有工作单位）"},
+		{Step: domain.StepCity, City: ag.CityCode},
+		{Step: domain.StepAgency, Info: domain.AppInfoInput{AgencyID: ag.ID, Phone: u.Mobile, Profile: domain.ProfileInput{
+			Education: "大学专科", School: "河南建筑职业技术学院", Major: "建筑工程技术", Graduation: "2011-07",
+			Employer: "河南省第一建筑工程集团有限责任公司", CreditCode: "91350100M000100Y43", WorkStart: "2011-08", Address: "郑州市"}}},
+		{Step: domain.StepPost, Post: d.post},
+		{Step: domain.StepResume, Resume: []domain.ResumeInput{{From: "2011-08", Employer: "河南省第一建筑工程集团有限责任公司", Role: "技术员"}},
+			Achievements: "参与郑州市多个住宅项目的施工管理。"},
+		{Step: domain.StepPledge, Signature: u.Name, Agreed: true},
+	}
+	for _, in := range steps {
+		if a, err = st.SaveStep(u.ID, a.ID, in, at); err != nil {
+			return a, err
 		}
-		for _, e := range steps {
-			if e != nil {
-				return e
-			}
-		}
-		return nil
-	})
+	}
+	return a, nil
 }
 
 // advanceApp drives a submitted application through reviewer and admin decisions.

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"errors"
 	"time"
 
 	"sitepro/domain"
@@ -97,20 +96,19 @@ func enrol(st *store.Store, u domain.User, number, agencyID string, at time.Time
 	if err != nil {
 		return e, err
 	}
-	birth, _ := u.Birth()
-	e, err = st.SaveEnrolStep(u, e.ID, at, func(x *domain.Enrolment, r store.CEReader) error {
-		k, err := r.CertCheck(number)
-		if err != nil {
-			return err
-		}
-		ag, found := r.Agency(agencyID)
-		trains, err := r.Trains(agencyID, k.Cert.PostCode)
-		return errors.Join(err, x.SetCertificate(k), x.ConfirmPost(true), x.SetCity(ag.CityCode, nil),
-			x.SetAgency(ag, found, trains), x.SetResume([]domain.ResumeInput{
-				{From: "2011-08", Employer: "河南省第一建筑工程集团有限责任公司", Role: "施工员"}}, birth, at))
-	})
+	ag, err := st.Agency(agencyID)
 	if err != nil {
 		return e, err
+	}
+	for _, in := range []domain.EnrolStepInput{
+		{Step: domain.CEStepCert, Cert: number},
+		{Step: domain.CEStepPost, Confirmed: true},
+		{Step: domain.CEStepAgency, City: ag.CityCode, Agency: agencyID},
+		{Step: domain.CEStepResume, Resume: []domain.ResumeInput{{From: "2011-08", Employer: "河南省第一建筑工程集团有限责任公司", Role: "施工员"}}},
+	} {
+		if e, err = st.SaveEnrolStep(u, e.ID, in, at); err != nil {
+			return e, err
+		}
 	}
 	return st.SubmitEnrolment(u, e.ID, at)
 }

@@ -48,13 +48,7 @@ func TestSeedDemoCE(t *testing.T) {
 	}
 	// The current cycle is still open for the demo journey.
 	d, _ := st.StartEnrolment(u, now)
-	_, err = st.SaveEnrolStep(u, d.ID, now, func(x *domain.Enrolment, r store.CEReader) error {
-		k, err := r.CertCheck("412021101000123")
-		if err != nil {
-			return err
-		}
-		return x.SetCertificate(k)
-	})
+	_, err = st.SaveEnrolStep(u, d.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: "412021101000123"}, now)
 	if err != nil {
 		t.Fatalf("the demo trainee cannot enrol in the current cycle: %v", err)
 	}

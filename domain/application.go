@@ -178,68 +178,41 @@ type AppInfo struct {
 	Phone string
 }
 
-// Steps are the nine wizard steps in order, as the manual numbers them.
-var Steps = []struct{ Slug, Title string }{
-	{"employment", "就业状态"}, {"city", "所在地市"}, {"agency", "培训机构和必要信息"},
-	{"post", "专业及岗位"}, {"resume", "工作简历及业绩"}, {"pledge", "个人报名承诺"},
-	{"id-front", "身份证正面"}, {"id-back", "身份证反面"}, {"diploma", "学历证书"},
-}
-
-// StepIndex returns the 0-based index of a step slug, or -1.
-func StepIndex(slug string) int {
-	for i, s := range Steps {
-		if s.Slug == slug {
-			return i
-		}
-	}
-	return -1
-}
-
 // Employed reports whether the trainee answered 在职 in step 1: then the employer (step 3)
 // and at least one résumé entry (step 5) are required.
 func (a Application) Employed() bool { return a.Employment == EmploymentStatuses()[0] }
 
-// StepDone reports whether step i (0-based) has valid answers.
-func (a Application) StepDone(i int) bool {
-	switch i {
-	case 0:
+// Done reports whether step s has valid answers.
+func (a Application) Done(s Step) bool {
+	switch s {
+	case StepEmployment:
 		return a.Employment != ""
-	case 1:
+	case StepCity:
 		return a.CityCode != ""
-	case 2:
+	case StepAgency:
 		return a.AgencyID != "" && a.Info.Education != "" && a.Info.Phone != ""
-	case 3:
+	case StepPost:
 		return a.PostCode != ""
-	case 4:
+	case StepResume:
 		// The résumé may stay empty for someone not employed, but only once that is known:
 		// a new draft must not show it as done.
 		return a.Employment != "" && (len(a.Resume) > 0 || !a.Employed())
-	case 5:
+	case StepPledge:
 		return a.PledgeName != ""
-	case 6:
-		return a.IDFront != ""
-	case 7:
-		return a.IDBack != ""
-	case 8:
-		return a.Diploma != ""
 	}
-	return false
+	return s.IsDocument() && a.Document(s) != ""
 }
 
-// FirstOpenStep is the first step without valid answers, or len(Steps) when all are done.
-func (a Application) FirstOpenStep() int {
-	for i := range Steps {
-		if !a.StepDone(i) {
-			return i
-		}
-	}
-	return len(Steps)
+// FirstOpenStep is the first step without valid answers; all reports that every step is done.
+func (a Application) FirstOpenStep() (s Step, open bool) {
+	return firstOpen(len(appStepNames), a.Done)
 }
 
-// CanOpenStep reports whether step i may be shown: every earlier step must be done, so a
+// CanOpenStep reports whether step s may be shown: every earlier step must be done, so a
 // later step cannot be reached by typing its URL.
-func (a Application) CanOpenStep(i int) bool {
-	return i >= 0 && i <= a.FirstOpenStep() && i < len(Steps)
+func (a Application) CanOpenStep(s Step) bool {
+	open, _ := a.FirstOpenStep()
+	return s >= 0 && s <= open && int(s) < len(appStepNames)
 }
 
 // Editable reports whether the trainee may change the answers.
@@ -264,8 +237,8 @@ func (a Application) Submit(number string, now time.Time) (Application, error) {
 	if !a.Editable() {
 		return a, conflict(a, "提交")
 	}
-	if i := a.FirstOpenStep(); i < len(Steps) {
-		return a, Err(CodeInvalid, fmt.Sprintf("还有未完成的步骤：第 %d 步 %s，请完成后再提交", i+1, Steps[i].Title))
+	if s, open := a.FirstOpenStep(); open {
+		return a, Err(CodeInvalid, fmt.Sprintf("还有未完成的步骤：第 %d 步 %s，请完成后再提交", s+1, s.Title()))
 	}
 	what := "提交报名"
 	if a.Status == AppReturned {

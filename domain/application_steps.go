@@ -22,11 +22,8 @@ func (a *Application) SetEmployment(v string) error {
 
 // SetCity is step 2 (所在地市). Choosing another city clears an agency of the old city.
 func (a *Application) SetCity(code string, agencyCity func(id string) string) error {
-	if _, ok := CityByCode(code); !ok {
-		return FieldErrors{"city": "请选择所在地市（在职人员选工作单位的工商注册地，其他人员选常住地）"}
-	}
-	if a.AgencyID != "" && (agencyCity == nil || agencyCity(a.AgencyID) != code) {
-		a.AgencyID = ""
+	if err := chooseCity(code, "请选择所在地市（在职人员选工作单位的工商注册地，其他人员选常住地）", &a.AgencyID, agencyCity); err != nil {
+		return err
 	}
 	a.CityCode = code
 	return nil
@@ -151,14 +148,76 @@ func (a *Application) SetPledge(typed, holder string, agreed bool, now time.Time
 	return nil
 }
 
-// SetDocument records an uploaded document for steps 7–9.
-func (a *Application) SetDocument(step int, uploadID string) {
-	switch step {
-	case 6:
+// SetDocument records an uploaded document of a document step.
+func (a *Application) SetDocument(s Step, uploadID string) {
+	switch s {
+	case StepIDFront:
 		a.IDFront = uploadID
-	case 7:
+	case StepIDBack:
 		a.IDBack = uploadID
-	case 8:
+	case StepDiploma:
 		a.Diploma = uploadID
 	}
+}
+
+// Document is the upload id of a document step, or "".
+func (a Application) Document(s Step) string {
+	switch s {
+	case StepIDFront:
+		return a.IDFront
+	case StepIDBack:
+		return a.IDBack
+	case StepDiploma:
+		return a.Diploma
+	}
+	return ""
+}
+
+// StepInput is one 新取证 form step's typed answers: Step says which, and only that
+// step's fields are read. Typed is the form as posted; when the answers fail their checks
+// it is kept in the draft (KeepTyped) so that leaving the page loses nothing. KeepOnly
+// keeps Typed and checks nothing (a résumé row added or removed).
+type StepInput struct {
+	Step         Step
+	Employment   string        // StepEmployment
+	City         string        // StepCity
+	Info         AppInfoInput  // StepAgency
+	Post         string        // StepPost
+	Resume       []ResumeInput // StepResume
+	Achievements string        // StepResume
+	Signature    string        // StepPledge
+	Agreed       bool          // StepPledge
+	Typed        map[string]string
+	KeepOnly     bool
+}
+
+// StepRef is the reference data a step is checked against, read by the store in the
+// step's transaction: the agency the input names (or, for the city step, the one already
+// chosen), the post catalog, and the trainee.
+type StepRef struct {
+	Agency      Agency
+	AgencyFound bool
+	Posts       []Post
+	Holder      string // the trainee's name (the pledge signature)
+	Birth, Now  time.Time
+}
+
+// ApplyStep validates one step's answers and changes the application only when all of
+// them are valid; a document step is not a form and is refused.
+func (a *Application) ApplyStep(in StepInput, r StepRef) error {
+	switch in.Step {
+	case StepEmployment:
+		return a.SetEmployment(in.Employment)
+	case StepCity:
+		return a.SetCity(in.City, cityOf(r.Agency))
+	case StepAgency:
+		return a.SetAgencyInfo(in.Info, r.Agency, r.AgencyFound, r.Birth, r.Now)
+	case StepPost:
+		return a.SetPost(in.Post, r.Posts)
+	case StepResume:
+		return a.SetResume(in.Resume, in.Achievements, r.Birth, r.Now)
+	case StepPledge:
+		return a.SetPledge(in.Signature, r.Holder, in.Agreed, r.Now)
+	}
+	return Err(CodeNotFound, "没有这个步骤")
 }

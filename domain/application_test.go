@@ -29,15 +29,15 @@ func completeApp(t *testing.T) Application {
 	must(a.SetPost("101", DefaultPosts()))
 	must(a.SetResume([]ResumeInput{{From: "2012-08", To: "至今", Employer: "某建筑公司", Role: "施工员"}, {}}, "参与住宅项目施工", birth, appNow))
 	must(a.SetPledge("王芳", "王芳", true, appNow))
-	for i := 6; i < 9; i++ {
-		a.SetDocument(i, "up"+strconv.Itoa(i))
+	for _, st := range []Step{StepIDFront, StepIDBack, StepDiploma} {
+		a.SetDocument(st, "up"+strconv.Itoa(int(st)))
 	}
 	return a
 }
 
 func TestWizardStepsGateAndValidate(t *testing.T) {
 	var a Application
-	if a.CanOpenStep(3) || !a.CanOpenStep(0) {
+	if a.CanOpenStep(StepPost) || !a.CanOpenStep(StepEmployment) {
 		t.Fatal("a later step is reachable before the earlier ones are done")
 	}
 	if err := a.SetEmployment("随便"); CodeOf(err) != CodeInvalid {
@@ -73,8 +73,8 @@ func TestWizardStepsGateAndValidate(t *testing.T) {
 func TestChangingCityClearsAgencyOfOtherCity(t *testing.T) {
 	a := completeApp(t)
 	_ = a.SetCity("410300", func(string) string { return "410100" })
-	if a.AgencyID != "" || a.FirstOpenStep() != 2 {
-		t.Fatalf("agency of the old city kept: %q, open step %d", a.AgencyID, a.FirstOpenStep())
+	if open, _ := a.FirstOpenStep(); a.AgencyID != "" || open != StepAgency {
+		t.Fatalf("agency of the old city kept: %q, open step %d", a.AgencyID, open)
 	}
 }
 
@@ -183,8 +183,8 @@ func TestResumeStepDoneOnlyOnceEmploymentIsKnown(t *testing.T) {
 		{"not employed, résumé optional", Application{Employment: other}, true},
 	}
 	for _, c := range cases {
-		if got := c.a.StepDone(4); got != c.want {
-			t.Errorf("%s: StepDone(工作简历) = %v, want %v", c.name, got, c.want)
+		if got := c.a.Done(StepResume); got != c.want {
+			t.Errorf("%s: Done(工作简历) = %v, want %v", c.name, got, c.want)
 		}
 	}
 }

@@ -57,49 +57,30 @@ type Enrolment struct {
 	CompletedAt   time.Time
 }
 
-// CESteps are the four steps of the enrolment wizard, as the manual numbers them.
-var CESteps = []struct{ Slug, Title string }{
-	{"cert", "证书编号"}, {"post", "岗位和专业"}, {"agency", "省辖市和培训机构"}, {"resume", "工作简历"},
-}
-
-// CEStepIndex returns the 0-based index of a step slug, or -1.
-func CEStepIndex(slug string) int {
-	for i, s := range CESteps {
-		if s.Slug == slug {
-			return i
-		}
-	}
-	return -1
-}
-
-// StepDone reports whether step i (0-based) has valid answers.
-func (e Enrolment) StepDone(i int) bool {
-	switch i {
-	case 0:
+// Done reports whether step s has valid answers.
+func (e Enrolment) Done(s CEStep) bool {
+	switch s {
+	case CEStepCert:
 		return e.CertID != "" && e.Cycle.No > 0
-	case 1:
+	case CEStepPost:
 		return e.PostConfirmed
-	case 2:
+	case CEStepAgency:
 		return e.AgencyID != ""
-	case 3:
+	case CEStepResume:
 		return len(e.Resume) > 0
 	}
 	return false
 }
 
-// FirstOpenStep is the first step without valid answers, or len(CESteps) when all are done.
-func (e Enrolment) FirstOpenStep() int {
-	for i := range CESteps {
-		if !e.StepDone(i) {
-			return i
-		}
-	}
-	return len(CESteps)
+// FirstOpenStep is the first step without valid answers; open is false when all are done.
+func (e Enrolment) FirstOpenStep() (s CEStep, open bool) {
+	return firstOpen(len(ceStepNames), e.Done)
 }
 
-// CanOpenStep reports whether step i may be shown: every earlier step must be done.
-func (e Enrolment) CanOpenStep(i int) bool {
-	return i >= 0 && i <= e.FirstOpenStep() && i < len(CESteps)
+// CanOpenStep reports whether step s may be shown: every earlier step must be done.
+func (e Enrolment) CanOpenStep(s CEStep) bool {
+	first, _ := e.FirstOpenStep()
+	return s >= 0 && s <= first && int(s) < len(ceStepNames)
 }
 
 // Editable reports whether the trainee may change the answers.
@@ -185,11 +166,8 @@ func (e *Enrolment) ConfirmPost(confirmed bool) error {
 // SetCity chooses the city (省辖市) whose agencies are offered; another city clears an
 // agency of the old one.
 func (e *Enrolment) SetCity(code string, agencyCity func(id string) string) error {
-	if _, ok := CityByCode(code); !ok {
-		return FieldErrors{"city": "请选择参加培训的培训机构所在的省辖市"}
-	}
-	if e.AgencyID != "" && (agencyCity == nil || agencyCity(e.AgencyID) != code) {
-		e.AgencyID = ""
+	if err := chooseCity(code, "请选择参加培训的培训机构所在的省辖市", &e.AgencyID, agencyCity); err != nil {
+		return err
 	}
 	e.CityCode = code
 	return nil
@@ -238,14 +216,55 @@ func (e *Enrolment) SetResume(lines []ResumeInput, birth, now time.Time) error {
 	return nil
 }
 
+// EnrolStepInput is one enrolment step's typed answers: Step says which, and only that
+// step's fields are read. CityOnly saves the city of step 3 and shows its agencies.
+type EnrolStepInput struct {
+	Step      CEStep
+	Cert      string        // CEStepCert: the typed or picked certificate number
+	Confirmed bool          // CEStepPost
+	City      string        // CEStepAgency
+	Agency    string        // CEStepAgency
+	CityOnly  bool          // CEStepAgency
+	Resume    []ResumeInput // CEStepResume
+}
+
+// EnrolStepRef is the reference data an enrolment step is checked against, read by the
+// store in the step's transaction.
+type EnrolStepRef struct {
+	Cert        CertCheck // CEStepCert: the certificate the input names
+	Current     Agency    // the agency chosen so far (a new city drops it)
+	Agency      Agency    // the agency the input names
+	AgencyFound bool
+	Trains      bool // the named agency trains the certificate's post
+	Birth, Now  time.Time
+}
+
+// ApplyStep validates one step's answers and changes the enrolment only when they are valid.
+func (e *Enrolment) ApplyStep(in EnrolStepInput, r EnrolStepRef) error {
+	switch in.Step {
+	case CEStepCert:
+		return e.SetCertificate(r.Cert)
+	case CEStepPost:
+		return e.ConfirmPost(in.Confirmed)
+	case CEStepAgency:
+		if err := e.SetCity(in.City, cityOf(r.Current)); err != nil || in.CityOnly {
+			return err
+		}
+		return e.SetAgency(r.Agency, r.AgencyFound, r.Trains)
+	case CEStepResume:
+		return e.SetResume(in.Resume, r.Birth, r.Now)
+	}
+	return Err(CodeNotFound, "没有这个步骤")
+}
+
 // Submit sends a complete draft (or a corrected returned enrolment) to the agency; the
 // certificate is checked again because its status or the cycle may have changed.
 func (e Enrolment) Submit(number string, k CertCheck) (Enrolment, error) {
 	if !e.Editable() {
 		return e, enrolConflict(e, "提交")
 	}
-	if i := e.FirstOpenStep(); i < len(CESteps) {
-		return e, Err(CodeInvalid, fmt.Sprintf("还有未完成的步骤：第 %d 步 %s，请完成后再确认报名", i+1, CESteps[i].Title))
+	if s, open := e.FirstOpenStep(); open {
+		return e, Err(CodeInvalid, fmt.Sprintf("还有未完成的步骤：第 %d 步 %s，请完成后再确认报名", s+1, s.Title()))
 	}
 	if msg := k.Problem(); msg != "" {
 		return e, Err(CodeConflict, msg)

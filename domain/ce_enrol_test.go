@@ -41,7 +41,7 @@ func TestCertCheckProblems(t *testing.T) {
 func readyEnrolment(t *testing.T, now time.Time) Enrolment {
 	t.Helper()
 	e := Enrolment{ID: "e1", TraineeID: "u1", Status: EnrolDraft}
-	if e.CanOpenStep(1) || e.FirstOpenStep() != 0 {
+	if open, _ := e.FirstOpenStep(); e.CanOpenStep(CEStepPost) || open != CEStepCert {
 		t.Fatal("step 2 open before step 1")
 	}
 	if err := e.SetCertificate(certCheck(now)); err != nil {
@@ -84,7 +84,7 @@ func readyEnrolment(t *testing.T, now time.Time) Enrolment {
 func TestEnrolmentLifecycle(t *testing.T) {
 	now := noonCN(2026, 11, 26)
 	e := readyEnrolment(t, now)
-	if e.FirstOpenStep() != len(CESteps) || !e.CanDelete() || !e.Editable() {
+	if _, open := e.FirstOpenStep(); open || !e.CanDelete() || !e.Editable() {
 		t.Fatal("complete draft")
 	}
 	// Choosing the certificate again keeps the answers; another certificate clears them.

@@ -3,38 +3,113 @@ package handlers
 import (
 	"maps"
 	"strconv"
-	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
-	"sitepro/store"
 	"sitepro/views"
 )
 
-// applyStepInput copies one step's form values into the domain setter for that step.
-func applyStepInput(a *domain.Application, i int, v map[string]string, r store.StepReader, u domain.User, birth, now time.Time) error {
-	switch i {
-	case 0:
-		return a.SetEmployment(v["employment"])
-	case 1:
-		return a.SetCity(v["city"], func(id string) string { ag, _ := r.Agency(id); return ag.CityCode })
-	case 2:
-		ag, ok := r.Agency(v["agency"])
-		return a.SetAgencyInfo(domain.AppInfoInput{AgencyID: v["agency"], Phone: v["phone"], Profile: profileInput(v)}, ag, ok, birth, now)
-	case 3:
-		return a.SetPost(v["post"], domain.DefaultPosts())
-	case 4:
-		var lines []domain.ResumeInput
-		for j := 0; j < countRows(v); j++ {
-			lines = append(lines, domain.ResumeInput{From: v[rowKey(j, "from")], To: v[rowKey(j, "to")],
-				Employer: v[rowKey(j, "employer")], Role: v[rowKey(j, "role")]})
-		}
-		return a.SetResume(lines, v["achievements"], birth, now)
-	case 5:
-		return a.SetPledge(v["signature"], u.Name, v["agree"] == "1", now)
+// appStepKit is one 新取证 step's part of the wizard: how its form becomes a typed input
+// (nil for an upload step), how its form is prefilled from the draft, and its page.
+type appStepKit struct {
+	parse   func(v map[string]string) domain.StepInput
+	prefill func(a domain.Application, v map[string]string)
+	render  func(s *Server, p views.Page, w views.Wizard) (templ.Component, error)
+	rowOps  bool // the form adds and removes résumé rows without saving
+}
+
+// appStepKitOf is the step table of the 新取证 wizard.
+func appStepKitOf(st domain.Step) appStepKit {
+	switch st {
+	case domain.StepEmployment:
+		return appStepKit{
+			parse:   func(v map[string]string) domain.StepInput { return domain.StepInput{Employment: v["employment"]} },
+			prefill: func(a domain.Application, v map[string]string) { v["employment"] = a.Employment },
+			render:  fixed(views.StepEmployment)}
+	case domain.StepCity:
+		return appStepKit{
+			parse:   func(v map[string]string) domain.StepInput { return domain.StepInput{City: v["city"]} },
+			prefill: func(a domain.Application, v map[string]string) { v["city"] = a.CityCode },
+			render:  fixed(views.StepCity)}
+	case domain.StepAgency:
+		return appStepKit{parse: agencyInfoInput, prefill: agencyInfoValues, render: (*Server).agencyStep}
+	case domain.StepPost:
+		return appStepKit{
+			parse:   func(v map[string]string) domain.StepInput { return domain.StepInput{Post: v["post"]} },
+			prefill: func(a domain.Application, v map[string]string) { v["post"] = a.PostCode },
+			render:  fixed(views.StepPost)}
+	case domain.StepResume:
+		return appStepKit{rowOps: true,
+			parse: func(v map[string]string) domain.StepInput {
+				return domain.StepInput{Resume: resumeLines(v), Achievements: v["achievements"]}
+			},
+			prefill: appResumeValues,
+			render: func(_ *Server, p views.Page, w views.Wizard) (templ.Component, error) {
+				w.Rows = resumeRowsShown(w.Form.Values, len(w.App.Resume))
+				return views.StepResume(p, w), nil
+			}}
+	case domain.StepPledge:
+		return appStepKit{
+			parse: func(v map[string]string) domain.StepInput {
+				return domain.StepInput{Signature: v["signature"], Agreed: v["agree"] == "1"}
+			},
+			prefill: func(a domain.Application, v map[string]string) {
+				if a.PledgeName != "" {
+					v["agree"], v["signature"] = "1", a.PledgeName
+				}
+			},
+			render: fixed(views.StepPledge)}
 	}
-	return fiber.ErrNotFound
+	return appStepKit{render: fixed(views.StepDocument)}
+}
+
+// fixed renders a step whose page needs nothing beyond the wizard's view model.
+func fixed(page func(views.Page, views.Wizard) templ.Component) func(*Server, views.Page, views.Wizard) (templ.Component, error) {
+	return func(_ *Server, p views.Page, w views.Wizard) (templ.Component, error) { return page(p, w), nil }
+}
+
+func agencyInfoInput(v map[string]string) domain.StepInput {
+	return domain.StepInput{Info: domain.AppInfoInput{AgencyID: v["agency"], Phone: v["phone"], Profile: profileInput(v)}}
+}
+
+func agencyInfoValues(a domain.Application, v map[string]string) {
+	maps.Copy(v, profileValues(a.Info.Profile))
+	v["agency"], v["phone"] = a.AgencyID, a.Info.Phone
+}
+
+func appResumeValues(a domain.Application, v map[string]string) {
+	resumeValues(v, a.Resume)
+	if p := a.Info.Profile; len(a.Resume) == 0 && p.Employer != "" {
+		// Nothing saved yet: suggest the current job from step 3 as the first entry,
+		// to be confirmed or changed.
+		v[rowKey(0, "employer")] = p.Employer
+		if !p.WorkStart.IsZero() {
+			v[rowKey(0, "from")] = p.WorkStart.Format("2006-01")
+		}
+	}
+	v["achievements"] = a.Achieve
+}
+
+// agencyStep offers the agencies of the chosen city with the profile fields.
+func (s *Server) agencyStep(p views.Page, w views.Wizard) (templ.Component, error) {
+	var err error
+	w.Options, err = s.agencyChoices(w.App.CityCode, func(domain.Agency) (bool, error) { return true, nil })
+	if err != nil {
+		return nil, err
+	}
+	w.Extra = profileFields()
+	if w.App.Employed() {
+		// The employer is required here (the domain rule); the profile's "may stay
+		// empty" hint would contradict it.
+		for i := range w.Extra {
+			if w.Extra[i].Name == "employer" {
+				w.Extra[i].Hint = "在职报名须填写"
+			}
+		}
+	}
+	return views.StepAgency(p, w), nil
 }
 
 func profileInput(v map[string]string) domain.ProfileInput {
@@ -43,120 +118,50 @@ func profileInput(v map[string]string) domain.ProfileInput {
 		WorkStart: v["work_start"], Address: v["address"]}
 }
 
-// stepValues prefills a step's form from the saved application.
-func stepValues(a domain.Application, i int) map[string]string {
-	if typed := a.Typed[domain.Steps[i].Slug]; len(typed) > 0 {
+// appStepValues prefills a step's form from the saved application.
+func appStepValues(a domain.Application, st domain.Step) map[string]string {
+	if typed := a.Typed[st.Slug()]; len(typed) > 0 {
 		return maps.Clone(typed) // what was typed last time, not yet saved
 	}
 	v := map[string]string{}
-	switch i {
-	case 0:
-		v["employment"] = a.Employment
-	case 1:
-		v["city"] = a.CityCode
-	case 2:
-		v = profileValues(a.Info.Profile)
-		v["agency"], v["phone"] = a.AgencyID, a.Info.Phone
-	case 3:
-		v["post"] = a.PostCode
-	case 4:
-		for j, r := range a.Resume {
-			v[rowKey(j, "from")] = r.From.Format("2006-01")
-			if !r.To.IsZero() {
-				v[rowKey(j, "to")] = r.To.Format("2006-01")
-			}
-			v[rowKey(j, "employer")], v[rowKey(j, "role")] = r.Employer, r.Role
-		}
-		if p := a.Info.Profile; len(a.Resume) == 0 && p.Employer != "" {
-			// Nothing saved yet: suggest the current job from step 3 as the first entry,
-			// to be confirmed or changed.
-			v[rowKey(0, "employer")] = p.Employer
-			if !p.WorkStart.IsZero() {
-				v[rowKey(0, "from")] = p.WorkStart.Format("2006-01")
-			}
-		}
-		v["achievements"] = a.Achieve
-	case 5:
-		if a.PledgeName != "" {
-			v["agree"], v["signature"] = "1", a.PledgeName
-		}
+	if k := appStepKitOf(st); k.prefill != nil {
+		k.prefill(a, v)
 	}
 	return v
 }
 
-func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, i int, values map[string]string, fe domain.FieldErrors, uploadErr string) error {
+func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, st domain.Step, values map[string]string, fe domain.FieldErrors, uploadErr string) error {
 	if fe == nil {
 		fe = domain.FieldErrors{}
 	}
-	u := currentUser(c)
-	w := views.Wizard{App: a, Step: i, Back: c.Query("back"), Agency: s.agencyOf(a), Holder: u.Name,
+	w := views.Wizard{App: a, Step: st, Back: c.Query("back"), Agency: s.agencyByID(a.AgencyID), Holder: currentUser(c).Name,
 		Form: views.Form{Values: values, Errors: fe}, Upload: uploadErr}
-	p := s.page(c, "第"+strconv.Itoa(i+1)+"步 "+domain.Steps[i].Title)
-	switch i {
-	case 0:
-		return render(c, status, views.StepEmployment(p, w))
-	case 1:
-		return render(c, status, views.StepCity(p, w))
-	case 2:
-		ags, err := s.d.Store.Agencies()
-		if err != nil {
-			return err
-		}
-		for _, ag := range ags {
-			if ag.CityCode == a.CityCode {
-				w.Options = append(w.Options, views.Option{Value: ag.ID, Label: ag.Name + "（" + ag.Address + "，电话 " + ag.Phone + "）"})
-			}
-		}
-		w.Extra = profileFields()
-		if a.Employed() {
-			// The employer is required here (the domain rule); the profile's "may stay
-			// empty" hint would contradict it.
-			for i := range w.Extra {
-				if w.Extra[i].Name == "employer" {
-					w.Extra[i].Hint = "在职报名须填写"
-				}
-			}
-		}
-		return render(c, status, views.StepAgency(p, w))
-	case 3:
-		return render(c, status, views.StepPost(p, w))
-	case 4:
-		w.Rows = max(countRows(values), len(a.Resume), 1)
-		if n, err := strconv.Atoi(values["_rows"]); err == nil {
-			w.Rows = n
-		}
-		return render(c, status, views.StepResume(p, w))
-	case 5:
-		return render(c, status, views.StepPledge(p, w))
+	comp, err := appStepKitOf(st).render(s, s.page(c, "第"+strconv.Itoa(int(st)+1)+"步 "+st.Title()), w)
+	if err != nil {
+		return err
 	}
-	switch i {
-	case 6:
-		return render(c, status, views.StepIDFront(p, w, a.IDFront))
-	case 7:
-		return render(c, status, views.StepIDBack(p, w, a.IDBack))
-	}
-	return render(c, status, views.StepDiploma(p, w, a.Diploma))
+	return render(c, status, comp)
 }
 
-// applyDocument runs an upload of steps 7–9 through the image pipeline and advances.
-func (s *Server) applyDocument(c *fiber.Ctx, a domain.Application, i int) error {
+// applyDocument runs an upload of a document step through the image pipeline and advances.
+func (s *Server) applyDocument(c *fiber.Ctx, a domain.Application, st domain.Step) error {
 	data, msg := readUpload(c, "file")
 	if msg != "" {
-		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, i, nil, nil, msg)
+		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, st, nil, nil, msg)
 	}
 	jpeg, w, h, err := s.d.Images.Document(c.UserContext(), data)
 	if status, msg, ok := uploadMessage(err); ok {
-		return s.renderStep(c, status, a, i, nil, nil, msg)
+		return s.renderStep(c, status, a, st, nil, nil, msg)
 	}
 	if err != nil {
 		return err
 	}
-	saved, err := s.d.Store.SaveDocument(currentUser(c).ID, a.ID, i, jpeg, w, h, s.d.Now())
+	saved, err := s.d.Store.SaveDocument(currentUser(c).ID, a.ID, st, jpeg, w, h, s.d.Now())
 	if err != nil {
 		return err
 	}
-	flash(c, domain.Steps[i].Title+"已上传。")
-	return redirect(c, nextURL(c, saved, i))
+	flash(c, st.Title()+"已上传。")
+	return redirect(c, appPaths(saved).next(c, st))
 }
 
 func (s *Server) checkPage(c *fiber.Ctx) error {
@@ -168,12 +173,8 @@ func (s *Server) checkPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg string) error {
-	if !a.Editable() {
-		return redirect(c, "/apply/"+a.ID)
-	}
-	if open := a.FirstOpenStep(); open < len(domain.Steps) {
-		flash(c, "请先完成第 "+strconv.Itoa(open+1)+" 步："+domain.Steps[open].Title+"。")
-		return redirect(c, views.StepURL(a, open))
+	if ok, err := checkGate(c, a, appPaths(a)); !ok {
+		return err
 	}
 	ag, _ := s.d.Store.Agency(a.AgencyID)
 	ph, err := s.d.Store.PhotoOf(a.TraineeID)

@@ -1,12 +1,9 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
-	"sitepro/store"
 	"sitepro/views"
 )
 
@@ -29,24 +26,13 @@ func (s *Server) ceHome(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.CEHome(s.page(c, "继续教育"), rows))
 }
 
-func (s *Server) agencyByID(id string) *domain.Agency {
-	if id == "" {
-		return nil
-	}
-	ag, err := s.d.Store.Agency(id)
-	if err != nil {
-		return nil
-	}
-	return &ag
-}
-
 // startEnrolment resumes the open draft or starts one and opens its first open step.
 func (s *Server) startEnrolment(c *fiber.Ctx) error {
 	e, err := s.d.Store.StartEnrolment(*currentUser(c), s.d.Now())
 	if err != nil {
 		return err
 	}
-	return redirect(c, views.CEStepURL(e, min(e.FirstOpenStep(), len(domain.CESteps)-1)))
+	return redirect(c, firstStepURL(e, domain.CESteps(), func(st domain.CEStep) string { return views.CEStepURL(e, st) }))
 }
 
 func (s *Server) ownEnrolment(c *fiber.Ctx) (domain.Enrolment, error) {
@@ -87,76 +73,60 @@ func (s *Server) ceLearning(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.CELearningPage(s.page(c, "学习记录"), out))
 }
 
+// cePaths names the pages of one enrolment for the wizard kit.
+func cePaths(e domain.Enrolment) wizardPaths[domain.CEStep] {
+	return wizardPaths[domain.CEStep]{detail: "/ce/" + e.ID, submitted: "这份继续教育报名已提交，不能再修改。",
+		step: func(st domain.CEStep) string { return views.CEStepURL(e, st) }}
+}
+
 // ceStepOf resolves the step in the URL; a step that cannot be opened yet redirects to
-// the first unfinished one, and a submitted enrolment cannot be edited.
-func (s *Server) ceStepOf(c *fiber.Ctx) (domain.Enrolment, int, error) {
-	e, err := s.ownEnrolment(c)
-	if err != nil {
-		return e, 0, err
+// the first unfinished one, and a submitted enrolment cannot be edited (ok is false then).
+func (s *Server) ceStepOf(c *fiber.Ctx) (e domain.Enrolment, st domain.CEStep, ok bool, err error) {
+	if e, err = s.ownEnrolment(c); err != nil {
+		return e, st, false, err
 	}
-	i, err := gateStep(c, e, domain.CEStepIndex(c.Params("step")), wizardPaths{
-		detail: "/ce/" + e.ID, submitted: "这份继续教育报名已提交，不能再修改。",
-		title: func(i int) string { return domain.CESteps[i].Title }, step: func(i int) string { return views.CEStepURL(e, i) }})
-	return e, i, err
+	st, known := domain.CEStepBySlug(c.Params("step"))
+	ok, err = gateStep(c, e, st, known, cePaths(e))
+	return e, st, ok, err
 }
 
 func (s *Server) ceStepPage(c *fiber.Ctx) error {
-	e, i, err := s.ceStepOf(c)
-	if err != nil || i < 0 {
+	e, st, ok, err := s.ceStepOf(c)
+	if !ok {
 		return err
 	}
-	return s.renderCEStep(c, fiber.StatusOK, e, i, ceStepValues(e, i), nil)
-}
-
-// ceNextURL is where a saved step continues: back to 确认报名 when changed from there,
-// otherwise the next step (or 确认报名 after the last).
-func ceNextURL(c *fiber.Ctx, e domain.Enrolment, i int) string {
-	if c.Query("back") == "check" || i+1 >= len(domain.CESteps) {
-		return "/ce/" + e.ID + "/check"
-	}
-	return views.CEStepURL(e, i+1)
+	v := map[string]string{}
+	ceStepKitOf(st).prefill(e, v)
+	return s.renderCEStep(c, fiber.StatusOK, e, st, v, nil)
 }
 
 func (s *Server) ceStep(c *fiber.Ctx) error {
-	e, i, err := s.ceStepOf(c)
-	if err != nil || i < 0 {
+	e, st, ok, err := s.ceStepOf(c)
+	if !ok {
 		return err
 	}
+	k := ceStepKitOf(st)
 	values := formValues(c)
 	op := values["op"]
-	if i == 3 && op != "" {
-		return s.ceResumeRows(c, e, values, op)
+	if k.rowOps && op != "" {
+		// Adding or removing a résumé entry saves nothing, but keeps what was typed.
+		resumeRowsOp(values, op)
+		return s.renderCEStep(c, fiber.StatusOK, e, st, values, nil)
 	}
-	u := currentUser(c)
-	now := s.d.Now()
-	saved, err := s.d.Store.SaveEnrolStep(*u, e.ID, now, func(x *domain.Enrolment, r store.CEReader) error {
-		return ceStepInput(x, i, values, r, *u, now)
-	})
+	in := k.parse(values)
+	in.Step = st
+	saved, err := s.d.Store.SaveEnrolStep(*currentUser(c), e.ID, in, s.d.Now())
 	var fe domain.FieldErrors
 	if withFieldErrors(&fe, err) {
-		return s.renderCEStep(c, fiber.StatusUnprocessableEntity, e, i, values, fe)
+		return s.renderCEStep(c, fiber.StatusUnprocessableEntity, e, st, values, fe)
 	}
 	if err != nil {
 		return err
 	}
-	if i == 2 && op == "city" {
-		return redirect(c, views.CEStepURL(saved, 2)+backQuery(c))
+	if in.CityOnly {
+		return redirect(c, views.CEStepURL(saved, st)+backQuery(c))
 	}
-	return redirect(c, ceNextURL(c, saved, i))
-}
-
-func backQuery(c *fiber.Ctx) string {
-	if c.Query("back") == "check" {
-		return "?back=check"
-	}
-	return ""
-}
-
-// ceResumeRows adds or removes a résumé row without saving, keeping everything typed.
-func (s *Server) ceResumeRows(c *fiber.Ctx, e domain.Enrolment, values map[string]string, op string) error {
-	rows := editResumeRows(values, op)
-	values["_rows"] = strconv.Itoa(rows)
-	return s.renderCEStep(c, fiber.StatusOK, e, 3, values, nil)
+	return redirect(c, cePaths(saved).next(c, st))
 }
 
 func (s *Server) ceCheckPage(c *fiber.Ctx) error {
@@ -168,12 +138,8 @@ func (s *Server) ceCheckPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderCECheck(c *fiber.Ctx, status int, e domain.Enrolment, msg string) error {
-	if !e.Editable() {
-		return redirect(c, "/ce/"+e.ID)
-	}
-	if open := e.FirstOpenStep(); open < len(domain.CESteps) {
-		flash(c, "请先完成第 "+strconv.Itoa(open+1)+" 步："+domain.CESteps[open].Title+"。")
-		return redirect(c, views.CEStepURL(e, open))
+	if ok, err := checkGate(c, e, cePaths(e)); !ok {
+		return err
 	}
 	ag, _ := s.d.Store.Agency(e.AgencyID)
 	return render(c, status, views.CECheck(s.page(c, "确认报名"), views.CECheckModel{E: e, Agency: ag, Error: msg}))

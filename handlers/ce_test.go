@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"sitepro/domain"
-	"sitepro/store"
 )
 
 // Trainees of enrolment age (idA's holder was born in 1949, idB's in 1880).
@@ -204,12 +203,10 @@ func TestCEResumePrefilledFromLastApplication(t *testing.T) {
 	u := e.holderOf(ceID1)
 	e.addCert(u, "412021101000123", nil)
 	now := e.clock.Now()
-	birth, _ := u.Birth()
 	e.st.AgreeNotice(u.ID, domain.NoticeVersion, now)
 	a, _ := e.st.StartApplication(u, now)
-	if _, err := e.st.SaveStep(u.ID, a.ID, now, func(x *domain.Application, _ store.StepReader) error {
-		return x.SetResume([]domain.ResumeInput{{From: "2015-03", Employer: "中建七局第二建筑有限公司", Role: "施工员"}}, "", birth, now)
-	}); err != nil {
+	if _, err := e.st.SaveStep(u.ID, a.ID, domain.StepInput{Step: domain.StepResume,
+		Resume: []domain.ResumeInput{{From: "2015-03", Employer: "中建七局第二建筑有限公司", Role: "施工员"}}}, now); err != nil {
 		t.Fatal(err)
 	}
 	id := ceStart(t, c)

@@ -24,7 +24,7 @@ func (s *Server) printPage(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	if err := a.CanPrint(doc); err != nil {
-		return render(c, fiber.StatusConflict, views.PrintUnavailable(s.page(c, "暂时不能打印"), a.ID, domain.MessageOf(err)))
+		return render(c, fiber.StatusConflict, views.PrintUnavailable(s.page(c, "暂时不能打印"), "/apply/"+a.ID, domain.MessageOf(err)))
 	}
 	d, err := s.printDoc(*currentUser(c), a, doc != domain.PrintTicket)
 	if err != nil {
@@ -50,7 +50,7 @@ func (s *Server) printDoc(u domain.User, a domain.Application, fullID bool) (vie
 	if fullID {
 		d.FullID = u.IDNumber
 	}
-	if ag := s.agencyOf(a); ag != nil {
+	if ag := s.agencyByID(a.AgencyID); ag != nil {
 		d.Agency = *ag
 	}
 	photo, err := s.d.Store.PhotoOf(u.ID)
@@ -89,7 +89,7 @@ func (s *Server) verifyDocument(c *fiber.Ctx) error {
 	}
 	v := views.DocVerify{Number: a.Number, MaskedName: domain.MaskName(holder.Name), MaskedID: domain.MaskID(holder.IDNumber),
 		Post: domain.PostLabel(a.PostCode), Status: a.Status, CheckedAt: s.d.Now()}
-	if ag := s.agencyOf(a); ag != nil {
+	if ag := s.agencyByID(a.AgencyID); ag != nil {
 		v.Agency = ag.Name
 	}
 	if a.Exam != nil {

@@ -113,30 +113,19 @@ func rbDraft(e *env, hash string, i int, ag domain.Agency) (domain.User, domain.
 	if err := rbRetry(func() (err error) { a, err = e.st.StartApplication(u, now); return err }); err != nil {
 		return u, a, err
 	}
-	birth, _ := u.Birth()
-	err = rbRetry(func() (err error) {
-		a, err = e.st.SaveStep(u.ID, a.ID, now, func(x *domain.Application, r store.StepReader) error {
-			found, ok := r.Agency(ag.ID)
-			for _, err := range []error{
-				x.SetEmployment("待业"),
-				x.SetCity(ag.CityCode, func(id string) string { a, _ := r.Agency(id); return a.CityCode }),
-				x.SetAgencyInfo(domain.AppInfoInput{AgencyID: ag.ID, Phone: "13812345678", Profile: domain.ProfileInput{Education: "大学本科"}}, found, ok, birth, now),
-				x.SetPost("111", domain.DefaultPosts()),
-				x.SetResume([]domain.ResumeInput{{}}, "", birth, now),
-				x.SetPledge(u.Name, u.Name, true, now),
-			} {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return u, a, err
+	for _, in := range []domain.StepInput{
+		{Step: domain.StepEmployment, Employment: "待业"},
+		{Step: domain.StepCity, City: ag.CityCode},
+		{Step: domain.StepAgency, Info: domain.AppInfoInput{AgencyID: ag.ID, Phone: "13812345678", Profile: domain.ProfileInput{Education: "大学本科"}}},
+		{Step: domain.StepPost, Post: "111"},
+		{Step: domain.StepResume, Resume: []domain.ResumeInput{{}}},
+		{Step: domain.StepPledge, Signature: u.Name, Agreed: true},
+	} {
+		if err := rbRetry(func() (err error) { a, err = e.st.SaveStep(u.ID, a.ID, in, now); return err }); err != nil {
+			return u, a, err
+		}
 	}
-	for step := 6; step < 9; step++ {
+	for _, step := range []domain.Step{domain.StepIDFront, domain.StepIDBack, domain.StepDiploma} {
 		if err := rbRetry(func() (err error) { a, err = e.st.SaveDocument(u.ID, a.ID, step, rbTinyJPEG, 10, 10, now); return err }); err != nil {
 			return u, a, err
 		}

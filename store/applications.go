@@ -142,9 +142,64 @@ func (s *Store) StartApplication(trainee domain.User, now time.Time) (domain.App
 	return a, err
 }
 
-// SaveStep applies one wizard step to an editable application and saves the draft; when
-// the step's answers are invalid nothing is written and the field errors are returned.
-func (s *Store) SaveStep(traineeID, appID string, now time.Time, step func(a *domain.Application, txn StepReader) error) (domain.Application, error) {
+// SaveStep applies one form step's typed answers to an editable application and saves
+// the draft, checking them against the agency, catalog and trainee read in the same
+// transaction. Answers that fail their checks change nothing but, when the input carries
+// what was typed, that is kept in the draft; the field errors are returned either way.
+func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.Time) (domain.Application, error) {
+	var fe domain.FieldErrors
+	a, err := s.editDraft(traineeID, appID, now, func(txn *badger.Txn, a *domain.Application) error {
+		fe = nil
+		slug := in.Step.Slug()
+		if in.KeepOnly {
+			a.KeepTyped(slug, in.Typed)
+			return nil
+		}
+		r, err := stepRef(txn, traineeID, *a, in, now)
+		if err != nil {
+			return err
+		}
+		y := *a
+		err = y.ApplyStep(in, r)
+		if e, ok := err.(domain.FieldErrors); ok && in.Typed != nil {
+			fe = e
+			a.KeepTyped(slug, in.Typed)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		*a = y
+		a.ForgetTyped(slug)
+		return nil
+	})
+	if err == nil && fe != nil {
+		return a, fe
+	}
+	return a, err
+}
+
+// stepRef reads what a step is checked against: the agency it names (for the city step,
+// the one already chosen), the catalog and the trainee's own record.
+func stepRef(txn *badger.Txn, traineeID string, a domain.Application, in domain.StepInput, now time.Time) (domain.StepRef, error) {
+	r := domain.StepRef{Posts: domain.DefaultPosts(), Now: now}
+	agencyID := in.Info.AgencyID
+	if in.Step == domain.StepCity {
+		agencyID = a.AgencyID
+	}
+	r.Agency, r.AgencyFound = agencyIn(txn, agencyID)
+	u, err := loadUser(txn, traineeID)
+	if err != nil {
+		return r, err
+	}
+	r.Holder = u.Name
+	r.Birth, _ = u.Birth()
+	return r, nil
+}
+
+// editDraft loads an editable application of the trainee, lets edit change it and saves
+// it; a returned application that moved to another agency is unlinked from the old one.
+func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn *badger.Txn, a *domain.Application) error) (domain.Application, error) {
 	var a domain.Application
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := ownApp(txn, traineeID, appID)
@@ -155,7 +210,7 @@ func (s *Store) SaveStep(traineeID, appID string, now time.Time, step func(a *do
 			return domain.Err(domain.CodeConflict, "这份报名已提交，不能再修改")
 		}
 		a = old
-		if err := step(&a, stepReader{txn}); err != nil {
+		if err := edit(txn, &a); err != nil {
 			return err
 		}
 		if old.Status != domain.AppDraft && old.AgencyID != a.AgencyID {
@@ -170,29 +225,21 @@ func (s *Store) SaveStep(traineeID, appID string, now time.Time, step func(a *do
 	return a, err
 }
 
-// StepReader gives a step the reference data it validates against, read in the same
-// transaction.
-type StepReader interface {
-	Agency(id string) (domain.Agency, bool)
-}
-
-type stepReader struct{ txn *badger.Txn }
-
-func (r stepReader) Agency(id string) (domain.Agency, bool) {
+// agencyIn reads an agency in a transaction; found is false for an unknown id.
+func agencyIn(txn *badger.Txn, id string) (domain.Agency, bool) {
 	var rec agencyRec
-	err := getJSON(r.txn, agencyKey(id), &rec)
+	err := getJSON(txn, agencyKey(id), &rec)
 	return rec.Agency, err == nil
 }
 
-// SaveDocument stores a normalised document image for steps 7–9, replacing the previous one.
-func (s *Store) SaveDocument(traineeID, appID string, step int, jpeg []byte, w, h int, now time.Time) (domain.Application, error) {
-	return s.SaveStep(traineeID, appID, now, func(a *domain.Application, r StepReader) error {
-		txn := r.(stepReader).txn
-		if !a.CanOpenStep(step) {
+// SaveDocument stores a normalised document image of a document step, replacing the
+// previous one.
+func (s *Store) SaveDocument(traineeID, appID string, step domain.Step, jpeg []byte, w, h int, now time.Time) (domain.Application, error) {
+	return s.editDraft(traineeID, appID, now, func(txn *badger.Txn, a *domain.Application) error {
+		if !step.IsDocument() || !a.CanOpenStep(step) {
 			return domain.Err(domain.CodeInvalid, "请先完成前面的步骤")
 		}
-		old := map[int]string{6: a.IDFront, 7: a.IDBack, 8: a.Diploma}[step]
-		if old != "" {
+		if old := a.Document(step); old != "" {
 			if err := txn.Delete(uploadKey(old)); err != nil {
 				return err
 			}
@@ -200,7 +247,7 @@ func (s *Store) SaveDocument(traineeID, appID string, step int, jpeg []byte, w, 
 				return err
 			}
 		}
-		u := uploadRec{V: 1, ID: newID(), OwnerID: traineeID, AppID: appID, Step: step, Width: w, Height: h, At: now}
+		u := uploadRec{V: 1, ID: newID(), OwnerID: traineeID, AppID: appID, Step: int(step), Width: w, Height: h, At: now}
 		if err := putJSON(txn, uploadKey(u.ID), u); err != nil {
 			return err
 		}

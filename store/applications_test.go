@@ -18,25 +18,21 @@ func fillApp(t *testing.T, s *Store, u domain.User, ag domain.Agency) domain.App
 	if err != nil {
 		t.Fatal(err)
 	}
-	birth := time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC)
-	steps := []func(a *domain.Application, r StepReader) error{
-		func(a *domain.Application, _ StepReader) error { return a.SetEmployment("待业") },
-		func(a *domain.Application, _ StepReader) error { return a.SetCity(ag.CityCode, nil) },
-		func(a *domain.Application, r StepReader) error {
-			got, ok := r.Agency(ag.ID)
-			return a.SetAgencyInfo(domain.AppInfoInput{AgencyID: ag.ID, Phone: "13812345678",
-				Profile: domain.ProfileInput{Education: "大学本科"}}, got, ok, birth, t0)
-		},
-		func(a *domain.Application, _ StepReader) error { return a.SetPost("111", domain.DefaultPosts()) },
-		func(a *domain.Application, _ StepReader) error { return a.SetResume(nil, "", birth, t0) },
-		func(a *domain.Application, _ StepReader) error { return a.SetPledge("张三", "张三", true, t0) },
+	steps := []domain.StepInput{
+		{Step: domain.StepEmployment, Employment: "待业"},
+		{Step: domain.StepCity, City: ag.CityCode},
+		{Step: domain.StepAgency, Info: domain.AppInfoInput{AgencyID: ag.ID, Phone: "13812345678",
+			Profile: domain.ProfileInput{Education: "大学本科"}}},
+		{Step: domain.StepPost, Post: "111"},
+		{Step: domain.StepResume},
+		{Step: domain.StepPledge, Signature: "张三", Agreed: true},
 	}
 	for i, st := range steps {
-		if a, err = s.SaveStep(u.ID, a.ID, t0, st); err != nil {
+		if a, err = s.SaveStep(u.ID, a.ID, st, t0); err != nil {
 			t.Fatalf("step %d: %v", i+1, err)
 		}
 	}
-	for step := 6; step < 9; step++ {
+	for _, step := range []domain.Step{domain.StepIDFront, domain.StepIDBack, domain.StepDiploma} {
 		if a, err = s.SaveDocument(u.ID, a.ID, step, []byte("jpeg"), 10, 10, t0); err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +52,7 @@ func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
 	if _, err := s.ApplicationOf(other.ID, a.ID); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatal("another trainee can read the draft")
 	}
-	if _, err := s.SaveStep(other.ID, a.ID, t0, func(a *domain.Application, _ StepReader) error { return nil }); domain.CodeOf(err) != domain.CodeNotFound {
+	if _, err := s.SaveStep(other.ID, a.ID, domain.StepInput{Step: domain.StepEmployment, Employment: "待业"}, t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatal("another trainee can edit the draft")
 	}
 	var ok, conflicts atomic.Int32
@@ -86,7 +82,7 @@ func TestDraftResumeSubmitOnceAndDelete(t *testing.T) {
 	if msgs, _ := s.RecentMessages(100); len(msgs) != 3 { // two confirmations + one submission mail
 		t.Fatalf("mails: %d", len(msgs))
 	}
-	if _, err := s.SaveStep(u.ID, a.ID, t0, func(a *domain.Application, _ StepReader) error { return a.SetEmployment("待业") }); domain.CodeOf(err) != domain.CodeConflict {
+	if _, err := s.SaveStep(u.ID, a.ID, domain.StepInput{Step: domain.StepEmployment, Employment: "待业"}, t0); domain.CodeOf(err) != domain.CodeConflict {
 		t.Fatal("a submitted application was edited")
 	}
 	// A second application for the same post is refused while the first is open.

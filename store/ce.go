@@ -183,36 +183,11 @@ func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrol
 	return e, err
 }
 
-// CEReader gives a wizard step the data it validates against, read in the step's
-// transaction.
-type CEReader interface {
-	Agency(id string) (domain.Agency, bool)
-	// CertCheck looks a typed certificate number up among the trainee's own certificates.
-	CertCheck(number string) (domain.CertCheck, error)
-	// Trains reports whether an agency trains a post.
-	Trains(agencyID, postCode string) (bool, error)
-}
-
-type ceReader struct {
-	txn     *badger.Txn
-	trainee domain.User
-	self    string
-	now     time.Time
-}
-
-func (r ceReader) Agency(id string) (domain.Agency, bool) { return stepReader{r.txn}.Agency(id) }
-
-func (r ceReader) CertCheck(number string) (domain.CertCheck, error) {
-	return certCheck(r.txn, r.trainee, number, r.self, r.now)
-}
-
-func (r ceReader) Trains(agencyID, postCode string) (bool, error) {
-	return agencyTrains(r.txn, agencyID, postCode)
-}
-
-// SaveEnrolStep applies one wizard step to an editable enrolment and saves the draft;
-// when the answers are invalid nothing is written and the field errors are returned.
-func (s *Store) SaveEnrolStep(trainee domain.User, id string, now time.Time, step func(e *domain.Enrolment, r CEReader) error) (domain.Enrolment, error) {
+// SaveEnrolStep applies one step's typed answers to an editable enrolment and saves the
+// draft, checking them against the certificate, agency and trainee read in the same
+// transaction; when the answers are invalid nothing is written and the field errors are
+// returned.
+func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolStepInput, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := ownEnrol(txn, trainee.ID, id)
@@ -223,7 +198,11 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, now time.Time, ste
 			return domain.Err(domain.CodeConflict, "这份继续教育报名已提交，不能再修改")
 		}
 		e = old
-		if err := step(&e, ceReader{txn: txn, trainee: trainee, self: id, now: now}); err != nil {
+		r, err := enrolStepRef(txn, trainee, old, in, now)
+		if err != nil {
+			return err
+		}
+		if err := e.ApplyStep(in, r); err != nil {
 			return err
 		}
 		if old.Status != domain.EnrolDraft && old.AgencyID != e.AgencyID {
@@ -236,6 +215,30 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, now time.Time, ste
 		return saveEnrol(txn, old, e)
 	})
 	return e, err
+}
+
+// enrolStepRef reads what an enrolment step is checked against: the certificate it names
+// among the trainee's own, the agencies (chosen so far and named) with whether the named
+// one trains the post, and the trainee's own record.
+func enrolStepRef(txn *badger.Txn, trainee domain.User, e domain.Enrolment, in domain.EnrolStepInput, now time.Time) (domain.EnrolStepRef, error) {
+	r := domain.EnrolStepRef{Now: now}
+	var err error
+	switch in.Step {
+	case domain.CEStepCert:
+		r.Cert, err = certCheck(txn, trainee, in.Cert, e.ID, now)
+	case domain.CEStepAgency:
+		r.Current, _ = agencyIn(txn, e.AgencyID)
+		r.Agency, r.AgencyFound = agencyIn(txn, in.Agency)
+		if !in.CityOnly {
+			r.Trains, err = agencyTrains(txn, r.Agency.ID, e.PostCode)
+		}
+	case domain.CEStepResume:
+		var u domain.User
+		if u, err = loadUser(txn, trainee.ID); err == nil {
+			r.Birth, _ = u.Birth()
+		}
+	}
+	return r, err
 }
 
 // nextEnrolNumber assigns the enrolment reference: JX + date + 5-digit daily sequence.

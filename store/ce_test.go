@@ -55,29 +55,15 @@ func (f *ceFixture) draft(t *testing.T, u domain.User, number string, ag domain.
 	if err != nil {
 		t.Fatal(err)
 	}
-	birth, _ := u.Birth()
-	steps := []func(e *domain.Enrolment, r CEReader) error{
-		func(e *domain.Enrolment, r CEReader) error {
-			k, err := r.CertCheck(number)
-			if err != nil {
-				return err
-			}
-			return e.SetCertificate(k)
-		},
-		func(e *domain.Enrolment, _ CEReader) error { return e.ConfirmPost(true) },
-		func(e *domain.Enrolment, _ CEReader) error { return e.SetCity(ag.CityCode, nil) },
-		func(e *domain.Enrolment, r CEReader) error {
-			got, ok := r.Agency(ag.ID)
-			trains, err := r.Trains(ag.ID, e.PostCode)
-			if err != nil {
-				return err
-			}
-			return e.SetAgency(got, ok, trains)
-		},
-		func(e *domain.Enrolment, _ CEReader) error { return e.SetResume(f.resumeInputs, birth, t0) },
+	steps := []domain.EnrolStepInput{
+		{Step: domain.CEStepCert, Cert: number},
+		{Step: domain.CEStepPost, Confirmed: true},
+		{Step: domain.CEStepAgency, City: ag.CityCode, CityOnly: true},
+		{Step: domain.CEStepAgency, City: ag.CityCode, Agency: ag.ID},
+		{Step: domain.CEStepResume, Resume: f.resumeInputs},
 	}
 	for i, st := range steps {
-		if e, err = f.s.SaveEnrolStep(u, e.ID, t0, st); err != nil {
+		if e, err = f.s.SaveEnrolStep(u, e.ID, st, t0); err != nil {
 			t.Fatalf("step %d: %v", i+1, err)
 		}
 	}
@@ -103,13 +89,7 @@ func TestEnrolOncePerCycleAndOwnCertificatesOnly(t *testing.T) {
 	s := f.s
 	e, _ := s.StartEnrolment(f.u, t0)
 	try := func(number string) error {
-		_, err := s.SaveEnrolStep(f.u, e.ID, t0, func(e *domain.Enrolment, r CEReader) error {
-			k, err := r.CertCheck(number)
-			if err != nil {
-				return err
-			}
-			return e.SetCertificate(k)
-		})
+		_, err := s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: number}, t0)
 		return err
 	}
 	// Someone else's number and an unknown one get the same answer.
@@ -156,10 +136,7 @@ func TestEnrolOncePerCycleAndOwnCertificatesOnly(t *testing.T) {
 	}
 	// A second enrolment for the same cycle is refused at step 1 and at submission.
 	d2 := f.draft(t, f.u, f.cert2.Number, f.agA)
-	_, err := s.SaveEnrolStep(f.u, d2.ID, t0, func(e *domain.Enrolment, r CEReader) error {
-		k, _ := r.CertCheck(f.cert.Number)
-		return e.SetCertificate(k)
-	})
+	_, err := s.SaveEnrolStep(f.u, d2.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: f.cert.Number}, t0)
 	if fe, _ := err.(domain.FieldErrors); !strings.Contains(fe["cert"], "已经报名（"+got.Number+"）") {
 		t.Fatalf("second enrolment at step 1: %v", err)
 	}
@@ -204,14 +181,10 @@ func TestAgencyPostsAndSettings(t *testing.T) {
 	}
 	_ = f.s.SetAgencyPosts(f.agA.ID, []string{"111"})
 	e, _ := f.s.StartEnrolment(f.u, t0)
-	_, err := f.s.SaveEnrolStep(f.u, e.ID, t0, func(e *domain.Enrolment, r CEReader) error {
-		k, _ := r.CertCheck(f.cert.Number)
-		_ = e.SetCertificate(k)
-		_ = e.SetCity("410100", nil)
-		ag, ok := r.Agency(f.agA.ID)
-		trains, _ := r.Trains(f.agA.ID, e.PostCode)
-		return e.SetAgency(ag, ok, trains)
-	})
+	if _, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: f.cert.Number}, t0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepAgency, City: "410100", Agency: f.agA.ID}, t0)
 	if fe, _ := err.(domain.FieldErrors); !strings.Contains(fe["agency"], "不承担") {
 		t.Fatalf("agency without the post: %v", err)
 	}

@@ -39,7 +39,7 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 		if viewer.ID == u.OwnerID {
 			return nil
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "查看证件图片", Object: a.ID, Detail: domain.Steps[u.Step].Title})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "查看证件图片", Object: a.ID, Detail: domain.Step(u.Step).Title()})
 	})
 	return out, err
 }

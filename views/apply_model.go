@@ -10,7 +10,7 @@ import (
 // Wizard is the view model shared by every step of the new-certificate wizard.
 type Wizard struct {
 	App     domain.Application
-	Step    int // 0-based
+	Step    domain.Step
 	Back    string
 	Agency  *domain.Agency // chosen agency, for the help contact on every step
 	Form    Form
@@ -24,7 +24,7 @@ type Wizard struct {
 
 // Action is the form action of the current step, keeping the return-to-check flag.
 func (w Wizard) Action() string {
-	u := "/apply/" + w.App.ID + "/" + domain.Steps[w.Step].Slug
+	u := StepURL(w.App, w.Step)
 	if w.Back == "check" {
 		u += "?back=check"
 	}
@@ -32,15 +32,13 @@ func (w Wizard) Action() string {
 }
 
 // Title is the current step's title.
-func (w Wizard) Title() string { return domain.Steps[w.Step].Title }
+func (w Wizard) Title() string { return w.Step.Title() }
 
 // StepURL links to a step of the application.
-func StepURL(a domain.Application, i int) string {
-	return "/apply/" + a.ID + "/" + domain.Steps[i].Slug
-}
+func StepURL(a domain.Application, s domain.Step) string { return "/apply/" + a.ID + "/" + s.Slug() }
 
 // CheckURL links to a step and back to the check page afterwards.
-func CheckURL(a domain.Application, i int) string { return StepURL(a, i) + "?back=check" }
+func CheckURL(a domain.Application, s domain.Step) string { return StepURL(a, s) + "?back=check" }
 
 func rowKey(i int, f string) string { return "resume." + strconv.Itoa(i) + "." + f }
 
@@ -113,15 +111,9 @@ func (f StepFrame) current(i int) bool { return i+1 == f.StepNo }
 
 // Frame describes the current 新取证 step.
 func (w Wizard) Frame() StepFrame {
-	f := StepFrame{Progress: "/apply/" + w.App.ID, StepNo: w.Step + 1, Title: w.Title(), Saved: w.App.UpdatedAt,
-		Agency: w.Agency, Form: w.Form, Action: w.Action(), Back: w.Back, CheckName: "核对"}
-	for i := range domain.Steps {
-		f.Done = append(f.Done, w.App.StepDone(i))
-	}
-	f.Restored = len(w.App.Typed[domain.Steps[w.Step].Slug]) > 0 && !w.Form.HasErrors()
-	if w.Step > 0 {
-		f.PrevURL = StepURL(w.App, w.Step-1)
-	}
+	f := newFrame(w.App.ID, "/apply/", w.Step, domain.AppSteps(), w.App.Done, func(s domain.Step) string { return StepURL(w.App, s) })
+	f.Saved, f.Agency, f.Form, f.Action, f.Back, f.CheckName = w.App.UpdatedAt, w.Agency, w.Form, w.Action(), w.Back, "核对"
+	f.Restored = len(w.App.Typed[w.Step.Slug()]) > 0 && !w.Form.HasErrors()
 	if w.App.Status == domain.AppReturned {
 		f.Returned = append(append(f.Returned, w.App.ReturnReasons...), w.App.ReturnNote)
 		if w.App.ReturnNote == "" {

@@ -29,7 +29,7 @@ type CEEnrolRow struct {
 // CEWizard is the view model shared by the steps of the enrolment wizard.
 type CEWizard struct {
 	E       domain.Enrolment
-	Step    int // 0-based
+	Step    domain.CEStep
 	Back    string
 	Agency  *domain.Agency
 	Form    Form
@@ -54,7 +54,7 @@ func (c CECertPick) Enrollable() bool {
 }
 
 // Title is the current step's title.
-func (w CEWizard) Title() string { return domain.CESteps[w.Step].Title }
+func (w CEWizard) Title() string { return w.Step.Title() }
 
 // Action is the form action of the current step, keeping the return-to-check flag.
 func (w CEWizard) Action() string {
@@ -66,10 +66,10 @@ func (w CEWizard) Action() string {
 }
 
 // CEStepURL links to a step of an enrolment.
-func CEStepURL(e domain.Enrolment, i int) string { return "/ce/" + e.ID + "/" + domain.CESteps[i].Slug }
+func CEStepURL(e domain.Enrolment, s domain.CEStep) string { return "/ce/" + e.ID + "/" + s.Slug() }
 
 // CECheckURL links to a step and back to the check page afterwards.
-func CECheckURL(e domain.Enrolment, i int) string { return CEStepURL(e, i) + "?back=check" }
+func CECheckURL(e domain.Enrolment, s domain.CEStep) string { return CEStepURL(e, s) + "?back=check" }
 
 // CECheckModel is what the 确认报名 page shows.
 type CECheckModel struct {
@@ -216,16 +216,11 @@ func dayISO(t time.Time) string { return t.Format("2006-01-02") }
 
 // Frame describes the current 继续教育 step for the shared wizard shell.
 func (w CEWizard) Frame() StepFrame {
-	f := StepFrame{Progress: "/ce/" + w.E.ID, StepNo: w.Step + 1, Title: w.Title(), Saved: w.E.UpdatedAt,
-		Agency: w.Agency, Form: w.Form, Action: w.Action(), Back: w.Back, CheckName: "确认"}
 	// A step counts as done once it and every earlier one is answered: the résumé is
 	// prefilled from the last application, but it is not done before the trainee gets there.
-	open := w.E.FirstOpenStep()
-	for i := range domain.CESteps {
-		f.Done = append(f.Done, w.E.StepDone(i) && i < open)
-	}
-	if w.Step > 0 {
-		f.PrevURL = CEStepURL(w.E, w.Step-1)
-	}
+	open, _ := w.E.FirstOpenStep()
+	done := func(s domain.CEStep) bool { return w.E.Done(s) && s < open }
+	f := newFrame(w.E.ID, "/ce/", w.Step, domain.CESteps(), done, func(s domain.CEStep) string { return CEStepURL(w.E, s) })
+	f.Saved, f.Agency, f.Form, f.Action, f.Back, f.CheckName = w.E.UpdatedAt, w.Agency, w.Form, w.Action(), w.Back, "确认"
 	return f
 }

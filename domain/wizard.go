@@ -1,0 +1,159 @@
+package domain
+
+// Both wizards (新取证 and 继续教育) number their steps from 0 in the manual's order and name
+// each by a URL slug and a title; stepNames is that list, shared so that looking a slug
+// up, titling a step and finding the first unfinished one are written once.
+type stepNames []struct{ slug, title string }
+
+func (n stepNames) slug(i int) string {
+	if i < 0 || i >= len(n) {
+		return ""
+	}
+	return n[i].slug
+}
+
+func (n stepNames) title(i int) string {
+	if i < 0 || i >= len(n) {
+		return ""
+	}
+	return n[i].title
+}
+
+func (n stepNames) index(slug string) int {
+	for i, s := range n {
+		if s.slug == slug {
+			return i
+		}
+	}
+	return -1
+}
+
+// WizardStep is what both wizards' step types offer, so that gating, task lists and
+// progress are written once for either.
+type WizardStep interface {
+	~int
+	Slug() string
+	Title() string
+	Last() bool
+}
+
+// firstOpen is the first of n steps that is not done, and false when all are.
+func firstOpen[S ~int](n int, done func(S) bool) (S, bool) {
+	for i := range n {
+		if !done(S(i)) {
+			return S(i), true
+		}
+	}
+	return S(n), false
+}
+
+// Step is a step of the 新取证 wizard. The numbers are the stored order (documents keep
+// theirs in upload records), so new steps are only ever appended.
+type Step int
+
+// The nine steps of the 新取证 wizard.
+const (
+	StepEmployment Step = iota // 就业状态
+	StepCity                   // 所在地市
+	StepAgency                 // 培训机构和必要信息
+	StepPost                   // 专业及岗位
+	StepResume                 // 工作简历及业绩
+	StepPledge                 // 个人报名承诺
+	StepIDFront                // 身份证正面
+	StepIDBack                 // 身份证反面
+	StepDiploma                // 学历证书
+)
+
+var appStepNames = stepNames{
+	{"employment", "就业状态"}, {"city", "所在地市"}, {"agency", "培训机构和必要信息"},
+	{"post", "专业及岗位"}, {"resume", "工作简历及业绩"}, {"pledge", "个人报名承诺"},
+	{"id-front", "身份证正面"}, {"id-back", "身份证反面"}, {"diploma", "学历证书"},
+}
+
+// AppSteps are the nine steps in order, as the manual numbers them.
+func AppSteps() []Step {
+	out := make([]Step, len(appStepNames))
+	for i := range out {
+		out[i] = Step(i)
+	}
+	return out
+}
+
+// StepBySlug finds a step by its URL slug.
+func StepBySlug(slug string) (Step, bool) {
+	i := appStepNames.index(slug)
+	return Step(i), i >= 0
+}
+
+// Slug names the step in URLs and in the kept typed values (Application.Typed).
+func (s Step) Slug() string { return appStepNames.slug(int(s)) }
+
+// Title is the step's name as the manual and the page show it.
+func (s Step) Title() string { return appStepNames.title(int(s)) }
+
+// IsDocument reports whether the step is an image upload rather than a form.
+func (s Step) IsDocument() bool { return s == StepIDFront || s == StepIDBack || s == StepDiploma }
+
+// Last reports whether nothing follows the step but the check page.
+func (s Step) Last() bool { return int(s) == len(appStepNames)-1 }
+
+// CEStep is a step of the 继续教育 enrolment wizard.
+type CEStep int
+
+// The four steps of the enrolment wizard.
+const (
+	CEStepCert   CEStep = iota // 证书编号
+	CEStepPost                 // 岗位和专业
+	CEStepAgency               // 省辖市和培训机构
+	CEStepResume               // 工作简历
+)
+
+var ceStepNames = stepNames{
+	{"cert", "证书编号"}, {"post", "岗位和专业"}, {"agency", "省辖市和培训机构"}, {"resume", "工作简历"},
+}
+
+// CESteps are the four steps in order, as the manual numbers them.
+func CESteps() []CEStep {
+	out := make([]CEStep, len(ceStepNames))
+	for i := range out {
+		out[i] = CEStep(i)
+	}
+	return out
+}
+
+// CEStepBySlug finds an enrolment step by its URL slug.
+func CEStepBySlug(slug string) (CEStep, bool) {
+	i := ceStepNames.index(slug)
+	return CEStep(i), i >= 0
+}
+
+// Slug names the step in URLs.
+func (s CEStep) Slug() string { return ceStepNames.slug(int(s)) }
+
+// Title is the step's name as the manual and the page show it.
+func (s CEStep) Title() string { return ceStepNames.title(int(s)) }
+
+// Last reports whether nothing follows the step but 确认报名.
+func (s CEStep) Last() bool { return int(s) == len(ceStepNames)-1 }
+
+// chooseCity is the city rule of both wizards: a known city, and choosing another city
+// drops an agency of the old one (agencyCity looks the chosen agency's city up).
+func chooseCity(code, msg string, agencyID *string, agencyCity func(id string) string) error {
+	if _, ok := CityByCode(code); !ok {
+		return FieldErrors{"city": msg}
+	}
+	if *agencyID != "" && (agencyCity == nil || agencyCity(*agencyID) != code) {
+		*agencyID = ""
+	}
+	return nil
+}
+
+// cityOf answers agencyCity from one agency already looked up.
+func cityOf(ag Agency) func(string) string {
+	return func(id string) string {
+		if id == ag.ID {
+			return ag.CityCode
+		}
+		return ""
+	}
+}
