@@ -89,11 +89,12 @@ func (s *Server) ceExport(c *fiber.Ctx) error {
 		t.Rows = append(t.Rows, []string{r.Number, r.Name, r.CertNumber, domain.PostLabel(r.PostCode),
 			"第" + strconv.Itoa(r.CycleNo) + "周期", r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
 	}
-	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "导出继续教育队列",
+	now := s.d.Now()
+	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "导出继续教育队列",
 		Detail: strconv.Itoa(len(t.Rows)) + " 条"}); err != nil {
 		return err
 	}
-	return sendTable(c, "sitepro-ce-queue-"+s.d.Now().In(chinaTZ).Format("20060102-1504"), "继续教育报名", strings.HasSuffix(c.Path(), ".xlsx"), t)
+	return sendTable(c, "sitepro-ce-queue-"+now.In(chinaTZ).Format("20060102-1504"), "继续教育报名", strings.HasSuffix(c.Path(), ".xlsx"), t)
 }
 
 func (s *Server) ceReviewDetail(c *fiber.Ctx) error {

@@ -147,11 +147,12 @@ func (s *Server) exportQueue(c *fiber.Ctx) error {
 			r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
 	}
 	xlsx := strings.HasSuffix(c.Path(), ".xlsx")
-	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "导出报名队列",
+	now := s.d.Now()
+	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "导出报名队列",
 		Detail: fmt.Sprintf("%d 条", len(t.Rows))}); err != nil {
 		return err
 	}
-	return sendTable(c, "sitepro-queue-"+s.d.Now().In(chinaTZ).Format("20060102-1504"), "报名", xlsx, t)
+	return sendTable(c, "sitepro-queue-"+now.In(chinaTZ).Format("20060102-1504"), "报名", xlsx, t)
 }
 
 // sendTable answers with t as an Excel workbook (one sheet) or a CSV file to download.

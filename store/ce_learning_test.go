@@ -55,6 +55,10 @@ func TestRecordLearningCompletesTheCycleOnce(t *testing.T) {
 	for _, m := range msgs {
 		if m.Kind == "ce_completed" {
 			n++
+			// The mail tells the hours that completed the cycle, not those recorded later.
+			if c := m.Notification; c == nil || c.Subject != e.ID || c.UserID != f.u.ID || c.Hours.String() != "34" || c.ProfessionalHours.String() != "24" {
+				t.Fatalf("completion notification: %+v", c)
+			}
 		}
 	}
 	if n != 1 {
