@@ -204,16 +204,11 @@ func (a Application) Done(s Step) bool {
 }
 
 // FirstOpenStep is the first step without valid answers; all reports that every step is done.
-func (a Application) FirstOpenStep() (s Step, open bool) {
-	return firstOpen(len(appStepNames), a.Done)
-}
+func (a Application) FirstOpenStep() (s Step, open bool) { return firstOpen(appStepNames, a.Done) }
 
 // CanOpenStep reports whether step s may be shown: every earlier step must be done, so a
 // later step cannot be reached by typing its URL.
-func (a Application) CanOpenStep(s Step) bool {
-	open, _ := a.FirstOpenStep()
-	return s >= 0 && s <= open && int(s) < len(appStepNames)
-}
+func (a Application) CanOpenStep(s Step) bool { return canOpen(appStepNames, s, a.Done) }
 
 // Editable reports whether the trainee may change the answers.
 func (a Application) Editable() bool { return a.Status == AppDraft || a.Status == AppReturned }
@@ -224,8 +219,7 @@ func (a Application) CanDelete() bool {
 }
 
 func (a *Application) log(now time.Time, what, actor, note string) {
-	a.Timeline = append(a.Timeline, Event{At: now, What: what, Actor: actor, Note: note})
-	a.UpdatedAt = now
+	a.Timeline = logEvent(a.Timeline, &a.UpdatedAt, now, what, actor, note)
 }
 
 func conflict(a Application, action string) error {

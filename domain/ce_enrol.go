@@ -73,15 +73,10 @@ func (e Enrolment) Done(s CEStep) bool {
 }
 
 // FirstOpenStep is the first step without valid answers; open is false when all are done.
-func (e Enrolment) FirstOpenStep() (s CEStep, open bool) {
-	return firstOpen(len(ceStepNames), e.Done)
-}
+func (e Enrolment) FirstOpenStep() (s CEStep, open bool) { return firstOpen(ceStepNames, e.Done) }
 
 // CanOpenStep reports whether step s may be shown: every earlier step must be done.
-func (e Enrolment) CanOpenStep(s CEStep) bool {
-	first, _ := e.FirstOpenStep()
-	return s >= 0 && s <= first && int(s) < len(ceStepNames)
-}
+func (e Enrolment) CanOpenStep(s CEStep) bool { return canOpen(ceStepNames, s, e.Done) }
 
 // Editable reports whether the trainee may change the answers.
 func (e Enrolment) Editable() bool { return e.Status == EnrolDraft || e.Status == EnrolReturned }
@@ -92,8 +87,7 @@ func (e Enrolment) CanDelete() bool {
 }
 
 func (e *Enrolment) log(now time.Time, what, actor, note string) {
-	e.Timeline = append(e.Timeline, Event{At: now, What: what, Actor: actor, Note: note})
-	e.UpdatedAt = now
+	e.Timeline = logEvent(e.Timeline, &e.UpdatedAt, now, what, actor, note)
 }
 
 func enrolConflict(e Enrolment, action string) error {

@@ -1,5 +1,7 @@
 package domain
 
+import "time"
+
 // Both wizards (新取证 and 继续教育) number their steps from 0 in the manual's order and name
 // each by a URL slug and a title; stepNames is that list, shared so that looking a slug
 // up, titling a step and finding the first unfinished one are written once.
@@ -37,14 +39,41 @@ type WizardStep interface {
 	Last() bool
 }
 
-// firstOpen is the first of n steps that is not done, and false when all are.
-func firstOpen[S ~int](n int, done func(S) bool) (S, bool) {
+// all lists a wizard's steps in order.
+func all[S ~int](n stepNames) []S {
+	out := make([]S, len(n))
+	for i := range out {
+		out[i] = S(i)
+	}
+	return out
+}
+
+// bySlug finds a wizard's step by its URL slug.
+func bySlug[S ~int](n stepNames, slug string) (S, bool) {
+	i := n.index(slug)
+	return S(i), i >= 0
+}
+
+// firstOpen is the first step that is not done, and false when all are.
+func firstOpen[S ~int](n stepNames, done func(S) bool) (S, bool) {
 	for i := range n {
 		if !done(S(i)) {
 			return S(i), true
 		}
 	}
-	return S(n), false
+	return S(len(n)), false
+}
+
+// canOpen reports whether step s exists and every step before it is done.
+func canOpen[S ~int](n stepNames, s S, done func(S) bool) bool {
+	first, _ := firstOpen(n, done)
+	return s >= 0 && s <= first && int(s) < len(n)
+}
+
+// logEvent adds an entry to a timeline, which both wizards' documents keep.
+func logEvent(tl []Event, updated *time.Time, now time.Time, what, actor, note string) []Event {
+	*updated = now
+	return append(tl, Event{At: now, What: what, Actor: actor, Note: note})
 }
 
 // Step is a step of the 新取证 wizard. The numbers are the stored order (documents keep
@@ -71,19 +100,10 @@ var appStepNames = stepNames{
 }
 
 // AppSteps are the nine steps in order, as the manual numbers them.
-func AppSteps() []Step {
-	out := make([]Step, len(appStepNames))
-	for i := range out {
-		out[i] = Step(i)
-	}
-	return out
-}
+func AppSteps() []Step { return all[Step](appStepNames) }
 
 // StepBySlug finds a step by its URL slug.
-func StepBySlug(slug string) (Step, bool) {
-	i := appStepNames.index(slug)
-	return Step(i), i >= 0
-}
+func StepBySlug(slug string) (Step, bool) { return bySlug[Step](appStepNames, slug) }
 
 // Slug names the step in URLs and in the kept typed values (Application.Typed).
 func (s Step) Slug() string { return appStepNames.slug(int(s)) }
@@ -113,19 +133,10 @@ var ceStepNames = stepNames{
 }
 
 // CESteps are the four steps in order, as the manual numbers them.
-func CESteps() []CEStep {
-	out := make([]CEStep, len(ceStepNames))
-	for i := range out {
-		out[i] = CEStep(i)
-	}
-	return out
-}
+func CESteps() []CEStep { return all[CEStep](ceStepNames) }
 
 // CEStepBySlug finds an enrolment step by its URL slug.
-func CEStepBySlug(slug string) (CEStep, bool) {
-	i := ceStepNames.index(slug)
-	return CEStep(i), i >= 0
-}
+func CEStepBySlug(slug string) (CEStep, bool) { return bySlug[CEStep](ceStepNames, slug) }
 
 // Slug names the step in URLs.
 func (s CEStep) Slug() string { return ceStepNames.slug(int(s)) }

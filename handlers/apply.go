@@ -45,7 +45,7 @@ func (s *Server) startApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, firstStepURL(a, domain.AppSteps(), func(st domain.Step) string { return views.StepURL(a, st) }))
+	return redirect(c, firstStepURL(a, domain.AppSteps(), appPaths(a).step))
 }
 
 func (s *Server) ownApplication(c *fiber.Ctx) (domain.Application, error) {
@@ -68,13 +68,8 @@ func appPaths(a domain.Application) wizardPaths[domain.Step] {
 
 // stepOf resolves the step in the URL; a step that cannot be opened yet redirects to the
 // first unfinished one, and a submitted application cannot be edited (ok is false then).
-func (s *Server) stepOf(c *fiber.Ctx) (a domain.Application, st domain.Step, ok bool, err error) {
-	if a, err = s.ownApplication(c); err != nil {
-		return a, st, false, err
-	}
-	st, known := domain.StepBySlug(c.Params("step"))
-	ok, err = gateStep(c, a, st, known, appPaths(a))
-	return a, st, ok, err
+func (s *Server) stepOf(c *fiber.Ctx) (domain.Application, domain.Step, bool, error) {
+	return openStep(c, s.ownApplication, domain.StepBySlug, appPaths)
 }
 
 func (s *Server) applyStepPage(c *fiber.Ctx) error {

@@ -11,42 +11,30 @@ import (
 	"sitepro/views"
 )
 
-// appStepKit is one 新取证 step's part of the wizard: how its form becomes a typed input
-// (nil for an upload step), how its form is prefilled from the draft, and its page.
-type appStepKit struct {
-	parse   func(v map[string]string) domain.StepInput
-	prefill func(a domain.Application, v map[string]string)
-	render  func(s *Server, p views.Page, w views.Wizard) (templ.Component, error)
-	rowOps  bool // the form adds and removes résumé rows without saving
-}
+// appStepKit is a row of the 新取证 step table.
+type appStepKit = stepKit[domain.Application, domain.StepInput, views.Wizard]
 
 // appStepKitOf is the step table of the 新取证 wizard.
 func appStepKitOf(st domain.Step) appStepKit {
 	switch st {
 	case domain.StepEmployment:
-		return appStepKit{
-			parse:   func(v map[string]string) domain.StepInput { return domain.StepInput{Employment: v["employment"]} },
-			prefill: func(a domain.Application, v map[string]string) { v["employment"] = a.Employment },
-			render:  fixed(views.StepEmployment)}
+		return choiceStep("employment", func(x string) domain.StepInput { return domain.StepInput{Employment: x} },
+			func(a domain.Application) string { return a.Employment }, views.StepEmployment)
 	case domain.StepCity:
-		return appStepKit{
-			parse:   func(v map[string]string) domain.StepInput { return domain.StepInput{City: v["city"]} },
-			prefill: func(a domain.Application, v map[string]string) { v["city"] = a.CityCode },
-			render:  fixed(views.StepCity)}
+		return choiceStep("city", func(x string) domain.StepInput { return domain.StepInput{City: x} },
+			func(a domain.Application) string { return a.CityCode }, views.StepCity)
 	case domain.StepAgency:
 		return appStepKit{parse: agencyInfoInput, prefill: agencyInfoValues, render: (*Server).agencyStep}
 	case domain.StepPost:
-		return appStepKit{
-			parse:   func(v map[string]string) domain.StepInput { return domain.StepInput{Post: v["post"]} },
-			prefill: func(a domain.Application, v map[string]string) { v["post"] = a.PostCode },
-			render:  fixed(views.StepPost)}
+		return choiceStep("post", func(x string) domain.StepInput { return domain.StepInput{Post: x} },
+			func(a domain.Application) string { return a.PostCode }, views.StepPost)
 	case domain.StepResume:
 		return appStepKit{rowOps: true,
 			parse: func(v map[string]string) domain.StepInput {
 				return domain.StepInput{Resume: resumeLines(v), Achievements: v["achievements"]}
 			},
 			prefill: appResumeValues,
-			render: func(_ *Server, p views.Page, w views.Wizard) (templ.Component, error) {
+			render: func(_ *Server, _ *fiber.Ctx, p views.Page, w views.Wizard) (templ.Component, error) {
 				w.Rows = resumeRowsShown(w.Form.Values, len(w.App.Resume))
 				return views.StepResume(p, w), nil
 			}}
@@ -60,14 +48,18 @@ func appStepKitOf(st domain.Step) appStepKit {
 					v["agree"], v["signature"] = "1", a.PledgeName
 				}
 			},
-			render: fixed(views.StepPledge)}
+			render: plainStep(views.StepPledge)}
 	}
-	return appStepKit{render: fixed(views.StepDocument)}
+	return appStepKit{render: plainStep(views.StepDocument)}
 }
 
-// fixed renders a step whose page needs nothing beyond the wizard's view model.
-func fixed(page func(views.Page, views.Wizard) templ.Component) func(*Server, views.Page, views.Wizard) (templ.Component, error) {
-	return func(_ *Server, p views.Page, w views.Wizard) (templ.Component, error) { return page(p, w), nil }
+// choiceStep is a step of one radio group, name, copied into the input by in and
+// prefilled from the draft by saved.
+func choiceStep(name string, in func(string) domain.StepInput, saved func(domain.Application) string, view func(views.Page, views.Wizard) templ.Component) appStepKit {
+	return appStepKit{
+		parse:   func(v map[string]string) domain.StepInput { return in(v[name]) },
+		prefill: func(a domain.Application, v map[string]string) { v[name] = saved(a) },
+		render:  plainStep(view)}
 }
 
 func agencyInfoInput(v map[string]string) domain.StepInput {
@@ -93,7 +85,7 @@ func appResumeValues(a domain.Application, v map[string]string) {
 }
 
 // agencyStep offers the agencies of the chosen city with the profile fields.
-func (s *Server) agencyStep(p views.Page, w views.Wizard) (templ.Component, error) {
+func (s *Server) agencyStep(_ *fiber.Ctx, p views.Page, w views.Wizard) (templ.Component, error) {
 	var err error
 	w.Options, err = s.agencyChoices(w.App.CityCode, func(domain.Agency) (bool, error) { return true, nil })
 	if err != nil {
@@ -136,7 +128,7 @@ func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, st d
 	}
 	w := views.Wizard{App: a, Step: st, Back: c.Query("back"), Agency: s.agencyByID(a.AgencyID), Holder: currentUser(c).Name,
 		Form: views.Form{Values: values, Errors: fe}, Upload: uploadErr}
-	comp, err := appStepKitOf(st).render(s, s.page(c, "第"+strconv.Itoa(int(st)+1)+"步 "+st.Title()), w)
+	comp, err := appStepKitOf(st).render(s, c, s.page(c, "第"+strconv.Itoa(int(st)+1)+"步 "+st.Title()), w)
 	if err != nil {
 		return err
 	}

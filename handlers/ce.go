@@ -32,7 +32,7 @@ func (s *Server) startEnrolment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, firstStepURL(e, domain.CESteps(), func(st domain.CEStep) string { return views.CEStepURL(e, st) }))
+	return redirect(c, firstStepURL(e, domain.CESteps(), cePaths(e).step))
 }
 
 func (s *Server) ownEnrolment(c *fiber.Ctx) (domain.Enrolment, error) {
@@ -81,13 +81,8 @@ func cePaths(e domain.Enrolment) wizardPaths[domain.CEStep] {
 
 // ceStepOf resolves the step in the URL; a step that cannot be opened yet redirects to
 // the first unfinished one, and a submitted enrolment cannot be edited (ok is false then).
-func (s *Server) ceStepOf(c *fiber.Ctx) (e domain.Enrolment, st domain.CEStep, ok bool, err error) {
-	if e, err = s.ownEnrolment(c); err != nil {
-		return e, st, false, err
-	}
-	st, known := domain.CEStepBySlug(c.Params("step"))
-	ok, err = gateStep(c, e, st, known, cePaths(e))
-	return e, st, ok, err
+func (s *Server) ceStepOf(c *fiber.Ctx) (domain.Enrolment, domain.CEStep, bool, error) {
+	return openStep(c, s.ownEnrolment, domain.CEStepBySlug, cePaths)
 }
 
 func (s *Server) ceStepPage(c *fiber.Ctx) error {

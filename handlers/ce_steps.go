@@ -10,14 +10,8 @@ import (
 	"sitepro/views"
 )
 
-// ceStepKit is one enrolment step's part of the wizard: how its form becomes a typed
-// input, how its form is prefilled from the draft, and its page.
-type ceStepKit struct {
-	parse   func(v map[string]string) domain.EnrolStepInput
-	prefill func(e domain.Enrolment, v map[string]string)
-	render  func(s *Server, c *fiber.Ctx, p views.Page, w views.CEWizard) (templ.Component, error)
-	rowOps  bool // the form adds and removes résumé rows without saving
-}
+// ceStepKit is a row of the 继续教育 step table.
+type ceStepKit = stepKit[domain.Enrolment, domain.EnrolStepInput, views.CEWizard]
 
 // ceStepKitOf is the step table of the 继续教育 wizard.
 func ceStepKitOf(st domain.CEStep) ceStepKit {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -12,6 +13,32 @@ import (
 
 // The kit both wizards (新取证 and 继续教育) are built from: step gating, where a saved
 // step continues, the check page's gate, résumé rows, and the agencies of a city.
+
+// stepKit is one step's row in a wizard's step table: how its form becomes the typed
+// input I (parse; nil for an upload step), how the form is prefilled from the saved
+// document D, and its page from the wizard's view model W.
+type stepKit[D, I, W any] struct {
+	parse   func(v map[string]string) I
+	prefill func(d D, v map[string]string)
+	render  func(s *Server, c *fiber.Ctx, p views.Page, w W) (templ.Component, error)
+	rowOps  bool // the form adds and removes résumé rows without saving
+}
+
+// plainStep renders a step whose page needs nothing beyond the wizard's view model.
+func plainStep[W any](view func(views.Page, W) templ.Component) func(*Server, *fiber.Ctx, views.Page, W) (templ.Component, error) {
+	return func(_ *Server, _ *fiber.Ctx, p views.Page, w W) (templ.Component, error) { return view(p, w), nil }
+}
+
+// openStep loads the wizard's document and resolves the step in the URL; ok is false
+// when gateStep redirected instead (or on an error).
+func openStep[S domain.WizardStep, D wizardDoc[S]](c *fiber.Ctx, load func(*fiber.Ctx) (D, error), bySlug func(string) (S, bool), paths func(D) wizardPaths[S]) (d D, st S, ok bool, err error) {
+	if d, err = load(c); err != nil {
+		return d, st, false, err
+	}
+	st, known := bySlug(c.Params("step"))
+	ok, err = gateStep(c, d, st, known, paths(d))
+	return d, st, ok, err
+}
 
 // wizardDoc is what step gating needs from an application or a CE enrolment.
 type wizardDoc[S domain.WizardStep] interface {
