@@ -11,9 +11,6 @@ import (
 	"sitepro/views"
 )
 
-// appStepKit is a row of the 新取证 step table.
-type appStepKit = stepKit[domain.Application, domain.StepInput, views.Wizard]
-
 // appStepKitOf is the step table of the 新取证 wizard.
 func appStepKitOf(st domain.Step) appStepKit {
 	switch st {

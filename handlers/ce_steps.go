@@ -10,9 +10,6 @@ import (
 	"sitepro/views"
 )
 
-// ceStepKit is a row of the 继续教育 step table.
-type ceStepKit = stepKit[domain.Enrolment, domain.EnrolStepInput, views.CEWizard]
-
 // ceStepKitOf is the step table of the 继续教育 wizard.
 func ceStepKitOf(st domain.CEStep) ceStepKit {
 	switch st {

@@ -24,6 +24,12 @@ type stepKit[D, I, W any] struct {
 	rowOps  bool // the form adds and removes résumé rows without saving
 }
 
+// The rows of the two step tables: 新取证 (appStepKitOf) and 继续教育 (ceStepKitOf).
+type (
+	appStepKit = stepKit[domain.Application, domain.StepInput, views.Wizard]
+	ceStepKit  = stepKit[domain.Enrolment, domain.EnrolStepInput, views.CEWizard]
+)
+
 // plainStep renders a step whose page needs nothing beyond the wizard's view model.
 func plainStep[W any](view func(views.Page, W) templ.Component) func(*Server, *fiber.Ctx, views.Page, W) (templ.Component, error) {
 	return func(_ *Server, _ *fiber.Ctx, p views.Page, w W) (templ.Component, error) { return view(p, w), nil }
