@@ -74,6 +74,9 @@ func (o *fakeOutbox) MarkFailed(id string, at time.Time, errText string, next ti
 	for i := range o.msgs {
 		if o.msgs[i].ID == id {
 			o.msgs[i].Attempts++
+			if next.IsZero() {
+				o.msgs[i].Attempts = domain.MaxMailAttempts
+			}
 			o.msgs[i].LastError = errText
 			o.msgs[i].NextAttempt = next
 			return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"sitepro/domain"
 	"sitepro/testkit/smtppeer"
@@ -89,5 +90,32 @@ func TestWorkerRetriesANotificationThatCannotBeRendered(t *testing.T) {
 	}
 	if be.Count() != 0 || out.get("n1").Sent() {
 		t.Fatal("an unrendered notification was sent")
+	}
+}
+
+// TestWorkerGivesUpANotificationWhoseSubjectIsGone: when what a notification is about no
+// longer exists, there is nothing to tell; the worker gives it up at once instead of
+// retrying for hours, and it stays visible with the reason.
+func TestWorkerGivesUpANotificationWhoseSubjectIsGone(t *testing.T) {
+	be := smtppeer.Start(t, smtppeer.Options{})
+	tr := newTransport(t, SMTPConfig{URL: "smtp://" + be.Addr + "?tls=none"})
+	clock := newClock()
+	out := &fakeOutbox{}
+	n := domain.Notification{Kind: domain.NotifyAppSubmitted, UserID: "u1", Subject: "deleted"}
+	out.add(domain.Message{ID: "n1", To: recipient, Kind: string(n.Kind), Notification: &n, CreatedAt: clock.Now(), NextAttempt: clock.Now()})
+	r := &fakeRenderer{err: domain.Err(domain.CodeNotFound, "没有找到相应的记录")}
+	w := &Worker{Outbox: out, Transport: tr, Renderer: r, Now: clock.Now}
+	for range 2 {
+		if sent, err := w.SendDue(context.Background()); err != nil || sent != 0 {
+			t.Fatalf("SendDue = %d, %v; want 0, nil", sent, err)
+		}
+		clock.Advance(time.Hour)
+	}
+	fails := out.failCalls()
+	if len(fails) != 1 || !fails[0].Next.IsZero() || !strings.Contains(fails[0].ErrText, "没有找到") {
+		t.Fatalf("failures: %+v", fails)
+	}
+	if m := out.get("n1"); m.Attempts != domain.MaxMailAttempts || m.Sent() || be.Count() != 0 || len(r.got) != 1 {
+		t.Fatalf("after giving up: %+v, %d at the server, %d renders", m, be.Count(), len(r.got))
 	}
 }

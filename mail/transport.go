@@ -17,7 +17,8 @@ type Outbox interface {
 	// MarkSent records that the message was handed to the transport at the given time.
 	MarkSent(id string, at time.Time) error
 	// MarkFailed records a failed attempt: it increments Attempts, stores errText as
-	// LastError and schedules the next attempt at next.
+	// LastError and schedules the next attempt at next. A zero next gives up: Attempts
+	// becomes domain.MaxMailAttempts and the message is not tried again.
 	MarkFailed(id string, at time.Time, errText string, next time.Time) error
 }
 

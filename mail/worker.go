@@ -138,13 +138,15 @@ func (w *Worker) sendPass(ctx context.Context) (full bool, sent int, err error) 
 
 // sendOne renders m if it holds a notification, sends it and records the outcome. It
 // reports whether m was sent; the error is an Outbox error only. A notification that
-// cannot be rendered (say, its application was deleted meanwhile) counts as a failed
-// attempt, so it is retried and finally left for an admin to see.
+// cannot be rendered counts as a failed attempt, so it is retried and finally left for an
+// admin to see; when what it is about no longer exists (the trainee deleted the
+// application meanwhile) there is nothing left to tell, and it is given up at once.
 func (w *Worker) sendOne(ctx context.Context, m domain.Message) (bool, error) {
 	log := w.logger()
 	attrs := []any{slog.String("id", m.ID), slog.String("kind", m.Kind)}
 
 	m, sendErr := w.render(m)
+	gone := sendErr != nil && domain.CodeOf(sendErr) == domain.CodeNotFound
 	if sendErr == nil {
 		// The in-flight send outlives a cancelled ctx; the transport's timeout bounds it.
 		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), maxSendTime)
@@ -162,14 +164,24 @@ func (w *Worker) sendOne(ctx context.Context, m domain.Message) (bool, error) {
 		log.InfoContext(ctx, "mail sent", attrs...)
 		return true, nil
 	}
+	return false, w.recordFailure(ctx, m, sendErr, gone, attrs)
+}
 
+// recordFailure records a failed attempt to send m and when to try again; giveUp ends the
+// retries at once (the Outbox's zero next). The error is an Outbox error only.
+func (w *Worker) recordFailure(ctx context.Context, m domain.Message, sendErr error, giveUp bool, attrs []any) error {
+	log := w.logger()
+	now := w.now()
 	attempts := m.Attempts + 1
 	next := now.Add(domain.RetryDelay(attempts))
+	if giveUp {
+		attempts, next = domain.MaxMailAttempts, time.Time{}
+	}
 	errText := truncate(redact(sendErr.Error(), m.To), maxErrorText)
 	if err := w.Outbox.MarkFailed(m.ID, now, errText, next); err != nil {
 		log.ErrorContext(ctx, "mail failed and not marked as failed", append(attrs,
 			slog.String("error", err.Error()))...)
-		return false, fmt.Errorf("mail: mark message %s failed: %w", m.ID, err)
+		return fmt.Errorf("mail: mark message %s failed: %w", m.ID, err)
 	}
 	attrs = append(attrs,
 		slog.Int("attempts", attempts),
@@ -180,7 +192,7 @@ func (w *Worker) sendOne(ctx context.Context, m domain.Message) (bool, error) {
 	} else {
 		log.WarnContext(ctx, "mail failed; will retry", append(attrs, slog.Time("next_attempt", next))...)
 	}
-	return false, nil
+	return nil
 }
 
 // render fills in the Subject and Body of a message that holds a notification.

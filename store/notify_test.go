@@ -116,3 +116,23 @@ func TestLegacyOutboxRecordsStillSend(t *testing.T) {
 		t.Fatalf("after sending: %+v", recent)
 	}
 }
+
+// TestMarkFailedWithoutNextGivesUp: a zero next attempt (the worker's "nothing left to
+// tell") ends the retries at once; the message stays visible with its error.
+func TestMarkFailedWithoutNextGivesUp(t *testing.T) {
+	s, _ := openTemp(t)
+	if _, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := s.DueMessages(t0, 10)
+	if err := s.MarkFailed(msgs[0].ID, t0, "gone", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueMessages(t0.Add(24*time.Hour), 10); len(due) != 0 {
+		t.Fatalf("given-up message still due: %+v", due)
+	}
+	recent, _ := s.RecentMessages(10)
+	if len(recent) != 1 || recent[0].Attempts != domain.MaxMailAttempts || recent[0].LastError != "gone" {
+		t.Fatalf("given-up message: %+v", recent)
+	}
+}

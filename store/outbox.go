@@ -81,11 +81,14 @@ func (s *Store) MarkSent(id string, at time.Time) error {
 	})
 }
 
-// MarkFailed records a failed attempt and when to try again; after MaxMailAttempts the
-// message stays visible to admins but is no longer retried.
+// MarkFailed records a failed attempt and when to try again; after MaxMailAttempts, or at
+// once when next is zero, the message stays visible to admins but is no longer retried.
 func (s *Store) MarkFailed(id string, at time.Time, errText string, next time.Time) error {
 	return s.modifyMessage(id, func(m *domain.Message) bool {
 		m.Attempts++
+		if next.IsZero() {
+			m.Attempts = domain.MaxMailAttempts
+		}
 		m.LastError, m.NextAttempt = errText, next
 		return m.Attempts < domain.MaxMailAttempts
 	})
