@@ -36,6 +36,6 @@ func (a Application) Issue(number string, s CertSettings, agencyName, by string,
 		return a, Certificate{}, err
 	}
 	c := Certificate{Number: number, HolderID: a.TraineeID, PostCode: a.PostCode, Issuer: s.Issuer,
-		IssuedOn: now, AgencyName: agencyName, Employer: a.Info.Employer, Status: CertValid}
+		IssuedOn: ChinaDay(now), AgencyName: agencyName, Employer: a.Info.Employer, Status: CertValid}
 	return out, c, nil
 }

@@ -120,13 +120,14 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get(static.Prefix+"*", s.serveStatic)
 	app.Get("/healthz", s.healthz)
 	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect(s.views.Icon, fiber.StatusMovedPermanently) })
-	app.Use(s.loadSession, s.csrf, s.authenticate, s.refuseWhenLow)
+	app.Use(s.loadSession, s.csrf, s.authenticate)
 	for _, r := range s.Routes() {
 		if r.Method == fiber.MethodGet {
 			app.Get(r.Path, s.guard(r.Access), r.Handler) // also answers HEAD
 			continue
 		}
-		app.Add(r.Method, r.Path, s.guard(r.Access), r.Handler)
+		// refuseWhenLow runs on the route, so a refused write is logged with its route.
+		app.Add(r.Method, r.Path, s.refuseWhenLow, s.guard(r.Access), r.Handler)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil

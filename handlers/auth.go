@@ -73,9 +73,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil && domain.CodeOf(err) != domain.CodeNotFound {
 		return err
 	}
-	who, lim := s.loginThrottleKey(c, u, login)
-	ip := throttleKey("ip", c.IP())
-	if err := s.throttle.check(who, ip); err != nil {
+	who, lim, keys := s.loginThrottleKeys(c, u, login)
+	if err := s.throttle.check(keys...); err != nil {
 		f.Errors.Add("form", domain.MessageOf(err))
 		return render(c, fiber.StatusTooManyRequests, views.Login(s.page(c, "登录"), f))
 	}
@@ -85,7 +84,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	if !ok {
 		s.throttle.Hit(who, lim)
-		s.throttle.Hit(ip, limitIP)
+		for _, k := range keys[1:] {
+			s.throttle.Hit(k, limitIP)
+		}
 		f.Errors.Add("form", "身份证号（用户名）或密码不正确，请重新输入。忘记密码可以点“忘记密码”找回。")
 		return render(c, fiber.StatusUnauthorized, views.Login(s.page(c, "登录"), f))
 	}
@@ -98,15 +99,20 @@ func (s *Server) login(c *fiber.Ctx) error {
 	return redirect(c, "/")
 }
 
-// loginThrottleKey says whose failures a login attempt counts against: a device on which
-// the account signed in before has a counter of its own (its device cookie), so failures
-// from elsewhere cannot lock the owner out; every other client shares the account's
-// counter of untrusted failures. The per-IP counter applies to both.
-func (s *Server) loginThrottleKey(c *fiber.Ctx, u domain.User, login string) (string, Limit) {
+// loginThrottleKeys says whose failures a login attempt counts against (who, with its
+// limit) and which counters may hold it back (keys, who first). A device on which the
+// account signed in before has a counter of its own (its device cookie) and nothing else:
+// failures from elsewhere, even from the same address (a carrier's NAT, an office or
+// school network), cannot lock the owner out, and the cookie opens only its own account,
+// so it cannot be used to spray others. Every other client shares the account's counter of
+// untrusted failures and its address's counter.
+func (s *Server) loginThrottleKeys(c *fiber.Ctx, u domain.User, login string) (string, Limit, []string) {
 	if nonce := s.trustedDevice(c, u); nonce != "" {
-		return throttleKey("device", nonce), limitDevice
+		who := throttleKey("device", nonce)
+		return who, limitDevice, []string{who}
 	}
-	return throttleKey("login", login), limitAccount
+	who := throttleKey("login", login)
+	return who, limitAccount, []string{who, throttleKey("ip", c.IP())}
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {

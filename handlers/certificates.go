@@ -139,7 +139,7 @@ func (s *Server) renderVerified(c *fiber.Ctx, cert domain.Certificate, holder do
 // an empty string when it may check now.
 func (s *Server) verifyWait(ip string) string {
 	if wait := s.throttle.Wait(ip); wait > 0 {
-		return fmt.Sprintf("查询过于频繁。为防止证书信息被批量查询，请 %s 后再试。", waitCN(wait))
+		return fmt.Sprintf("查询过于频繁。为防止证书信息被批量查询，请 %s后再试。", waitCN(wait))
 	}
 	return ""
 }

@@ -71,7 +71,7 @@ func (s *Server) verifyDocument(c *fiber.Ctx) error {
 	publicPage(c)
 	ip := throttleKey("verify-ip", c.IP())
 	if wait := s.throttle.Wait(ip); wait > 0 {
-		return domain.Err(domain.CodeThrottled, fmt.Sprintf("查询过于频繁。为防止报名信息被批量查询，请 %s 后再试。", waitCN(wait)))
+		return domain.Err(domain.CodeThrottled, fmt.Sprintf("查询过于频繁。为防止报名信息被批量查询，请 %s后再试。", waitCN(wait)))
 	}
 	token := c.Params("token")
 	var a domain.Application

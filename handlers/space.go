@@ -41,7 +41,7 @@ func readOnlyPost(path string) bool {
 func (s *Server) diskHealth() (string, bool) {
 	sp := s.d.Store.Space()
 	if sp.Low {
-		return fmt.Sprintf("disk low: free %s, reserve %s", mib(sp.Free), mib(sp.Reserve)), false
+		return fmt.Sprintf("disk low: free %s, reserve %s; writes resume above %s", mib(sp.Free), mib(sp.Reserve), mib(sp.Resume)), false
 	}
 	return "", true
 }

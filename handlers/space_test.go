@@ -223,6 +223,10 @@ func (f *fullDisk) checkLow(t *testing.T) {
 	if n := strings.Count(logs, "STORAGE LOW"); n == 0 || n > 1+strings.Count(logs, "storage space returned") || int64(n) >= f.refused.Load() {
 		t.Fatalf("low transitions logged %d times for %d refusals", n, f.refused.Load())
 	}
+	// A refused write is logged under its own route, not as "/" (it is refused on the route).
+	if !strings.Contains(logs, `"route":"/register","status":503`) && !strings.Contains(logs, `"route":"/profile/photo","status":503`) {
+		t.Error("refused writes are not logged with their route")
+	}
 }
 
 // checkRecovered: with the filler gone, writes work again without a restart.

@@ -116,7 +116,7 @@ func (t *Throttle) check(keys ...string) error {
 	if wait <= 0 {
 		return nil
 	}
-	return domain.Err(domain.CodeThrottled, fmt.Sprintf("尝试次数过多，为保护您的账号，请 %s 后再试。", waitCN(wait)))
+	return domain.Err(domain.CodeThrottled, fmt.Sprintf("尝试次数过多。为保护账号安全，请 %s后再试。", waitCN(wait)))
 }
 
 func waitCN(d time.Duration) string {
