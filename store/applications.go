@@ -45,27 +45,24 @@ func ownApp(txn *badger.Txn, traineeID, appID string) (domain.Application, error
 // pending queue (submitted only) and the agency's list of everything it received, both
 // with a small summary value so queues filter without loading whole applications.
 func saveApp(txn *badger.Txn, old, a domain.Application) error {
-	if old.Status == domain.AppSubmitted {
-		if err := txn.Delete(appQueueKey(old.AgencyID, old.SubmittedAt, old.ID)); err != nil {
-			return err
-		}
-	}
-	if a.Status == domain.AppSubmitted {
-		if err := putSummary(txn, appQueueKey(a.AgencyID, a.SubmittedAt, a.ID), a); err != nil {
-			return err
-		}
-	}
-	if a.Status != domain.AppDraft && a.AgencyID != "" {
-		if old.AgencyID != "" && old.AgencyID != a.AgencyID && old.Status != domain.AppDraft {
-			if err := txn.Delete(appAgencyKey(old.AgencyID, old.CreatedAt, old.ID)); err != nil {
-				return err
-			}
-		}
-		if err := putSummary(txn, appAgencyKey(a.AgencyID, a.CreatedAt, a.ID), a); err != nil {
-			return err
-		}
+	err := moveAgencyPlaces(txn, appPlaces(old), appPlaces(a), func(k []byte) error { return putSummary(txn, k, a) })
+	if err != nil {
+		return err
 	}
 	return putJSON(txn, appKey(a.ID), appRec{V: 1, Application: a})
+}
+
+// appPlaces is where an application stands in its agency's indexes: queued while
+// submitted, listed once it has left the draft state with an agency.
+func appPlaces(a domain.Application) agencyPlaces {
+	var p agencyPlaces
+	if a.Status == domain.AppSubmitted {
+		p.queue = appQueueKey(a.AgencyID, a.SubmittedAt, a.ID)
+	}
+	if a.Status != domain.AppDraft && a.AgencyID != "" {
+		p.list = appAgencyKey(a.AgencyID, a.CreatedAt, a.ID)
+	}
+	return p
 }
 
 func appsOf(txn *badger.Txn, traineeID string) ([]domain.Application, error) {

@@ -87,27 +87,24 @@ func certCheck(txn *badger.Txn, trainee domain.User, number, self string, now ti
 // saveEnrol writes the record and keeps the agency's queue (pending only) and list (every
 // submitted enrolment) in step with the status, each with a summary for the queue rows.
 func saveEnrol(txn *badger.Txn, old, e domain.Enrolment) error {
-	if old.Status == domain.EnrolPending {
-		if err := txn.Delete(ceQueueKey(old.AgencyID, old.SubmittedAt, old.ID)); err != nil {
-			return err
-		}
-	}
-	if e.Status == domain.EnrolPending {
-		if err := putEnrolSummary(txn, ceQueueKey(e.AgencyID, e.SubmittedAt, e.ID), e); err != nil {
-			return err
-		}
-	}
-	if e.Status != domain.EnrolDraft {
-		if old.Status != domain.EnrolDraft && old.AgencyID != "" && old.AgencyID != e.AgencyID {
-			if err := txn.Delete(ceAgencyKey(old.AgencyID, old.CreatedAt, old.ID)); err != nil {
-				return err
-			}
-		}
-		if err := putEnrolSummary(txn, ceAgencyKey(e.AgencyID, e.CreatedAt, e.ID), e); err != nil {
-			return err
-		}
+	err := moveAgencyPlaces(txn, enrolPlaces(old), enrolPlaces(e), func(k []byte) error { return putEnrolSummary(txn, k, e) })
+	if err != nil {
+		return err
 	}
 	return putJSON(txn, ceEnrolKey(e.ID), enrolRec{V: 1, Enrolment: e})
+}
+
+// enrolPlaces is where an enrolment stands in its agency's indexes: queued while pending,
+// listed once submitted.
+func enrolPlaces(e domain.Enrolment) agencyPlaces {
+	var p agencyPlaces
+	if e.Status == domain.EnrolPending {
+		p.queue = ceQueueKey(e.AgencyID, e.SubmittedAt, e.ID)
+	}
+	if e.Status != domain.EnrolDraft && e.AgencyID != "" {
+		p.list = ceAgencyKey(e.AgencyID, e.CreatedAt, e.ID)
+	}
+	return p
 }
 
 func enrolsOf(txn *badger.Txn, traineeID string) ([]domain.Enrolment, error) {
