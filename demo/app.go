@@ -82,7 +82,7 @@ func fillApp(st *store.Store, u domain.User, ag domain.Agency, d seededApp, at t
 		return a, err
 	}
 	steps := []domain.StepInput{
-		{Step: domain.StepEmployment, Employment: "在职（有工作单位）"},
+		{Step: domain.StepEmployment, Employment: domain.EmploymentEmployed.Label()},
 		{Step: domain.StepCity, City: ag.CityCode},
 		{Step: domain.StepAgency, Info: domain.AppInfoInput{AgencyID: ag.ID, Phone: u.Mobile, Profile: domain.ProfileInput{
 			Education: "大学专科", School: "河南建筑职业技术学院", Major: "建筑工程技术", Graduation: "2011-07",
@@ -125,7 +125,7 @@ func advanceApp(st *store.Store, rev, admin domain.User, a domain.Application, t
 		{domain.AppConfirmed, rev, &domain.Decision{Kind: domain.AppConfirmDecision}},
 		{domain.AppScheduled, admin, &domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
 		{domain.AppScored, admin, &domain.Decision{Kind: domain.AppScoresDecision, Scores: &scores}},
-		{domain.AppPassed, admin, &domain.Decision{Kind: domain.AppResultDecision, PassMark: 60}},
+		{domain.AppPassed, admin, &domain.Decision{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}},
 		{domain.AppCertified, admin, nil}, // issued through the admin's use case below
 	}
 	steps, ok := plan[to]

@@ -9,12 +9,12 @@ import (
 
 // Courses is the course catalog of the first demo agency.
 var Courses = []domain.CourseInput{
-	{Title: "建筑施工技术与质量控制", Category: domain.CategoryProfessional, Hours: "8"},
-	{Title: "建筑工程施工安全管理", Category: domain.CategoryProfessional, Hours: "6"},
-	{Title: "绿色施工与新技术应用", Category: domain.CategoryProfessional, Hours: "4.5"},
-	{Title: "建设法规与职业道德", Category: domain.CategoryPublic, Hours: "4"},
-	{Title: "装配式建筑施工技术", Category: domain.CategoryProfessional, Hours: "8"},
-	{Title: "安全生产法律法规解读", Category: domain.CategoryPublic, Hours: "4"},
+	{Title: "建筑施工技术与质量控制", Category: domain.CategoryProfessional.Label(), Hours: "8"},
+	{Title: "建筑工程施工安全管理", Category: domain.CategoryProfessional.Label(), Hours: "6"},
+	{Title: "绿色施工与新技术应用", Category: domain.CategoryProfessional.Label(), Hours: "4.5"},
+	{Title: "建设法规与职业道德", Category: domain.CategoryPublic.Label(), Hours: "4"},
+	{Title: "装配式建筑施工技术", Category: domain.CategoryProfessional.Label(), Hours: "8"},
+	{Title: "安全生产法律法规解读", Category: domain.CategoryPublic.Label(), Hours: "4"},
 }
 
 // learning are the completed courses of the seeded cycle: course index and the day

@@ -75,22 +75,48 @@ type ExamSubject struct {
 	Start, End time.Time
 }
 
+// ExamResult is the result of the exam (成绩).
+type ExamResult string
+
+// Exam results. The codes are stored; the labels are the manual's words.
+const (
+	ResultPass   ExamResult = "pass"
+	ResultFail   ExamResult = "fail"
+	ResultAbsent ExamResult = "absent"
+)
+
+var examResults = vocab[ExamResult]{{ResultPass, "合格"}, {ResultFail, "不合格"}, {ResultAbsent, "缺考"}}
+
+// Label is the result as the trainee reads it.
+func (r ExamResult) Label() string { return examResults.label(r) }
+
+// UnmarshalText reads a stored result (a code; a label is read too, see vocab.decode).
+func (r *ExamResult) UnmarshalText(b []byte) error {
+	*r = examResults.decode(b)
+	return nil
+}
+
 // Scores are the exam results (分数 / 成绩 / 成绩确认).
 type Scores struct {
 	Basic, Practice int  // 专业基础知识, 专业管理实务, out of 100
 	Absent          bool // 缺考
 	Confirmed       bool
+	// Result is the result as confirmed (ConfirmResult sets it with Confirmed). Records
+	// confirmed before it existed lack it; Application.ConfirmedResult derives theirs.
+	Result ExamResult `json:",omitempty"`
 }
 
-// Result is 合格, 不合格 or 缺考.
-func (s Scores) Result(passMark int) string {
+// Judge is the result the scores give under the pass marks: 缺考 when absent, 合格 when
+// both subjects reach their pass mark, 不合格 otherwise. Before confirmation it is only
+// provisional; the confirmed result is Scores.Result.
+func (s Scores) Judge(pass ExamSettings) ExamResult {
 	switch {
 	case s.Absent:
-		return "缺考"
-	case s.Basic >= passMark && s.Practice >= passMark:
-		return "合格"
+		return ResultAbsent
+	case s.Basic >= pass.PassBasic && s.Practice >= pass.PassPractice:
+		return ResultPass
 	}
-	return "不合格"
+	return ResultFail
 }
 
 // Event is one entry of an application's timeline.
@@ -111,7 +137,7 @@ type Application struct {
 	TraineeID   string
 	Status      AppStatus
 
-	Employment string
+	Employment Employment
 	CityCode   string
 	AgencyID   string
 	Info       AppInfo
@@ -180,7 +206,7 @@ type AppInfo struct {
 
 // Employed reports whether the trainee answered 在职 in step 1: then the employer (step 3)
 // and at least one résumé entry (step 5) are required.
-func (a Application) Employed() bool { return a.Employment == EmploymentStatuses()[0] }
+func (a Application) Employed() bool { return a.Employment == EmploymentEmployed }
 
 // Done reports whether step s has valid answers.
 func (a Application) Done(s Step) bool {
@@ -349,26 +375,48 @@ func (a Application) RecordScores(s Scores, by string, now time.Time) (Applicati
 	if !s.Absent && (s.Basic < 0 || s.Basic > 100 || s.Practice < 0 || s.Practice > 100) {
 		return a, Err(CodeInvalid, "分数应在 0 到 100 之间")
 	}
-	s.Confirmed = false
+	s.Confirmed, s.Result = false, ""
 	a.Status, a.Scores = AppScored, &s
 	a.log(now, "录入成绩", by, "")
 	return a, nil
 }
 
-// ConfirmResult publishes the result: 合格 → passed, otherwise failed (may apply again).
-func (a Application) ConfirmResult(passMark int, by string, now time.Time) (Application, error) {
+// ConfirmResult publishes the result under the pass marks and records it in the scores:
+// 合格 → passed, otherwise failed (may apply again).
+func (a Application) ConfirmResult(pass ExamSettings, by string, now time.Time) (Application, error) {
 	if a.Status != AppScored || a.Scores == nil {
 		return a, conflict(a, "确认成绩")
 	}
+	if err := pass.Validate(); err != nil {
+		return a, Err(CodeInvalid, "合格分数线设置有误，请检查考试设置后再确认成绩")
+	}
 	sc := *a.Scores
-	sc.Confirmed = true
+	sc.Confirmed, sc.Result = true, sc.Judge(pass)
 	a.Scores = &sc
 	a.Status = AppFailed
-	if sc.Result(passMark) == "合格" {
+	if sc.Result == ResultPass {
 		a.Status = AppPassed
 	}
-	a.log(now, "成绩确认："+sc.Result(passMark), by, "")
+	a.log(now, "成绩确认："+sc.Result.Label(), by, "")
 	return a, nil
+}
+
+// ConfirmedResult is the exam result once confirmed; ok is false before that. A record
+// confirmed before Scores.Result existed has its result derived from its status: only a
+// passed exam leads to passed (or certified), and an absence was always 缺考.
+func (a Application) ConfirmedResult() (r ExamResult, ok bool) {
+	if a.Scores == nil || !a.Scores.Confirmed {
+		return "", false
+	}
+	switch {
+	case a.Scores.Result != "":
+		return a.Scores.Result, true
+	case a.Scores.Absent:
+		return ResultAbsent, true
+	case a.Status == AppPassed || a.Status == AppCertified:
+		return ResultPass, true
+	}
+	return ResultFail, true
 }
 
 // Certify records the issued certificate.

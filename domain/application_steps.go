@@ -11,13 +11,12 @@ import (
 
 // SetEmployment is step 1 (就业状态).
 func (a *Application) SetEmployment(v string) error {
-	for _, s := range EmploymentStatuses() {
-		if s == v {
-			a.Employment = v
-			return nil
-		}
+	e, ok := ParseEmployment(v)
+	if !ok {
+		return FieldErrors{"employment": "请选择您目前的就业状态"}
 	}
-	return FieldErrors{"employment": "请选择您目前的就业状态"}
+	a.Employment = e
+	return nil
 }
 
 // SetCity is step 2 (所在地市). Choosing another city clears an agency of the old city.

@@ -100,7 +100,9 @@ func TestLifecycle(t *testing.T) {
 		{"scores", func(a Application) (Application, error) {
 			return a.RecordScores(Scores{Basic: 75, Practice: 61}, "管理员", appNow)
 		}, AppScored},
-		{"result", func(a Application) (Application, error) { return a.ConfirmResult(60, "管理员", appNow) }, AppPassed},
+		{"result", func(a Application) (Application, error) {
+			return a.ConfirmResult(DefaultExamSettings(), "管理员", appNow)
+		}, AppPassed},
 		{"certify", func(a Application) (Application, error) { return a.Certify("412026101000001", "管理员", appNow) }, AppCertified},
 	}
 	for _, s := range steps {
@@ -154,7 +156,7 @@ func TestExamResults(t *testing.T) {
 		s    Scores
 		want string
 	}{{Scores{Basic: 60, Practice: 60}, "合格"}, {Scores{Basic: 59, Practice: 100}, "不合格"}, {Scores{Absent: true}, "缺考"}} {
-		if got := tc.s.Result(60); got != tc.want {
+		if got := tc.s.Judge(DefaultExamSettings()).Label(); got != tc.want {
 			t.Errorf("%+v: %s want %s", tc.s, got, tc.want)
 		}
 	}
@@ -163,14 +165,14 @@ func TestExamResults(t *testing.T) {
 		t.Fatal("score over 100 accepted")
 	}
 	a, _ = a.RecordScores(Scores{Basic: 50, Practice: 80}, "x", appNow)
-	a, _ = a.ConfirmResult(60, "x", appNow)
+	a, _ = a.ConfirmResult(DefaultExamSettings(), "x", appNow)
 	if a.Status != AppFailed || !a.Scores.Confirmed || a.Status.Open() {
 		t.Fatalf("failed result: %+v", a)
 	}
 }
 
 func TestResumeStepDoneOnlyOnceEmploymentIsKnown(t *testing.T) {
-	st := EmploymentStatuses()
+	st := Employments()
 	employed, other := st[0], st[len(st)-1]
 	cases := []struct {
 		name string

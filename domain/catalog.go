@@ -107,10 +107,44 @@ func ValidEducation(s string) bool {
 	return false
 }
 
-var employmentStatuses = []string{"在职（有工作单位）", "待业", "在校学生或应届毕业生", "其他"}
+// Employment is the answer of step 1 of the new-certificate application (就业状态).
+type Employment string
 
-// EmploymentStatuses returns the choices of step 1 of the new-certificate application.
-// The result is a fresh slice the caller may modify.
+// Employment statuses. The codes are stored; the labels are the manual's words.
+const (
+	EmploymentEmployed   Employment = "employed"
+	EmploymentUnemployed Employment = "unemployed"
+	EmploymentStudent    Employment = "student"
+	EmploymentOther      Employment = "other"
+)
+
+var employments = vocab[Employment]{
+	{EmploymentEmployed, "在职（有工作单位）"}, {EmploymentUnemployed, "待业"},
+	{EmploymentStudent, "在校学生或应届毕业生"}, {EmploymentOther, "其他"},
+}
+
+// Label is the answer as the form and the application show it.
+func (e Employment) Label() string { return employments.label(e) }
+
+// Employments lists the choices of step 1 in the manual's order.
+func Employments() []Employment { return employments.codes() }
+
+// ParseEmployment reads the answer of step 1 as the form posts it: the label, or the code.
+func ParseEmployment(s string) (Employment, bool) { return employments.parse(s) }
+
+// UnmarshalText reads a stored answer: a code, or the Chinese label that records written
+// before the codes hold (see vocab.decode).
+func (e *Employment) UnmarshalText(b []byte) error {
+	*e = employments.decode(b)
+	return nil
+}
+
+// EmploymentStatuses returns the labels of the choices of step 1, in order. The result
+// is a fresh slice the caller may modify.
 func EmploymentStatuses() []string {
-	return append([]string(nil), employmentStatuses...)
+	out := make([]string, 0, len(employments))
+	for _, e := range employments {
+		out = append(out, e.label)
+	}
+	return out
 }

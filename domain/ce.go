@@ -73,14 +73,38 @@ func ParseHours(raw string, maxHours int) (HalfHours, error) {
 	return h, nil
 }
 
-// Learning categories (类别) of a course.
+// CourseCategory is the learning category (类别) of a course: 公共 or 专业.
+type CourseCategory string
+
+// Learning categories. The codes are stored; the labels are the manual's words.
 const (
-	CategoryPublic       = "公共"
-	CategoryProfessional = "专业"
+	CategoryPublic       CourseCategory = "public"
+	CategoryProfessional CourseCategory = "professional"
 )
 
-// ValidCategory reports whether c is 公共 or 专业.
-func ValidCategory(c string) bool { return c == CategoryPublic || c == CategoryProfessional }
+var courseCategories = vocab[CourseCategory]{{CategoryPublic, "公共"}, {CategoryProfessional, "专业"}}
+
+// Label is the category as the catalog and the learning records show it.
+func (c CourseCategory) Label() string { return courseCategories.label(c) }
+
+// Valid reports whether c is one of the two categories.
+func (c CourseCategory) Valid() bool { return c == CategoryPublic || c == CategoryProfessional }
+
+// CourseCategories lists the categories in display order.
+func CourseCategories() []CourseCategory { return courseCategories.codes() }
+
+// ParseCategory reads a category from a form or an import file, as the code or as its
+// label (公共, 专业); ok is false for anything else.
+func ParseCategory(s string) (CourseCategory, bool) {
+	return courseCategories.parse(strings.TrimSpace(s))
+}
+
+// UnmarshalText reads a stored category: a code, or the Chinese label that records
+// written before the codes hold (see vocab.decode).
+func (c *CourseCategory) UnmarshalText(b []byte) error {
+	*c = courseCategories.decode(b)
+	return nil
+}
 
 // dateOf is the calendar date of t in t's own location, as midnight UTC. Issue and
 // completion dates are stored that way, so their date is what was written down.

@@ -12,7 +12,7 @@ type Course struct {
 	ID        string
 	AgencyID  string
 	Title     string
-	Category  string // CategoryPublic or CategoryProfessional
+	Category  CourseCategory
 	Hours     HalfHours
 	CreatedAt time.Time
 }
@@ -27,7 +27,8 @@ func (in CourseInput) Validate(s CESettings) (Course, error) {
 	if err != nil {
 		fe.Add("title", MessageOf(err))
 	}
-	if !ValidCategory(in.Category) {
+	cat, ok := ParseCategory(in.Category)
+	if !ok {
 		fe.Add("category", "请选择课程类别：公共课或专业课")
 	}
 	h, err := ParseHours(in.Hours, s.MaxRecordHours)
@@ -37,7 +38,7 @@ func (in CourseInput) Validate(s CESettings) (Course, error) {
 	if len(fe) > 0 {
 		return Course{}, fe
 	}
-	return Course{Title: title, Category: in.Category, Hours: h}, nil
+	return Course{Title: title, Category: cat, Hours: h}, nil
 }
 
 // CourseKey is how course titles are compared: white space and letter case do not make
@@ -55,7 +56,7 @@ type LearningRecord struct {
 	AgencyID    string
 	CourseID    string
 	Course      string // the title when it was recorded
-	Category    string
+	Category    CourseCategory
 	Hours       HalfHours
 	CompletedOn time.Time // a calendar date (midnight UTC)
 	RecordedAt  time.Time
@@ -74,7 +75,7 @@ func NewLearningRecord(e Enrolment, c Course, day time.Time, s CESettings, now t
 		return r, Err(CodeConflict, "这份报名还没有被确认（"+e.Status.Label()+"），不能记录学时")
 	case c.Hours <= 0 || c.Hours > WholeHours(s.MaxRecordHours):
 		return r, FieldErrors{"course": "课程学时应大于0且不超过" + strconv.Itoa(s.MaxRecordHours) + "学时"}
-	case !ValidCategory(c.Category):
+	case !c.Category.Valid():
 		return r, FieldErrors{"course": "课程类别应为公共或专业"}
 	case day.IsZero():
 		return r, FieldErrors{"date": "请填写完成日期"}

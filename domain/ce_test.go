@@ -106,7 +106,7 @@ func TestParseHours(t *testing.T) {
 }
 
 // rec is a learning record of h hours on a day.
-func rec(on time.Time, cat string, h float64) LearningRecord {
+func rec(on time.Time, cat CourseCategory, h float64) LearningRecord {
 	return LearningRecord{CompletedOn: on, Category: cat, Hours: HalfHours(h * 2)}
 }
 

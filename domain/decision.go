@@ -42,13 +42,13 @@ func (k DecisionKind) Label() string { return decisionLabels[k] }
 // Decision is a staff decision as data: which one, and the inputs it needs. Fields a kind
 // does not use are ignored.
 type Decision struct {
-	Kind     DecisionKind
-	Reasons  []string // AppReturnDecision: picked from ReturnReasonsList
-	Note     string   // AppReturnDecision: the free-text explanation
-	Reason   string   // AppRejectDecision, EnrolReturnDecision, PhotoReturnDecision
-	Exam     *Exam    // AppScheduleDecision
-	Scores   *Scores  // AppScoresDecision
-	PassMark int      // AppResultDecision
+	Kind      DecisionKind
+	Reasons   []string     // AppReturnDecision: picked from ReturnReasonsList
+	Note      string       // AppReturnDecision: the free-text explanation
+	Reason    string       // AppRejectDecision, EnrolReturnDecision, PhotoReturnDecision
+	Exam      *Exam        // AppScheduleDecision
+	Scores    *Scores      // AppScoresDecision
+	PassMarks ExamSettings // AppResultDecision: the pass mark per subject
 }
 
 // errDecisionKind is a programming error: a decision applied to the wrong kind of object.
@@ -77,7 +77,7 @@ func (a Application) Apply(d Decision, by string, now time.Time) (Application, e
 		}
 		return a.RecordScores(*d.Scores, by, now)
 	case AppResultDecision:
-		return a.ConfirmResult(d.PassMark, by, now)
+		return a.ConfirmResult(d.PassMarks, by, now)
 	}
 	return a, errDecisionKind(d.Kind)
 }

@@ -21,7 +21,7 @@ func TestDecisionsApplyTheirTransition(t *testing.T) {
 		{Decision{Kind: AppRejectDecision, Reason: "岗位不符"}, AppSubmitted, AppRejected, "不予确认"},
 		{Decision{Kind: AppScheduleDecision, Exam: &exam}, AppConfirmed, AppScheduled, "安排考试"},
 		{Decision{Kind: AppScoresDecision, Scores: &Scores{Basic: 80, Practice: 70}}, AppScheduled, AppScored, "录入成绩"},
-		{Decision{Kind: AppResultDecision, PassMark: 60}, AppScored, AppPassed, "确认成绩"},
+		{Decision{Kind: AppResultDecision, PassMarks: DefaultExamSettings()}, AppScored, AppPassed, "确认成绩"},
 	}
 	for _, tt := range apps {
 		a := Application{Status: tt.from, Scores: &Scores{Basic: 80, Practice: 70}}

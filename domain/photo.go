@@ -8,13 +8,27 @@ import (
 // PhotoStatus is the review state of a trainee's personal photo (照片确认状态).
 type PhotoStatus string
 
-// Photo statuses, as the manual names them.
+// Photo statuses. The codes are stored; the labels are the manual's words.
 const (
-	PhotoNone      PhotoStatus = "未上传"
-	PhotoPending   PhotoStatus = "待确认"
-	PhotoConfirmed PhotoStatus = "已确认"
-	PhotoReturned  PhotoStatus = "已退回"
+	PhotoNone      PhotoStatus = "none"
+	PhotoPending   PhotoStatus = "pending"
+	PhotoConfirmed PhotoStatus = "confirmed"
+	PhotoReturned  PhotoStatus = "returned"
 )
+
+var photoStatuses = vocab[PhotoStatus]{
+	{PhotoNone, "未上传"}, {PhotoPending, "待确认"}, {PhotoConfirmed, "已确认"}, {PhotoReturned, "已退回"},
+}
+
+// Label is the status as the trainee and the reviewer read it.
+func (s PhotoStatus) Label() string { return photoStatuses.label(s) }
+
+// UnmarshalText reads a stored status: a code, or the Chinese label that records written
+// before the codes hold (see vocab.decode).
+func (s *PhotoStatus) UnmarshalText(b []byte) error {
+	*s = photoStatuses.decode(b)
+	return nil
+}
 
 // Photo is the personal photo (证照) of a trainee and its review state. ID is random and
 // changes with every upload, so a URL to an old image stops working when it is replaced.
@@ -61,7 +75,7 @@ func (p Photo) Uploaded(ownerID, newID string, w, h, size int, now time.Time) Ph
 // Confirm is a reviewer's 确认; only a photo waiting for review can be confirmed.
 func (p Photo) Confirm(by string, now time.Time) (Photo, error) {
 	if p.StatusOrNone() != PhotoPending {
-		return p, Err(CodeConflict, "这张照片已经处理过了（"+string(p.StatusOrNone())+"），请刷新后查看")
+		return p, Err(CodeConflict, "这张照片已经处理过了（"+p.StatusOrNone().Label()+"），请刷新后查看")
 	}
 	p.Status, p.DecidedBy, p.DecidedAt, p.Reason = PhotoConfirmed, by, now, ""
 	return p, nil
@@ -70,7 +84,7 @@ func (p Photo) Confirm(by string, now time.Time) (Photo, error) {
 // Return is a reviewer's 退回 with a reason the trainee will read.
 func (p Photo) Return(by, reason string, now time.Time) (Photo, error) {
 	if p.StatusOrNone() != PhotoPending {
-		return p, Err(CodeConflict, "这张照片已经处理过了（"+string(p.StatusOrNone())+"），请刷新后查看")
+		return p, Err(CodeConflict, "这张照片已经处理过了（"+p.StatusOrNone().Label()+"），请刷新后查看")
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {

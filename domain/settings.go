@@ -95,3 +95,26 @@ func (s CESettings) CheckAge(birth, day time.Time) string {
 	}
 	return ""
 }
+
+// ExamSettings are the exam's pass marks per subject (DOMAIN.md §4, *configurable*): a
+// candidate passes with at least PassBasic in 专业基础知识 and PassPractice in 专业管理实务,
+// each paper out of 100. Like CESettings they are data, passed to the rule that uses them.
+type ExamSettings struct {
+	PassBasic, PassPractice int
+}
+
+// DefaultExamSettings are the pass marks of DOMAIN.md §4: 60 in both subjects.
+func DefaultExamSettings() ExamSettings { return ExamSettings{PassBasic: 60, PassPractice: 60} }
+
+// Validate reports pass marks outside 1 to 100, all at once: 0 would pass everyone who
+// sat the exam, and above 100 nobody could pass.
+func (s ExamSettings) Validate() error {
+	fe := FieldErrors{}
+	if s.PassBasic < 1 || s.PassBasic > 100 {
+		fe.Add("pass_basic", "专业基础知识的合格分数线应在1到100之间")
+	}
+	if s.PassPractice < 1 || s.PassPractice > 100 {
+		fe.Add("pass_practice", "专业管理实务的合格分数线应在1到100之间")
+	}
+	return fe.Err()
+}

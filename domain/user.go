@@ -75,14 +75,28 @@ type Agency struct {
 // CertificateStatus is the status shown on a certificate (DOMAIN.md §5).
 type CertificateStatus string
 
-// Certificate statuses.
+// Certificate statuses. The codes are stored; the labels are the manual's words.
 const (
-	CertValid     CertificateStatus = "有效"
-	CertCENotMet  CertificateStatus = "继续教育未达标"
-	CertExpired   CertificateStatus = "失效"
-	CertCancelled CertificateStatus = "注销"
-	CertRevoked   CertificateStatus = "撤销"
+	CertValid     CertificateStatus = "valid"
+	CertCENotMet  CertificateStatus = "ce_unmet"
+	CertExpired   CertificateStatus = "expired"
+	CertCancelled CertificateStatus = "cancelled"
+	CertRevoked   CertificateStatus = "revoked"
 )
+
+var certStatuses = vocab[CertificateStatus]{
+	{CertValid, "有效"}, {CertCENotMet, "继续教育未达标"}, {CertExpired, "失效"}, {CertCancelled, "注销"}, {CertRevoked, "撤销"},
+}
+
+// Label is the status as the certificate, the holder and the public check show it.
+func (s CertificateStatus) Label() string { return certStatuses.label(s) }
+
+// UnmarshalText reads a stored status: a code, or the Chinese label that records written
+// before the codes hold (see vocab.decode).
+func (s *CertificateStatus) UnmarshalText(b []byte) error {
+	*s = certStatuses.decode(b)
+	return nil
+}
 
 // Certificate is a training certificate held by a trainee.
 type Certificate struct {

@@ -16,7 +16,7 @@ func appStepKitOf(st domain.Step) appStepKit {
 	switch st {
 	case domain.StepEmployment:
 		return choiceStep("employment", func(x string) domain.StepInput { return domain.StepInput{Employment: x} },
-			func(a domain.Application) string { return a.Employment }, views.StepEmployment)
+			func(a domain.Application) string { return a.Employment.Label() }, views.StepEmployment)
 	case domain.StepCity:
 		return choiceStep("city", func(x string) domain.StepInput { return domain.StepInput{City: x} },
 			func(a domain.Application) string { return a.CityCode }, views.StepCity)

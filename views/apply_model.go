@@ -73,8 +73,9 @@ func withOptions(w Wizard, opts []Option) Wizard {
 
 func employmentOptions() []Option {
 	var out []Option
-	for _, e := range domain.EmploymentStatuses() {
-		out = append(out, Option{Value: e, Label: e})
+	for _, e := range domain.Employments() {
+		// The form posts the label, as it always has; domain.ParseEmployment reads it.
+		out = append(out, Option{Value: e.Label(), Label: e.Label()})
 	}
 	return out
 }

@@ -198,13 +198,17 @@ func missingText(p domain.CycleProgress) string {
 func courseOptions(cs []domain.Course) []Option {
 	out := make([]Option, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, Option{Value: c.ID, Label: c.Title + "（" + c.Category + "，" + c.Hours.String() + "学时）"})
+		out = append(out, Option{Value: c.ID, Label: c.Title + "（" + c.Category.Label() + "，" + c.Hours.String() + "学时）"})
 	}
 	return out
 }
 
 func categoryOptions() []Option {
-	return []Option{{Value: domain.CategoryPublic, Label: "公共课"}, {Value: domain.CategoryProfessional, Label: "专业课"}}
+	var out []Option
+	for _, c := range domain.CourseCategories() {
+		out = append(out, Option{Value: string(c), Label: c.Label() + "课"})
+	}
+	return out
 }
 
 func ceFilterOptions() []Option {

@@ -77,11 +77,11 @@ func DecisionMessage(u domain.User, a domain.Application, ag domain.Agency, orig
 func PhotoDecisionMessage(u domain.User, p domain.Photo, origin string) domain.Message {
 	var b strings.Builder
 	b.WriteString(u.Name + "，您好：\n\n")
-	b.WriteString("您上传的个人照片审核结果：" + string(p.StatusOrNone()) + "\n")
+	b.WriteString("您上传的个人照片审核结果：" + p.StatusOrNone().Label() + "\n")
 	if p.Reason != "" {
 		b.WriteString("退回原因：" + p.Reason + "\n")
 	}
 	b.WriteString("\n" + p.NextStep() + "\n个人照片：" + origin + "/profile/photo\n\n")
 	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
-	return domain.Message{To: u.Email, Subject: "照片审核结果：" + string(p.StatusOrNone()), Body: b.String(), Kind: "photo_decision"}
+	return domain.Message{To: u.Email, Subject: "照片审核结果：" + p.StatusOrNone().Label(), Body: b.String(), Kind: "photo_decision"}
 }

@@ -496,7 +496,7 @@ func ProfilePage(p Page, who Identity, f Form, fields []Field, ph domain.Photo) 
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var24 string
-			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(string(ph.StatusOrNone()))
+			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(ph.StatusOrNone().Label())
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 137, Col: 132}
 			}

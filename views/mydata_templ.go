@@ -232,7 +232,7 @@ func MyData(p Page, u domain.User, ph domain.Photo, certs []domain.Certificate, 
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var17 string
-			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(string(ph.StatusOrNone()))
+			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(ph.StatusOrNone().Label())
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `mydata.templ`, Line: 40, Col: 42}
 			}
@@ -312,7 +312,7 @@ func MyData(p Page, u domain.User, ph domain.Photo, certs []domain.Certificate, 
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var22 string
-				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(string(c.Status))
+				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(c.Status.Label())
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `mydata.templ`, Line: 49, Col: 61}
 				}

@@ -678,7 +678,7 @@ func PrintForm(p Page, d PrintDoc) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = kv("就业状态", d.App.Employment).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = kv("就业状态", d.App.Employment.Label()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
