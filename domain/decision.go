@@ -23,21 +23,8 @@ const (
 	PhotoReturnDecision  DecisionKind = "photo.return"
 )
 
-var decisionLabels = map[DecisionKind]string{
-	AppConfirmDecision:   "确认报名",
-	AppReturnDecision:    "退回报名",
-	AppRejectDecision:    "不予确认",
-	AppScheduleDecision:  "安排考试",
-	AppScoresDecision:    "录入成绩",
-	AppResultDecision:    "确认成绩",
-	EnrolConfirmDecision: "确认继续教育报名",
-	EnrolReturnDecision:  "退回继续教育报名",
-	PhotoConfirmDecision: "确认照片",
-	PhotoReturnDecision:  "退回照片",
-}
-
-// Label is the audit action of the decision, worded as the reviewer's button.
-func (k DecisionKind) Label() string { return decisionLabels[k] }
+// Label is the wording of the decision's audit action, which is also the reviewer's button.
+func (k DecisionKind) Label() string { return k.AuditAction().Label() }
 
 // Decision is a staff decision as data: which one, and the inputs it needs. Fields a kind
 // does not use are ignored.

@@ -114,7 +114,6 @@ type Certificate struct {
 	Legacy      bool
 }
 
-// AuditEntry records who did what to which object, for admins (SECURITY.md 19).
 // AuditName is how the audit log names the user as an actor, the same for every entry:
 // staff by name and login, trainees by name (never by ID number).
 func (u User) AuditName() string {
@@ -122,13 +121,4 @@ func (u User) AuditName() string {
 		return u.Name + "（学员）"
 	}
 	return u.Name + "（" + u.Username + "）"
-}
-
-type AuditEntry struct {
-	At      time.Time
-	ActorID string
-	Actor   string // display name or login of the actor (never an ID number)
-	Action  string
-	Object  string
-	Detail  string
 }

@@ -17,7 +17,7 @@ func (s *Server) outboxPage(c *fiber.Ctx) error {
 	}
 	msgs = renderOutbox(s.d.Store, s.d.Origin, msgs)
 	u := currentUser(c)
-	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "查看发件箱",
+	if err := s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditOutboxView,
 		Detail: fmt.Sprintf("最近 %d 封", len(msgs))}); err != nil {
 		return err
 	}
@@ -44,8 +44,11 @@ func renderOutbox(st *store.Store, origin string, msgs []domain.Message) []domai
 }
 
 func (s *Server) auditPage(c *fiber.Ctx) error {
-	f := views.Form{Values: map[string]string{"action": c.Query("action"), "actor": c.Query("actor")}}
-	entries, err := s.d.Store.AuditLog(store.AuditFilter{Action: f.V("action"), Actor: f.V("actor")}, 200)
+	// The select sends codes; a bookmarked URL from before actions were typed sends a
+	// label, which is read as its code (and shown selected).
+	action := domain.AuditActionOf(c.Query("action"))
+	f := views.Form{Values: map[string]string{"action": string(action), "actor": c.Query("actor")}}
+	entries, err := s.d.Store.AuditLog(store.AuditFilter{Action: action, Actor: f.V("actor")}, 200)
 	if err != nil {
 		return err
 	}
@@ -74,7 +77,7 @@ func (s *Server) backup(c *fiber.Ctx) error {
 	if info.Sealed {
 		detail = "已加密（age）"
 	}
-	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "下载备份", Detail: detail}); err != nil {
+	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditBackupDownload, Detail: detail}); err != nil {
 		return err
 	}
 	name := fmt.Sprintf("sitepro-%s.backup", now.Format("20060102-150405"))

@@ -95,7 +95,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	s.trustDevice(c, u)
-	_ = s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: "登录", Object: u.ID})
+	_ = s.d.Store.Audit(domain.AuditEntry{At: s.d.Now(), ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditLogin, Object: u.ID})
 	return redirect(c, "/")
 }
 

@@ -90,7 +90,7 @@ func (s *Server) ceExport(c *fiber.Ctx) error {
 			"第" + strconv.Itoa(r.CycleNo) + "周期", r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
 	}
 	now := s.d.Now()
-	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "导出继续教育队列",
+	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditEnrolExport,
 		Detail: strconv.Itoa(len(t.Rows)) + " 条"}); err != nil {
 		return err
 	}

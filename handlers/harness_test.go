@@ -271,7 +271,9 @@ func mustUser(t *testing.T, e *env, login string) domain.User {
 	return u
 }
 
-func storeFilter(action string) store.AuditFilter { return store.AuditFilter{Action: action} }
+func storeFilter(action domain.AuditAction) store.AuditFilter {
+	return store.AuditFilter{Action: action}
+}
 
 // cookieHeader is the client's cookies as one Cookie header value.
 func (c *client) cookieHeader() string {

@@ -148,7 +148,7 @@ func (s *Server) exportQueue(c *fiber.Ctx) error {
 	}
 	xlsx := strings.HasSuffix(c.Path(), ".xlsx")
 	now := s.d.Now()
-	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "导出报名队列",
+	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditAppExport,
 		Detail: fmt.Sprintf("%d 条", len(t.Rows))}); err != nil {
 		return err
 	}

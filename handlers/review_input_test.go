@@ -95,7 +95,7 @@ func TestReviewDetailMasksPhoneAndAuditsReveal(t *testing.T) {
 		t.Fatal("the review detail shows the full phone before a reveal")
 	}
 	audited := func() []domain.AuditEntry {
-		log, _ := e.st.AuditLog(store.AuditFilter{Action: store.AuditRevealPhone}, 10)
+		log, _ := e.st.AuditLog(store.AuditFilter{Action: domain.AuditPhoneReveal}, 10)
 		return log
 	}
 	if n := len(audited()); n != 0 {
@@ -131,7 +131,7 @@ func TestReviewDetailMasksPhoneAndAuditsReveal(t *testing.T) {
 	}
 	// Admins read the reveal in the audit log.
 	admin := e.staff(domain.RoleAdmin, "admin")
-	must(t, admin.get("/admin/audit"), 200, store.AuditRevealPhone)
+	must(t, admin.get("/admin/audit"), 200, domain.AuditPhoneReveal.Label())
 }
 
 // TestTraineeSeesOwnDocumentsAfterSubmit: the application page shows the trainee's own

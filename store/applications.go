@@ -364,7 +364,7 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 		if err := unlinkIfUnused(txn, a.AgencyID, traineeID, a.ID); err != nil {
 			return err
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: "删除报名", Object: a.ID, Detail: a.Number})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: domain.AuditAppDelete, Object: a.ID, Detail: a.Number})
 	})
 	if err == nil && agency != "" {
 		s.Events.Publish(agency, "apps")

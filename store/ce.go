@@ -329,7 +329,7 @@ func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 				return err
 			}
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: "删除继续教育报名", Object: e.ID, Detail: e.Number})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: domain.AuditEnrolDelete, Object: e.ID, Detail: e.Number})
 	})
 	if err == nil && agency != "" {
 		s.Events.Publish(agency, "ce")

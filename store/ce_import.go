@@ -57,7 +57,7 @@ func (s *Store) ImportLearning(actor domain.User, lines []domain.ImportLine, par
 		if rep.Added, rep.Completed, err = ctx.write(work, actor.Name); err != nil {
 			return err
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: "导入学习记录",
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: domain.AuditLearningImport,
 			Detail: strconv.Itoa(rep.Added) + " 条"})
 	})
 	if err == nil && rep.Added > 0 {

@@ -70,7 +70,7 @@ func (s *Store) AddCourse(viewer domain.User, in domain.CourseInput, now time.Ti
 		if err := txn.Set(title, []byte(c.ID)); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "添加继续教育课程", Object: c.ID, Detail: c.Title}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditCourseAdd, Object: c.ID, Detail: c.Title}); err != nil {
 			return err
 		}
 		return putJSON(txn, ceCourseKey(agency, c.ID), courseRec{V: 1, Course: c})
@@ -159,7 +159,7 @@ func (s *Store) RecordLearning(actor domain.User, enrolID, courseID string, day 
 		if e, _, err = advance(txn, old, cs, actor.Name, now); err != nil {
 			return err
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: "记录学时", Object: e.ID,
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: domain.AuditLearningRecord, Object: e.ID,
 			Detail: e.Number + " " + r.Course + " " + r.Hours.String() + "学时"})
 	})
 	if err == nil {

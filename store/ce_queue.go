@@ -179,7 +179,7 @@ func (s *Store) DecideEnrolment(actor domain.User, id string, d domain.Decision,
 		if e, err = old.Apply(d, actor.Name, now); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.Label(), Object: e.ID, Detail: e.Number}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.AuditAction(), Object: e.ID, Detail: e.Number}); err != nil {
 			return err
 		}
 		n := domain.Notification{Kind: domain.NotifyCEDecision, UserID: e.TraineeID, Subject: e.ID}

@@ -42,7 +42,7 @@ func (s *Store) IssueCertificate(actor domain.User, appID string, now time.Time)
 			return err
 		}
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(),
-			Action: "发放证书", Object: a.ID, Detail: a.Number + " → " + c.Number}); err != nil {
+			Action: domain.AuditCertificateIssue, Object: a.ID, Detail: a.Number + " → " + c.Number}); err != nil {
 			return err
 		}
 		return saveApp(txn, old, a)

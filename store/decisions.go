@@ -39,7 +39,7 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 		if viewer.ID == u.OwnerID {
 			return nil
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "查看证件图片", Object: a.ID, Detail: domain.Step(u.Step).Title()})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditDocumentView, Object: a.ID, Detail: domain.Step(u.Step).Title()})
 	})
 	return out, err
 }
@@ -80,7 +80,7 @@ func (s *Store) DecideApplication(actor domain.User, appID string, d domain.Deci
 		if a, err = old.Apply(d, actor.Name, now); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.Label(), Object: a.ID, Detail: a.Number}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.AuditAction(), Object: a.ID, Detail: a.Number}); err != nil {
 			return err
 		}
 		if d.Kind.Notifies() {
@@ -111,10 +111,7 @@ func (s *Store) RevealPhone(viewer domain.User, appID string, now time.Time) (st
 			return errNotFound
 		}
 		phone = a.Info.Phone
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: AuditRevealPhone, Object: a.ID, Detail: a.Number})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditPhoneReveal, Object: a.ID, Detail: a.Number})
 	})
 	return phone, err
 }
-
-// AuditRevealPhone is the audit action of RevealPhone.
-const AuditRevealPhone = "查看完整手机号"

@@ -29,7 +29,7 @@ func TestRevealPhoneScopeAndAudit(t *testing.T) {
 			t.Fatalf("%s %s: %v", who.Role, who.AgencyID, err)
 		}
 	}
-	if log, _ := s.AuditLog(AuditFilter{Action: AuditRevealPhone}, 10); len(log) != 0 {
+	if log, _ := s.AuditLog(AuditFilter{Action: domain.AuditPhoneReveal}, 10); len(log) != 0 {
 		t.Fatalf("refused reveals were audited: %+v", log)
 	}
 	admin := domain.User{ID: "a1", Role: domain.RoleAdmin, Name: "管理员", Username: "admin"}
@@ -38,7 +38,7 @@ func TestRevealPhoneScopeAndAudit(t *testing.T) {
 			t.Fatalf("%s: %q %v", who.Role, p, err)
 		}
 	}
-	log, _ := s.AuditLog(AuditFilter{Action: AuditRevealPhone}, 10)
+	log, _ := s.AuditLog(AuditFilter{Action: domain.AuditPhoneReveal}, 10)
 	if len(log) != 2 || log[0].Object != a.ID || log[0].Detail != a.Number {
 		t.Fatalf("audit: %+v", log)
 	}

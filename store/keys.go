@@ -22,7 +22,7 @@ import (
 //	v1/outbox/<msgID>                            msgRec (V1 rendered text, V2 a notification with the raw token of its link, if any);
 //	                                             msgID starts with the big-endian creation time
 //	v1/idx/outbox/pending/<msgID>                → "" while the message is unsent and not given up
-//	v1/audit/<8-byte big-endian unix nanos><rand> auditRec (time ordered)
+//	v1/audit/<8-byte big-endian unix nanos><rand> auditRec (time ordered; V1 holds the action as its Chinese label, V2 as its code)
 //	v1/agency/<agencyID>                         agencyRec
 //	v1/cert/<certID>                             certRec
 //	v1/idx/cert/holder/<userID>/<certID>         → ""

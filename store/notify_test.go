@@ -77,7 +77,7 @@ func TestExamStepsDoNotNotify(t *testing.T) {
 	if got := notifications(t, s, domain.NotifyAppDecision); len(got) != 1 {
 		t.Fatalf("decision notifications: %d, want 1 (the confirmation)", len(got))
 	}
-	for _, action := range []string{"确认报名", "安排考试", "录入成绩", "确认成绩"} {
+	for _, action := range []domain.AuditAction{domain.AuditAppConfirm, domain.AuditAppSchedule, domain.AuditAppScores, domain.AuditAppResult} {
 		if log, _ := s.AuditLog(AuditFilter{Action: action}, 10); len(log) != 1 || log[0].Object != a.ID {
 			t.Fatalf("audit %s: %+v", action, log)
 		}

@@ -125,7 +125,7 @@ func (s *Store) DecidePhoto(reviewer domain.User, userID string, d domain.Decisi
 		if p, err = old.Apply(d, reviewer.Name, now); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.AuditName(), Action: d.Kind.Label(), Object: userID, Detail: p.Reason}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: reviewer.ID, Actor: reviewer.AuditName(), Action: d.Kind.AuditAction(), Object: userID, Detail: p.Reason}); err != nil {
 			return err
 		}
 		n := domain.Notification{Kind: domain.NotifyPhotoDecision, UserID: userID, Subject: userID}
@@ -183,7 +183,7 @@ func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([
 		if viewer.ID == owner {
 			return nil
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: "查看照片", Object: owner})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditPhotoView, Object: owner})
 	})
 	return out, err
 }

@@ -112,7 +112,7 @@ func (s *Store) CreateStaff(u domain.User, now time.Time) (domain.User, error) {
 		if err := txn.Set(userLoginKey(u.Username), []byte(u.ID)); err != nil {
 			return err
 		}
-		return writeAudit(txn, domain.AuditEntry{At: now, Actor: "系统", Action: "创建账号", Object: u.ID, Detail: string(u.Role)})
+		return writeAudit(txn, domain.AuditEntry{At: now, Actor: "系统", Action: domain.AuditAccountCreate, Object: u.ID, Detail: string(u.Role)})
 	})
 	return u, err
 }
@@ -195,7 +195,7 @@ func (s *Store) SetPassword(userID, hash string, now time.Time) (domain.User, er
 	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
 		u.PasswordHash = hash
 		u.SessionEpoch++
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "修改密码", Object: u.ID})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditPasswordSet, Object: u.ID})
 	})
 }
 
@@ -314,7 +314,7 @@ func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User,
 		if err := txn.Delete(tokenKey(TokenReset, hash)); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "重置密码", Object: u.ID}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditPasswordReset, Object: u.ID}); err != nil {
 			return err
 		}
 		return putJSON(txn, userKey(u.ID), userRec{V: 1, User: u})
@@ -381,7 +381,7 @@ func (s *Store) ChangeEmail(userID, email string, tok Token, now time.Time) (dom
 		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "修改邮箱", Object: u.ID}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditEmailChange, Object: u.ID}); err != nil {
 			return err
 		}
 		return notify(txn, confirmNotice(*u, tok), email, now)
@@ -392,6 +392,6 @@ func (s *Store) ChangeEmail(userID, email string, tok Token, now time.Time) (dom
 func (s *Store) AgreeNotice(userID, version string, now time.Time) (domain.User, error) {
 	return s.modifyUser(userID, now, func(txn *badger.Txn, u *domain.User) error {
 		u.NoticeAgreedAt, u.NoticeVersion = now, version
-		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: "同意告知承诺书", Object: u.ID, Detail: version})
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditNoticeAgree, Object: u.ID, Detail: version})
 	})
 }

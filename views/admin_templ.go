@@ -198,7 +198,7 @@ func Audit(p Page, entries []domain.AuditEntry, f Form) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(f, Field{Name: "action", Label: "操作", Max: 30}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(f, Field{Name: "action", Label: "操作", Type: "select", Options: auditActionOptions(f.V("action")), Empty: "全部操作"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -255,9 +255,9 @@ func Audit(p Page, entries []domain.AuditEntry, f Form) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var13 string
-				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(e.Action)
+				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(e.Action.Label())
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin.templ`, Line: 61, Col: 40}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin.templ`, Line: 61, Col: 48}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 				if templ_7745c5c3_Err != nil {
@@ -319,6 +319,20 @@ func Audit(p Page, entries []domain.AuditEntry, f Form) templ.Component {
 		}
 		return nil
 	})
+}
+
+// auditActionOptions offers every audit action by its label, its code as the value; an
+// unknown action in the URL (legacy text) is offered too, so the filter shows what it
+// matches.
+func auditActionOptions(current string) []Option {
+	var out []Option
+	for _, a := range domain.AuditActions() {
+		out = append(out, Option{Value: string(a), Label: a.Label()})
+	}
+	if a := domain.AuditAction(current); current != "" && !a.Known() {
+		out = append(out, Option{Value: current, Label: a.Label()})
+	}
+	return out
 }
 
 // Backup offers the online backup download.

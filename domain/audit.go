@@ -1,0 +1,124 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// AuditAction names what an audit entry records. The English code is what is stored,
+// filtered on and put in URLs; Label is the Chinese wording admins and trainees read.
+// Entries written before actions were typed hold the Chinese label itself: UnmarshalText
+// reads them back as codes, and text it does not know stays a legacy action shown as is.
+type AuditAction string
+
+// Audit actions. The staff decisions share the codes of their DecisionKind
+// (DecisionKind.AuditAction), so a decision and its audit entry have one name.
+const (
+	AuditLogin         AuditAction = "login"
+	AuditAccountCreate AuditAction = "account.create"
+	AuditPasswordSet   AuditAction = "password.change"
+	AuditPasswordReset AuditAction = "password.reset"
+	AuditEmailChange   AuditAction = "email.change"
+	AuditNoticeAgree   AuditAction = "notice.agree"
+
+	AuditAppConfirm  = AuditAction(AppConfirmDecision)
+	AuditAppReturn   = AuditAction(AppReturnDecision)
+	AuditAppReject   = AuditAction(AppRejectDecision)
+	AuditAppSchedule = AuditAction(AppScheduleDecision)
+	AuditAppScores   = AuditAction(AppScoresDecision)
+	AuditAppResult   = AuditAction(AppResultDecision)
+
+	AuditAppDelete        AuditAction = "app.delete"
+	AuditAppExport        AuditAction = "app.export"
+	AuditDocumentView     AuditAction = "document.view"
+	AuditPhoneReveal      AuditAction = "phone.reveal"
+	AuditCertificateIssue AuditAction = "cert.issue"
+
+	AuditPhotoConfirm             = AuditAction(PhotoConfirmDecision)
+	AuditPhotoReturn              = AuditAction(PhotoReturnDecision)
+	AuditPhotoView    AuditAction = "photo.view"
+
+	AuditEnrolConfirm = AuditAction(EnrolConfirmDecision)
+	AuditEnrolReturn  = AuditAction(EnrolReturnDecision)
+
+	AuditEnrolDelete    AuditAction = "enrol.delete"
+	AuditEnrolExport    AuditAction = "enrol.export"
+	AuditCourseAdd      AuditAction = "ce.course.add"
+	AuditLearningRecord AuditAction = "ce.record.add"
+	AuditLearningImport AuditAction = "ce.record.import"
+
+	AuditOutboxView     AuditAction = "outbox.view"
+	AuditBackupDownload AuditAction = "backup.download"
+)
+
+// auditActions holds the wording of every action, in the order the audit filter lists
+// them. The labels are the texts stored before actions were typed: keep them unchanged,
+// or old entries are no longer recognised.
+var auditActions = vocab[AuditAction]{
+	{AuditLogin, "登录"},
+	{AuditAccountCreate, "创建账号"},
+	{AuditPasswordSet, "修改密码"},
+	{AuditPasswordReset, "重置密码"},
+	{AuditEmailChange, "修改邮箱"},
+	{AuditNoticeAgree, "同意告知承诺书"},
+	{AuditDocumentView, "查看证件图片"},
+	{AuditPhoneReveal, "查看完整手机号"},
+	{AuditAppConfirm, "确认报名"},
+	{AuditAppReturn, "退回报名"},
+	{AuditAppReject, "不予确认"},
+	{AuditAppDelete, "删除报名"},
+	{AuditAppExport, "导出报名队列"},
+	{AuditAppSchedule, "安排考试"},
+	{AuditAppScores, "录入成绩"},
+	{AuditAppResult, "确认成绩"},
+	{AuditCertificateIssue, "发放证书"},
+	{AuditPhotoView, "查看照片"},
+	{AuditPhotoConfirm, "确认照片"},
+	{AuditPhotoReturn, "退回照片"},
+	{AuditEnrolConfirm, "确认继续教育报名"},
+	{AuditEnrolReturn, "退回继续教育报名"},
+	{AuditEnrolDelete, "删除继续教育报名"},
+	{AuditEnrolExport, "导出继续教育队列"},
+	{AuditCourseAdd, "添加继续教育课程"},
+	{AuditLearningRecord, "记录学时"},
+	{AuditLearningImport, "导入学习记录"},
+	{AuditOutboxView, "查看发件箱"},
+	{AuditBackupDownload, "下载备份"},
+}
+
+// AuditActions lists every action, in the order the audit filter offers them.
+func AuditActions() []AuditAction { return auditActions.codes() }
+
+// Label is the Chinese wording of the action; a legacy action it does not know is its
+// own text.
+func (a AuditAction) Label() string { return auditActions.label(a) }
+
+// Known reports whether the action is one of the constants above.
+func (a AuditAction) Known() bool { return slices.Contains(auditActions.codes(), a) }
+
+// AuditActionOf reads an action from text: a code stays itself, a label (as in an old
+// bookmarked filter URL) becomes its code, and any other text is kept as a legacy action.
+func AuditActionOf(s string) AuditAction {
+	a, _ := auditActions.parse(s)
+	return a
+}
+
+// UnmarshalText reads a stored action: a code, or the Chinese label that entries written
+// before actions were typed hold (see vocab.decode).
+func (a *AuditAction) UnmarshalText(b []byte) error {
+	*a = auditActions.decode(b)
+	return nil
+}
+
+// AuditAction is the audit action of the decision: the same code.
+func (k DecisionKind) AuditAction() AuditAction { return AuditAction(k) }
+
+// AuditEntry records who did what to which object, for admins (SECURITY.md 19).
+type AuditEntry struct {
+	At      time.Time
+	ActorID string
+	Actor   string // display name or login of the actor (never an ID number)
+	Action  AuditAction
+	Object  string
+	Detail  string
+}
