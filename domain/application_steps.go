@@ -35,11 +35,12 @@ type AppInfoInput struct {
 	Phone    string
 }
 
-// SetAgencyInfo is step 3: the agency (which must train in the chosen city) and the
-// necessary information. Employed trainees must name their employer and its credit code.
+// SetAgencyInfo is step 3: an agency the application's choice allows (AgencyFor: one of
+// the chosen city) and the necessary information. Employed trainees must name their
+// employer and its credit code.
 func (a *Application) SetAgencyInfo(in AppInfoInput, ag Agency, found bool, birth, now time.Time) error {
 	fe := FieldErrors{}
-	if !found || ag.CityCode != a.CityCode {
+	if a.AgencyFor().Check(AgencyOffer{Agency: ag}, found) != AgencyEligible {
 		fe.Add("agency", "请选择所在地市的一家培训机构")
 	}
 	p, err := in.Profile.Validate(birth, now)

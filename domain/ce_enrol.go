@@ -167,33 +167,20 @@ func (e *Enrolment) SetCity(code string, agencyCity func(id string) string) erro
 	return nil
 }
 
-// SetAgency is step 3: an agency of the chosen city that trains the certificate's post.
-func (e *Enrolment) SetAgency(ag Agency, found, trains bool) error {
-	switch {
-	case e.CityCode == "":
+// SetAgency is step 3: an agency the enrolment's choice allows (AgencyFor): of the chosen
+// city, training the certificate's post.
+func (e *Enrolment) SetAgency(o AgencyOffer, found bool) error {
+	if e.CityCode == "" {
 		return FieldErrors{"city": "请先选择省辖市"}
-	case !found || ag.CityCode != e.CityCode:
+	}
+	switch e.AgencyFor().Check(o, found) {
+	case AgencyNotFound, AgencyOtherCity:
 		return FieldErrors{"agency": "请选择所选省辖市的一家培训机构"}
-	case !trains:
-		return FieldErrors{"agency": "“" + ag.Name + "”不承担" + PostLabel(e.PostCode) + "的继续教育，请选择其他培训机构"}
+	case AgencyNotTrained:
+		return FieldErrors{"agency": "“" + o.Name + "”不承担" + PostLabel(e.PostCode) + "的继续教育，请选择其他培训机构"}
 	}
-	e.AgencyID = ag.ID
+	e.AgencyID = o.ID
 	return nil
-}
-
-// AgencyTrains reports whether an agency trains a post. An agency trains every enabled
-// post of the catalog unless the province configured its own list (configured true).
-func AgencyTrains(posts []string, configured bool, postCode string) bool {
-	if configured {
-		for _, p := range posts {
-			if p == postCode {
-				return true
-			}
-		}
-		return false
-	}
-	p, ok := PostByCode(postCode)
-	return ok && p.Enabled
 }
 
 // SetResume is step 4 (工作简历): at least one complete line. The lines are validated by
@@ -225,11 +212,10 @@ type EnrolStepInput struct {
 // EnrolStepRef is the reference data an enrolment step is checked against, read by the
 // store in the step's transaction.
 type EnrolStepRef struct {
-	Cert        CertCheck // CEStepCert: the certificate the input names
-	Current     Agency    // the agency chosen so far (a new city drops it)
-	Agency      Agency    // the agency the input names
+	Cert        CertCheck   // CEStepCert: the certificate the input names
+	Current     Agency      // the agency chosen so far (a new city drops it)
+	Agency      AgencyOffer // the agency the input names, with the posts it trains
 	AgencyFound bool
-	Trains      bool // the named agency trains the certificate's post
 	Birth, Now  time.Time
 }
 
@@ -244,7 +230,7 @@ func (e *Enrolment) ApplyStep(in EnrolStepInput, r EnrolStepRef) error {
 		if err := e.SetCity(in.City, cityOf(r.Current)); err != nil || in.CityOnly {
 			return err
 		}
-		return e.SetAgency(r.Agency, r.AgencyFound, r.Trains)
+		return e.SetAgency(r.Agency, r.AgencyFound)
 	case CEStepResume:
 		return e.SetResume(in.Resume, r.Birth, r.Now)
 	}

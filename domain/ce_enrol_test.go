@@ -59,13 +59,13 @@ func readyEnrolment(t *testing.T, now time.Time) Enrolment {
 	}
 	_ = e.SetCity("410100", nil)
 	ag := Agency{ID: "a1", Name: "郑州中心", CityCode: "410100"}
-	if fe, _ := e.SetAgency(Agency{ID: "a2", CityCode: "410300"}, true, true).(FieldErrors); fe["agency"] == "" {
+	if fe, _ := e.SetAgency(AgencyOffer{Agency: Agency{ID: "a2", CityCode: "410300"}}, true).(FieldErrors); fe["agency"] == "" {
 		t.Fatal("agency of another city accepted")
 	}
-	if fe, _ := e.SetAgency(ag, true, false).(FieldErrors); !strings.Contains(fe["agency"], "不承担施工员（土建施工）") {
+	if fe, _ := e.SetAgency(AgencyOffer{Agency: ag, CEPosts: CEPosts{Configured: true}}, true).(FieldErrors); !strings.Contains(fe["agency"], "不承担施工员（土建施工）") {
 		t.Fatalf("agency not training the post: %v", fe)
 	}
-	if err := e.SetAgency(ag, true, true); err != nil {
+	if err := e.SetAgency(AgencyOffer{Agency: ag}, true); err != nil {
 		t.Fatal(err)
 	}
 	if fe, _ := e.SetResume(nil, day(1990, 3, 7), now).(FieldErrors); fe["resume"] == "" {

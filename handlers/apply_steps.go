@@ -84,7 +84,7 @@ func appResumeValues(a domain.Application, v map[string]string) {
 // agencyStep offers the agencies of the chosen city with the profile fields.
 func (s *Server) agencyStep(_ *fiber.Ctx, p views.Page, w views.Wizard) (templ.Component, error) {
 	var err error
-	w.Options, err = s.agencyChoices(w.App.CityCode, func(domain.Agency) (bool, error) { return true, nil })
+	w.Options, err = s.agencyChoices(w.App.AgencyFor())
 	if err != nil {
 		return nil, err
 	}

@@ -87,9 +87,7 @@ func (s *Server) ceAgencyStep(_ *fiber.Ctx, p views.Page, w views.CEWizard) (tem
 		return views.CEStepAgency(p, w), nil
 	}
 	var err error
-	w.Options, err = s.agencyChoices(w.E.CityCode, func(ag domain.Agency) (bool, error) {
-		return s.d.Store.AgencyTrains(ag.ID, w.E.PostCode)
-	})
+	w.Options, err = s.agencyChoices(w.E.AgencyFor())
 	return views.CEStepAgency(p, w), err
 }
 

@@ -125,24 +125,15 @@ func (s *Server) agencyByID(id string) *domain.Agency {
 	return &ag
 }
 
-// agencyChoices are the agencies of a city that keep accepts, as radio options with the
-// address and phone a trainee chooses by.
-func (s *Server) agencyChoices(city string, keep func(domain.Agency) (bool, error)) ([]views.Option, error) {
-	ags, err := s.d.Store.Agencies()
+// agencyChoices are the agencies a wizard's agency step offers (domain.AgencyFor decides
+// which), as radio options with the address and phone a trainee chooses by.
+func (s *Server) agencyChoices(f domain.AgencyFor) ([]views.Option, error) {
+	ags, err := s.d.Store.EligibleAgencies(f)
 	if err != nil {
 		return nil, err
 	}
 	var out []views.Option
 	for _, ag := range ags {
-		if ag.CityCode != city {
-			continue
-		}
-		if ok, err := keep(ag); err != nil || !ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
 		out = append(out, views.Option{Value: ag.ID, Label: ag.Name + "（" + ag.Address + "，电话 " + ag.Phone + "）"})
 	}
 	return out, nil

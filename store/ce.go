@@ -225,10 +225,7 @@ func enrolStepRef(txn *badger.Txn, trainee domain.User, e domain.Enrolment, in d
 		r.Cert, err = certCheck(txn, trainee, in.Cert, e.ID, now)
 	case domain.CEStepAgency:
 		r.Current, _ = agencyIn(txn, e.AgencyID)
-		r.Agency, r.AgencyFound = agencyIn(txn, in.Agency)
-		if !in.CityOnly {
-			r.Trains, err = agencyTrains(txn, r.Agency.ID, e.PostCode)
-		}
+		r.Agency, r.AgencyFound, err = agencyOfferIn(txn, in.Agency)
 	case domain.CEStepResume:
 		var u domain.User
 		if u, err = loadUser(txn, trainee.ID); err == nil {
@@ -285,7 +282,8 @@ func (s *Store) SubmitEnrolment(trainee domain.User, id string, now time.Time) (
 }
 
 // submitChecked applies the domain's Submit with the certificate checked again, a
-// number assigned on the first submission, and the agency still training the post.
+// number assigned on the first submission, and the agency still one the enrolment may
+// choose (domain.AgencyFor: of its city, training the post).
 func submitChecked(txn *badger.Txn, trainee domain.User, old domain.Enrolment, now time.Time) (domain.Enrolment, error) {
 	k, err := certCheck(txn, trainee, old.CertNumber, old.ID, now)
 	if err != nil {
@@ -301,8 +299,8 @@ func submitChecked(txn *badger.Txn, trainee domain.User, old domain.Enrolment, n
 	if err != nil {
 		return old, err
 	}
-	ok, err := agencyTrains(txn, e.AgencyID, e.PostCode)
-	if err == nil && !ok {
+	o, found, err := agencyOfferIn(txn, e.AgencyID)
+	if err == nil && e.AgencyFor().Check(o, found) != domain.AgencyEligible {
 		err = domain.Err(domain.CodeConflict, "所选培训机构已不承担这个岗位的继续教育，请回到第 3 步重新选择")
 	}
 	return e, err

@@ -47,28 +47,55 @@ func (s *Store) SetCESettings(cs domain.CESettings) error {
 }
 
 // SetAgencyPosts configures the posts an agency trains in continuing education; without
-// a configuration it trains every enabled post (domain.AgencyTrains).
+// a configuration it trains every enabled post (domain.CEPosts).
 func (s *Store) SetAgencyPosts(agencyID string, posts []string) error {
 	return s.update(func(txn *badger.Txn) error { return putJSON(txn, ceAgencyPostsKey(agencyID), posts) })
 }
 
-func agencyTrains(txn *badger.Txn, agencyID, postCode string) (bool, error) {
+// agencyPosts reads the posts an agency trains in continuing education.
+func agencyPosts(txn *badger.Txn, agencyID string) (domain.CEPosts, error) {
 	var posts []string
-	err := getJSON(txn, ceAgencyPostsKey(agencyID), &posts)
-	if err != nil && err != errNotFound {
-		return false, err
+	switch err := getJSON(txn, ceAgencyPostsKey(agencyID), &posts); err {
+	case nil:
+		return domain.CEPosts{Codes: posts, Configured: true}, nil
+	case errNotFound:
+		return domain.CEPosts{}, nil
+	default:
+		return domain.CEPosts{}, err
 	}
-	return domain.AgencyTrains(posts, err == nil, postCode), nil
 }
 
-// AgencyTrains reports whether an agency trains a post in continuing education, for
-// listing the agencies of step 3.
-func (s *Store) AgencyTrains(agencyID, postCode string) (bool, error) {
-	var ok bool
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		ok, err = agencyTrains(txn, agencyID, postCode)
-		return err
+// agencyOfferIn reads an agency with the posts it trains, as the agency step checks it;
+// found is false for an unknown id.
+func agencyOfferIn(txn *badger.Txn, id string) (o domain.AgencyOffer, found bool, err error) {
+	ag, found := agencyIn(txn, id)
+	if !found {
+		return o, false, nil
+	}
+	posts, err := agencyPosts(txn, id)
+	return domain.AgencyOffer{Agency: ag, CEPosts: posts}, true, err
+}
+
+// EligibleAgencies lists the agencies a wizard's agency step offers (domain.EligibleAgencies),
+// ordered as Agencies. Saving the step checks the chosen agency by the same rule.
+func (s *Store) EligibleAgencies(f domain.AgencyFor) ([]domain.Agency, error) {
+	ags, err := s.Agencies()
+	if err != nil {
+		return nil, err
+	}
+	offers := make([]domain.AgencyOffer, len(ags))
+	err = s.view(func(txn *badger.Txn) error {
+		for i, ag := range ags {
+			posts, err := agencyPosts(txn, ag.ID)
+			if err != nil {
+				return err
+			}
+			offers[i] = domain.AgencyOffer{Agency: ag, CEPosts: posts}
+		}
+		return nil
 	})
-	return ok, err
+	if err != nil {
+		return nil, err
+	}
+	return domain.EligibleAgencies(offers, f), nil
 }
