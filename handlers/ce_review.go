@@ -74,25 +74,19 @@ func (s *Server) ceRows(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.CEWrap(s.page(c, "继续教育队列"), comp))
 }
 
-// ceExport downloads the filtered CE queue (all pages) as CSV or Excel; it is audit-logged
-// like the application queue's export.
+// ceExport downloads the filtered CE queue (all pages) as CSV or Excel; the store reads
+// the rows and audits the export in one transaction, like the application queue's export.
 func (s *Server) ceExport(c *fiber.Ctx) error {
-	u := currentUser(c)
 	cf, _, _ := ceFilter(c)
-	cf.Limit, cf.After = 100_000, ""
-	page, err := s.d.Store.CEQueue(*u, cf)
+	now := s.d.Now()
+	rows, err := s.d.Store.ExportCEQueue(*currentUser(c), store.CEQueueExport{Filter: cf, At: now})
 	if err != nil {
 		return err
 	}
 	t := export.Table{Header: []string{"报名编号", "姓名", "证书编号", "岗位（专业）", "学时周期", "提交时间", "状态"}}
-	for _, r := range page.Rows {
+	for _, r := range rows {
 		t.Rows = append(t.Rows, []string{r.Number, r.Name, r.CertNumber, domain.PostLabel(r.PostCode),
 			"第" + strconv.Itoa(r.CycleNo) + "周期", r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
-	}
-	now := s.d.Now()
-	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditEnrolExport,
-		Detail: strconv.Itoa(len(t.Rows)) + " 条"}); err != nil {
-		return err
 	}
 	return sendTable(c, "sitepro-ce-queue-"+now.In(chinaTZ).Format("20060102-1504"), "继续教育报名", strings.HasSuffix(c.Path(), ".xlsx"), t)
 }

@@ -8,6 +8,7 @@ import (
 
 	"sitepro/domain"
 	"sitepro/export"
+	"sitepro/store"
 )
 
 // decide runs one reviewer decision and reports the outcome: a conflict (someone else
@@ -131,27 +132,22 @@ func (s *Server) decidePhoto(c *fiber.Ctx, confirm bool) error {
 func (s *Server) confirmPhoto(c *fiber.Ctx) error { return s.decidePhoto(c, true) }
 func (s *Server) returnPhoto(c *fiber.Ctx) error  { return s.decidePhoto(c, false) }
 
-// exportQueue writes the filtered queue (all pages) as CSV or Excel and audits it.
+// exportQueue writes the filtered queue (all pages) as CSV or Excel; the store reads the
+// rows and audits the export in one transaction.
 func (s *Server) exportQueue(c *fiber.Ctx) error {
-	u := currentUser(c)
 	qf, _, _ := queueFilter(c)
-	qf.Limit, qf.After = 100_000, ""
-	page, err := s.d.Store.AppQueue(*u, "", qf)
+	now := s.d.Now()
+	rows, err := s.d.Store.ExportAppQueue(*currentUser(c), store.AppQueueExport{Filter: qf, At: now})
 	if err != nil {
 		return err
 	}
 	t := export.Table{Header: []string{"报名编号", "姓名", "岗位（专业）", "地市", "提交时间", "状态"}}
-	for _, r := range page.Rows {
+	for _, r := range rows {
 		city, _ := domain.CityByCode(r.CityCode)
 		t.Rows = append(t.Rows, []string{r.Number, r.Name, domain.PostLabel(r.PostCode), city.Name,
 			r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
 	}
 	xlsx := strings.HasSuffix(c.Path(), ".xlsx")
-	now := s.d.Now()
-	if err := s.d.Store.Audit(domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditAppExport,
-		Detail: fmt.Sprintf("%d 条", len(t.Rows))}); err != nil {
-		return err
-	}
 	return sendTable(c, "sitepro-queue-"+now.In(chinaTZ).Format("20060102-1504"), "报名", xlsx, t)
 }
 

@@ -76,6 +76,17 @@ type CEPage struct {
 // CEQueue lists the continuing-education enrolments of the reviewer's own agency, oldest
 // first, with keyset paging; anyone but a reviewer sees nothing.
 func (s *Store) CEQueue(viewer domain.User, f CEFilter) (CEPage, error) {
+	var out CEPage
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = ceQueue(txn, viewer, f)
+		return err
+	})
+	return out, err
+}
+
+// ceQueue reads one page of CEQueue inside txn.
+func ceQueue(txn *badger.Txn, viewer domain.User, f CEFilter) (CEPage, error) {
 	if viewer.Role != domain.RoleReviewer || viewer.AgencyID == "" {
 		return CEPage{}, errNotFound
 	}
@@ -90,12 +101,7 @@ func (s *Store) CEQueue(viewer domain.User, f CEFilter) (CEPage, error) {
 	if f.unfiltered() {
 		match = nil // every entry matches: count keys, decode one page
 	}
-	var sums page[enrolSummary]
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		sums, err = pageAfter(txn, prefix, f.After, f.Limit, match)
-		return err
-	})
+	sums, err := pageAfter(txn, prefix, f.After, f.Limit, match)
 	out := CEPage{Total: sums.Total, Next: sums.Next}
 	for _, sm := range sums.Rows {
 		out.Rows = append(out.Rows, CERow{EnrolID: sm.ID, Number: sm.Number, Name: sm.Name, CertNumber: sm.CertNumber,

@@ -93,6 +93,17 @@ type QueuePage struct {
 // admin (agencyID chosen), oldest first. Keyset paging by submission time keeps pages
 // stable while new items arrive at the end.
 func (s *Store) AppQueue(viewer domain.User, agencyID string, f QueueFilter) (QueuePage, error) {
+	var out QueuePage
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = appQueue(txn, viewer, agencyID, f)
+		return err
+	})
+	return out, err
+}
+
+// appQueue reads one page of AppQueue inside txn.
+func appQueue(txn *badger.Txn, viewer domain.User, agencyID string, f QueueFilter) (QueuePage, error) {
 	if viewer.Role == domain.RoleReviewer {
 		agencyID = viewer.AgencyID
 	} else if viewer.Role != domain.RoleAdmin {
@@ -109,12 +120,7 @@ func (s *Store) AppQueue(viewer domain.User, agencyID string, f QueueFilter) (Qu
 	if f.unfiltered() {
 		match = nil // every entry matches: count keys, decode one page
 	}
-	var sums page[appSummary]
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		sums, err = pageAfter(txn, prefix, f.After, f.Limit, match)
-		return err
-	})
+	sums, err := pageAfter(txn, prefix, f.After, f.Limit, match)
 	out := QueuePage{Total: sums.Total, Next: sums.Next}
 	for _, sm := range sums.Rows {
 		out.Rows = append(out.Rows, sm.row())
