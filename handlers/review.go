@@ -70,7 +70,7 @@ func queueFilter(c *fiber.Ctx) (store.QueueFilter, views.Form, string) {
 
 var chinaTZ = time.FixedZone("CST", 8*3600)
 
-func (s *Server) reviewModel(c *fiber.Ctx, tab string) (views.ReviewModel, error) {
+func (s *Server) reviewModel(c *fiber.Ctx, tab domain.Queue) (views.ReviewModel, error) {
 	u := currentUser(c)
 	ag, err := s.d.Store.Agency(u.AgencyID)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Server) reviewModel(c *fiber.Ctx, tab string) (views.ReviewModel, error
 }
 
 func (s *Server) reviewQueue(c *fiber.Ctx) error {
-	m, err := s.reviewModel(c, "apps")
+	m, err := s.reviewModel(c, domain.QueueApps)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 }
 
 func (s *Server) reviewPhotos(c *fiber.Ctx) error {
-	m, err := s.reviewModel(c, "photos")
+	m, err := s.reviewModel(c, domain.QueuePhotos)
 	if err != nil {
 		return err
 	}

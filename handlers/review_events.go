@@ -62,8 +62,8 @@ func (sc *streamCounts) release(session, user string) {
 	}
 }
 
-// events is the live-queue doorbell: tiny named events ("apps", "photos", "ce") for the
-// reviewer's own agency; the page then GETs its rows. The stream ends as soon as the
+// events is the live-queue doorbell: tiny events named by the changed domain.Queue for
+// the reviewer's own agency; the page then GETs its rows. The stream ends as soon as the
 // client hangs up (watchClose), at the lifetime cap, or at shutdown, and its broker
 // subscription and stream count go with it.
 func (s *Server) events(c *fiber.Ctx) error {
@@ -97,14 +97,18 @@ func (s *Server) events(c *fiber.Ctx) error {
 			return err == nil && w.Flush() == nil
 		}
 		// Catch up after a reconnect: ask the page to refresh its queues now.
-		if !write("retry: 2000\n\nevent: apps\ndata: 1\n\nevent: photos\ndata: 1\n\nevent: ce\ndata: 1\n\n") {
+		catchUp := "retry: 2000\n\n"
+		for _, q := range domain.Queues() {
+			catchUp += sseEvent(q)
+		}
+		if !write(catchUp) {
 			return
 		}
 		for {
 			var msg string
 			select {
 			case q := <-ch:
-				msg = "event: " + q + "\ndata: 1\n\n"
+				msg = sseEvent(q)
 			case <-hb.C:
 				msg = ": ping\n\n"
 			case <-gone:
@@ -121,6 +125,9 @@ func (s *Server) events(c *fiber.Ctx) error {
 	})
 	return nil
 }
+
+// sseEvent is the server-sent event that rings queue q; the data is a placeholder.
+func sseEvent(q domain.Queue) string { return "event: " + string(q) + "\ndata: 1\n\n" }
 
 // watchClose returns a channel that is closed when the client hangs up. An SSE client
 // sends nothing after its request, so the first read from the connection that ends (EOF,

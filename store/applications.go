@@ -317,7 +317,7 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Ti
 		return saveApp(txn, old, a)
 	})
 	if err == nil {
-		s.Events.Publish(a.AgencyID, "apps")
+		s.Events.Publish(a.AgencyID, domain.QueueApps)
 	}
 	return a, err
 }
@@ -367,7 +367,7 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: domain.AuditAppDelete, Object: a.ID, Detail: a.Number})
 	})
 	if err == nil && agency != "" {
-		s.Events.Publish(agency, "apps")
+		s.Events.Publish(agency, domain.QueueApps)
 	}
 	return err
 }

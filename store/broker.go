@@ -1,32 +1,36 @@
 package store
 
-import "sync"
+import (
+	"sync"
+
+	"sitepro/domain"
+)
 
 // Broker is the in-process doorbell for live queues: after a commit that changes an
 // agency's queues the store rings that agency's subscribers; pages then re-fetch their
 // rows with an ordinary authorised GET (DESIGN.md §4). Events carry no data.
 type Broker struct {
 	mu      sync.Mutex
-	subs    map[string]map[chan string]struct{} // agencyID ("*" for admins) → subscribers
-	changed chan struct{}                       // closed (and replaced) when subs change
+	subs    map[string]map[chan domain.Queue]struct{} // agencyID ("*" for admins) → subscribers
+	changed chan struct{}                             // closed (and replaced) when subs change
 }
 
 // NewBroker returns an empty broker.
 func NewBroker() *Broker {
-	return &Broker{subs: map[string]map[chan string]struct{}{}, changed: make(chan struct{})}
+	return &Broker{subs: map[string]map[chan domain.Queue]struct{}{}, changed: make(chan struct{})}
 }
 
 // AllAgencies is the subscription key of admins, who see every agency's changes.
 const AllAgencies = "*"
 
-// Subscribe returns a channel that receives the name of each changed queue ("apps",
-// "photos") for the agency, and a function that ends the subscription. The channel has
-// room for one pending event per kind; a slow reader misses duplicates, never the last.
-func (b *Broker) Subscribe(agencyID string) (<-chan string, func()) {
-	ch := make(chan string, 4)
+// Subscribe returns a channel that receives each changed queue of the agency, and a
+// function that ends the subscription. The channel has room for one pending event per
+// queue; a slow reader misses duplicates, never the last.
+func (b *Broker) Subscribe(agencyID string) (<-chan domain.Queue, func()) {
+	ch := make(chan domain.Queue, 4)
 	b.mu.Lock()
 	if b.subs[agencyID] == nil {
-		b.subs[agencyID] = map[chan string]struct{}{}
+		b.subs[agencyID] = map[chan domain.Queue]struct{}{}
 	}
 	b.subs[agencyID][ch] = struct{}{}
 	b.notify()
@@ -43,7 +47,7 @@ func (b *Broker) Subscribe(agencyID string) (<-chan string, func()) {
 }
 
 // Publish rings the agency's subscribers and the admins without ever blocking.
-func (b *Broker) Publish(agencyID, queue string) {
+func (b *Broker) Publish(agencyID string, queue domain.Queue) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, key := range []string{agencyID, AllAgencies} {

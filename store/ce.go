@@ -276,7 +276,7 @@ func (s *Store) SubmitEnrolment(trainee domain.User, id string, now time.Time) (
 		return saveEnrol(txn, old, e)
 	})
 	if err == nil {
-		s.Events.Publish(e.AgencyID, "ce")
+		s.Events.Publish(e.AgencyID, domain.QueueCE)
 	}
 	return e, err
 }
@@ -330,7 +330,7 @@ func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: domain.AuditEnrolDelete, Object: e.ID, Detail: e.Number})
 	})
 	if err == nil && agency != "" {
-		s.Events.Publish(agency, "ce")
+		s.Events.Publish(agency, domain.QueueCE)
 	}
 	return err
 }

@@ -61,7 +61,7 @@ func (s *Store) ImportLearning(actor domain.User, lines []domain.ImportLine, par
 			Detail: strconv.Itoa(rep.Added) + " 条"})
 	})
 	if err == nil && rep.Added > 0 {
-		s.Events.Publish(agency, "ce")
+		s.Events.Publish(agency, domain.QueueCE)
 	}
 	return rep, err
 }

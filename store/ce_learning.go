@@ -163,7 +163,7 @@ func (s *Store) RecordLearning(actor domain.User, enrolID, courseID string, day 
 			Detail: e.Number + " " + r.Course + " " + r.Hours.String() + "学时"})
 	})
 	if err == nil {
-		s.Events.Publish(e.AgencyID, "ce")
+		s.Events.Publish(e.AgencyID, domain.QueueCE)
 	}
 	return e, err
 }

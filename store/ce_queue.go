@@ -195,7 +195,7 @@ func (s *Store) DecideEnrolment(actor domain.User, id string, d domain.Decision,
 		return saveEnrol(txn, old, e)
 	})
 	if err == nil {
-		s.Events.Publish(e.AgencyID, "ce")
+		s.Events.Publish(e.AgencyID, domain.QueueCE)
 	}
 	return e, err
 }

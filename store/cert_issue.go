@@ -50,7 +50,7 @@ func (s *Store) IssueCertificate(actor domain.User, appID string, now time.Time)
 	if err != nil {
 		return domain.Application{}, domain.Certificate{}, err
 	}
-	s.Events.Publish(a.AgencyID, "apps")
+	s.Events.Publish(a.AgencyID, domain.QueueApps)
 	return a, c, nil
 }
 

@@ -92,7 +92,7 @@ func (s *Store) DecideApplication(actor domain.User, appID string, d domain.Deci
 		return saveApp(txn, old, a)
 	})
 	if err == nil {
-		s.Events.Publish(a.AgencyID, "apps")
+		s.Events.Publish(a.AgencyID, domain.QueueApps)
 	}
 	return a, err
 }

@@ -272,7 +272,7 @@ func agenciesOf(txn *badger.Txn, userID string) ([]string, error) {
 func (s *Store) publishPhoto(p domain.Photo, agencies []string, err error) (domain.Photo, error) {
 	if err == nil {
 		for _, a := range agencies {
-			s.Events.Publish(a, "photos")
+			s.Events.Publish(a, domain.QueuePhotos)
 		}
 	}
 	return p, err
