@@ -25,13 +25,20 @@ func storeOptions(keyFile string) (store.Options, error) {
 	return store.Options{EncryptionKey: key}, nil
 }
 
-// backupSealer hands the handlers a sealer only when one is configured: a typed nil
-// pointer inside the interface would look configured.
-func backupSealer(s *seal.Sealer) handlers.Sealer {
-	if s == nil {
-		return nil
+// atRest reads the server's encryption settings: the key that encrypts the store
+// (SITEPRO_KEY_FILE) and the recipients online backups are sealed to
+// (SITEPRO_BACKUP_RECIPIENT). The sealer is nil when none is configured (an interface
+// holding a nil *seal.Sealer would look configured).
+func atRest(cfg config) (store.Options, handlers.Sealer, error) {
+	opts, err := storeOptions(cfg.KeyFile)
+	if err != nil || cfg.BackupRecipients == "" {
+		return opts, nil, err
 	}
-	return s
+	sealer, err := seal.New(cfg.BackupRecipients)
+	if err != nil {
+		return opts, nil, fmt.Errorf("SITEPRO_BACKUP_RECIPIENT: %w", err)
+	}
+	return opts, sealer, nil
 }
 
 // backupCmd writes an offline backup, sealed to -recipient (or SITEPRO_BACKUP_RECIPIENT)

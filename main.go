@@ -18,12 +18,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"sitepro/demo"
 	"sitepro/handlers"
 	"sitepro/imaging"
 	"sitepro/mail"
 	"sitepro/password"
-	"sitepro/seal"
 	"sitepro/store"
 	"sitepro/views"
 )
@@ -118,15 +119,9 @@ func serve(args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	opts, err := storeOptions(cfg.KeyFile)
+	opts, sealer, err := atRest(cfg)
 	if err != nil {
 		return err
-	}
-	var sealer *seal.Sealer
-	if cfg.BackupRecipients != "" {
-		if sealer, err = seal.New(cfg.BackupRecipients); err != nil {
-			return fmt.Errorf("SITEPRO_BACKUP_RECIPIENT: %w", err)
-		}
 	}
 	st, err := store.OpenWith(cfg.Data, log, opts)
 	if err != nil {
@@ -156,29 +151,39 @@ func serve(args []string, log *slog.Logger) error {
 	app, err := handlers.New(handlers.Deps{
 		Store: st, Hasher: hasher, Images: img, Mail: worker, Log: log, Origin: cfg.Origin, Demo: cfg.Demo,
 		SMTPConfigured: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies, Done: stopping,
-		Backups: backupSealer(sealer), EncryptedAtRest: opts.EncryptionKey != nil,
+		Backups: sealer, EncryptedAtRest: opts.EncryptionKey != nil,
 	})
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	var wg sync.WaitGroup
-	bg, cancelBG := context.WithCancel(context.Background())
-	wg.Add(2)
-	go func() { defer wg.Done(); worker.Run(bg) }()
-	go func() { defer wg.Done(); st.RunGC(bg, 10*time.Minute) }()
-	served := make(chan error, 1)
-	go func() { served <- app.Listen(cfg.Addr) }()
 	log.Info("sitepro listening", "addr", cfg.Addr, "origin", cfg.Origin, "data", cfg.Data, "demo", cfg.Demo)
 	if cfg.Demo {
 		fmt.Printf("\n  sitepro 已启动：请在浏览器打开 %s/login\n\n", cfg.Origin)
 	}
+	return listenUntilStopped(app, cfg.Addr, stopping, log, worker.Run,
+		func(ctx context.Context) { st.RunGC(ctx, 10*time.Minute) })
+}
+
+// listenUntilStopped serves until SIGINT or SIGTERM while the background workers run, then
+// shuts down in order: SSE streams first (so they never hold up the shutdown), then HTTP,
+// then the workers. The caller's deferred closes (image workers, then the store) run last.
+func listenUntilStopped(app *fiber.App, addr string, stopping chan struct{}, log *slog.Logger, workers ...func(context.Context)) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var wg sync.WaitGroup
+	bg, cancelBG := context.WithCancel(context.Background())
+	for _, w := range workers {
+		wg.Add(1)
+		go func() { defer wg.Done(); w(bg) }()
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listen(addr) }()
+	var err error
 	select {
 	case err = <-served:
 	case <-ctx.Done():
 		log.Info("shutting down")
-		close(stopping) // ends SSE streams first, so they never hold up the shutdown
+		close(stopping)
 		err = app.ShutdownWithTimeout(5 * time.Second)
 		if errors.Is(err, context.DeadlineExceeded) {
 			// A client kept a connection open without finishing a request; it has had
