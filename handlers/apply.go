@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -36,28 +34,20 @@ func (s *Server) agreeNotice(c *fiber.Ctx) error {
 	return redirect(c, "/apply")
 }
 
-func (s *Server) startApplication(c *fiber.Ctx) error {
-	a, err := s.d.Store.StartApplication(*currentUser(c), s.d.Now())
-	if errors.Is(err, domain.ErrNoticeRequired) {
-		flash(c, domain.MessageOf(err))
-		return redirect(c, "/apply") // the wizard stays closed until the notice is agreed
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(c, firstStepURL(a, domain.AppSteps(), appPaths(a).step))
-}
-
 func (s *Server) ownApplication(c *fiber.Ctx) (domain.Application, error) {
 	return s.d.Store.ApplicationOf(currentUser(c).ID, c.Params("id"))
 }
 
-func (s *Server) applicationPage(c *fiber.Ctx) error {
-	a, err := s.ownApplication(c)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, views.AppDetail(s.page(c, "报名详情"), a, s.agencyByID(a.AgencyID)))
+// appWizard describes 新取证 to the shared record pages (wizard_records.go).
+func (s *Server) appWizard() wizard[domain.Step, domain.Application] {
+	return wizard[domain.Step, domain.Application]{s: s, base: "/apply", steps: domain.AppSteps(), paths: appPaths,
+		facts: func(a domain.Application) recordFacts {
+			return recordFacts{id: a.ID, number: a.Number, agencyID: a.AgencyID, submitted: a.Status == domain.AppSubmitted}
+		},
+		own: s.ownApplication, start: s.d.Store.StartApplication, submit: s.d.Store.SubmitApplication, remove: s.d.Store.DeleteApplication,
+		renderCheck: s.renderCheck, detailView: views.AppDetail, doneView: views.Done, deleteView: views.DeleteConfirm,
+		text: wizardTexts{detail: "报名详情", done: "报名已提交", delete: "删除报名",
+			unconfirmed: "请勾选“我已核对以上信息，确认提交”后再提交。", deleted: "报名已删除。"}}
 }
 
 // appPaths names the pages of one application for the wizard kit.

@@ -153,14 +153,6 @@ func (s *Server) applyDocument(c *fiber.Ctx, a domain.Application, st domain.Ste
 	return redirect(c, appPaths(saved).next(c, st))
 }
 
-func (s *Server) checkPage(c *fiber.Ctx) error {
-	a, err := s.ownApplication(c)
-	if err != nil {
-		return err
-	}
-	return s.renderCheck(c, fiber.StatusOK, a, "")
-}
-
 func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg string) error {
 	if ok, err := checkGate(c, a, appPaths(a)); !ok {
 		return err
@@ -171,59 +163,6 @@ func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg
 		return err
 	}
 	return render(c, status, views.Check(s.page(c, "核对信息"), views.CheckModel{App: a, Agency: ag, Holder: *currentUser(c), Photo: ph, Error: msg}))
-}
-
-func (s *Server) submitApplication(c *fiber.Ctx) error {
-	a, err := s.ownApplication(c)
-	if err != nil {
-		return err
-	}
-	if a.Status == domain.AppSubmitted && a.Number != "" {
-		// A double click: the first request submitted it; show the same result.
-		return redirect(c, "/apply/"+a.ID+"/done")
-	}
-	if c.FormValue("confirm") != "1" {
-		return s.renderCheck(c, fiber.StatusUnprocessableEntity, a, "请勾选“我已核对以上信息，确认提交”后再提交。")
-	}
-	if _, err := s.d.Store.SubmitApplication(*currentUser(c), a.ID, s.d.Now()); err != nil {
-		if now, rerr := s.ownApplication(c); rerr == nil && now.Status == domain.AppSubmitted {
-			return redirect(c, "/apply/"+a.ID+"/done") // a concurrent click already submitted it
-		}
-		if domain.CodeOf(err) == domain.CodeConflict || domain.CodeOf(err) == domain.CodeInvalid {
-			return s.renderCheck(c, fiber.StatusConflict, a, domain.MessageOf(err))
-		}
-		return err
-	}
-	s.kickMail()
-	return redirect(c, "/apply/"+a.ID+"/done")
-}
-
-func (s *Server) donePage(c *fiber.Ctx) error {
-	a, err := s.ownApplication(c)
-	if err != nil {
-		return err
-	}
-	if a.Number == "" {
-		return redirect(c, "/apply/"+a.ID)
-	}
-	ag, _ := s.d.Store.Agency(a.AgencyID)
-	return render(c, fiber.StatusOK, views.Done(s.page(c, "报名已提交"), a, ag))
-}
-
-func (s *Server) deletePage(c *fiber.Ctx) error {
-	a, err := s.ownApplication(c)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, views.DeleteConfirm(s.page(c, "删除报名"), a))
-}
-
-func (s *Server) deleteApplication(c *fiber.Ctx) error {
-	if err := s.d.Store.DeleteApplication(currentUser(c).ID, c.Params("id"), s.d.Now()); err != nil {
-		return err
-	}
-	flash(c, "报名已删除。")
-	return redirect(c, "/apply")
 }
 
 // documentImage serves an application's ID card or diploma image within its scope.

@@ -26,25 +26,20 @@ func (s *Server) ceHome(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.CEHome(s.page(c, "继续教育"), rows))
 }
 
-// startEnrolment resumes the open draft or starts one and opens its first open step.
-func (s *Server) startEnrolment(c *fiber.Ctx) error {
-	e, err := s.d.Store.StartEnrolment(*currentUser(c), s.d.Now())
-	if err != nil {
-		return err
-	}
-	return redirect(c, firstStepURL(e, domain.CESteps(), cePaths(e).step))
-}
-
 func (s *Server) ownEnrolment(c *fiber.Ctx) (domain.Enrolment, error) {
 	return s.d.Store.EnrolmentOf(currentUser(c).ID, c.Params("id"))
 }
 
-func (s *Server) enrolmentPage(c *fiber.Ctx) error {
-	e, err := s.ownEnrolment(c)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, views.CEDetail(s.page(c, "继续教育报名"), e, s.agencyByID(e.AgencyID)))
+// ceWizard describes 继续教育 to the shared record pages (wizard_records.go).
+func (s *Server) ceWizard() wizard[domain.CEStep, domain.Enrolment] {
+	return wizard[domain.CEStep, domain.Enrolment]{s: s, base: "/ce", steps: domain.CESteps(), paths: cePaths,
+		facts: func(e domain.Enrolment) recordFacts {
+			return recordFacts{id: e.ID, number: e.Number, agencyID: e.AgencyID, submitted: e.Status == domain.EnrolPending}
+		},
+		own: s.ownEnrolment, start: s.d.Store.StartEnrolment, submit: s.d.Store.SubmitEnrolment, remove: s.d.Store.DeleteEnrolment,
+		renderCheck: s.renderCECheck, detailView: views.CEDetail, doneView: views.CEDone, deleteView: views.CEDeleteConfirm,
+		text: wizardTexts{detail: "继续教育报名", done: "报名成功", delete: "删除继续教育报名",
+			unconfirmed: "请勾选“我已核对以上信息，确认报名”后再确认。", deleted: "继续教育报名已删除。"}}
 }
 
 // ceLearning is 学习记录: every certificate with its cycles, records and progress.
@@ -124,73 +119,12 @@ func (s *Server) ceStep(c *fiber.Ctx) error {
 	return redirect(c, cePaths(saved).next(c, st))
 }
 
-func (s *Server) ceCheckPage(c *fiber.Ctx) error {
-	e, err := s.ownEnrolment(c)
-	if err != nil {
-		return err
-	}
-	return s.renderCECheck(c, fiber.StatusOK, e, "")
-}
-
 func (s *Server) renderCECheck(c *fiber.Ctx, status int, e domain.Enrolment, msg string) error {
 	if ok, err := checkGate(c, e, cePaths(e)); !ok {
 		return err
 	}
 	ag, _ := s.d.Store.Agency(e.AgencyID)
 	return render(c, status, views.CECheck(s.page(c, "确认报名"), views.CECheckModel{E: e, Agency: ag, Error: msg}))
-}
-
-// submitEnrolment is 确认报名; a double click shows the same result.
-func (s *Server) submitEnrolment(c *fiber.Ctx) error {
-	e, err := s.ownEnrolment(c)
-	if err != nil {
-		return err
-	}
-	if e.Status == domain.EnrolPending {
-		return redirect(c, "/ce/"+e.ID+"/done")
-	}
-	if c.FormValue("confirm") != "1" {
-		return s.renderCECheck(c, fiber.StatusUnprocessableEntity, e, "请勾选“我已核对以上信息，确认报名”后再确认。")
-	}
-	if _, err := s.d.Store.SubmitEnrolment(*currentUser(c), e.ID, s.d.Now()); err != nil {
-		if now, rerr := s.ownEnrolment(c); rerr == nil && now.Status == domain.EnrolPending {
-			return redirect(c, "/ce/"+e.ID+"/done") // a concurrent click already submitted it
-		}
-		if code := domain.CodeOf(err); code == domain.CodeConflict || code == domain.CodeInvalid {
-			return s.renderCECheck(c, fiber.StatusConflict, e, domain.MessageOf(err))
-		}
-		return err
-	}
-	s.kickMail()
-	return redirect(c, "/ce/"+e.ID+"/done")
-}
-
-func (s *Server) ceDonePage(c *fiber.Ctx) error {
-	e, err := s.ownEnrolment(c)
-	if err != nil {
-		return err
-	}
-	if e.Number == "" {
-		return redirect(c, "/ce/"+e.ID)
-	}
-	ag, _ := s.d.Store.Agency(e.AgencyID)
-	return render(c, fiber.StatusOK, views.CEDone(s.page(c, "报名成功"), e, ag))
-}
-
-func (s *Server) ceDeletePage(c *fiber.Ctx) error {
-	e, err := s.ownEnrolment(c)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, views.CEDeleteConfirm(s.page(c, "删除继续教育报名"), e))
-}
-
-func (s *Server) deleteEnrolment(c *fiber.Ctx) error {
-	if err := s.d.Store.DeleteEnrolment(currentUser(c).ID, c.Params("id"), s.d.Now()); err != nil {
-		return err
-	}
-	flash(c, "继续教育报名已删除。")
-	return redirect(c, "/ce")
 }
 
 // cePrintPage is the holder's own print-out of a submitted enrolment (full ID number).

@@ -25,6 +25,7 @@ type Route struct {
 // Routes is the whole routes table; tests walk it so that no route escapes classification.
 func (s *Server) Routes() []Route {
 	get, post := fiber.MethodGet, fiber.MethodPost
+	app, ce := s.appWizard(), s.ceWizard() // the wizards' record pages (wizard_records.go)
 	return []Route{
 		{get, "/", Public, s.home},
 		{get, "/login", Public, s.loginPage},
@@ -58,13 +59,13 @@ func (s *Server) Routes() []Route {
 		// 新取证: notice, records, the nine-step wizard, check, submit (apply.go, apply_steps.go).
 		{get, "/apply", Trainee, s.applyEntry},
 		{post, "/apply/agree", Trainee, s.agreeNotice},
-		{post, "/apply/new", Trainee, s.startApplication},
-		{get, "/apply/:id", Trainee, s.applicationPage},
-		{get, "/apply/:id/check", Trainee, s.checkPage},
-		{post, "/apply/:id/submit", Trainee, s.submitApplication},
-		{get, "/apply/:id/done", Trainee, s.donePage},
-		{get, "/apply/:id/delete", Trainee, s.deletePage},
-		{post, "/apply/:id/delete", Trainee, s.deleteApplication},
+		{post, "/apply/new", Trainee, app.startNew},
+		{get, "/apply/:id", Trainee, app.detailPage},
+		{get, "/apply/:id/check", Trainee, app.checkPage},
+		{post, "/apply/:id/submit", Trainee, app.submitCheck},
+		{get, "/apply/:id/done", Trainee, app.donePage},
+		{get, "/apply/:id/delete", Trainee, app.deletePage},
+		{post, "/apply/:id/delete", Trainee, app.deleteRecord},
 		{get, "/apply/:id/print/:doc", Trainee, s.printPage},
 		{get, "/d/:token", Public, s.verifyDocument},
 		{get, "/apply/:id/:step", Trainee, s.applyStepPage},
@@ -78,14 +79,14 @@ func (s *Server) Routes() []Route {
 		{get, "/v/:token", Public, s.verifyToken},
 		// 继续教育 (ce*.go): BEGIN CE ROUTES
 		{get, "/ce", Trainee, s.ceHome},
-		{post, "/ce/new", Trainee, s.startEnrolment},
+		{post, "/ce/new", Trainee, ce.startNew},
 		{get, "/ce/learning", Trainee, s.ceLearning},
-		{get, "/ce/:id", Trainee, s.enrolmentPage},
-		{get, "/ce/:id/check", Trainee, s.ceCheckPage},
-		{post, "/ce/:id/submit", Trainee, s.submitEnrolment},
-		{get, "/ce/:id/done", Trainee, s.ceDonePage},
-		{get, "/ce/:id/delete", Trainee, s.ceDeletePage},
-		{post, "/ce/:id/delete", Trainee, s.deleteEnrolment},
+		{get, "/ce/:id", Trainee, ce.detailPage},
+		{get, "/ce/:id/check", Trainee, ce.checkPage},
+		{post, "/ce/:id/submit", Trainee, ce.submitCheck},
+		{get, "/ce/:id/done", Trainee, ce.donePage},
+		{get, "/ce/:id/delete", Trainee, ce.deletePage},
+		{post, "/ce/:id/delete", Trainee, ce.deleteRecord},
 		{get, "/ce/:id/print", Trainee, s.cePrintPage},
 		{get, "/ce/:id/:step", Trainee, s.ceStepPage},
 		{post, "/ce/:id/:step", Trainee, s.ceStep},

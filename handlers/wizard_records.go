@@ -1,0 +1,155 @@
+package handlers
+
+import (
+	"errors"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"sitepro/domain"
+	"sitepro/views"
+)
+
+// The record pages every wizard has around its steps: start, detail, check, submit, done,
+// delete. In 新取证 and 继续教育 their logic is the same, so one piece of code serves both
+// from a small description of each wizard (appWizard in apply.go, ceWizard in ce.go); a
+// fix to a double-click guard or a redirect then reaches both wizards at once.
+//
+// What really differs stays with each wizard: the entry page (新取证 asks for the notice
+// first), the step pages and their saving (uploads and typed drafts in 新取证, the
+// city-only reload in 继续教育), what the check page shows and the print-outs.
+
+// wizard describes one wizard's records to the shared handlers. Its funcs are bound to
+// the server (store method values, the wizard's own render), so the handlers below need
+// nothing else; the routes table uses their method values.
+type wizard[S domain.WizardStep, D wizardDoc[S]] struct {
+	s     *Server
+	base  string // the records page, where a deleted or unstartable record goes back to
+	steps []S
+	paths func(D) wizardPaths[S]
+	facts func(D) recordFacts
+
+	// The store's use cases for this kind of record, for the signed-in trainee.
+	own    func(c *fiber.Ctx) (D, error) // the caller's record named by :id
+	start  func(u domain.User, now time.Time) (D, error)
+	submit func(u domain.User, id string, now time.Time) (D, error)
+	remove func(traineeID, id string, now time.Time) error
+
+	// The wizard's own pages; the check page also gates (see checkGate).
+	renderCheck func(c *fiber.Ctx, status int, d D, msg string) error
+	detailView  func(views.Page, D, *domain.Agency) templ.Component
+	doneView    func(views.Page, D, domain.Agency) templ.Component
+	deleteView  func(views.Page, D) templ.Component
+	text        wizardTexts
+}
+
+// recordFacts is what the shared handlers read from an application or an enrolment.
+type recordFacts struct {
+	id, number, agencyID string
+	// submitted: waiting for the agency, so submitting again only shows the done page.
+	submitted bool
+}
+
+// wizardTexts are a wizard's page titles and messages.
+type wizardTexts struct {
+	detail, done, delete string // page titles
+	unconfirmed          string // submit without ticking the confirmation box
+	deleted              string // flash after a delete
+}
+
+// startNew resumes the open draft or starts one, and opens its first unfinished step.
+// A wizard that needs the notice agreed first (新取证) refuses with ErrNoticeRequired;
+// its records page is where the notice is agreed, so that is where the trainee goes.
+func (w wizard[S, D]) startNew(c *fiber.Ctx) error {
+	d, err := w.start(*currentUser(c), w.s.d.Now())
+	if errors.Is(err, domain.ErrNoticeRequired) {
+		flash(c, domain.MessageOf(err))
+		return redirect(c, w.base)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, firstStepURL(d, w.steps, w.paths(d).step))
+}
+
+// detailPage is one record: its progress, timeline and actions.
+func (w wizard[S, D]) detailPage(c *fiber.Ctx) error {
+	d, err := w.own(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, w.detailView(w.s.page(c, w.text.detail), d, w.s.agencyByID(w.facts(d).agencyID)))
+}
+
+// checkPage is the last page before submitting (核对信息, 确认报名).
+func (w wizard[S, D]) checkPage(c *fiber.Ctx) error {
+	d, err := w.own(c)
+	if err != nil {
+		return err
+	}
+	return w.renderCheck(c, fiber.StatusOK, d, "")
+}
+
+// submitCheck submits from the check page. A double click, or two tabs at once, shows
+// the done page of the one submission instead of an error; a conflict or a failed check
+// is shown on the check page.
+func (w wizard[S, D]) submitCheck(c *fiber.Ctx) error {
+	d, err := w.own(c)
+	if err != nil {
+		return err
+	}
+	f := w.facts(d)
+	done := w.paths(d).detail + "/done"
+	if f.submitted && f.number != "" {
+		// A double click: the first request submitted it; show the same result.
+		return redirect(c, done)
+	}
+	if c.FormValue("confirm") != "1" {
+		return w.renderCheck(c, fiber.StatusUnprocessableEntity, d, w.text.unconfirmed)
+	}
+	if _, err := w.submit(*currentUser(c), f.id, w.s.d.Now()); err != nil {
+		if now, rerr := w.own(c); rerr == nil && w.facts(now).submitted {
+			return redirect(c, done) // a concurrent click already submitted it
+		}
+		if code := domain.CodeOf(err); code == domain.CodeConflict || code == domain.CodeInvalid {
+			return w.renderCheck(c, fiber.StatusConflict, d, domain.MessageOf(err))
+		}
+		return err
+	}
+	w.s.kickMail()
+	return redirect(c, done)
+}
+
+// donePage confirms a submission with its number; before there is one it is the detail
+// page's business.
+func (w wizard[S, D]) donePage(c *fiber.Ctx) error {
+	d, err := w.own(c)
+	if err != nil {
+		return err
+	}
+	f := w.facts(d)
+	if f.number == "" {
+		return redirect(c, w.paths(d).detail)
+	}
+	ag, _ := w.s.d.Store.Agency(f.agencyID)
+	return render(c, fiber.StatusOK, w.doneView(w.s.page(c, w.text.done), d, ag))
+}
+
+// deletePage asks before deleting; the store decides whether the record may still go.
+func (w wizard[S, D]) deletePage(c *fiber.Ctx) error {
+	d, err := w.own(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, w.deleteView(w.s.page(c, w.text.delete), d))
+}
+
+// deleteRecord deletes the caller's record (the store checks ownership and state).
+func (w wizard[S, D]) deleteRecord(c *fiber.Ctx) error {
+	if err := w.remove(currentUser(c).ID, c.Params("id"), w.s.d.Now()); err != nil {
+		return err
+	}
+	flash(c, w.text.deleted)
+	return redirect(c, w.base)
+}
