@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/storage/memory/v2"
 
+	"sitepro/domain"
 	"sitepro/static"
 	"sitepro/store"
 	"sitepro/views"
@@ -73,6 +74,9 @@ type Server struct {
 	markers  markers
 	sseBeat  time.Duration
 	streams  streamCounts // open SSE streams per session and user
+	// The two wizards as the wizard kit sees them (appWizard, ceWizard).
+	app wizard[domain.Step, domain.Application]
+	ce  wizard[domain.CEStep, domain.Enrolment]
 }
 
 // New builds the whole HTTP application as main serves it and tests exercise it.
@@ -100,6 +104,7 @@ func New(d Deps) (*fiber.App, error) {
 	s.views = views.Assets{CSS: assets.URL("app.css"), HTMX: assets.URL("vendor/htmx-2.0.11.min.js"),
 		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
 		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg")}
+	s.app, s.ce = s.appWizard(), s.ceWizard()
 	s.cookie = "sitepro_session"
 	if s.secure {
 		s.cookie = "__Host-sitepro_session"

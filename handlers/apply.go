@@ -38,32 +38,21 @@ func (s *Server) ownApplication(c *fiber.Ctx) (domain.Application, error) {
 	return s.d.Store.ApplicationOf(currentUser(c).ID, c.Params("id"))
 }
 
-// appWizard describes 新取证 to the shared record pages (wizard_records.go).
+// appWizard describes 新取证 to the wizard kit (wizard_records.go); New keeps it as s.app.
 func (s *Server) appWizard() wizard[domain.Step, domain.Application] {
-	return wizard[domain.Step, domain.Application]{s: s, base: "/apply", steps: domain.AppSteps(), paths: appPaths,
+	return wizard[domain.Step, domain.Application]{s: s, base: "/apply", steps: domain.AppSteps(),
+		bySlug: domain.StepBySlug, stepURL: views.StepURL,
 		facts: func(a domain.Application) recordFacts {
 			return recordFacts{id: a.ID, number: a.Number, agencyID: a.AgencyID, submitted: a.Status == domain.AppSubmitted}
 		},
 		own: s.ownApplication, start: s.d.Store.StartApplication, submit: s.d.Store.SubmitApplication, remove: s.d.Store.DeleteApplication,
 		renderCheck: s.renderCheck, detailView: views.AppDetail, doneView: views.Done, deleteView: views.DeleteConfirm,
-		text: wizardTexts{detail: "报名详情", done: "报名已提交", delete: "删除报名",
+		text: wizardTexts{detail: "报名详情", done: "报名已提交", delete: "删除报名", locked: "这份报名已提交，不能再修改。",
 			unconfirmed: "请勾选“我已核对以上信息，确认提交”后再提交。", deleted: "报名已删除。"}}
 }
 
-// appPaths names the pages of one application for the wizard kit.
-func appPaths(a domain.Application) wizardPaths[domain.Step] {
-	return wizardPaths[domain.Step]{detail: "/apply/" + a.ID, submitted: "这份报名已提交，不能再修改。",
-		step: func(st domain.Step) string { return views.StepURL(a, st) }}
-}
-
-// stepOf resolves the step in the URL; a step that cannot be opened yet redirects to the
-// first unfinished one, and a submitted application cannot be edited (ok is false then).
-func (s *Server) stepOf(c *fiber.Ctx) (domain.Application, domain.Step, bool, error) {
-	return openStep(c, s.ownApplication, domain.StepBySlug, appPaths)
-}
-
 func (s *Server) applyStepPage(c *fiber.Ctx) error {
-	a, st, ok, err := s.stepOf(c)
+	a, st, ok, err := s.app.stepOf(c)
 	if !ok {
 		return err
 	}
@@ -71,7 +60,7 @@ func (s *Server) applyStepPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) applyStep(c *fiber.Ctx) error {
-	a, st, ok, err := s.stepOf(c)
+	a, st, ok, err := s.app.stepOf(c)
 	if !ok {
 		return err
 	}
@@ -101,5 +90,5 @@ func (s *Server) applyStep(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, appPaths(saved).next(c, st))
+	return redirect(c, s.app.paths(saved).next(c, st))
 }

@@ -150,11 +150,11 @@ func (s *Server) applyDocument(c *fiber.Ctx, a domain.Application, st domain.Ste
 		return err
 	}
 	flash(c, st.Title()+"已上传。")
-	return redirect(c, appPaths(saved).next(c, st))
+	return redirect(c, s.app.paths(saved).next(c, st))
 }
 
 func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg string) error {
-	if ok, err := checkGate(c, a, appPaths(a)); !ok {
+	if ok, err := checkGate(c, a, s.app.paths(a)); !ok {
 		return err
 	}
 	ag, _ := s.d.Store.Agency(a.AgencyID)

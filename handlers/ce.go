@@ -30,15 +30,16 @@ func (s *Server) ownEnrolment(c *fiber.Ctx) (domain.Enrolment, error) {
 	return s.d.Store.EnrolmentOf(currentUser(c).ID, c.Params("id"))
 }
 
-// ceWizard describes 继续教育 to the shared record pages (wizard_records.go).
+// ceWizard describes 继续教育 to the wizard kit (wizard_records.go); New keeps it as s.ce.
 func (s *Server) ceWizard() wizard[domain.CEStep, domain.Enrolment] {
-	return wizard[domain.CEStep, domain.Enrolment]{s: s, base: "/ce", steps: domain.CESteps(), paths: cePaths,
+	return wizard[domain.CEStep, domain.Enrolment]{s: s, base: "/ce", steps: domain.CESteps(),
+		bySlug: domain.CEStepBySlug, stepURL: views.CEStepURL,
 		facts: func(e domain.Enrolment) recordFacts {
 			return recordFacts{id: e.ID, number: e.Number, agencyID: e.AgencyID, submitted: e.Status == domain.EnrolPending}
 		},
 		own: s.ownEnrolment, start: s.d.Store.StartEnrolment, submit: s.d.Store.SubmitEnrolment, remove: s.d.Store.DeleteEnrolment,
 		renderCheck: s.renderCECheck, detailView: views.CEDetail, doneView: views.CEDone, deleteView: views.CEDeleteConfirm,
-		text: wizardTexts{detail: "继续教育报名", done: "报名成功", delete: "删除继续教育报名",
+		text: wizardTexts{detail: "继续教育报名", done: "报名成功", delete: "删除继续教育报名", locked: "这份继续教育报名已提交，不能再修改。",
 			unconfirmed: "请勾选“我已核对以上信息，确认报名”后再确认。", deleted: "继续教育报名已删除。"}}
 }
 
@@ -68,20 +69,8 @@ func (s *Server) ceLearning(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.CELearningPage(s.page(c, "学习记录"), out))
 }
 
-// cePaths names the pages of one enrolment for the wizard kit.
-func cePaths(e domain.Enrolment) wizardPaths[domain.CEStep] {
-	return wizardPaths[domain.CEStep]{detail: "/ce/" + e.ID, submitted: "这份继续教育报名已提交，不能再修改。",
-		step: func(st domain.CEStep) string { return views.CEStepURL(e, st) }}
-}
-
-// ceStepOf resolves the step in the URL; a step that cannot be opened yet redirects to
-// the first unfinished one, and a submitted enrolment cannot be edited (ok is false then).
-func (s *Server) ceStepOf(c *fiber.Ctx) (domain.Enrolment, domain.CEStep, bool, error) {
-	return openStep(c, s.ownEnrolment, domain.CEStepBySlug, cePaths)
-}
-
 func (s *Server) ceStepPage(c *fiber.Ctx) error {
-	e, st, ok, err := s.ceStepOf(c)
+	e, st, ok, err := s.ce.stepOf(c)
 	if !ok {
 		return err
 	}
@@ -91,7 +80,7 @@ func (s *Server) ceStepPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) ceStep(c *fiber.Ctx) error {
-	e, st, ok, err := s.ceStepOf(c)
+	e, st, ok, err := s.ce.stepOf(c)
 	if !ok {
 		return err
 	}
@@ -116,11 +105,11 @@ func (s *Server) ceStep(c *fiber.Ctx) error {
 	if in.CityOnly {
 		return redirect(c, views.CEStepURL(saved, st)+backQuery(c))
 	}
-	return redirect(c, cePaths(saved).next(c, st))
+	return redirect(c, s.ce.paths(saved).next(c, st))
 }
 
 func (s *Server) renderCECheck(c *fiber.Ctx, status int, e domain.Enrolment, msg string) error {
-	if ok, err := checkGate(c, e, cePaths(e)); !ok {
+	if ok, err := checkGate(c, e, s.ce.paths(e)); !ok {
 		return err
 	}
 	ag, _ := s.d.Store.Agency(e.AgencyID)

@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+)
 
 // Access says who may call a route; the guard middleware enforces it before the handler.
 type Access int
@@ -25,8 +29,7 @@ type Route struct {
 // Routes is the whole routes table; tests walk it so that no route escapes classification.
 func (s *Server) Routes() []Route {
 	get, post := fiber.MethodGet, fiber.MethodPost
-	app, ce := s.appWizard(), s.ceWizard() // the wizards' record pages (wizard_records.go)
-	return []Route{
+	return slices.Concat([]Route{
 		{get, "/", Public, s.home},
 		{get, "/login", Public, s.loginPage},
 		{post, "/login", Public, s.login},
@@ -56,16 +59,11 @@ func (s *Server) Routes() []Route {
 		{post, "/profile/email", Trainee, s.changeEmail},
 		{get, "/profile/data", Trainee, s.myDataPage},
 		{get, "/profile/data.json", Trainee, s.myDataJSON},
-		// 新取证: notice, records, the nine-step wizard, check, submit (apply.go, apply_steps.go).
+		// 新取证: notice, records, the nine-step wizard, check, submit (apply.go, apply_steps.go);
+		// the record routes (new, detail, check, submit, done, delete) are the wizard kit's.
 		{get, "/apply", Trainee, s.applyEntry},
 		{post, "/apply/agree", Trainee, s.agreeNotice},
-		{post, "/apply/new", Trainee, app.startNew},
-		{get, "/apply/:id", Trainee, app.detailPage},
-		{get, "/apply/:id/check", Trainee, app.checkPage},
-		{post, "/apply/:id/submit", Trainee, app.submitCheck},
-		{get, "/apply/:id/done", Trainee, app.donePage},
-		{get, "/apply/:id/delete", Trainee, app.deletePage},
-		{post, "/apply/:id/delete", Trainee, app.deleteRecord},
+	}, s.app.routes(), []Route{
 		{get, "/apply/:id/print/:doc", Trainee, s.printPage},
 		{get, "/d/:token", Public, s.verifyDocument},
 		{get, "/apply/:id/:step", Trainee, s.applyStepPage},
@@ -77,16 +75,10 @@ func (s *Server) Routes() []Route {
 		{get, "/verify", Public, s.verifyPage},
 		{post, "/verify", Public, s.verifyLookup},
 		{get, "/v/:token", Public, s.verifyToken},
-		// 继续教育 (ce*.go): BEGIN CE ROUTES
+		// 继续教育 (ce*.go), record routes from the wizard kit as for 新取证: BEGIN CE ROUTES
 		{get, "/ce", Trainee, s.ceHome},
-		{post, "/ce/new", Trainee, ce.startNew},
 		{get, "/ce/learning", Trainee, s.ceLearning},
-		{get, "/ce/:id", Trainee, ce.detailPage},
-		{get, "/ce/:id/check", Trainee, ce.checkPage},
-		{post, "/ce/:id/submit", Trainee, ce.submitCheck},
-		{get, "/ce/:id/done", Trainee, ce.donePage},
-		{get, "/ce/:id/delete", Trainee, ce.deletePage},
-		{post, "/ce/:id/delete", Trainee, ce.deleteRecord},
+	}, s.ce.routes(), []Route{
 		{get, "/ce/:id/print", Trainee, s.cePrintPage},
 		{get, "/ce/:id/:step", Trainee, s.ceStepPage},
 		{post, "/ce/:id/:step", Trainee, s.ceStep},
@@ -125,5 +117,5 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/audit", Admin, s.auditPage},
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
-	}
+	})
 }

@@ -12,23 +12,24 @@ import (
 )
 
 // The record pages every wizard has around its steps: start, detail, check, submit, done,
-// delete. In 新取证 and 继续教育 their logic is the same, so one piece of code serves both
-// from a small description of each wizard (appWizard in apply.go, ceWizard in ce.go); a
-// fix to a double-click guard or a redirect then reaches both wizards at once.
+// delete, with their routes, and the opening of a step page. In 新取证 and 继续教育 their
+// logic is the same, so one piece of code serves both from a small description of each
+// wizard (appWizard in apply.go, ceWizard in ce.go; the server keeps them as s.app and
+// s.ce); a fix to a double-click guard or a redirect then reaches both wizards at once.
 //
 // What really differs stays with each wizard: the entry page (新取证 asks for the notice
 // first), the step pages and their saving (uploads and typed drafts in 新取证, the
 // city-only reload in 继续教育), what the check page shows and the print-outs.
 
-// wizard describes one wizard's records to the shared handlers. Its funcs are bound to
-// the server (store method values, the wizard's own render), so the handlers below need
-// nothing else; the routes table uses their method values.
+// wizard describes one wizard to the kit. Its funcs are bound to the server (store
+// method values, the wizard's own check page), so the handlers below need nothing else.
 type wizard[S domain.WizardStep, D wizardDoc[S]] struct {
-	s     *Server
-	base  string // the records page, where a deleted or unstartable record goes back to
-	steps []S
-	paths func(D) wizardPaths[S]
-	facts func(D) recordFacts
+	s       *Server
+	base    string // the records page; a record's pages are below base + "/" + its id
+	steps   []S
+	bySlug  func(string) (S, bool)
+	stepURL func(D, S) string
+	facts   func(D) recordFacts
 
 	// The store's use cases for this kind of record, for the signed-in trainee.
 	own    func(c *fiber.Ctx) (D, error) // the caller's record named by :id
@@ -54,8 +55,38 @@ type recordFacts struct {
 // wizardTexts are a wizard's page titles and messages.
 type wizardTexts struct {
 	detail, done, delete string // page titles
+	locked               string // a step or check page of a record that can no longer be edited
 	unconfirmed          string // submit without ticking the confirmation box
 	deleted              string // flash after a delete
+}
+
+// paths names one record's pages for the step kit (gateStep, checkGate, next).
+func (w wizard[S, D]) paths(d D) wizardPaths[S] {
+	return wizardPaths[S]{detail: w.base + "/" + w.facts(d).id, submitted: w.text.locked,
+		step: func(st S) string { return w.stepURL(d, st) }}
+}
+
+// stepOf loads the caller's record and resolves the step in the URL; a step that cannot
+// be opened yet redirects to the first unfinished one, and a record that can no longer be
+// edited to its detail page (ok is false then).
+func (w wizard[S, D]) stepOf(c *fiber.Ctx) (D, S, bool, error) {
+	return openStep(c, w.own, w.bySlug, w.paths)
+}
+
+// routes are a wizard's record routes below its base: POST /new, GET /:id, GET /:id/check,
+// POST /:id/submit, GET /:id/done, GET and POST /:id/delete. The routes table lists them
+// before the wizard's /:id/:step routes, which would otherwise take "check" for a step.
+func (w wizard[S, D]) routes() []Route {
+	get, post, b := fiber.MethodGet, fiber.MethodPost, w.base
+	return []Route{
+		{post, b + "/new", Trainee, w.startNew},
+		{get, b + "/:id", Trainee, w.detailPage},
+		{get, b + "/:id/check", Trainee, w.checkPage},
+		{post, b + "/:id/submit", Trainee, w.submitCheck},
+		{get, b + "/:id/done", Trainee, w.donePage},
+		{get, b + "/:id/delete", Trainee, w.deletePage},
+		{post, b + "/:id/delete", Trainee, w.deleteRecord},
+	}
 }
 
 // startNew resumes the open draft or starts one, and opens its first unfinished step.
