@@ -171,7 +171,5 @@ func (s *Server) documentImage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "image/jpeg")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b)
+	return sendPrivateJPEG(c, b)
 }

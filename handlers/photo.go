@@ -95,8 +95,14 @@ func (s *Server) photoImage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderContentDisposition, "inline")
+	return sendPrivateJPEG(c, b)
+}
+
+// sendPrivateJPEG answers with an image of a person or their documents: personal data,
+// so no cache (browser or proxy) may keep it once the page is left.
+func sendPrivateJPEG(c *fiber.Ctx, b []byte) error {
 	c.Set(fiber.HeaderContentType, "image/jpeg")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentDisposition, "inline")
 	return c.Send(b)
 }
