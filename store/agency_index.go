@@ -13,6 +13,20 @@ type agencyPlaces struct {
 	queue, list []byte
 }
 
+// placesOf is the one rule of both kinds of record: queued while waiting for the agency's
+// decision, listed once it has left the draft state with an agency. queue and list are
+// the record's keys in its own kind's indexes.
+func placesOf(waiting, draft bool, agencyID string, queue, list []byte) agencyPlaces {
+	var p agencyPlaces
+	if waiting {
+		p.queue = queue
+	}
+	if !draft && agencyID != "" {
+		p.list = list
+	}
+	return p
+}
+
 // moveAgencyPlaces keeps both indexes in step with a record's change from one place to the
 // other in the same transaction as the record: an entry the record left is deleted, and
 // the entries it is in are written with a fresh summary (the queue rows read only it).

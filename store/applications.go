@@ -1,8 +1,6 @@
 package store
 
 import (
-	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -32,78 +30,31 @@ func loadApp(txn *badger.Txn, id string) (domain.Application, error) {
 	return r.Application, err
 }
 
-// ownApp loads an application of the trainee; someone else's looks like not-found.
-func ownApp(txn *badger.Txn, traineeID, appID string) (domain.Application, error) {
-	a, err := loadApp(txn, appID)
-	if err == nil && a.TraineeID != traineeID {
-		return domain.Application{}, errNotFound
-	}
-	return a, err
+// appRecords keeps applications the way wizardRecords describes; the summary lets the
+// agency's queues filter without loading whole applications.
+var appRecords = wizardRecords[domain.Application]{
+	load: loadApp, key: appKey, places: appPlaces, summary: putSummary,
+	traineeKey: appTraineeKey, traineePrefix: appTraineePrefix, parseTraineeKey: parseAppTraineeKey,
+	record:  func(a domain.Application) any { return appRec{V: 1, Application: a} },
+	ids:     func(a domain.Application) recordIDs { return recordIDs{a.ID, a.TraineeID, a.AgencyID} },
+	isDraft: func(a domain.Application) bool { return a.Status == domain.AppDraft },
 }
 
-// saveApp writes the record and keeps the agency indexes in step with the status: the
-// pending queue (submitted only) and the agency's list of everything it received, both
-// with a small summary value so queues filter without loading whole applications.
-func saveApp(txn *badger.Txn, old, a domain.Application) error {
-	err := moveAgencyPlaces(txn, appPlaces(old), appPlaces(a), func(k []byte) error { return putSummary(txn, k, a) })
-	if err != nil {
-		return err
-	}
-	return putJSON(txn, appKey(a.ID), appRec{V: 1, Application: a})
-}
-
-// appPlaces is where an application stands in its agency's indexes: queued while
-// submitted, listed once it has left the draft state with an agency.
+// appPlaces is where an application stands in its agency's indexes (placesOf): it waits
+// for the agency while submitted.
 func appPlaces(a domain.Application) agencyPlaces {
-	var p agencyPlaces
-	if a.Status == domain.AppSubmitted {
-		p.queue = appQueueKey(a.AgencyID, a.SubmittedAt, a.ID)
-	}
-	if a.Status != domain.AppDraft && a.AgencyID != "" {
-		p.list = appAgencyKey(a.AgencyID, a.CreatedAt, a.ID)
-	}
-	return p
-}
-
-func appsOf(txn *badger.Txn, traineeID string) ([]domain.Application, error) {
-	var out []domain.Application
-	err := scanKeys(txn, appTraineePrefix(traineeID), func(k []byte) (bool, error) {
-		a, err := loadApp(txn, parseAppTraineeKey(k))
-		if err != nil {
-			return false, err
-		}
-		out = append(out, a)
-		return true, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return placesOf(a.Status == domain.AppSubmitted, a.Status == domain.AppDraft, a.AgencyID,
+		appQueueKey(a.AgencyID, a.SubmittedAt, a.ID), appAgencyKey(a.AgencyID, a.CreatedAt, a.ID))
 }
 
 // ApplicationsOf returns the trainee's applications, newest first.
 func (s *Store) ApplicationsOf(traineeID string) ([]domain.Application, error) {
-	var out []domain.Application
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		out, err = appsOf(txn, traineeID)
-		return err
-	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, err
+	return listOwned(s, appRecords, traineeID)
 }
 
 // ApplicationOf returns one application of the trainee.
 func (s *Store) ApplicationOf(traineeID, appID string) (domain.Application, error) {
-	var a domain.Application
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		a, err = ownApp(txn, traineeID, appID)
-		return err
-	})
-	return a, err
+	return getOwned(s, appRecords, traineeID, appID)
 }
 
 // StartApplication resumes the trainee's open draft or creates one prefilled from the
@@ -118,23 +69,13 @@ func (s *Store) StartApplication(trainee domain.User, now time.Time) (domain.App
 		if err := domain.CheckNotice(current); err != nil {
 			return err
 		}
-		apps, err := appsOf(txn, trainee.ID)
-		if err != nil {
-			return err
-		}
-		for _, x := range apps {
-			if x.Status == domain.AppDraft {
-				a = x
-				return nil
-			}
-		}
-		a = domain.Application{ID: newTimeID(now), TraineeID: trainee.ID, Status: domain.AppDraft,
-			Info: domain.AppInfo{Profile: trainee.Profile, Phone: trainee.Mobile}, CreatedAt: now, UpdatedAt: now}
-		a.Timeline = []domain.Event{{At: now, What: "开始填写报名", Actor: "本人"}}
-		if err := txn.Set(appTraineeKey(trainee.ID, a.ID), nil); err != nil {
-			return err
-		}
-		return saveApp(txn, domain.Application{}, a)
+		a, err = appRecords.draftOrNew(txn, trainee.ID, func() (domain.Application, error) {
+			a := domain.Application{ID: newTimeID(now), TraineeID: trainee.ID, Status: domain.AppDraft,
+				Info: domain.AppInfo{Profile: trainee.Profile, Phone: trainee.Mobile}, CreatedAt: now, UpdatedAt: now}
+			a.Timeline = []domain.Event{{At: now, What: "开始填写报名", Actor: "本人"}}
+			return a, nil
+		})
+		return err
 	})
 	return a, err
 }
@@ -199,7 +140,7 @@ func stepRef(txn *badger.Txn, traineeID string, a domain.Application, in domain.
 func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn *badger.Txn, a *domain.Application) error) (domain.Application, error) {
 	var a domain.Application
 	err := s.update(func(txn *badger.Txn) error {
-		old, err := ownApp(txn, traineeID, appID)
+		old, err := appRecords.own(txn, traineeID, appID)
 		if err != nil {
 			return err
 		}
@@ -217,7 +158,7 @@ func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn 
 			}
 		}
 		a.UpdatedAt = now
-		return saveApp(txn, old, a)
+		return appRecords.save(txn, old, a)
 	})
 	return a, err
 }
@@ -256,21 +197,6 @@ func (s *Store) SaveDocument(traineeID, appID string, step domain.Step, jpeg []b
 	})
 }
 
-// nextNumber assigns the application reference: XQ + date + 5-digit daily sequence.
-func nextNumber(txn *badger.Txn, now time.Time) (string, error) {
-	day := now.In(chinaTZ).Format("20060102")
-	last, err := getString(txn, appSeqKey(day))
-	if err != nil && err != errNotFound {
-		return "", err
-	}
-	n, _ := strconv.Atoi(last)
-	n++
-	if err := txn.Set(appSeqKey(day), []byte(strconv.Itoa(n))); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("XQ%s%05d", day, n), nil
-}
-
 var chinaTZ = time.FixedZone("CST", 8*3600)
 
 // SubmitApplication submits a complete application once: a double click or 50 concurrent
@@ -279,11 +205,11 @@ var chinaTZ = time.FixedZone("CST", 8*3600)
 func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Time) (domain.Application, error) {
 	var a domain.Application
 	err := s.update(func(txn *badger.Txn) error {
-		old, err := ownApp(txn, trainee.ID, appID)
+		old, err := appRecords.own(txn, trainee.ID, appID)
 		if err != nil {
 			return err
 		}
-		apps, err := appsOf(txn, trainee.ID)
+		apps, err := appRecords.of(txn, trainee.ID)
 		if err != nil {
 			return err
 		}
@@ -294,7 +220,7 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Ti
 		}
 		number := old.Number
 		if number == "" {
-			if number, err = nextNumber(txn, now); err != nil {
+			if number, err = nextDailyNumber(txn, "XQ", appSeqKey, now); err != nil {
 				return err
 			}
 		}
@@ -310,11 +236,7 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Ti
 		if err := linkTrainee(txn, a.AgencyID, trainee.ID); err != nil {
 			return err
 		}
-		n := domain.Notification{Kind: domain.NotifyAppSubmitted, UserID: trainee.ID, Subject: a.ID}
-		if err := notifyUser(txn, n, now); err != nil {
-			return err
-		}
-		return saveApp(txn, old, a)
+		return appRecords.saveNotified(txn, old, a, domain.NotifyAppSubmitted, now)
 	})
 	if err == nil {
 		s.Events.Publish(a.AgencyID, domain.QueueApps)
@@ -327,7 +249,7 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Ti
 func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error {
 	var agency string
 	err := s.update(func(txn *badger.Txn) error {
-		a, err := ownApp(txn, traineeID, appID)
+		a, err := appRecords.own(txn, traineeID, appID)
 		if err != nil {
 			return err
 		}

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -24,13 +22,13 @@ func loadEnrol(txn *badger.Txn, id string) (domain.Enrolment, error) {
 	return r.Enrolment, err
 }
 
-// ownEnrol loads an enrolment of the trainee; someone else's looks like not-found.
-func ownEnrol(txn *badger.Txn, traineeID, id string) (domain.Enrolment, error) {
-	e, err := loadEnrol(txn, id)
-	if err == nil && e.TraineeID != traineeID {
-		return domain.Enrolment{}, errNotFound
-	}
-	return e, err
+// enrolRecords keeps enrolments the way wizardRecords describes.
+var enrolRecords = wizardRecords[domain.Enrolment]{
+	load: loadEnrol, key: ceEnrolKey, places: enrolPlaces, summary: putEnrolSummary,
+	traineeKey: ceTraineeKey, traineePrefix: ceTraineePrefix, parseTraineeKey: parseCETraineeKey,
+	record:  func(e domain.Enrolment) any { return enrolRec{V: 1, Enrolment: e} },
+	ids:     func(e domain.Enrolment) recordIDs { return recordIDs{e.ID, e.TraineeID, e.AgencyID} },
+	isDraft: func(e domain.Enrolment) bool { return e.Status == domain.EnrolDraft },
 }
 
 // takenBy returns the number of another submitted enrolment of the certificate's cycle.
@@ -84,68 +82,21 @@ func certCheck(txn *badger.Txn, trainee domain.User, number, self string, now ti
 	return k, err
 }
 
-// saveEnrol writes the record and keeps the agency's queue (pending only) and list (every
-// submitted enrolment) in step with the status, each with a summary for the queue rows.
-func saveEnrol(txn *badger.Txn, old, e domain.Enrolment) error {
-	err := moveAgencyPlaces(txn, enrolPlaces(old), enrolPlaces(e), func(k []byte) error { return putEnrolSummary(txn, k, e) })
-	if err != nil {
-		return err
-	}
-	return putJSON(txn, ceEnrolKey(e.ID), enrolRec{V: 1, Enrolment: e})
-}
-
-// enrolPlaces is where an enrolment stands in its agency's indexes: queued while pending,
-// listed once submitted.
+// enrolPlaces is where an enrolment stands in its agency's indexes (placesOf): it waits
+// for the agency while pending.
 func enrolPlaces(e domain.Enrolment) agencyPlaces {
-	var p agencyPlaces
-	if e.Status == domain.EnrolPending {
-		p.queue = ceQueueKey(e.AgencyID, e.SubmittedAt, e.ID)
-	}
-	if e.Status != domain.EnrolDraft && e.AgencyID != "" {
-		p.list = ceAgencyKey(e.AgencyID, e.CreatedAt, e.ID)
-	}
-	return p
-}
-
-func enrolsOf(txn *badger.Txn, traineeID string) ([]domain.Enrolment, error) {
-	var out []domain.Enrolment
-	err := scanKeys(txn, ceTraineePrefix(traineeID), func(k []byte) (bool, error) {
-		e, err := loadEnrol(txn, parseCETraineeKey(k))
-		if err != nil {
-			return false, err
-		}
-		out = append(out, e)
-		return true, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return placesOf(e.Status == domain.EnrolPending, e.Status == domain.EnrolDraft, e.AgencyID,
+		ceQueueKey(e.AgencyID, e.SubmittedAt, e.ID), ceAgencyKey(e.AgencyID, e.CreatedAt, e.ID))
 }
 
 // EnrolmentsOf returns the trainee's enrolments, newest first.
 func (s *Store) EnrolmentsOf(traineeID string) ([]domain.Enrolment, error) {
-	var out []domain.Enrolment
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		out, err = enrolsOf(txn, traineeID)
-		return err
-	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, err
+	return listOwned(s, enrolRecords, traineeID)
 }
 
 // EnrolmentOf returns one enrolment of the trainee.
 func (s *Store) EnrolmentOf(traineeID, id string) (domain.Enrolment, error) {
-	var e domain.Enrolment
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		e, err = ownEnrol(txn, traineeID, id)
-		return err
-	})
-	return e, err
+	return getOwned(s, enrolRecords, traineeID, id)
 }
 
 // StartEnrolment resumes the trainee's open draft or creates one, with the work résumé
@@ -153,29 +104,20 @@ func (s *Store) EnrolmentOf(traineeID, id string) (domain.Enrolment, error) {
 func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
-		all, err := enrolsOf(txn, trainee.ID)
-		if err != nil {
-			return err
-		}
-		for _, x := range all {
-			if x.Status == domain.EnrolDraft {
-				e = x
-				return nil
+		var err error
+		e, err = enrolRecords.draftOrNew(txn, trainee.ID, func() (domain.Enrolment, error) {
+			apps, err := appRecords.of(txn, trainee.ID)
+			if err != nil {
+				return domain.Enrolment{}, err
 			}
-		}
-		apps, err := appsOf(txn, trainee.ID)
-		if err != nil {
-			return err
-		}
-		e = domain.Enrolment{ID: newTimeID(now), TraineeID: trainee.ID, Status: domain.EnrolDraft, CreatedAt: now, UpdatedAt: now}
-		for i := len(apps) - 1; i >= 0 && e.Resume == nil; i-- {
-			e.Resume = apps[i].Resume
-		}
-		e.Timeline = []domain.Event{{At: now, What: "开始填写继续教育报名", Actor: "本人"}}
-		if err := txn.Set(ceTraineeKey(trainee.ID, e.ID), nil); err != nil {
-			return err
-		}
-		return saveEnrol(txn, domain.Enrolment{}, e)
+			e := domain.Enrolment{ID: newTimeID(now), TraineeID: trainee.ID, Status: domain.EnrolDraft, CreatedAt: now, UpdatedAt: now}
+			for i := len(apps) - 1; i >= 0 && e.Resume == nil; i-- {
+				e.Resume = apps[i].Resume
+			}
+			e.Timeline = []domain.Event{{At: now, What: "开始填写继续教育报名", Actor: "本人"}}
+			return e, nil
+		})
+		return err
 	})
 	return e, err
 }
@@ -187,7 +129,7 @@ func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrol
 func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolStepInput, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
-		old, err := ownEnrol(txn, trainee.ID, id)
+		old, err := enrolRecords.own(txn, trainee.ID, id)
 		if err != nil {
 			return err
 		}
@@ -209,7 +151,7 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolSte
 			}
 		}
 		e.UpdatedAt = now
-		return saveEnrol(txn, old, e)
+		return enrolRecords.save(txn, old, e)
 	})
 	return e, err
 }
@@ -235,28 +177,13 @@ func enrolStepRef(txn *badger.Txn, trainee domain.User, e domain.Enrolment, in d
 	return r, err
 }
 
-// nextEnrolNumber assigns the enrolment reference: JX + date + 5-digit daily sequence.
-func nextEnrolNumber(txn *badger.Txn, now time.Time) (string, error) {
-	d := now.In(chinaTZ).Format("20060102")
-	last, err := getString(txn, ceSeqKey(d))
-	if err != nil && err != errNotFound {
-		return "", err
-	}
-	n, _ := strconv.Atoi(last)
-	n++
-	if err := txn.Set(ceSeqKey(d), []byte(strconv.Itoa(n))); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("JX%s%05d", d, n), nil
-}
-
 // SubmitEnrolment submits a complete enrolment once (确认报名). The certificate is checked
 // again and the cycle index claimed in the same transaction, so two drafts for the same
 // certificate and cycle, or 50 concurrent clicks, give one enrolment and conflicts.
 func (s *Store) SubmitEnrolment(trainee domain.User, id string, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
-		old, err := ownEnrol(txn, trainee.ID, id)
+		old, err := enrolRecords.own(txn, trainee.ID, id)
 		if err != nil {
 			return err
 		}
@@ -269,11 +196,7 @@ func (s *Store) SubmitEnrolment(trainee domain.User, id string, now time.Time) (
 		if err := linkTrainee(txn, e.AgencyID, trainee.ID); err != nil {
 			return err
 		}
-		n := domain.Notification{Kind: domain.NotifyCESubmitted, UserID: trainee.ID, Subject: e.ID}
-		if err := notifyUser(txn, n, now); err != nil {
-			return err
-		}
-		return saveEnrol(txn, old, e)
+		return enrolRecords.saveNotified(txn, old, e, domain.NotifyCESubmitted, now)
 	})
 	if err == nil {
 		s.Events.Publish(e.AgencyID, domain.QueueCE)
@@ -291,7 +214,7 @@ func submitChecked(txn *badger.Txn, trainee domain.User, old domain.Enrolment, n
 	}
 	number := old.Number
 	if number == "" {
-		if number, err = nextEnrolNumber(txn, now); err != nil {
+		if number, err = nextDailyNumber(txn, "JX", ceSeqKey, now); err != nil {
 			return old, err
 		}
 	}
@@ -311,7 +234,7 @@ func submitChecked(txn *badger.Txn, trainee domain.User, old domain.Enrolment, n
 func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 	var agency string
 	err := s.update(func(txn *badger.Txn) error {
-		e, err := ownEnrol(txn, traineeID, id)
+		e, err := enrolRecords.own(txn, traineeID, id)
 		if err != nil {
 			return err
 		}
@@ -359,7 +282,7 @@ func dropEnrol(txn *badger.Txn, e domain.Enrolment) error {
 // enrolledAt reports whether a submitted enrolment of the trainee other than except ties
 // them to the agency (which then keeps its access to the trainee's photo).
 func enrolledAt(txn *badger.Txn, agencyID, userID, except string) (bool, error) {
-	es, err := enrolsOf(txn, userID)
+	es, err := enrolRecords.of(txn, userID)
 	for _, e := range es {
 		if e.ID != except && e.AgencyID == agencyID && e.Status != domain.EnrolDraft {
 			return true, err
@@ -377,7 +300,7 @@ func unlinkCE(txn *badger.Txn, agencyID, userID, except string) error {
 	if tied, err := enrolledAt(txn, agencyID, userID, except); err != nil || tied {
 		return err
 	}
-	apps, err := appsOf(txn, userID)
+	apps, err := appRecords.of(txn, userID)
 	if err != nil {
 		return err
 	}

@@ -129,7 +129,7 @@ func advance(txn *badger.Txn, e domain.Enrolment, cs domain.CESettings, by strin
 			return e, false, err
 		}
 	}
-	return next, completed, saveEnrol(txn, e, next)
+	return next, completed, enrolRecords.save(txn, e, next)
 }
 
 // RecordLearning records one completed course of the reviewer's agency's catalog for an
@@ -193,7 +193,7 @@ func (s *Store) LearningOf(traineeID string) (CELearning, error) {
 				return err
 			}
 		}
-		out.Enrolments, err = enrolsOf(txn, traineeID)
+		out.Enrolments, err = enrolRecords.of(txn, traineeID)
 		return err
 	})
 	sort.SliceStable(out.Certificates, func(i, j int) bool { return out.Certificates[i].IssuedOn.After(out.Certificates[j].IssuedOn) })

@@ -188,11 +188,7 @@ func (s *Store) DecideEnrolment(actor domain.User, id string, d domain.Decision,
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.AuditAction(), Object: e.ID, Detail: e.Number}); err != nil {
 			return err
 		}
-		n := domain.Notification{Kind: domain.NotifyCEDecision, UserID: e.TraineeID, Subject: e.ID}
-		if err := notifyUser(txn, n, now); err != nil {
-			return err
-		}
-		return saveEnrol(txn, old, e)
+		return enrolRecords.saveNotified(txn, old, e, domain.NotifyCEDecision, now)
 	})
 	if err == nil {
 		s.Events.Publish(e.AgencyID, domain.QueueCE)

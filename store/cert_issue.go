@@ -45,7 +45,7 @@ func (s *Store) IssueCertificate(actor domain.User, appID string, now time.Time)
 			Action: domain.AuditCertificateIssue, Object: a.ID, Detail: a.Number + " → " + c.Number}); err != nil {
 			return err
 		}
-		return saveApp(txn, old, a)
+		return appRecords.save(txn, old, a)
 	})
 	if err != nil {
 		return domain.Application{}, domain.Certificate{}, err

@@ -83,13 +83,11 @@ func (s *Store) DecideApplication(actor domain.User, appID string, d domain.Deci
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: d.Kind.AuditAction(), Object: a.ID, Detail: a.Number}); err != nil {
 			return err
 		}
-		if d.Kind.Notifies() {
-			n := domain.Notification{Kind: domain.NotifyAppDecision, UserID: a.TraineeID, Subject: a.ID}
-			if err := notifyUser(txn, n, now); err != nil {
-				return err
-			}
+		tell := domain.NotifyAppDecision
+		if !d.Kind.Notifies() {
+			tell = "" // exam steps: the trainee sees them on the records page, unmailed
 		}
-		return saveApp(txn, old, a)
+		return appRecords.saveNotified(txn, old, a, tell, now)
 	})
 	if err == nil {
 		s.Events.Publish(a.AgencyID, domain.QueueApps)

@@ -37,7 +37,7 @@ func (s *Store) PersonalDataOf(userID string) (PersonalData, error) {
 				return err
 			}
 		}
-		if d.Enrolments, err = enrolsOf(txn, userID); err != nil {
+		if d.Enrolments, err = enrolRecords.of(txn, userID); err != nil {
 			return err
 		}
 		return scanJSON(txn, auditPrefix(), true, 0, func(r *auditRec) {

@@ -240,7 +240,7 @@ func unlinkIfUnused(txn *badger.Txn, agencyID, userID, except string) error {
 	if tied, err := enrolledAt(txn, agencyID, userID, ""); err != nil || tied {
 		return err // a continuing-education enrolment keeps the agency's access
 	}
-	apps, err := appsOf(txn, userID)
+	apps, err := appRecords.of(txn, userID)
 	if err != nil {
 		return err
 	}

@@ -157,7 +157,7 @@ func (s *Store) ReviewApplication(viewer domain.User, appID string) (domain.Appl
 		if u, err = loadUser(txn, a.TraineeID); err != nil {
 			return err
 		}
-		all, err := appsOf(txn, a.TraineeID)
+		all, err := appRecords.of(txn, a.TraineeID)
 		for _, x := range all {
 			if x.ID != a.ID && x.Status != domain.AppDraft && (viewer.Role == domain.RoleAdmin || x.AgencyID == viewer.AgencyID) {
 				others = append(others, x)

@@ -59,7 +59,7 @@ func BenchmarkRSS100kApplications(b *testing.B) {
 				if err := txn.Set(appTraineeKey(uid, a.ID), nil); err != nil {
 					return err
 				}
-				if err := saveApp(txn, domain.Application{}, a); err != nil {
+				if err := appRecords.save(txn, domain.Application{}, a); err != nil {
 					return err
 				}
 			}
