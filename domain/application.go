@@ -237,19 +237,17 @@ func (a Application) FirstOpenStep() (s Step, open bool) { return firstOpen(appS
 func (a Application) CanOpenStep(s Step) bool { return canOpen(appStepNames, s, a.Done) }
 
 // Editable reports whether the trainee may change the answers.
-func (a Application) Editable() bool { return a.Status == AppDraft || a.Status == AppReturned }
+func (a Application) Editable() bool { return appBeforeConfirmation.editable(a.Status) }
 
 // CanDelete reports whether the trainee may delete it (before the agency confirms).
-func (a Application) CanDelete() bool {
-	return a.Status == AppDraft || a.Status == AppSubmitted || a.Status == AppReturned
-}
+func (a Application) CanDelete() bool { return appBeforeConfirmation.deletable(a.Status) }
 
 func (a *Application) log(now time.Time, what, actor, note string) {
 	a.Timeline = logEvent(a.Timeline, &a.UpdatedAt, now, what, actor, note)
 }
 
 func conflict(a Application, action string) error {
-	return Err(CodeConflict, fmt.Sprintf("无法%s：这份报名当前状态是“%s”，可能已被处理，请刷新后查看", action, a.Status.Label()))
+	return stateConflict("报名", action, a.Status.Label())
 }
 
 // Submit sends a complete draft (or a corrected returned application) to the agency.

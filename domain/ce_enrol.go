@@ -79,19 +79,17 @@ func (e Enrolment) FirstOpenStep() (s CEStep, open bool) { return firstOpen(ceSt
 func (e Enrolment) CanOpenStep(s CEStep) bool { return canOpen(ceStepNames, s, e.Done) }
 
 // Editable reports whether the trainee may change the answers.
-func (e Enrolment) Editable() bool { return e.Status == EnrolDraft || e.Status == EnrolReturned }
+func (e Enrolment) Editable() bool { return enrolBeforeConfirmation.editable(e.Status) }
 
 // CanDelete reports whether the trainee may delete it (before the agency confirms).
-func (e Enrolment) CanDelete() bool {
-	return e.Status == EnrolDraft || e.Status == EnrolPending || e.Status == EnrolReturned
-}
+func (e Enrolment) CanDelete() bool { return enrolBeforeConfirmation.deletable(e.Status) }
 
 func (e *Enrolment) log(now time.Time, what, actor, note string) {
 	e.Timeline = logEvent(e.Timeline, &e.UpdatedAt, now, what, actor, note)
 }
 
 func enrolConflict(e Enrolment, action string) error {
-	return Err(CodeConflict, fmt.Sprintf("无法%s：这份继续教育报名当前状态是“%s”，可能已被处理，请刷新后查看", action, e.Status.Label()))
+	return stateConflict("继续教育报名", action, e.Status.Label())
 }
 
 // MsgCertNotYours is the one answer for a number that is not one of the trainee's

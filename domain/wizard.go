@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Both wizards (新取证 and 继续教育) number their steps from 0 in the manual's order and name
 // each by a URL slug and a title; stepNames is that list, shared so that looking a slug
@@ -74,6 +77,30 @@ func canOpen[S ~int](n stepNames, s S, done func(S) bool) bool {
 func logEvent(tl []Event, updated *time.Time, now time.Time, what, actor, note string) []Event {
 	*updated = now
 	return append(tl, Event{At: now, What: what, Actor: actor, Note: note})
+}
+
+// beforeConfirmation names the states a wizard document (application or enrolment) passes
+// through until its agency confirms it. The trainee's rights in them are one rule for both
+// wizards (DOMAIN.md §4, and EnrolStatus): they may change the answers while it is a draft
+// or returned, and delete it until the agency confirms, so the rule is written here once.
+type beforeConfirmation[S comparable] struct{ draft, waiting, returned S }
+
+// editable reports whether the trainee may change the answers in state s.
+func (b beforeConfirmation[S]) editable(s S) bool { return s == b.draft || s == b.returned }
+
+// deletable reports whether the trainee may still delete the document in state s.
+func (b beforeConfirmation[S]) deletable(s S) bool { return b.editable(s) || s == b.waiting }
+
+var (
+	appBeforeConfirmation   = beforeConfirmation[AppStatus]{AppDraft, AppSubmitted, AppReturned}
+	enrolBeforeConfirmation = beforeConfirmation[EnrolStatus]{EnrolDraft, EnrolPending, EnrolReturned}
+)
+
+// stateConflict answers an action that found a document (doc names its kind) in a state
+// that no longer allows it, usually because someone acted first: both wizards say so in
+// the same words and send the user to refresh.
+func stateConflict(doc, action, state string) error {
+	return Err(CodeConflict, fmt.Sprintf("无法%s：这份%s当前状态是“%s”，可能已被处理，请刷新后查看", action, doc, state))
 }
 
 // Step is a step of the 新取证 wizard. The numbers are the stored order (documents keep
