@@ -153,7 +153,7 @@ func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn 
 		}
 		if old.Status != domain.AppDraft && old.AgencyID != a.AgencyID {
 			// A returned application moved to another agency: the old one loses access.
-			if err := unlinkIfUnused(txn, old.AgencyID, traineeID, a.ID); err != nil {
+			if err := unlinkUnlessTied(txn, old.AgencyID, traineeID, leaving{app: a.ID}); err != nil {
 				return err
 			}
 		}
@@ -283,7 +283,7 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 			}
 		}
 		agency = a.AgencyID
-		if err := unlinkIfUnused(txn, a.AgencyID, traineeID, a.ID); err != nil {
+		if err := unlinkUnlessTied(txn, a.AgencyID, traineeID, leaving{app: a.ID}); err != nil {
 			return err
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: traineeID, Actor: "学员本人", Action: domain.AuditAppDelete, Object: a.ID, Detail: a.Number})

@@ -146,7 +146,7 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolSte
 		}
 		if old.Status != domain.EnrolDraft && old.AgencyID != e.AgencyID {
 			// A returned enrolment moved to another agency: the old one loses access.
-			if err := unlinkCE(txn, old.AgencyID, trainee.ID, e.ID); err != nil {
+			if err := unlinkUnlessTied(txn, old.AgencyID, trainee.ID, leaving{enrol: e.ID}); err != nil {
 				return err
 			}
 		}
@@ -246,7 +246,7 @@ func (s *Store) DeleteEnrolment(traineeID, id string, now time.Time) error {
 		}
 		if e.Status != domain.EnrolDraft {
 			agency = e.AgencyID
-			if err := unlinkCE(txn, e.AgencyID, traineeID, e.ID); err != nil {
+			if err := unlinkUnlessTied(txn, e.AgencyID, traineeID, leaving{enrol: e.ID}); err != nil {
 				return err
 			}
 		}
@@ -289,25 +289,4 @@ func enrolledAt(txn *badger.Txn, agencyID, userID, except string) (bool, error) 
 		}
 	}
 	return false, err
-}
-
-// unlinkCE ends an agency's access to a trainee when neither another enrolment nor an
-// application ties them together any more, as unlinkIfUnused does for applications.
-func unlinkCE(txn *badger.Txn, agencyID, userID, except string) error {
-	if agencyID == "" {
-		return nil
-	}
-	if tied, err := enrolledAt(txn, agencyID, userID, except); err != nil || tied {
-		return err
-	}
-	apps, err := appRecords.of(txn, userID)
-	if err != nil {
-		return err
-	}
-	for _, a := range apps {
-		if a.AgencyID == agencyID && a.Status != domain.AppDraft {
-			return nil
-		}
-	}
-	return unlinkTrainee(txn, agencyID, userID)
 }

@@ -230,22 +230,27 @@ func relink(txn *badger.Txn, agencyID, userID string, link bool) error {
 	return txn.Set(traineeLinksKey(userID), nil)
 }
 
-// unlinkIfUnused removes the trainee–agency link when no application other than except
-// still ties the trainee to the agency, so a deleted application ends the agency's access
-// to the trainee's photo and documents.
-func unlinkIfUnused(txn *badger.Txn, agencyID, userID, except string) error {
+// leaving names the document being deleted or moved to another agency, by its kind, so
+// that it does not count as still tying its trainee to the old agency.
+type leaving struct{ app, enrol string }
+
+// unlinkUnlessTied removes the trainee–agency link when no submitted application or
+// enrolment other than the one leaving still ties the trainee to the agency, so a deleted
+// or moved document of either wizard ends the agency's access to the trainee's photo and
+// documents, and a document of the other wizard keeps it.
+func unlinkUnlessTied(txn *badger.Txn, agencyID, userID string, l leaving) error {
 	if agencyID == "" {
 		return nil
 	}
-	if tied, err := enrolledAt(txn, agencyID, userID, ""); err != nil || tied {
-		return err // a continuing-education enrolment keeps the agency's access
+	if tied, err := enrolledAt(txn, agencyID, userID, l.enrol); err != nil || tied {
+		return err
 	}
 	apps, err := appRecords.of(txn, userID)
 	if err != nil {
 		return err
 	}
 	for _, a := range apps {
-		if a.ID != except && a.AgencyID == agencyID && a.Status != domain.AppDraft {
+		if a.ID != l.app && a.AgencyID == agencyID && a.Status != domain.AppDraft {
 			return nil
 		}
 	}
