@@ -34,10 +34,6 @@ func (s *Server) agreeNotice(c *fiber.Ctx) error {
 	return redirect(c, "/apply")
 }
 
-func (s *Server) ownApplication(c *fiber.Ctx) (domain.Application, error) {
-	return s.d.Store.ApplicationOf(currentUser(c).ID, c.Params("id"))
-}
-
 // appWizard describes 新取证 to the wizard kit (wizard_records.go); New keeps it as s.app.
 func (s *Server) appWizard() wizard[domain.Step, domain.Application] {
 	return wizard[domain.Step, domain.Application]{s: s, base: "/apply", steps: domain.AppSteps(),
@@ -45,7 +41,7 @@ func (s *Server) appWizard() wizard[domain.Step, domain.Application] {
 		facts: func(a domain.Application) recordFacts {
 			return recordFacts{id: a.ID, number: a.Number, agencyID: a.AgencyID, submitted: a.Status == domain.AppSubmitted}
 		},
-		own: s.ownApplication, start: s.d.Store.StartApplication, submit: s.d.Store.SubmitApplication, remove: s.d.Store.DeleteApplication,
+		load: s.d.Store.ApplicationOf, start: s.d.Store.StartApplication, submit: s.d.Store.SubmitApplication, remove: s.d.Store.DeleteApplication,
 		renderCheck: s.renderCheck, detailView: views.AppDetail, doneView: views.Done, deleteView: views.DeleteConfirm,
 		text: wizardTexts{detail: "报名详情", done: "报名已提交", delete: "删除报名", locked: "这份报名已提交，不能再修改。",
 			unconfirmed: "请勾选“我已核对以上信息，确认提交”后再提交。", deleted: "报名已删除。"}}

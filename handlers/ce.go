@@ -26,10 +26,6 @@ func (s *Server) ceHome(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.CEHome(s.page(c, "继续教育"), rows))
 }
 
-func (s *Server) ownEnrolment(c *fiber.Ctx) (domain.Enrolment, error) {
-	return s.d.Store.EnrolmentOf(currentUser(c).ID, c.Params("id"))
-}
-
 // ceWizard describes 继续教育 to the wizard kit (wizard_records.go); New keeps it as s.ce.
 func (s *Server) ceWizard() wizard[domain.CEStep, domain.Enrolment] {
 	return wizard[domain.CEStep, domain.Enrolment]{s: s, base: "/ce", steps: domain.CESteps(),
@@ -37,7 +33,7 @@ func (s *Server) ceWizard() wizard[domain.CEStep, domain.Enrolment] {
 		facts: func(e domain.Enrolment) recordFacts {
 			return recordFacts{id: e.ID, number: e.Number, agencyID: e.AgencyID, submitted: e.Status == domain.EnrolPending}
 		},
-		own: s.ownEnrolment, start: s.d.Store.StartEnrolment, submit: s.d.Store.SubmitEnrolment, remove: s.d.Store.DeleteEnrolment,
+		load: s.d.Store.EnrolmentOf, start: s.d.Store.StartEnrolment, submit: s.d.Store.SubmitEnrolment, remove: s.d.Store.DeleteEnrolment,
 		renderCheck: s.renderCECheck, detailView: views.CEDetail, doneView: views.CEDone, deleteView: views.CEDeleteConfirm,
 		text: wizardTexts{detail: "继续教育报名", done: "报名成功", delete: "删除继续教育报名", locked: "这份继续教育报名已提交，不能再修改。",
 			unconfirmed: "请勾选“我已核对以上信息，确认报名”后再确认。", deleted: "继续教育报名已删除。"}}
@@ -118,7 +114,7 @@ func (s *Server) renderCECheck(c *fiber.Ctx, status int, e domain.Enrolment, msg
 
 // cePrintPage is the holder's own print-out of a submitted enrolment (full ID number).
 func (s *Server) cePrintPage(c *fiber.Ctx) error {
-	e, err := s.ownEnrolment(c)
+	e, err := s.ce.own(c)
 	if err != nil {
 		return err
 	}

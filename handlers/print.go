@@ -15,7 +15,7 @@ import (
 // (报名表), the pledge (个人承诺书) or, once an exam is scheduled, the admission
 // ticket (准考证). Someone else's application is not found.
 func (s *Server) printPage(c *fiber.Ctx) error {
-	a, err := s.ownApplication(c)
+	a, err := s.app.own(c)
 	if err != nil {
 		return err
 	}

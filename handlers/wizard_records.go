@@ -32,7 +32,7 @@ type wizard[S domain.WizardStep, D wizardDoc[S]] struct {
 	facts   func(D) recordFacts
 
 	// The store's use cases for this kind of record, for the signed-in trainee.
-	own    func(c *fiber.Ctx) (D, error) // the caller's record named by :id
+	load   func(traineeID, id string) (D, error) // only the trainee's own record
 	start  func(u domain.User, now time.Time) (D, error)
 	submit func(u domain.User, id string, now time.Time) (D, error)
 	remove func(traineeID, id string, now time.Time) error
@@ -58,6 +58,11 @@ type wizardTexts struct {
 	locked               string // a step or check page of a record that can no longer be edited
 	unconfirmed          string // submit without ticking the confirmation box
 	deleted              string // flash after a delete
+}
+
+// own is the caller's record named by :id; another trainee's is not found.
+func (w wizard[S, D]) own(c *fiber.Ctx) (D, error) {
+	return w.load(currentUser(c).ID, c.Params("id"))
 }
 
 // paths names one record's pages for the step kit (gateStep, checkGate, next).
