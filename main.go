@@ -18,8 +18,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"sitepro/demo"
 	"sitepro/handlers"
 	"sitepro/imaging"
@@ -164,10 +162,16 @@ func serve(args []string, log *slog.Logger) error {
 		func(ctx context.Context) { st.RunGC(ctx, 10*time.Minute) })
 }
 
+// server is what main needs of the HTTP application (a *fiber.App): to serve and to stop.
+type server interface {
+	Listen(addr string) error
+	ShutdownWithTimeout(timeout time.Duration) error
+}
+
 // listenUntilStopped serves until SIGINT or SIGTERM while the background workers run, then
 // shuts down in order: SSE streams first (so they never hold up the shutdown), then HTTP,
 // then the workers. The caller's deferred closes (image workers, then the store) run last.
-func listenUntilStopped(app *fiber.App, addr string, stopping chan struct{}, log *slog.Logger, workers ...func(context.Context)) error {
+func listenUntilStopped(app server, addr string, stopping chan struct{}, log *slog.Logger, workers ...func(context.Context)) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var wg sync.WaitGroup
