@@ -35,9 +35,8 @@ func loadApp(txn *badger.Txn, id string) (domain.Application, error) {
 var appRecords = wizardRecords[domain.Application]{
 	load: loadApp, key: appKey, places: appPlaces, summary: putSummary,
 	traineeKey: appTraineeKey, traineePrefix: appTraineePrefix, parseTraineeKey: parseAppTraineeKey,
-	record:  func(a domain.Application) any { return appRec{V: 1, Application: a} },
-	ids:     func(a domain.Application) recordIDs { return recordIDs{a.ID, a.TraineeID, a.AgencyID} },
-	isDraft: func(a domain.Application) bool { return a.Status == domain.AppDraft },
+	record: func(a domain.Application) any { return appRec{V: 1, Application: a} },
+	facts:  func(a domain.Application) docFacts { return docFacts{a.ID, a.TraineeID, a.Status == domain.AppDraft} },
 }
 
 // appPlaces is where an application stands in its agency's indexes (placesOf): it waits

@@ -26,9 +26,8 @@ func loadEnrol(txn *badger.Txn, id string) (domain.Enrolment, error) {
 var enrolRecords = wizardRecords[domain.Enrolment]{
 	load: loadEnrol, key: ceEnrolKey, places: enrolPlaces, summary: putEnrolSummary,
 	traineeKey: ceTraineeKey, traineePrefix: ceTraineePrefix, parseTraineeKey: parseCETraineeKey,
-	record:  func(e domain.Enrolment) any { return enrolRec{V: 1, Enrolment: e} },
-	ids:     func(e domain.Enrolment) recordIDs { return recordIDs{e.ID, e.TraineeID, e.AgencyID} },
-	isDraft: func(e domain.Enrolment) bool { return e.Status == domain.EnrolDraft },
+	record: func(e domain.Enrolment) any { return enrolRec{V: 1, Enrolment: e} },
+	facts:  func(e domain.Enrolment) docFacts { return docFacts{e.ID, e.TraineeID, e.Status == domain.EnrolDraft} },
 }
 
 // takenBy returns the number of another submitted enrolment of the certificate's cycle.

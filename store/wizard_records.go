@@ -24,15 +24,18 @@ type wizardRecords[T any] struct {
 	record          func(x T) any // what is stored: x in its versioned envelope
 	places          func(x T) agencyPlaces
 	summary         func(txn *badger.Txn, k []byte, x T) error // the queue rows' value
-	ids             func(x T) recordIDs
-	isDraft         func(x T) bool
+	facts           func(x T) docFacts
 	traineeKey      func(traineeID, id string) []byte
 	traineePrefix   func(traineeID string) []byte
 	parseTraineeKey func(k []byte) (id string)
 }
 
-// recordIDs are the ids a wizard document carries: its own, its trainee's and its agency's.
-type recordIDs struct{ id, trainee, agency string }
+// docFacts is what the shared code reads of a wizard document: its id, its trainee's id
+// and whether it is still a draft.
+type docFacts struct {
+	id, trainee string
+	draft       bool
+}
 
 // save writes the record and keeps its agency's queue and list in step with its status
 // (moveAgencyPlaces), each entry with a fresh summary so queues filter without loading
@@ -42,14 +45,14 @@ func (r wizardRecords[T]) save(txn *badger.Txn, old, x T) error {
 	if err != nil {
 		return err
 	}
-	return putJSON(txn, r.key(r.ids(x).id), r.record(x))
+	return putJSON(txn, r.key(r.facts(x).id), r.record(x))
 }
 
 // own loads a document of the trainee; someone else's looks like not-found, so ids of
 // other trainees' documents reveal nothing.
 func (r wizardRecords[T]) own(txn *badger.Txn, traineeID, id string) (T, error) {
 	x, err := r.load(txn, id)
-	if err == nil && r.ids(x).trainee != traineeID {
+	if err == nil && r.facts(x).trainee != traineeID {
 		var none T
 		return none, errNotFound
 	}
@@ -83,7 +86,7 @@ func (r wizardRecords[T]) draftOrNew(txn *badger.Txn, traineeID string, fresh fu
 		return none, err
 	}
 	for _, x := range all {
-		if r.isDraft(x) {
+		if r.facts(x).draft {
 			return x, nil
 		}
 	}
@@ -91,7 +94,7 @@ func (r wizardRecords[T]) draftOrNew(txn *badger.Txn, traineeID string, fresh fu
 	if err != nil {
 		return x, err
 	}
-	if err := txn.Set(r.traineeKey(traineeID, r.ids(x).id), nil); err != nil {
+	if err := txn.Set(r.traineeKey(traineeID, r.facts(x).id), nil); err != nil {
 		return x, err
 	}
 	var none T
@@ -103,8 +106,8 @@ func (r wizardRecords[T]) draftOrNew(txn *badger.Txn, traineeID string, fresh fu
 // goes out exactly when the change commits.
 func (r wizardRecords[T]) saveNotified(txn *badger.Txn, old, x T, kind domain.NotificationKind, now time.Time) error {
 	if kind != "" {
-		ids := r.ids(x)
-		if err := notifyUser(txn, domain.Notification{Kind: kind, UserID: ids.trainee, Subject: ids.id}, now); err != nil {
+		f := r.facts(x)
+		if err := notifyUser(txn, domain.Notification{Kind: kind, UserID: f.trainee, Subject: f.id}, now); err != nil {
 			return err
 		}
 	}
