@@ -47,3 +47,29 @@ func moveAgencyPlaces(txn *badger.Txn, from, to agencyPlaces, summary func(k []b
 	}
 	return nil
 }
+
+// queueFilter is what both agency queues' filters (QueueFilter, CEFilter) answer of a
+// summary row, so that agencyPage pages either queue the same way.
+type queueFilter[S any] interface {
+	match(s *S) bool
+	unfiltered() bool
+}
+
+// agencyPage reads one page of an agency's records for a queue page, one rule for both
+// wizards: without a status filter from the pending queue, with one from the list of
+// everything received; 50 rows unless limit says otherwise; and, when every entry
+// matches, the total counted from keys alone and only the page's rows decoded.
+func agencyPage[S any](txn *badger.Txn, queue, list []byte, status, after string, limit int, f queueFilter[S]) (page[S], error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	prefix := queue
+	if status != "" {
+		prefix = list
+	}
+	match := f.match
+	if f.unfiltered() {
+		match = nil
+	}
+	return pageAfter(txn, prefix, after, limit, match)
+}

@@ -90,18 +90,7 @@ func ceQueue(txn *badger.Txn, viewer domain.User, f CEFilter) (CEPage, error) {
 	if viewer.Role != domain.RoleReviewer || viewer.AgencyID == "" {
 		return CEPage{}, errNotFound
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
-	prefix := ceQueuePrefix(viewer.AgencyID)
-	if f.Status != "" {
-		prefix = ceAgencyPrefix(viewer.AgencyID)
-	}
-	match := f.match
-	if f.unfiltered() {
-		match = nil // every entry matches: count keys, decode one page
-	}
-	sums, err := pageAfter(txn, prefix, f.After, f.Limit, match)
+	sums, err := agencyPage(txn, ceQueuePrefix(viewer.AgencyID), ceAgencyPrefix(viewer.AgencyID), f.Status, f.After, f.Limit, f)
 	out := CEPage{Total: sums.Total, Next: sums.Next}
 	for _, sm := range sums.Rows {
 		out.Rows = append(out.Rows, CERow{EnrolID: sm.ID, Number: sm.Number, Name: sm.Name, CertNumber: sm.CertNumber,

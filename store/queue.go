@@ -109,18 +109,7 @@ func appQueue(txn *badger.Txn, viewer domain.User, agencyID string, f QueueFilte
 	} else if viewer.Role != domain.RoleAdmin {
 		return QueuePage{}, errNotFound
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
-	prefix := appQueuePrefix(agencyID)
-	if f.Status != "" {
-		prefix = appAgencyPrefix(agencyID)
-	}
-	match := f.match
-	if f.unfiltered() {
-		match = nil // every entry matches: count keys, decode one page
-	}
-	sums, err := pageAfter(txn, prefix, f.After, f.Limit, match)
+	sums, err := agencyPage(txn, appQueuePrefix(agencyID), appAgencyPrefix(agencyID), f.Status, f.After, f.Limit, f)
 	out := QueuePage{Total: sums.Total, Next: sums.Next}
 	for _, sm := range sums.Rows {
 		out.Rows = append(out.Rows, sm.row())
