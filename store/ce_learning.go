@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -197,9 +198,7 @@ func (s *Store) LearningOf(traineeID string) (CELearning, error) {
 		return err
 	})
 	sort.SliceStable(out.Certificates, func(i, j int) bool { return out.Certificates[i].IssuedOn.After(out.Certificates[j].IssuedOn) })
-	for i, j := 0, len(out.Enrolments)-1; i < j; i, j = i+1, j-1 {
-		out.Enrolments[i], out.Enrolments[j] = out.Enrolments[j], out.Enrolments[i]
-	}
+	slices.Reverse(out.Enrolments) // newest first, as EnrolmentsOf lists them
 	return out, err
 }
 
