@@ -36,33 +36,33 @@ func (s *Store) ExportAppQueue(viewer domain.User, x AppQueueExport) ([]QueueRow
 	}
 	f := x.Filter
 	f.After, f.Limit = "", exportLimit
-	var rows []QueueRow
-	err := s.update(func(txn *badger.Txn) error {
+	return exportAudited(s, viewer, domain.AuditAppExport, x.At, func(txn *badger.Txn) ([]QueueRow, error) {
 		p, err := appQueue(txn, viewer, "", f)
-		if err != nil {
-			return err
-		}
-		rows = p.Rows
-		return writeAudit(txn, exportEntry(viewer, domain.AuditAppExport, len(rows), x.At))
+		return p.Rows, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return rows, nil
 }
 
 // ExportCEQueue is ExportAppQueue for the continuing-education queue.
 func (s *Store) ExportCEQueue(viewer domain.User, x CEQueueExport) ([]CERow, error) {
 	f := x.Filter
 	f.After, f.Limit = "", exportLimit
-	var rows []CERow
-	err := s.update(func(txn *badger.Txn) error {
+	return exportAudited(s, viewer, domain.AuditEnrolExport, x.At, func(txn *badger.Txn) ([]CERow, error) {
 		p, err := ceQueue(txn, viewer, f)
-		if err != nil {
+		return p.Rows, err
+	})
+}
+
+// exportAudited reads every row an export asks for and writes its audit entry in one
+// transaction, so the entry counts exactly the rows returned and a failed export returns
+// no rows and leaves no entry; both queues' exports go through here.
+func exportAudited[R any](s *Store, viewer domain.User, action domain.AuditAction, at time.Time, read func(txn *badger.Txn) ([]R, error)) ([]R, error) {
+	var rows []R
+	err := s.update(func(txn *badger.Txn) error {
+		var err error
+		if rows, err = read(txn); err != nil {
 			return err
 		}
-		rows = p.Rows
-		return writeAudit(txn, exportEntry(viewer, domain.AuditEnrolExport, len(rows), x.At))
+		return writeAudit(txn, exportEntry(viewer, action, len(rows), at))
 	})
 	if err != nil {
 		return nil, err
