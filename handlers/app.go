@@ -1,172 +1,90 @@
 package handlers
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"strings"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/recover"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/fiber/v2/middleware/session"
-	"github.com/gofiber/storage/memory/v2"
 
 	"sitepro/domain"
-	"sitepro/static"
-	"sitepro/store"
 	"sitepro/views"
 )
 
-// Hasher hashes and verifies passwords (implemented by sitepro/password).
-type Hasher interface {
-	Hash(ctx context.Context, pw string) (string, error)
-	Verify(ctx context.Context, pw, phc string) (bool, error)
-}
-
-// Kicker wakes the mail worker after a commit that enqueued mail.
-type Kicker interface{ Kick() }
-
-// Deps are the collaborators main wires into the HTTP layer.
-type Deps struct {
-	Store          *store.Store
-	Hasher         Hasher
-	Images         Images
-	Mail           Kicker // may be nil
-	Log            *slog.Logger
-	Now            func() time.Time
-	Origin         string // public origin for links in mail, e.g. https://sitepro.example.cn
-	Demo           bool
-	SMTPConfigured bool
-	TrustedProxies []string
-	Support        string
-	ResetTTL       time.Duration
-	// Done is closed when the server shuts down, ending long-lived SSE streams so they
-	// never hold up a graceful shutdown.
-	Done <-chan struct{}
-	// SSEHeartbeat overrides the SSE heartbeat interval (tests use a short one).
-	SSEHeartbeat time.Duration
-	// Backups seals online backups to the configured recipients; nil means backups are
-	// downloaded plain, which is refused while the store is encrypted at rest.
-	Backups Sealer
-	// EncryptedAtRest says the store runs with an encryption key (SITEPRO_KEY_FILE).
-	EncryptedAtRest bool
-}
-
-// Sealer encrypts a backup stream (implemented by sitepro/seal, wired in main). Close
-// writes the last block and does not close w.
-type Sealer interface {
-	Seal(w io.Writer) (io.WriteCloser, error)
-}
-
-// Server holds the handlers' shared state.
-type Server struct {
-	d        Deps
-	assets   *static.Set
-	views    views.Assets
-	sessions *session.Store
-	throttle *Throttle
-	devKeys  deviceKeys
-	secure   bool
-	cookie   string
-	markers  markers
-	sseBeat  time.Duration
-	streams  streamCounts // open SSE streams per session and user
-	// The two wizards as the wizard kit sees them (appWizard, ceWizard).
-	app wizard[domain.Step, domain.Application]
-	ce  wizard[domain.CEStep, domain.Enrolment]
-}
-
-// New builds the whole HTTP application as main serves it and tests exercise it.
-func New(d Deps) (*fiber.App, error) {
-	if d.Now == nil {
-		d.Now = time.Now
+// applyEntry is 新取证: the notice until agreed, then the records with a start button.
+func (s *Server) applyEntry(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if domain.CheckNotice(*u) != nil {
+		return render(c, fiber.StatusOK, views.Notice(s.page(c, "告知承诺书")))
 	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	if d.SSEHeartbeat == 0 {
-		d.SSEHeartbeat = sseHeartbeat
-	}
-	if d.ResetTTL == 0 {
-		d.ResetTTL = 30 * time.Minute
-	}
-	if d.Support == "" {
-		d.Support = "0371-12345678（工作日 9:00–17:00）"
-	}
-	assets, err := static.Load()
+	apps, err := s.d.Store.ApplicationsOf(u.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	s := &Server{d: d, assets: assets, throttle: NewThrottle(d.Now), secure: strings.HasPrefix(d.Origin, "https://"), sseBeat: d.SSEHeartbeat}
-	s.views = views.Assets{CSS: assets.URL("app.css"), HTMX: assets.URL("vendor/htmx-2.0.11.min.js"),
-		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
-		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg")}
-	s.app, s.ce = s.appWizard(), s.ceWizard()
-	s.cookie = "sitepro_session"
-	if s.secure {
-		s.cookie = "__Host-sitepro_session"
-	}
-	s.sessions = session.New(session.Config{
-		Storage: memory.New(memory.Config{GCInterval: time.Minute}), Expiration: 30 * time.Minute,
-		KeyLookup: "cookie:" + s.cookie, CookieHTTPOnly: true, CookieSameSite: "Lax", CookieSecure: s.secure, CookiePath: "/",
-	})
-	app := fiber.New(fiber.Config{
-		Immutable: true, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 60 * time.Second,
-		BodyLimit: 12 << 20, ErrorHandler: s.handleError, DisableStartupMessage: true, AppName: "sitepro",
-		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0, TrustedProxies: d.TrustedProxies,
-		ProxyHeader: proxyHeader(d.TrustedProxies),
-	})
-	app.Use(recover.New(), requestid.New(), s.securityHeaders, s.accessLog)
-	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
-		Next: func(c *fiber.Ctx) bool { return c.Path() == "/review/events" }})) // SSE must not be buffered
-	app.Get(static.Prefix+"*", s.serveStatic)
-	app.Get("/healthz", s.healthz)
-	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect(s.views.Icon, fiber.StatusMovedPermanently) })
-	app.Use(s.loadSession, s.csrf, s.authenticate)
-	for _, r := range s.Routes() {
-		if r.Method == fiber.MethodGet {
-			app.Get(r.Path, s.guard(r.Access), r.Handler) // also answers HEAD
-			continue
+	rows := make([]views.AppRow, len(apps))
+	for i, a := range apps {
+		rows[i] = views.AppRow{App: a}
+		if ag, err := s.d.Store.Agency(a.AgencyID); err == nil {
+			rows[i].Agency = ag.Name
 		}
-		// refuseWhenLow runs on the route, so a refused write is logged with its route.
-		app.Add(r.Method, r.Path, s.refuseWhenLow, s.guard(r.Access), r.Handler)
 	}
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-	return app, nil
+	return render(c, fiber.StatusOK, views.AppList(s.page(c, "新取证报名"), rows))
 }
 
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
+func (s *Server) agreeNotice(c *fiber.Ctx) error {
+	if _, err := s.d.Store.AgreeNotice(currentUser(c).ID, domain.NoticeVersion, s.d.Now()); err != nil {
+		return err
 	}
-	return fiber.HeaderXForwardedFor
+	return redirect(c, "/apply")
 }
 
-func (s *Server) healthz(c *fiber.Ctx) error {
-	if err := s.d.Store.Ping(); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).SendString("store unavailable")
-	}
-	if msg, ok := s.diskHealth(); !ok {
-		return c.Status(fiber.StatusServiceUnavailable).SendString(msg)
-	}
-	return c.SendString("ok")
+// appWizard describes 新取证 to the wizard kit (wizard_records.go); New keeps it as s.app.
+func (s *Server) appWizard() wizard[domain.Step, domain.Application] {
+	return wizard[domain.Step, domain.Application]{s: s, base: "/apply", steps: domain.AppSteps(),
+		bySlug: domain.StepBySlug, stepURL: views.StepURL,
+		facts: func(a domain.Application) recordFacts {
+			return recordFacts{id: a.ID, number: a.Number, agencyID: a.AgencyID, submitted: a.Status == domain.AppSubmitted}
+		},
+		load: s.d.Store.ApplicationOf, start: s.d.Store.StartApplication, submit: s.d.Store.SubmitApplication, remove: s.d.Store.DeleteApplication,
+		renderCheck: s.renderCheck, detailView: views.AppDetail, doneView: views.Done, deleteView: views.DeleteConfirm,
+		text: wizardTexts{detail: "报名详情", done: "报名已提交", delete: "删除报名", locked: "这份报名已提交，不能再修改。",
+			unconfirmed: "请勾选“我已核对以上信息，确认提交”后再提交。", deleted: "报名已删除。"}}
 }
 
-func (s *Server) serveStatic(c *fiber.Ctx) error {
-	a, ok := s.assets.Lookup(c.Path())
+func (s *Server) applyStepPage(c *fiber.Ctx) error {
+	a, st, ok, err := s.app.stepOf(c)
 	if !ok {
-		return fiber.ErrNotFound
+		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	return c.Send(a.Body)
+	return s.renderStep(c, fiber.StatusOK, a, st, appStepValues(a, st), nil, "")
 }
 
-func (s *Server) kickMail() {
-	if s.d.Mail != nil {
-		s.d.Mail.Kick()
+func (s *Server) applyStep(c *fiber.Ctx) error {
+	a, st, ok, err := s.app.stepOf(c)
+	if !ok {
+		return err
 	}
+	k := appStepKitOf(st)
+	if k.parse == nil {
+		return s.applyDocument(c, a, st)
+	}
+	values := formValues(c)
+	in := k.parse(values)
+	in.Step, in.Typed = st, values
+	if op := values["op"]; k.rowOps && op != "" {
+		// Adding or removing a résumé entry saves nothing, but keeps what was typed.
+		in.KeepOnly = true
+		if _, err := s.d.Store.SaveStep(currentUser(c).ID, a.ID, in, s.d.Now()); err != nil {
+			return err
+		}
+		resumeRowsOp(values, op)
+		return s.renderStep(c, fiber.StatusOK, a, st, values, nil, "")
+	}
+	// One transaction: the answers are saved, or, when they fail their checks, what was
+	// typed is kept in the draft so that leaving the page now loses nothing.
+	saved, err := s.d.Store.SaveStep(currentUser(c).ID, a.ID, in, s.d.Now())
+	var fe domain.FieldErrors
+	if withFieldErrors(&fe, err) {
+		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, st, values, fe, "")
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, s.app.paths(saved).next(c, st))
 }

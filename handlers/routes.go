@@ -59,7 +59,7 @@ func (s *Server) Routes() []Route {
 		{post, "/profile/email", Trainee, s.changeEmail},
 		{get, "/profile/data", Trainee, s.myDataPage},
 		{get, "/profile/data.json", Trainee, s.myDataJSON},
-		// 新取证: notice, records, the nine-step wizard, check, submit (apply.go, apply_steps.go);
+		// 新取证: notice, records, the nine-step wizard, check, submit (app.go, app_steps.go);
 		// the record routes (new, detail, check, submit, done, delete) are the wizard kit's.
 		{get, "/apply", Trainee, s.applyEntry},
 		{post, "/apply/agree", Trainee, s.agreeNotice},
@@ -69,7 +69,7 @@ func (s *Server) Routes() []Route {
 		{get, "/apply/:id/:step", Trainee, s.applyStepPage},
 		{post, "/apply/:id/:step", Trainee, s.applyStep},
 		{get, "/documents/:id", Signed, s.documentImage},
-		// 证书信息 and public verification (certificates.go).
+		// 证书信息 and public verification (cert.go).
 		{get, "/certificates", Trainee, s.certificatesPage},
 		{get, "/certificates/:id", Trainee, s.certificatePage},
 		{get, "/verify", Public, s.verifyPage},

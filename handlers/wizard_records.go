@@ -14,7 +14,7 @@ import (
 // The record pages every wizard has around its steps: start, detail, check, submit, done,
 // delete, with their routes, and the opening of a step page. In 新取证 and 继续教育 their
 // logic is the same, so one piece of code serves both from a small description of each
-// wizard (appWizard in apply.go, ceWizard in ce.go; the server keeps them as s.app and
+// wizard (appWizard in app.go, ceWizard in ce.go; the server keeps them as s.app and
 // s.ce); a fix to a double-click guard or a redirect then reaches both wizards at once.
 //
 // What really differs stays with each wizard: the entry page (新取证 asks for the notice

@@ -1,0 +1,172 @@
+package handlers
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/gofiber/storage/memory/v2"
+
+	"sitepro/domain"
+	"sitepro/static"
+	"sitepro/store"
+	"sitepro/views"
+)
+
+// Hasher hashes and verifies passwords (implemented by sitepro/password).
+type Hasher interface {
+	Hash(ctx context.Context, pw string) (string, error)
+	Verify(ctx context.Context, pw, phc string) (bool, error)
+}
+
+// Kicker wakes the mail worker after a commit that enqueued mail.
+type Kicker interface{ Kick() }
+
+// Deps are the collaborators main wires into the HTTP layer.
+type Deps struct {
+	Store          *store.Store
+	Hasher         Hasher
+	Images         Images
+	Mail           Kicker // may be nil
+	Log            *slog.Logger
+	Now            func() time.Time
+	Origin         string // public origin for links in mail, e.g. https://sitepro.example.cn
+	Demo           bool
+	SMTPConfigured bool
+	TrustedProxies []string
+	Support        string
+	ResetTTL       time.Duration
+	// Done is closed when the server shuts down, ending long-lived SSE streams so they
+	// never hold up a graceful shutdown.
+	Done <-chan struct{}
+	// SSEHeartbeat overrides the SSE heartbeat interval (tests use a short one).
+	SSEHeartbeat time.Duration
+	// Backups seals online backups to the configured recipients; nil means backups are
+	// downloaded plain, which is refused while the store is encrypted at rest.
+	Backups Sealer
+	// EncryptedAtRest says the store runs with an encryption key (SITEPRO_KEY_FILE).
+	EncryptedAtRest bool
+}
+
+// Sealer encrypts a backup stream (implemented by sitepro/seal, wired in main). Close
+// writes the last block and does not close w.
+type Sealer interface {
+	Seal(w io.Writer) (io.WriteCloser, error)
+}
+
+// Server holds the handlers' shared state.
+type Server struct {
+	d        Deps
+	assets   *static.Set
+	views    views.Assets
+	sessions *session.Store
+	throttle *Throttle
+	devKeys  deviceKeys
+	secure   bool
+	cookie   string
+	markers  markers
+	sseBeat  time.Duration
+	streams  streamCounts // open SSE streams per session and user
+	// The two wizards as the wizard kit sees them (appWizard, ceWizard).
+	app wizard[domain.Step, domain.Application]
+	ce  wizard[domain.CEStep, domain.Enrolment]
+}
+
+// New builds the whole HTTP application as main serves it and tests exercise it.
+func New(d Deps) (*fiber.App, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.SSEHeartbeat == 0 {
+		d.SSEHeartbeat = sseHeartbeat
+	}
+	if d.ResetTTL == 0 {
+		d.ResetTTL = 30 * time.Minute
+	}
+	if d.Support == "" {
+		d.Support = "0371-12345678（工作日 9:00–17:00）"
+	}
+	assets, err := static.Load()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{d: d, assets: assets, throttle: NewThrottle(d.Now), secure: strings.HasPrefix(d.Origin, "https://"), sseBeat: d.SSEHeartbeat}
+	s.views = views.Assets{CSS: assets.URL("app.css"), HTMX: assets.URL("vendor/htmx-2.0.11.min.js"),
+		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
+		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg")}
+	s.app, s.ce = s.appWizard(), s.ceWizard()
+	s.cookie = "sitepro_session"
+	if s.secure {
+		s.cookie = "__Host-sitepro_session"
+	}
+	s.sessions = session.New(session.Config{
+		Storage: memory.New(memory.Config{GCInterval: time.Minute}), Expiration: 30 * time.Minute,
+		KeyLookup: "cookie:" + s.cookie, CookieHTTPOnly: true, CookieSameSite: "Lax", CookieSecure: s.secure, CookiePath: "/",
+	})
+	app := fiber.New(fiber.Config{
+		Immutable: true, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 60 * time.Second,
+		BodyLimit: 12 << 20, ErrorHandler: s.handleError, DisableStartupMessage: true, AppName: "sitepro",
+		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0, TrustedProxies: d.TrustedProxies,
+		ProxyHeader: proxyHeader(d.TrustedProxies),
+	})
+	app.Use(recover.New(), requestid.New(), s.securityHeaders, s.accessLog)
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) bool { return c.Path() == "/review/events" }})) // SSE must not be buffered
+	app.Get(static.Prefix+"*", s.serveStatic)
+	app.Get("/healthz", s.healthz)
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect(s.views.Icon, fiber.StatusMovedPermanently) })
+	app.Use(s.loadSession, s.csrf, s.authenticate)
+	for _, r := range s.Routes() {
+		if r.Method == fiber.MethodGet {
+			app.Get(r.Path, s.guard(r.Access), r.Handler) // also answers HEAD
+			continue
+		}
+		// refuseWhenLow runs on the route, so a refused write is logged with its route.
+		app.Add(r.Method, r.Path, s.refuseWhenLow, s.guard(r.Access), r.Handler)
+	}
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	if err := s.d.Store.Ping(); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).SendString("store unavailable")
+	}
+	if msg, ok := s.diskHealth(); !ok {
+		return c.Status(fiber.StatusServiceUnavailable).SendString(msg)
+	}
+	return c.SendString("ok")
+}
+
+func (s *Server) serveStatic(c *fiber.Ctx) error {
+	a, ok := s.assets.Lookup(c.Path())
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	return c.Send(a.Body)
+}
+
+func (s *Server) kickMail() {
+	if s.d.Mail != nil {
+		s.d.Mail.Kick()
+	}
+}
