@@ -225,7 +225,7 @@ func printLogins(w io.Writer) {
 	fmt.Fprintln(w, "  These accounts have publicly known passwords. Never use demo mode in production.")
 	fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s\n", TraineeID, TraineePass)
 	for _, d := range photoTrainees {
-		fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s  (%s, 照片%s)\n", d.id, TraineePass, d.name, d.status)
+		fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s  (%s, 照片%s)\n", d.id, TraineePass, d.name, d.status.Label())
 	}
 	fmt.Fprintf(w, "  管理员 admin  : 用户名 %s  密码 %s\n", AdminUser, AdminPass)
 	for _, a := range agencies {
