@@ -57,6 +57,7 @@ type AgencyRefusal int
 const (
 	AgencyEligible   AgencyRefusal = iota
 	AgencyNotFound                 // no such agency
+	AgencySuspended                // the admin suspended the agency
 	AgencyOtherCity                // an agency of another city (or no city chosen yet)
 	AgencyNotTrained               // continuing education: it does not train the post
 )
@@ -66,6 +67,8 @@ func (f AgencyFor) Check(o AgencyOffer, found bool) AgencyRefusal {
 	switch {
 	case !found || o.ID == "":
 		return AgencyNotFound
+	case o.Suspended:
+		return AgencySuspended
 	case f.City == "" || o.CityCode != f.City:
 		return AgencyOtherCity
 	case f.CE && !o.CEPosts.Trains(f.Post):

@@ -10,7 +10,8 @@ func TestAgencyEligibility(t *testing.T) {
 	zz111 := AgencyOffer{Agency: Agency{ID: "zz111", Name: "郑州二中心", CityCode: "410100"}, CEPosts: CEPosts{Codes: []string{"111"}, Configured: true}}
 	zzNone := AgencyOffer{Agency: Agency{ID: "zz0", Name: "郑州三中心", CityCode: "410100"}, CEPosts: CEPosts{Configured: true}} // configured, none
 	ly := AgencyOffer{Agency: Agency{ID: "ly", Name: "洛阳中心", CityCode: "410300"}}
-	all := []AgencyOffer{zz, zz111, zzNone, ly}
+	zzOff := AgencyOffer{Agency: Agency{ID: "zzoff", Name: "郑州暂停中心", CityCode: "410100", Suspended: true}} // suspended: offered nowhere
+	all := []AgencyOffer{zz, zz111, zzNone, ly, zzOff}
 
 	for _, tc := range []struct {
 		name string
@@ -53,7 +54,7 @@ func TestAgencyEligibility(t *testing.T) {
 		o     AgencyOffer
 		found bool
 		want  AgencyRefusal
-	}{{zz, true, AgencyEligible}, {zz, false, AgencyNotFound}, {ly, true, AgencyOtherCity}, {zz111, true, AgencyNotTrained}, {zzNone, true, AgencyNotTrained}} {
+	}{{zz, true, AgencyEligible}, {zz, false, AgencyNotFound}, {ly, true, AgencyOtherCity}, {zz111, true, AgencyNotTrained}, {zzNone, true, AgencyNotTrained}, {zzOff, true, AgencySuspended}} {
 		if got := f.Check(tc.o, tc.found); got != tc.want {
 			t.Errorf("Check(%s, %v) = %d, want %d", tc.o.ID, tc.found, got, tc.want)
 		}

@@ -40,7 +40,11 @@ type AppInfoInput struct {
 // employer and its credit code.
 func (a *Application) SetAgencyInfo(in AppInfoInput, ag Agency, found bool, birth, now time.Time) error {
 	fe := FieldErrors{}
-	if a.AgencyFor().Check(AgencyOffer{Agency: ag}, found) != AgencyEligible {
+	switch a.AgencyFor().Check(AgencyOffer{Agency: ag}, found) {
+	case AgencyEligible:
+	case AgencySuspended:
+		fe.Add("agency", "“"+ag.Name+"”已暂停接受报名，请选择所在地市的其他培训机构")
+	default:
 		fe.Add("agency", "请选择所在地市的一家培训机构")
 	}
 	p, err := in.Profile.Validate(birth, now)

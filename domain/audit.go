@@ -47,6 +47,11 @@ const (
 	AuditLearningRecord AuditAction = "ce.record.add"
 	AuditLearningImport AuditAction = "ce.record.import"
 
+	AuditAgencyCreate  AuditAction = "agency.create"
+	AuditAgencyUpdate  AuditAction = "agency.update"
+	AuditAgencySuspend AuditAction = "agency.suspend"
+	AuditAgencyResume  AuditAction = "agency.resume"
+
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
 )
@@ -82,6 +87,10 @@ var auditActions = vocab[AuditAction]{
 	{AuditCourseAdd, "添加继续教育课程"},
 	{AuditLearningRecord, "记录学时"},
 	{AuditLearningImport, "导入学习记录"},
+	{AuditAgencyCreate, "新增培训机构"},
+	{AuditAgencyUpdate, "修改培训机构"},
+	{AuditAgencySuspend, "暂停培训机构"},
+	{AuditAgencyResume, "恢复培训机构"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
 }

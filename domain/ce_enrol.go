@@ -174,6 +174,8 @@ func (e *Enrolment) SetAgency(o AgencyOffer, found bool) error {
 	switch e.AgencyFor().Check(o, found) {
 	case AgencyNotFound, AgencyOtherCity:
 		return FieldErrors{"agency": "请选择所选省辖市的一家培训机构"}
+	case AgencySuspended:
+		return FieldErrors{"agency": "“" + o.Name + "”已暂停接受报名，请选择其他培训机构"}
 	case AgencyNotTrained:
 		return FieldErrors{"agency": "“" + o.Name + "”不承担" + PostLabel(e.PostCode) + "的继续教育，请选择其他培训机构"}
 	}

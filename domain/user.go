@@ -65,11 +65,14 @@ func (r Role) Label() string {
 
 // Agency is a training agency (培训机构) in one city.
 type Agency struct {
-	ID       string
-	Name     string
-	CityCode string
-	Address  string
-	Phone    string
+	ID         string
+	Name       string
+	CityCode   string
+	Address    string
+	Phone      string
+	CreditCode string // 统一社会信用代码, unique across agencies (empty on agencies from before it was asked)
+	Contact    string // contact person
+	Suspended  bool   // 已暂停: not offered in either wizard; its open items stay visible
 }
 
 // CertificateStatus is the status shown on a certificate (DOMAIN.md §5).

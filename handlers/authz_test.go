@@ -225,6 +225,17 @@ func authzRows() map[string]authzRow {
 		"POST /review/ce/:id/return": {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, "/return")},
 		"POST /review/ce/:id/records": {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, "/records"),
 			form: func(*authzFix) url.Values { return url.Values{"course": {"bogus"}, "date": {"2026-11-20"}} }},
+		// 培训机构管理: an empty form is refused (422) without a change; suspending and
+		// re-enabling act on agency B, which T1's objects do not use.
+		"GET /admin/agencies":      {want: zAdmin, path: authzFixed("/admin/agencies?city=410100"), is200: true},
+		"POST /admin/agencies":     {want: zAdmin, path: authzFixed("/admin/agencies")},
+		"GET /admin/agencies/new":  {want: zAdmin, path: authzFixed("/admin/agencies/new"), is200: true},
+		"GET /admin/agencies/:id":  {want: zAdmin, path: func(f *authzFix) string { return "/admin/agencies/" + f.agencyA.ID }, is200: true},
+		"POST /admin/agencies/:id": {want: zAdmin, path: func(f *authzFix) string { return "/admin/agencies/" + f.agencyA.ID }},
+		"POST /admin/agencies/:id/suspend": {want: zAdmin, mutates: true,
+			path: func(f *authzFix) string { return "/admin/agencies/" + f.agencyB.ID + "/suspend" }},
+		"POST /admin/agencies/:id/resume": {want: zAdmin, mutates: true,
+			path: func(f *authzFix) string { return "/admin/agencies/" + f.agencyB.ID + "/resume" }},
 		"GET /admin/outbox":  {want: zAdmin, path: authzFixed("/admin/outbox"), is200: true},
 		"GET /admin/audit":   {want: zAdmin, path: authzFixed("/admin/audit"), is200: true},
 		"GET /admin/backup":  {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"sort"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -61,4 +62,154 @@ func (s *Store) Meta(name string) (string, bool, error) {
 // SetMeta writes a small setting.
 func (s *Store) SetMeta(name, value string) error {
 	return s.update(func(txn *badger.Txn) error { return txn.Set(metaKey(name), []byte(value)) })
+}
+
+// The admin's agency use cases (培训机构管理, issue 12): each is one transaction that reads
+// the agency as it is, writes the record, the credit-code index and the two post lists,
+// and the audit entry with what changed.
+
+// AgencyProfile returns an agency with the posts it trains for 新取证 and 继续教育.
+func (s *Store) AgencyProfile(id string) (domain.AgencyProfile, error) {
+	var p domain.AgencyProfile
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		p, err = agencyProfileIn(txn, id)
+		return err
+	})
+	return p, err
+}
+
+// AgenciesOf lists the agencies of a city (all cities when city is empty), ordered as
+// Agencies.
+func (s *Store) AgenciesOf(city string) ([]domain.Agency, error) {
+	all, err := s.Agencies()
+	if city == "" || err != nil {
+		return all, err
+	}
+	var out []domain.Agency
+	for _, a := range all {
+		if a.CityCode == city {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// CreateAgency adds an agency after checking the form (all errors at once) and that no
+// other agency has its credit code.
+func (s *Store) CreateAgency(actor domain.User, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
+	p, err := in.Validate()
+	if err != nil {
+		return domain.Agency{}, err
+	}
+	p.ID = newID()
+	err = s.update(func(txn *badger.Txn) error {
+		if err := writeAgency(txn, domain.AgencyProfile{}, p); err != nil {
+			return err
+		}
+		return writeAudit(txn, agencyAudit(actor, domain.AuditAgencyCreate, p, domain.AgencySummary(p), now))
+	})
+	return p.Agency, err
+}
+
+// UpdateAgency replaces an agency's data and post lists; its status is kept.
+func (s *Store) UpdateAgency(actor domain.User, id string, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
+	p, err := in.Validate()
+	if err != nil {
+		return domain.Agency{}, err
+	}
+	err = s.update(func(txn *badger.Txn) error {
+		before, err := agencyProfileIn(txn, id)
+		if err != nil {
+			return err
+		}
+		p.ID, p.Suspended = id, before.Suspended
+		changes := domain.AgencyChanges(before, p)
+		if changes == "" {
+			return nil
+		}
+		if err := writeAgency(txn, before, p); err != nil {
+			return err
+		}
+		return writeAudit(txn, agencyAudit(actor, domain.AuditAgencyUpdate, p, changes, now))
+	})
+	return p.Agency, err
+}
+
+// SetAgencySuspended suspends an agency (it is no longer offered in either wizard) or
+// re-enables it. Its open items and its reviewers' access are unchanged.
+func (s *Store) SetAgencySuspended(actor domain.User, id string, suspended bool, now time.Time) (domain.Agency, error) {
+	var after domain.AgencyProfile
+	err := s.update(func(txn *badger.Txn) error {
+		before, err := agencyProfileIn(txn, id)
+		if err != nil {
+			return err
+		}
+		if before.Suspended == suspended {
+			after = before
+			return nil
+		}
+		after = before
+		after.Suspended = suspended
+		if err := putJSON(txn, agencyKey(id), agencyRec{V: 1, Agency: after.Agency}); err != nil {
+			return err
+		}
+		action := domain.AuditAgencyResume
+		if suspended {
+			action = domain.AuditAgencySuspend
+		}
+		return writeAudit(txn, agencyAudit(actor, action, after, domain.AgencyChanges(before, after), now))
+	})
+	return after.Agency, err
+}
+
+func agencyProfileIn(txn *badger.Txn, id string) (domain.AgencyProfile, error) {
+	var r agencyRec
+	if err := getJSON(txn, agencyKey(id), &r); err != nil {
+		return domain.AgencyProfile{}, err
+	}
+	app, err := postsAt(txn, appAgencyPostsKey(id))
+	if err != nil {
+		return domain.AgencyProfile{}, err
+	}
+	ce, err := agencyPosts(txn, id)
+	return domain.AgencyProfile{Agency: r.Agency, AppPosts: app, CEPosts: ce}, err
+}
+
+// writeAgency writes p over before (zero for a new agency): the record, the post lists and
+// the credit-code index, refusing a code another agency holds.
+func writeAgency(txn *badger.Txn, before, p domain.AgencyProfile) error {
+	if p.CreditCode != before.CreditCode {
+		owner, err := getString(txn, agencyCreditKey(p.CreditCode))
+		switch {
+		case err == nil && owner != p.ID:
+			name := "另一家培训机构"
+			if other, ok := agencyIn(txn, owner); ok {
+				name = "“" + other.Name + "”"
+			}
+			return domain.FieldErrors{"credit_code": "这个统一社会信用代码已经属于" + name + "，请核对营业执照后重新填写"}
+		case err != nil && err != errNotFound:
+			return err
+		}
+		if before.CreditCode != "" {
+			if err := txn.Delete(agencyCreditKey(before.CreditCode)); err != nil {
+				return err
+			}
+		}
+		if err := txn.Set(agencyCreditKey(p.CreditCode), []byte(p.ID)); err != nil {
+			return err
+		}
+	}
+	if err := putJSON(txn, agencyKey(p.ID), agencyRec{V: 1, Agency: p.Agency}); err != nil {
+		return err
+	}
+	if err := putJSON(txn, appAgencyPostsKey(p.ID), p.AppPosts.Codes); err != nil {
+		return err
+	}
+	return putJSON(txn, ceAgencyPostsKey(p.ID), p.CEPosts.Codes)
+}
+
+func agencyAudit(actor domain.User, action domain.AuditAction, p domain.AgencyProfile, detail string, now time.Time) domain.AuditEntry {
+	return domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: action, Object: p.ID,
+		Detail: "“" + p.Name + "”：" + detail}
 }

@@ -54,8 +54,14 @@ func (s *Store) SetAgencyPosts(agencyID string, posts []string) error {
 
 // agencyPosts reads the posts an agency trains in continuing education.
 func agencyPosts(txn *badger.Txn, agencyID string) (domain.CEPosts, error) {
+	return postsAt(txn, ceAgencyPostsKey(agencyID))
+}
+
+// postsAt reads a list of post codes an agency trains (for 继续教育 or 新取证); an absent
+// list means every enabled post.
+func postsAt(txn *badger.Txn, k []byte) (domain.CEPosts, error) {
 	var posts []string
-	switch err := getJSON(txn, ceAgencyPostsKey(agencyID), &posts); err {
+	switch err := getJSON(txn, k, &posts); err {
 	case nil:
 		return domain.CEPosts{Codes: posts, Configured: true}, nil
 	case errNotFound:

@@ -23,7 +23,9 @@ import (
 //	                                             msgID starts with the big-endian creation time
 //	v1/idx/outbox/pending/<msgID>                → "" while the message is unsent and not given up
 //	v1/audit/<8-byte big-endian unix nanos><rand> auditRec (time ordered; V1 holds the action as its Chinese label, V2 as its code)
-//	v1/agency/<agencyID>                         agencyRec
+//	v1/agency/<agencyID>                         agencyRec (V1; CreditCode, Contact and Suspended are absent on agencies from before issue 12)
+//	v1/idx/agency/credit/<creditCode>            → agencyID (unique 统一社会信用代码, normalised; written with the record)
+//	v1/agency-app-posts/<agencyID>               → JSON list of post codes the agency trains for 新取证 (absent: every enabled post)
 //	v1/cert/<certID>                             certRec
 //	v1/idx/cert/holder/<userID>/<certID>         → ""
 //	v1/idx/cert/number/<number>                  → certID (unique)
@@ -70,50 +72,52 @@ import (
 // written down once, next to its documentation. keys_test.go pins the bytes of every
 // family, because existing data directories must keep opening.
 const (
-	pMeta          = "v1/meta/"
-	pMigrated      = "v1/meta/migrated/"
-	pSecret        = "v1/secret/"
-	pUser          = "v1/user/"
-	pUserIDNo      = "v1/idx/user/idno/"
-	pUserLogin     = "v1/idx/user/login/"
-	pToken         = "v1/token/"
-	pOutbox        = "v1/outbox/"
-	pOutboxPending = "v1/idx/outbox/pending/"
-	pAudit         = "v1/audit/"
-	pAgency        = "v1/agency/"
-	pCert          = "v1/cert/"
-	pCertHolder    = "v1/idx/cert/holder/"
-	pCertNumber    = "v1/idx/cert/number/"
-	pCertToken     = "v1/idx/cert/token/"
-	pCertSeq       = "v1/meta/certseq/"
-	pPhoto         = "v1/photo/"
-	pPhotoBlob     = "v1/blob/photo/"
-	pPhotoPending  = "v1/idx/photo/pending/"
-	pPhotoOwner    = "v1/idx/photo/owner/"
-	pPhotoAgency   = "v1/idx/photo/agency-pending/"
-	pTraineeLinks  = "v1/idx/trainee-links/"
-	pAgencyTrainee = "v1/idx/agency-trainee/"
-	pTraineeAgency = "v1/idx/trainee-agency/"
-	pApp           = "v1/app/"
-	pAppTrainee    = "v1/idx/app/trainee/"
-	pAppQueue      = "v1/idx/app/queue/"
-	pAppAgency     = "v1/idx/app/agency/"
-	pAppSeq        = "v1/meta/appseq/"
-	pAppToken      = "v1/idx/app/token/"
-	pUpload        = "v1/upload/"
-	pUploadBlob    = "v1/blob/upload/"
-	pCESettings    = "v1/settings/ce"
-	pCEEnrol       = "v1/ce/enrol/"
-	pCETrainee     = "v1/idx/ce/trainee/"
-	pCECycle       = "v1/idx/ce/cycle/"
-	pCEQueue       = "v1/idx/ce/queue/"
-	pCEAgency      = "v1/idx/ce/agency/"
-	pCESeq         = "v1/meta/ceseq/"
-	pCEAgencyPosts = "v1/ce/agency-posts/"
-	pCECourse      = "v1/ce/course/"
-	pCECourseTitle = "v1/idx/ce/course-title/"
-	pCERecord      = "v1/ce/record/"
-	pCERecordKey   = "v1/idx/ce/record-key/"
+	pMeta           = "v1/meta/"
+	pMigrated       = "v1/meta/migrated/"
+	pSecret         = "v1/secret/"
+	pUser           = "v1/user/"
+	pUserIDNo       = "v1/idx/user/idno/"
+	pUserLogin      = "v1/idx/user/login/"
+	pToken          = "v1/token/"
+	pOutbox         = "v1/outbox/"
+	pOutboxPending  = "v1/idx/outbox/pending/"
+	pAudit          = "v1/audit/"
+	pAgency         = "v1/agency/"
+	pAgencyCredit   = "v1/idx/agency/credit/"
+	pAppAgencyPosts = "v1/agency-app-posts/"
+	pCert           = "v1/cert/"
+	pCertHolder     = "v1/idx/cert/holder/"
+	pCertNumber     = "v1/idx/cert/number/"
+	pCertToken      = "v1/idx/cert/token/"
+	pCertSeq        = "v1/meta/certseq/"
+	pPhoto          = "v1/photo/"
+	pPhotoBlob      = "v1/blob/photo/"
+	pPhotoPending   = "v1/idx/photo/pending/"
+	pPhotoOwner     = "v1/idx/photo/owner/"
+	pPhotoAgency    = "v1/idx/photo/agency-pending/"
+	pTraineeLinks   = "v1/idx/trainee-links/"
+	pAgencyTrainee  = "v1/idx/agency-trainee/"
+	pTraineeAgency  = "v1/idx/trainee-agency/"
+	pApp            = "v1/app/"
+	pAppTrainee     = "v1/idx/app/trainee/"
+	pAppQueue       = "v1/idx/app/queue/"
+	pAppAgency      = "v1/idx/app/agency/"
+	pAppSeq         = "v1/meta/appseq/"
+	pAppToken       = "v1/idx/app/token/"
+	pUpload         = "v1/upload/"
+	pUploadBlob     = "v1/blob/upload/"
+	pCESettings     = "v1/settings/ce"
+	pCEEnrol        = "v1/ce/enrol/"
+	pCETrainee      = "v1/idx/ce/trainee/"
+	pCECycle        = "v1/idx/ce/cycle/"
+	pCEQueue        = "v1/idx/ce/queue/"
+	pCEAgency       = "v1/idx/ce/agency/"
+	pCESeq          = "v1/meta/ceseq/"
+	pCEAgencyPosts  = "v1/ce/agency-posts/"
+	pCECourse       = "v1/ce/course/"
+	pCECourseTitle  = "v1/idx/ce/course-title/"
+	pCERecord       = "v1/ce/record/"
+	pCERecordKey    = "v1/idx/ce/record-key/"
 )
 
 // key concatenates the parts of a key; only the builders below call it.
@@ -164,8 +168,10 @@ func auditPrefix() []byte                         { return key(pAudit) }
 
 // Agencies and the trainees linked to them.
 
-func agencyKey(agencyID string) []byte { return key(pAgency, agencyID) }
-func agencyPrefix() []byte             { return key(pAgency) }
+func agencyKey(agencyID string) []byte         { return key(pAgency, agencyID) }
+func agencyPrefix() []byte                     { return key(pAgency) }
+func agencyCreditKey(code string) []byte       { return key(pAgencyCredit, code) }
+func appAgencyPostsKey(agencyID string) []byte { return key(pAppAgencyPosts, agencyID) }
 func agencyTraineeKey(agencyID, userID string) []byte {
 	return key(pAgencyTrainee, agencyID, "/", userID)
 }

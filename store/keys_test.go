@@ -32,6 +32,8 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{auditPrefix(), "v1/audit/"},
 		{agencyKey("a"), "v1/agency/a"},
 		{agencyPrefix(), "v1/agency/"},
+		{agencyCreditKey("91350100M000100Y43"), "v1/idx/agency/credit/91350100M000100Y43"},
+		{appAgencyPostsKey("a"), "v1/agency-app-posts/a"},
 		{agencyTraineeKey("a", "u"), "v1/idx/agency-trainee/a/u"},
 		{traineeAgencyKey("u", "a"), "v1/idx/trainee-agency/u/a"},
 		{traineeAgencyPrefix("u"), "v1/idx/trainee-agency/u/"},

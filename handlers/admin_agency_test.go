@@ -1,0 +1,81 @@
+package handlers
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"sitepro/domain"
+)
+
+func agencyValues(name, code string) url.Values {
+	return url.Values{"name": {name}, "city": {"410300"}, "address": {"洛阳市涧西区"}, "phone": {"0379-64550101"},
+		"credit_code": {code}, "contact": {"王老师"}, "app_posts": {"101", "111"}, "ce_posts": {"111"}}
+}
+
+// TestAdminAgencies: the admin creates an agency (all errors at once with values kept,
+// then saved), finds it in the city filter, edits it (a duplicate credit code refused),
+// suspends it (gone from the wizards' lists, audited) and re-enables it. The home page
+// links to it; other roles are refused.
+func TestAdminAgencies(t *testing.T) {
+	e := newEnv(t)
+	admin := e.staff(domain.RoleAdmin, "admin")
+	must(t, admin.get("/"), 200, `href="/admin/agencies"`, "培训机构管理")
+	must(t, admin.get("/admin/agencies/new"), 200, `name="app_posts" value="101" checked`, `name="ce_posts" value="110"`)
+
+	bad := agencyValues("", "91350100M000100Y44")
+	bad.Set("phone", "电话")
+	r := admin.post("/admin/agencies", bad)
+	must(t, r, 422, `data-testid="error-summary"`, `data-testid="err-name"`, `data-testid="err-phone"`, `data-testid="err-credit_code"`,
+		`value="91350100M000100Y44"`, `value="洛阳市涧西区"`, `name="app_posts" value="111" checked`)
+	if strings.Contains(r.body, `name="ce_posts" value="101" checked`) {
+		t.Error("an unticked post came back ticked")
+	}
+
+	must(t, admin.post("/admin/agencies", agencyValues("洛阳建设培训中心", "91350100m000100y43")), 303)
+	ags, _ := e.st.AgenciesOf("410300")
+	if len(ags) != 1 || ags[0].CreditCode != "91350100M000100Y43" || ags[0].Contact != "王老师" {
+		t.Fatalf("stored: %+v", ags)
+	}
+	id := ags[0].ID
+	list := admin.get("/admin/agencies?city=410300")
+	must(t, list, 200, `data-testid="agency-row"`, "洛阳建设培训中心", "0379-64550101", "在用", `href="/admin/agencies/`+id+`"`)
+	if r := admin.get("/admin/agencies?city=410100"); strings.Contains(r.body, "洛阳建设培训中心") {
+		t.Error("the city filter shows another city's agency")
+	}
+	must(t, admin.post("/admin/agencies", agencyValues("另一家", "91350100M000100Y43")), 422, "已经属于“洛阳建设培训中心”")
+
+	edit := agencyValues("洛阳建设培训中心", "91350100M000100Y43")
+	edit.Set("phone", "0379-64550102")
+	must(t, admin.get("/admin/agencies/"+id), 200, `value="0379-64550101"`, `data-testid="agency-suspend"`)
+	must(t, admin.post("/admin/agencies/"+id, edit), 303)
+	if p, _ := e.st.AgencyProfile(id); p.Phone != "0379-64550102" || p.CEPosts.Trains("101") || !p.AppPosts.Trains("111") {
+		t.Errorf("after edit: %+v", p)
+	}
+
+	ce := domain.AgencyFor{City: "410300", CE: true, Post: "111"}
+	must(t, admin.post("/admin/agencies/"+id+"/suspend", url.Values{}), 303)
+	if got, _ := e.st.EligibleAgencies(ce); len(got) != 0 {
+		t.Errorf("suspended agency still offered: %+v", got)
+	}
+	must(t, admin.get("/admin/agencies?city=410300"), 200, "已暂停")
+	must(t, admin.get("/admin/agencies/"+id), 200, `data-testid="agency-resume"`)
+	must(t, admin.post("/admin/agencies/"+id+"/resume", url.Values{}), 303)
+	if got, _ := e.st.EligibleAgencies(ce); len(got) != 1 {
+		t.Errorf("re-enabled agency not offered: %+v", got)
+	}
+	must(t, admin.get("/admin/audit"), 200, "新增培训机构", "修改培训机构", "电话：0379-64550101 → 0379-64550102", "暂停培训机构", "恢复培训机构")
+
+	for _, c := range []*client{e.reviewer(id, "rev"), e.registered(idA, "王芳")} {
+		must(t, c.get("/admin/agencies"), 403)
+		must(t, c.post("/admin/agencies/"+id+"/suspend", url.Values{}), 403)
+	}
+	guest := e.client()
+	guest.get("/login")
+	if r := guest.get("/admin/agencies"); r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Errorf("guest: %d %s", r.status, r.header.Get("Location"))
+	}
+	if got, _ := e.st.Agency(id); got.Suspended {
+		t.Error("a refused request changed the agency")
+	}
+}
