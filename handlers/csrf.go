@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net"
 	"net/url"
 	"strings"
 
@@ -45,15 +46,27 @@ func (s *Server) origin(c *fiber.Ctx) string {
 }
 
 // sameOrigin compares the scheme, host and port of a URL (an Origin header or a Referer)
-// with an origin; "null" and anything unparsable are never the same.
+// with an origin; "null" and anything unparsable are never the same. The loopback names
+// (localhost, 127.0.0.1, ::1) count as one host when the origin itself is loopback: a
+// developer who opens http://localhost:8080 of a server configured as 127.0.0.1:8080 is on
+// the same server, and no other site can be served from that port of this machine.
 func sameOrigin(raw, origin string) bool {
 	a, err1 := url.Parse(raw)
 	b, err2 := url.Parse(origin)
 	if err1 != nil || err2 != nil || a.Host == "" {
 		return false
 	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) &&
-		portOf(a) == portOf(b)
+	sameHost := strings.EqualFold(a.Hostname(), b.Hostname()) || (isLoopback(a.Hostname()) && isLoopback(b.Hostname()))
+	return strings.EqualFold(a.Scheme, b.Scheme) && sameHost && portOf(a) == portOf(b)
+}
+
+// isLoopback reports the names of this machine's loopback interface.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func portOf(u *url.URL) string {

@@ -85,3 +85,25 @@ func TestCrossSiteSubmissionRefused(t *testing.T) {
 		t.Fatal("a same-origin logout with its token did not sign out")
 	}
 }
+
+// A server configured for a loopback address accepts its other loopback names (someone
+// opened http://localhost:8080 instead of 127.0.0.1:8080), but nothing else.
+func TestSameOriginLoopbackAliases(t *testing.T) {
+	const ours = "http://127.0.0.1:8080"
+	for raw, want := range map[string]bool{
+		"http://localhost:8080":         true,
+		"http://[::1]:8080/login":       true,
+		"http://127.0.0.1:8080":         true,
+		"http://localhost:8081":         false, // another port is another server
+		"https://localhost:8080":        false,
+		"http://localhost.evil.example": false,
+		"http://evil.example:8080":      false,
+	} {
+		if got := sameOrigin(raw, ours); got != want {
+			t.Errorf("sameOrigin(%q, %q) = %v, want %v", raw, ours, got, want)
+		}
+	}
+	if sameOrigin("http://localhost", "http://sitepro.test") {
+		t.Error("a loopback name matched a public origin")
+	}
+}
