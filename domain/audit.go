@@ -52,6 +52,16 @@ const (
 	AuditAgencySuspend AuditAction = "agency.suspend"
 	AuditAgencyResume  AuditAction = "agency.resume"
 
+	// 目录与规则设置 (settings with history and the catalog).
+	AuditSettingsCE     AuditAction = "settings.ce"
+	AuditSettingsExam   AuditAction = "settings.exam"
+	AuditSettingsCert   AuditAction = "settings.cert"
+	AuditSettingsNotice AuditAction = "settings.notice"
+	AuditSettingsPledge AuditAction = "settings.pledge"
+	AuditCatalogEnable  AuditAction = "catalog.enable"
+	AuditCatalogDisable AuditAction = "catalog.disable"
+	AuditCatalogAdd     AuditAction = "catalog.add"
+
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
 )
@@ -91,6 +101,14 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyUpdate, "修改培训机构"},
 	{AuditAgencySuspend, "暂停培训机构"},
 	{AuditAgencyResume, "恢复培训机构"},
+	{AuditSettingsCE, "修改继续教育规则"},
+	{AuditSettingsExam, "修改考试合格分数线"},
+	{AuditSettingsCert, "修改发证单位和证书编号"},
+	{AuditSettingsNotice, "修改告知承诺制告知书"},
+	{AuditSettingsPledge, "修改个人报名承诺"},
+	{AuditCatalogEnable, "开放岗位报名"},
+	{AuditCatalogDisable, "停止岗位报名"},
+	{AuditCatalogAdd, "新增岗位"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
 }

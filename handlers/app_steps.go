@@ -23,8 +23,14 @@ func appStepKitOf(st domain.Step) appStepKit {
 	case domain.StepAgency:
 		return appStepKit{parse: agencyInfoInput, prefill: agencyInfoValues, render: (*Server).agencyStep}
 	case domain.StepPost:
-		return choiceStep("post", func(x string) domain.StepInput { return domain.StepInput{Post: x} },
+		k := choiceStep("post", func(x string) domain.StepInput { return domain.StepInput{Post: x} },
 			func(a domain.Application) string { return a.PostCode }, views.StepPost)
+		k.render = func(s *Server, _ *fiber.Ctx, p views.Page, w views.Wizard) (templ.Component, error) {
+			cat, err := s.d.Store.Catalog() // the posts open for new applications (目录与规则设置)
+			w.Posts = cat.Posts
+			return views.StepPost(p, w), err
+		}
+		return k
 	case domain.StepResume:
 		return appStepKit{rowOps: true,
 			parse: func(v map[string]string) domain.StepInput {
@@ -45,7 +51,11 @@ func appStepKitOf(st domain.Step) appStepKit {
 					v["agree"], v["signature"] = "1", a.PledgeName
 				}
 			},
-			render: plainStep(views.StepPledge)}
+			render: func(s *Server, _ *fiber.Ctx, p views.Page, w views.Wizard) (templ.Component, error) {
+				t, err := s.d.Store.CurrentText(domain.TextPledge) // the pledge in force
+				w.Pledge = t
+				return views.StepPledge(p, w), err
+			}}
 	}
 	return appStepKit{render: plainStep(views.StepDocument)}
 }

@@ -240,6 +240,16 @@ func authzRows() map[string]authzRow {
 		"GET /admin/audit":   {want: zAdmin, path: authzFixed("/admin/audit"), is200: true},
 		"GET /admin/backup":  {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
 		"POST /admin/backup": {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
+		// 目录与规则设置 (admin_settings.go): an empty form is refused (422) without a
+		// change; disabling and enabling act on 标准员 (115), which the fixtures do not use.
+		"GET /admin/settings":                      {want: zAdmin, path: authzFixed("/admin/settings"), is200: true},
+		"POST /admin/settings/ce":                  {want: zAdmin, path: authzFixed("/admin/settings/ce")},
+		"POST /admin/settings/exam":                {want: zAdmin, path: authzFixed("/admin/settings/exam")},
+		"POST /admin/settings/cert":                {want: zAdmin, path: authzFixed("/admin/settings/cert")},
+		"POST /admin/settings/text/:kind":          {want: zAdmin, path: authzFixed("/admin/settings/text/notice")},
+		"POST /admin/settings/posts":               {want: zAdmin, path: authzFixed("/admin/settings/posts")},
+		"POST /admin/settings/posts/:code/disable": {want: zAdmin, path: authzFixed("/admin/settings/posts/115/disable"), mutates: true},
+		"POST /admin/settings/posts/:code/enable":  {want: zAdmin, path: authzFixed("/admin/settings/posts/115/enable"), mutates: true},
 	}
 }
 

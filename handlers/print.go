@@ -50,6 +50,16 @@ func (s *Server) printDoc(u domain.User, a domain.Application, fullID bool) (vie
 	if fullID {
 		d.FullID = u.IDNumber
 	}
+	if a.PledgeVersion != "" {
+		// The text of the version signed, not the one in force today.
+		t, found, err := s.d.Store.TextVersion(domain.TextPledge, a.PledgeVersion)
+		if err != nil {
+			return d, err
+		}
+		if found {
+			d.Pledge = t.Paragraphs
+		}
+	}
 	if ag := s.agencyByID(a.AgencyID); ag != nil {
 		d.Agency = *ag
 	}

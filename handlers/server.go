@@ -105,6 +105,9 @@ func New(d Deps) (*fiber.App, error) {
 		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
 		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg")}
 	s.app, s.ce = s.appWizard(), s.ceWizard()
+	if d.Store != nil {
+		s.knowPosts() // names of the catalog's added posts (目录与规则设置)
+	}
 	s.cookie = "sitepro_session"
 	if s.secure {
 		s.cookie = "__Host-sitepro_session"

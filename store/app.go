@@ -65,7 +65,11 @@ func (s *Store) StartApplication(trainee domain.User, now time.Time) (domain.App
 		if err != nil {
 			return err
 		}
-		if err := domain.CheckNotice(current); err != nil {
+		notice, err := textIn(txn, domain.TextNotice) // the version in force (settings)
+		if err != nil {
+			return err
+		}
+		if err := domain.CheckNotice(current, notice.Version); err != nil {
 			return err
 		}
 		a, err = appRecords.draftOrNew(txn, trainee.ID, func() (domain.Application, error) {
@@ -117,9 +121,19 @@ func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.
 }
 
 // stepRef reads what a step is checked against: the agency it names (for the city step,
-// the one already chosen), the catalog and the trainee's own record.
+// the one already chosen), the catalog and the pledge in force, and the trainee's own
+// record.
 func stepRef(txn *badger.Txn, traineeID string, a domain.Application, in domain.StepInput, now time.Time) (domain.StepRef, error) {
-	r := domain.StepRef{Posts: domain.DefaultPosts(), Now: now}
+	r := domain.StepRef{Now: now}
+	cat, err := catalogIn(txn)
+	if err != nil {
+		return r, err
+	}
+	pledge, err := textIn(txn, domain.TextPledge)
+	if err != nil {
+		return r, err
+	}
+	r.Posts, r.PledgeVersion = cat.Posts, pledge.Version
 	agencyID := in.Info.AgencyID
 	if in.Step == domain.StepCity {
 		agencyID = a.AgencyID

@@ -29,7 +29,11 @@ func (s *Store) IssueCertificate(actor domain.User, appID string, now time.Time)
 		if err := getJSON(txn, agencyKey(old.AgencyID), &ag); err != nil && err != errNotFound {
 			return err
 		}
-		settings := domain.DefaultCertSettings()
+		stored, err := certSettingsIn(txn) // 发证单位 and prefix in force (settings)
+		if err != nil {
+			return err
+		}
+		settings := stored.CertSettings
 		number, err := nextCertNumber(txn, settings, old.PostCode, now)
 		if err != nil {
 			return err

@@ -118,6 +118,14 @@ const (
 	pCECourseTitle  = "v1/idx/ce/course-title/"
 	pCERecord       = "v1/ce/record/"
 	pCERecordKey    = "v1/idx/ce/record-key/"
+
+	// 目录与规则设置: settings with history, versioned texts, the catalog overrides.
+	pSettingsExam    = "v1/settings/exam"
+	pSettingsCert    = "v1/settings/cert"
+	pSettingsCatalog = "v1/settings/catalog"
+	pSettingsText    = "v1/settings/text/"     // <kind>: the current version of a text
+	pSettingsTextVer = "v1/settings/text-ver/" // <kind>/<version>: every version of a text
+	pSettingsHist    = "v1/settings-hist/"     // <kind>/<8-byte time><id>: the history
 )
 
 // key concatenates the parts of a key; only the builders below call it.
@@ -146,6 +154,20 @@ func metaKey(name string) []byte     { return key(pMeta, name) }
 func migratedKey(name string) []byte { return key(pMigrated, name) }
 func secretKey(name string) []byte   { return key(pSecret, name) }
 func ceSettingsKey() []byte          { return key(pCESettings) }
+
+// 目录与规则设置 (store/settings*.go).
+
+func examSettingsKey() []byte            { return key(pSettingsExam) }
+func certSettingsKey() []byte            { return key(pSettingsCert) }
+func catalogSettingsKey() []byte         { return key(pSettingsCatalog) }
+func settingsTextKey(kind string) []byte { return key(pSettingsText, kind) }
+func settingsTextVersionKey(kind, version string) []byte {
+	return key(pSettingsTextVer, kind, "/", version)
+}
+func settingsHistKey(kind string, at time.Time, id string) []byte {
+	return key(pSettingsHist, kind, "/", timeKey(at), id)
+}
+func settingsHistPrefix(kind string) []byte { return key(pSettingsHist, kind, "/") }
 
 // Users and their one-time tokens.
 

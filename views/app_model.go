@@ -1,7 +1,10 @@
 package views
 
 import (
+	"maps"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"sitepro/domain"
@@ -16,10 +19,12 @@ type Wizard struct {
 	Form    Form
 	Rows    int // résumé rows to show
 	Cities  []domain.City
-	Options []Option // agencies or posts, depending on the step
-	Extra   []Field  // step 3's profile fields
-	Holder  string   // the trainee's name (pledge)
-	Upload  string   // error of an upload step
+	Options []Option             // agencies or posts, depending on the step
+	Extra   []Field              // step 3's profile fields
+	Holder  string               // the trainee's name (pledge)
+	Pledge  domain.VersionedText // the 个人报名承诺 in force (pledge step)
+	Posts   []domain.Post        // the catalog in force (post step)
+	Upload  string               // error of an upload step
 }
 
 // Action is the form action of the current step, keeping the return-to-check flag.
@@ -42,13 +47,44 @@ func CheckURL(a domain.Application, s domain.Step) string { return StepURL(a, s)
 
 func rowKey(i int, f string) string { return "resume." + strconv.Itoa(i) + "." + f }
 
+// postLabel is the name of a post code: a national post, or an entry the province added
+// to the catalog (KnowPosts), disabled ones included so that old records keep their name.
 func postLabel(code string) string {
 	for _, p := range domain.DefaultPosts() {
 		if p.Code == code {
 			return p.Label()
 		}
 	}
+	if m := addedPosts.Load(); m != nil {
+		if l, ok := (*m)[code]; ok {
+			return l
+		}
+	}
 	return code
+}
+
+// addedPosts are the names of the entries added to the catalog, by code. Entries are
+// never removed or renamed, so the map only grows.
+var (
+	addedPosts   atomic.Pointer[map[string]string]
+	addedPostsMu sync.Mutex
+)
+
+// KnowPosts makes the views show the names of the catalog's added entries; the handlers
+// call it with the catalog in force at start and after each change.
+func KnowPosts(cat domain.Catalog) {
+	addedPostsMu.Lock()
+	defer addedPostsMu.Unlock()
+	m := map[string]string{}
+	if old := addedPosts.Load(); old != nil {
+		maps.Copy(m, *old)
+	}
+	for _, p := range cat.Posts {
+		if p.Added {
+			m[p.Code] = p.Label()
+		}
+	}
+	addedPosts.Store(&m)
 }
 
 func cityName(code string) string {
@@ -80,9 +116,11 @@ func employmentOptions() []Option {
 	return out
 }
 
-func enabledPostOptions() []Option {
+// enabledPostOptions are the posts offered for new applications: the enabled ones of the
+// catalog in force.
+func enabledPostOptions(posts []domain.Post) []Option {
 	var out []Option
-	for _, p := range domain.DefaultPosts() {
+	for _, p := range posts {
 		if p.Enabled {
 			out = append(out, Option{Value: p.Code, Label: p.Label()})
 		}
