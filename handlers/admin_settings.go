@@ -181,6 +181,11 @@ func (s *Server) saveExamSettings(c *fiber.Ctx) error {
 	fe := domain.FieldErrors{}
 	es := domain.ExamSettings{PassBasic: intField(f, fe, "pass_basic", "专业基础知识合格分数"),
 		PassPractice: intField(f, fe, "pass_practice", "专业管理实务合格分数")}
+	if err, ok := es.Validate().(domain.FieldErrors); ok {
+		for k, v := range err { // the two marks are independent: every message at once
+			fe.Add(k, v)
+		}
+	}
 	var err error = fe.Err()
 	if err == nil {
 		_, err = s.d.Store.SaveExamSettings(*currentUser(c), es, revOf(c), s.d.Now())
