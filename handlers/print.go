@@ -98,7 +98,7 @@ func (s *Server) verifyDocument(c *fiber.Ctx) error {
 		return err
 	}
 	v := views.DocVerify{Number: a.Number, MaskedName: domain.MaskName(holder.Name), MaskedID: domain.MaskID(holder.IDNumber),
-		Post: domain.PostLabel(a.PostCode), Status: a.Status, CheckedAt: s.d.Now()}
+		Post: views.PostLabel(a.PostCode), Status: a.Status, CheckedAt: s.d.Now()}
 	if ag := s.agencyByID(a.AgencyID); ag != nil {
 		v.Agency = ag.Name
 	}

@@ -63,6 +63,16 @@ func postLabel(code string) string {
 	return code
 }
 
+// PostLabel is the 岗位(专业) shown for a post code anywhere a page or a list shows it:
+// the national posts and the entries the province added (目录与规则设置); an unknown or
+// empty code reads as domain.PostLabel says.
+func PostLabel(code string) string {
+	if l := postLabel(code); l != code {
+		return l
+	}
+	return domain.PostLabel(code)
+}
+
 // addedPosts are the names of the entries added to the catalog, by code. Entries are
 // never removed or renamed, so the map only grows.
 var (

@@ -29,7 +29,7 @@ type CertView struct {
 // certificate past its printed expiry reads 失效 even before anyone updates it.
 func NewCertView(c domain.Certificate, now time.Time) CertView {
 	st := c.EffectiveStatus(now)
-	return CertView{ID: c.ID, Number: c.Number, Post: domain.PostLabel(c.PostCode), Issuer: c.Issuer,
+	return CertView{ID: c.ID, Number: c.Number, Post: PostLabel(c.PostCode), Issuer: c.Issuer,
 		IssuedOn: dateCN(c.IssuedOn), Validity: c.Validity(), Agency: orDash(c.AgencyName),
 		Employer: orDash(c.Employer), Status: st, Valid: st.Valid(), Legacy: c.Legacy}
 }
