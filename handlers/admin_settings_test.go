@@ -168,7 +168,12 @@ func TestSettingsReachTrainees(t *testing.T) {
 	// change is not taken.
 	notice := domain.DefaultText(domain.TextNotice).Body() + "\n\n新增条款。"
 	must(t, admin.post("/admin/settings/text/notice", url.Values{"version": {domain.NoticeVersion}, "text": {notice}}), 303)
-	must(t, c.get("/apply"), 200, `data-testid="notice-renewed"`, "新增条款。", `name="version" value="2026-11-26"`)
+	list := c.get("/apply") // the records stay in view, with the way to the new notice
+	must(t, list, 200, `data-testid="notice-renew"`, `href="/apply?notice=1"`, `data-testid="app-card"`)
+	if strings.Contains(list.body, `data-testid="apply-new"`) {
+		t.Error("the start button is offered under an older notice")
+	}
+	must(t, c.get("/apply?notice=1"), 200, `data-testid="notice-renewed"`, "新增条款。", `name="version" value="2026-11-26"`)
 	if r := c.post("/apply/new", url.Values{}); r.status != 303 || r.header.Get("Location") != "/apply" {
 		t.Fatalf("a new application under an older notice: %d %s", r.status, r.header.Get("Location"))
 	}

@@ -14,14 +14,16 @@ func (s *Server) applyEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if domain.CheckNotice(*u, notice.Version) != nil {
-		// Never agreed, or agreed to an earlier version: asked (again) before a new application.
-		m := views.NoticeModel{Text: notice, Renewed: u.NoticeVersion != ""}
-		return render(c, fiber.StatusOK, views.Notice(s.page(c, "告知承诺书"), m))
-	}
+	renew := domain.CheckNotice(*u, notice.Version) != nil
 	apps, err := s.d.Store.ApplicationsOf(u.ID)
 	if err != nil {
 		return err
+	}
+	if renew && (len(apps) == 0 || c.Query("notice") == "1") {
+		// Never agreed, or agreed to an earlier version: asked (again) before a new
+		// application. A trainee with records sees them first, with a link to the notice.
+		m := views.NoticeModel{Text: notice, Renewed: u.NoticeVersion != ""}
+		return render(c, fiber.StatusOK, views.Notice(s.page(c, "告知承诺书"), m))
 	}
 	rows := make([]views.AppRow, len(apps))
 	for i, a := range apps {
@@ -30,7 +32,7 @@ func (s *Server) applyEntry(c *fiber.Ctx) error {
 			rows[i].Agency = ag.Name
 		}
 	}
-	return render(c, fiber.StatusOK, views.AppList(s.page(c, "新取证报名"), rows))
+	return render(c, fiber.StatusOK, views.AppList(s.page(c, "新取证报名"), rows, renew))
 }
 
 // agreeNotice records the agreement to the version the page showed; when the admin saved

@@ -410,3 +410,34 @@ func TestCatalogOverridesInBothWizards(t *testing.T) {
 		t.Fatalf("audit %+v", log)
 	}
 }
+
+// Admins saving at once from pages of the same revision: exactly one wins, the others
+// are told someone changed the settings first, and the history holds one entry.
+func TestSettingsConcurrentSaves(t *testing.T) {
+	s, _ := openTemp(t)
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := s.SaveExamSettings(settingsAdmin, domain.ExamSettings{PassBasic: 61 + i, PassPractice: 60}, 0, t0)
+			errs <- err
+		}()
+	}
+	won, lost := 0, 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			won++
+		case domain.CodeOf(err) == domain.CodeConflict:
+			lost++
+		default:
+			t.Fatalf("unexpected: %v", err)
+		}
+	}
+	if won != 1 || lost != n-1 {
+		t.Fatalf("%d saves won, %d lost", won, lost)
+	}
+	if h, _ := s.SettingsHistory(domain.SettingsExam, 20); len(h) != 1 {
+		t.Fatalf("history %+v", h)
+	}
+}
