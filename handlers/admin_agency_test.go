@@ -47,7 +47,22 @@ func TestAdminAgencies(t *testing.T) {
 
 	edit := agencyValues("洛阳建设培训中心", "91350100M000100Y43")
 	edit.Set("phone", "0379-64550102")
-	must(t, admin.get("/admin/agencies/"+id), 200, `value="0379-64550101"`, `data-testid="agency-suspend"`)
+	must(t, admin.get("/admin/agencies/"+id), 200, `value="0379-64550101"`, `data-testid="agency-suspend"`, `name="rev" value="1"`)
+	// Another admin saves first: this form, opened at revision 1, is refused with what
+	// changed, keeps what was typed, and a second save is a conscious overwrite.
+	other := agencyValues("洛阳建设培训中心", "91350100M000100Y43")
+	other.Set("contact", "赵主任")
+	other.Set("rev", "1")
+	admin2 := e.staff(domain.RoleAdmin, "admin2")
+	must(t, admin2.get("/admin/agencies/"+id), 200)
+	must(t, admin2.post("/admin/agencies/"+id, other), 303)
+	edit.Set("rev", "1")
+	must(t, admin.post("/admin/agencies/"+id, edit), 409, `data-testid="agency-stale"`, "admin2", "联系人：赵主任 → 王老师",
+		`value="0379-64550102"`, `name="rev" value="2"`)
+	if p, _ := e.st.AgencyProfile(id); p.Phone != "0379-64550101" {
+		t.Errorf("the stale edit was saved: %+v", p)
+	}
+	edit.Set("rev", "2")
 	must(t, admin.post("/admin/agencies/"+id, edit), 303)
 	if p, _ := e.st.AgencyProfile(id); p.Phone != "0379-64550102" || p.CEPosts.Trains("101") || !p.AppPosts.Trains("111") {
 		t.Errorf("after edit: %+v", p)

@@ -103,6 +103,7 @@ func (s *Store) CreateAgency(actor domain.User, in domain.AgencyInput, now time.
 		return domain.Agency{}, err
 	}
 	p.ID = newID()
+	p.Rev, p.UpdatedBy, p.UpdatedAt = 1, actor.AuditName(), now
 	err = s.update(func(txn *badger.Txn) error {
 		if err := writeAgency(txn, domain.AgencyProfile{}, p); err != nil {
 			return err
@@ -112,8 +113,10 @@ func (s *Store) CreateAgency(actor domain.User, in domain.AgencyInput, now time.
 	return p.Agency, err
 }
 
-// UpdateAgency replaces an agency's data and post lists; its status is kept.
-func (s *Store) UpdateAgency(actor domain.User, id string, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
+// UpdateAgency replaces an agency's data and post lists; its status is kept. rev is the
+// revision the admin's form was opened at: when the agency was saved since, nothing is
+// written and the error is a domain.StaleEdit.
+func (s *Store) UpdateAgency(actor domain.User, id string, rev int, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
 	p, err := in.Validate()
 	if err != nil {
 		return domain.Agency{}, err
@@ -123,11 +126,16 @@ func (s *Store) UpdateAgency(actor domain.User, id string, in domain.AgencyInput
 		if err != nil {
 			return err
 		}
+		if err := before.CheckRev(rev); err != nil {
+			return err
+		}
 		p.ID, p.Suspended = id, before.Suspended
 		changes := domain.AgencyChanges(before, p)
 		if changes == "" {
+			p.Agency = before.Agency
 			return nil
 		}
+		p.Rev, p.UpdatedBy, p.UpdatedAt = before.Rev+1, actor.AuditName(), now
 		if err := writeAgency(txn, before, p); err != nil {
 			return err
 		}

@@ -119,7 +119,7 @@ func TestPostStepListsWhatItsSaveAccepts(t *testing.T) {
 	}
 	// An agency that trains nothing for 新取证 says so instead of "choose a post".
 	in.AppPosts = nil
-	if _, err := f.s.UpdateAgency(admin, ag.ID, in, t0); err != nil {
+	if _, err := f.s.UpdateAgency(admin, ag.ID, revOf(t, f.s, ag.ID), in, t0); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.SaveStep(u.ID, a.ID, domain.StepInput{Step: domain.StepPost, Post: "101"}, t0)
