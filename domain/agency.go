@@ -1,10 +1,10 @@
 package domain
 
 import (
-	"time"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
