@@ -94,3 +94,25 @@ func TestAdminAgencies(t *testing.T) {
 		t.Error("a refused request changed the agency")
 	}
 }
+
+// TestSuspendedAgencyShownToItsTrainees: after the admin suspends an agency, the trainee
+// whose enrolment it has reads on the enrolment's page that it stays with it, and gets a
+// mail saying the same; a new enrolment cannot choose it.
+func TestSuspendedAgencyShownToItsTrainees(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州建设职业培训中心", CityCode: "410100", Address: "郑州市金水区", Phone: "0371-65550101"})
+	c := e.registered(ceID1, "王建国")
+	e.addCert(e.holderOf(ceID1), "412021101000123", nil)
+	id := ceEnrol(t, c, "412021101000123", ag)
+	if r := c.get("/ce/" + id); strings.Contains(r.body, `data-testid="agency-suspended"`) {
+		t.Fatal("suspension note before any suspension")
+	}
+	admin := e.staff(domain.RoleAdmin, "admin")
+	admin.get("/admin/agencies/" + ag.ID)
+	must(t, admin.post("/admin/agencies/"+ag.ID+"/suspend", url.Values{}), 303)
+	must(t, c.get("/ce/"+id), 200, `data-testid="agency-suspended"`, "已暂停接受新的报名", "仍由它继续办理", "0371-65550101")
+	if n := countMail(e, string(domain.NotifyCEAgencySuspended)); n != 1 {
+		t.Fatalf("suspension mails: %d", n)
+	}
+	must(t, admin.get("/admin/audit"), 200, "已通知 1 份办理中报名的学员")
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -162,13 +163,66 @@ func (s *Store) SetAgencySuspended(actor domain.User, id string, suspended bool,
 		if err := putJSON(txn, agencyKey(id), agencyRec{V: 1, Agency: after.Agency}); err != nil {
 			return err
 		}
-		action := domain.AuditAgencyResume
+		action, detail := domain.AuditAgencyResume, domain.AgencyChanges(before, after)
 		if suspended {
 			action = domain.AuditAgencySuspend
+			n, err := notifySuspended(txn, id, now)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				detail += "；已通知 " + strconv.Itoa(n) + " 份办理中报名的学员"
+			}
 		}
-		return writeAudit(txn, agencyAudit(actor, action, after, domain.AgencyChanges(before, after), now))
+		return writeAudit(txn, agencyAudit(actor, action, after, detail, now))
 	})
 	return after.Agency, err
+}
+
+// notifySuspended tells the trainees of the agency's open records (新取证 applications and
+// 继续教育 enrolments in its lists: submitted, returned, confirmed and on) that it was
+// suspended, one notification per record, in the suspension's transaction; it returns
+// how many. Drafts are in no agency list: their page says it, and submitting them is
+// refused until another agency is chosen.
+func notifySuspended(txn *badger.Txn, agencyID string, now time.Time) (int, error) {
+	n := 0
+	for _, l := range []struct {
+		prefix []byte
+		kind   domain.NotificationKind
+		owner  func(txn *badger.Txn, id string) (traineeID string, open bool, err error)
+	}{
+		{appAgencyPrefix(agencyID), domain.NotifyAppAgencySuspended, func(txn *badger.Txn, id string) (string, bool, error) {
+			a, err := loadApp(txn, id)
+			return a.TraineeID, a.Status.Open(), err
+		}},
+		{ceAgencyPrefix(agencyID), domain.NotifyCEAgencySuspended, func(txn *badger.Txn, id string) (string, bool, error) {
+			e, err := loadEnrol(txn, id)
+			return e.TraineeID, e.Status != domain.EnrolCompleted, err
+		}},
+	} {
+		var ids []string
+		if err := scanKeys(txn, l.prefix, func(k []byte) (bool, error) {
+			_, id := timeAndID(k[len(l.prefix):])
+			ids = append(ids, id)
+			return true, nil
+		}); err != nil {
+			return n, err
+		}
+		for _, id := range ids {
+			trainee, open, err := l.owner(txn, id)
+			if err != nil {
+				return n, err
+			}
+			if !open {
+				continue
+			}
+			if err := notifyUser(txn, domain.Notification{Kind: l.kind, UserID: trainee, Subject: id}, now); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 func agencyProfileIn(txn *badger.Txn, id string) (domain.AgencyProfile, error) {

@@ -241,6 +241,9 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Ti
 				return domain.Err(domain.CodeConflict, "您已有一份同一岗位（专业）的报名正在办理（"+x.Number+"），办结前不能重复报名")
 			}
 		}
+		if ag, found := agencyIn(txn, old.AgencyID); found && old.MustChooseAgencyAgain(ag) {
+			return domain.Err(domain.CodeConflict, domain.SuspendedAgencyAdvice(ag, true))
+		}
 		number := old.Number
 		if number == "" {
 			if number, err = nextDailyNumber(txn, "XQ", appSeqKey, now); err != nil {

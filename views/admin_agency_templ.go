@@ -305,7 +305,7 @@ func AdminAgencyForm(p Page, m AgencyFormModel) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if m.Stale != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<div class=\"callout error\" role=\"alert\" data-testid=\"agency-stale\"><p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<div class=\"callout warn\" role=\"alert\" data-testid=\"agency-stale\"><p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
