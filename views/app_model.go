@@ -23,7 +23,6 @@ type Wizard struct {
 	Extra   []Field              // step 3's profile fields
 	Holder  string               // the trainee's name (pledge)
 	Pledge  domain.VersionedText // the 个人报名承诺 in force (pledge step)
-	Posts   []domain.Post        // the catalog in force (post step)
 	Upload  string               // error of an upload step
 }
 
@@ -126,14 +125,10 @@ func employmentOptions() []Option {
 	return out
 }
 
-// enabledPostOptions are the posts offered for new applications: the enabled ones of the
-// catalog in force.
-func enabledPostOptions(posts []domain.Post) []Option {
+func postOptions(posts []domain.Post) []Option {
 	var out []Option
 	for _, p := range posts {
-		if p.Enabled {
-			out = append(out, Option{Value: p.Code, Label: p.Label()})
-		}
+		out = append(out, Option{Value: p.Code, Label: p.Label()})
 	}
 	return out
 }
