@@ -187,3 +187,36 @@ func TestSettingsReachTrainees(t *testing.T) {
 	}
 	must(t, c.get("/apply"), 200, `data-testid="apply-new"`)
 }
+
+// TestAgencyFormUsesCatalog: the agency form ticks from the catalog in force: an added
+// post can be trained, a post stopped for new applications is not offered for 新取证
+// (still for 继续教育 of existing certificates), and the save accepts the added post.
+func TestAgencyFormUsesCatalog(t *testing.T) {
+	e := newEnv(t)
+	admin := e.staff(domain.RoleAdmin, "admin")
+	admin.get("/admin/settings")
+	must(t, admin.post("/admin/settings/posts", url.Values{"code": {"116"}, "position": {"测量员"}}), 303)
+	must(t, admin.post("/admin/settings/posts/111/disable", url.Values{}), 303)
+	form := admin.get("/admin/agencies/new")
+	must(t, form, 200, `name="app_posts" value="116" checked`, `name="ce_posts" value="116"`, `name="ce_posts" value="111"`, "测量员")
+	if strings.Contains(form.body, `name="app_posts" value="111"`) {
+		t.Error("a post stopped for new applications is offered for 新取证")
+	}
+	v := agencyValues("洛阳建设培训中心", "91350100M000100Y43")
+	v["app_posts"] = []string{"116"}
+	v["ce_posts"] = []string{"116", "111"}
+	must(t, admin.post("/admin/agencies", v), 303)
+	ags, _ := e.st.AgenciesOf("410300")
+	if len(ags) != 1 {
+		t.Fatalf("agencies %+v", ags)
+	}
+	p, _ := e.st.AgencyProfile(ags[0].ID)
+	if !p.AppPosts.Trains("116") || !p.CEPosts.Trains("111") || p.AppPosts.Trains("111") {
+		t.Fatalf("stored posts %+v / %+v", p.AppPosts, p.CEPosts)
+	}
+	if choices, _ := e.st.AppPostChoices(ags[0].ID); len(choices) != 1 || choices[0].Code != "116" {
+		t.Fatalf("step 4 offers %+v", choices)
+	}
+	v["app_posts"] = []string{"111"}
+	must(t, admin.post("/admin/agencies", v), 422, `data-testid="err-app_posts"`)
+}
