@@ -54,6 +54,9 @@ const (
 
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
+
+	// Statistics (issue 12).
+	AuditStatsExport AuditAction = "stats.export"
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -93,6 +96,7 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyResume, "恢复培训机构"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	{AuditStatsExport, "导出统计"},
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

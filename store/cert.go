@@ -55,6 +55,9 @@ func putNewCert(txn *badger.Txn, c domain.Certificate) error {
 			return err
 		}
 	}
+	if err := addCount(txn, certCounter(c), 1); err != nil { // statistics (stats.go)
+		return err
+	}
 	return putJSON(txn, certKey(c.ID), certRec{V: 1, Certificate: c})
 }
 
