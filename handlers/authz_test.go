@@ -240,6 +240,9 @@ func authzRows() map[string]authzRow {
 		"GET /admin/audit":   {want: zAdmin, path: authzFixed("/admin/audit"), is200: true},
 		"GET /admin/backup":  {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
 		"POST /admin/backup": {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
+		// 统计 (admin_stats.go).
+		"GET /admin/stats":             {want: zAdmin, path: authzFixed("/admin/stats?by=city&status=submitted"), is200: true},
+		"GET /admin/stats/export.xlsx": {want: zAdmin, path: authzFixed("/admin/stats/export.xlsx?kind=ce"), is200: true},
 	}
 }
 
