@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -277,4 +278,33 @@ func TestExportStatsIsAudited(t *testing.T) {
 	if len(got) != 1 || got[0].Detail != "新取证报名 按培训机构" || got[0].ActorID != admin.ID {
 		t.Fatalf("audit: %+v", got)
 	}
+}
+
+// TestStatsCountersExactUnderConcurrentDecisions: reviewers confirming applications of
+// the same agency, city and post at once all move the same two counters; the retried
+// transactions leave them exact.
+func TestStatsCountersExactUnderConcurrentDecisions(t *testing.T) {
+	s, _ := openTemp(t)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	rev := domain.User{ID: "ra", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "甲"}
+	const n = 8
+	ids := make([]string, n)
+	for i := range ids {
+		_, a := submitFor(t, s, 10+i, ag, "111")
+		ids[i] = a.ID
+	}
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			if _, err := s.DecideApplication(rev, id, domain.Decision{Kind: domain.AppConfirmDecision}, t0); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	d := statsCells(t, s)
+	if got := tableOf(domain.BuildStatsTable(d.Cells, domain.StatsFilter{Kind: domain.StatsApps})); fmt.Sprint(got) != fmt.Sprint([]string{ag.ID + ": confirmed=8"}) {
+		t.Fatalf("after concurrent confirmations: %q", got)
+	}
+	assertRebuildAgrees(t, s)
 }
