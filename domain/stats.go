@@ -198,6 +198,30 @@ func BuildStatsTable(cells []StatsCell, f StatsFilter) StatsTable {
 	return t
 }
 
+// WithoutEmptyColumns drops the statuses nobody in the table has, so that a table read on
+// a phone (one line per cell) lists only what is there.
+func (t StatsTable) WithoutEmptyColumns() StatsTable {
+	keep := []int{}
+	for i, n := range t.Totals {
+		if n > 0 {
+			keep = append(keep, i)
+		}
+	}
+	out := t
+	out.Columns, out.Totals, out.Rows = nil, nil, make([]StatsRow, len(t.Rows))
+	for _, i := range keep {
+		out.Columns = append(out.Columns, t.Columns[i])
+		out.Totals = append(out.Totals, t.Totals[i])
+	}
+	for r, row := range t.Rows {
+		out.Rows[r] = StatsRow{Key: row.Key, Total: row.Total}
+		for _, i := range keep {
+			out.Rows[r].Counts = append(out.Rows[r].Counts, row.Counts[i])
+		}
+	}
+	return out
+}
+
 // PassRow is the exam results of one group: passed, failed and absent candidates.
 type PassRow struct {
 	Key                           string

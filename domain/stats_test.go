@@ -56,3 +56,15 @@ func TestComplianceByAgencyCountsRunningCycles(t *testing.T) {
 		t.Fatalf("post filter: %+v", got)
 	}
 }
+
+func TestStatsTableWithoutEmptyColumns(t *testing.T) {
+	cells := []StatsCell{
+		{Kind: StatsCE, Agency: "a", Status: "pending", N: 2},
+		{Kind: StatsCE, Agency: "b", Status: "completed", N: 1},
+	}
+	tb := BuildStatsTable(cells, StatsFilter{Kind: StatsCE, By: DimAgency}).WithoutEmptyColumns()
+	if len(tb.Columns) != 2 || tb.Columns[0] != "pending" || tb.Columns[1] != "completed" || tb.Totals[1] != 1 ||
+		tb.Rows[0].Key != "a" || len(tb.Rows[0].Counts) != 2 || tb.Rows[0].Counts[0] != 2 || tb.Rows[1].Counts[1] != 1 || tb.Total != 3 {
+		t.Fatalf("compact table: %+v", tb)
+	}
+}

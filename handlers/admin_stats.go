@@ -82,7 +82,7 @@ func statsModel(f domain.StatsFilter, d store.StatsData, now time.Time) views.St
 	keep := func(agency, post string) bool {
 		return (f.Agency == "" || agency == f.Agency) && (f.Post == "" || post == f.Post) && (f.City == "" || city[agency] == f.City)
 	}
-	return views.StatsModel{Filter: f, Form: views.Form{Values: values}, Table: domain.BuildStatsTable(d.Cells, f),
+	return views.StatsModel{Filter: f, Form: views.Form{Values: values}, Table: domain.BuildStatsTable(d.Cells, f).WithoutEmptyColumns(),
 		PassByAgency: domain.PassRates(d.Cells, f, domain.DimAgency), PassByPost: domain.PassRates(d.Cells, f, domain.DimPost),
 		Sessions: domain.HasSessions(d.Cells), Compliance: domain.ComplianceByAgency(d.Hours, d.Settings, keep, now),
 		Settings: d.Settings, Agencies: d.Agencies, ExportURL: exportURL}

@@ -77,15 +77,15 @@ func AdminStats(p Page, m StatsModel) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
-			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(m.ExportURL)).ResolveURL(ctx)
+			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL(m.ExportURL)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_stats.templ`, Line: 22, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_stats.templ`, Line: 22, Col: 37}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" class=\"button\" data-testid=\"stats-export\" download>导出 Excel（按当前筛选）</a></p><section class=\"card\" data-testid=\"stats-counts\"><h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" class=\"button\" hx-boost=\"false\" data-testid=\"stats-export\">导出 Excel（按当前筛选）</a></p><section class=\"card\" data-testid=\"stats-counts\"><h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -130,17 +130,17 @@ func AdminStats(p Page, m StatsModel) templ.Component {
 			}
 			switch m.Filter.Kind {
 			case domain.StatsCerts:
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "份。证书状态按证书记录和有效期统计；继续教育学时是否达标见下方“学时达标率”。地市为证书所记培训机构所在的地市。")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "份，表中只列出有记录的状态。证书状态按证书记录和有效期统计；继续教育学时是否达标见下方“学时达标率”。地市为证书所记培训机构所在的地市。")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			case domain.StatsCE:
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "份，不含未提交的草稿。")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "份，不含未提交的草稿。表中只列出有记录的状态。")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			default:
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "份，不含未提交的草稿。地市为报名时选择的所在地市。")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "份，不含未提交的草稿。表中只列出有记录的状态；地市为报名时选择的所在地市。")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
