@@ -102,8 +102,8 @@ func (m StatsModel) complianceBars() []Bar {
 // Chart geometry, in the SVG's own units (it scales to the width it is given): each bar
 // has its label above it; the bar may take barSpace, leaving room for its figure.
 const (
-	chartWidth = 320
-	barSpace   = 250
+	chartWidth = 260
+	barSpace   = 190
 	rowHeight  = 40
 )
 
