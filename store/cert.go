@@ -55,7 +55,7 @@ func putNewCert(txn *badger.Txn, c domain.Certificate) error {
 			return err
 		}
 	}
-	if err := addCount(txn, certCounter(c), 1); err != nil { // statistics (stats.go)
+	if err := statsCert(txn, domain.Certificate{}, c); err != nil { // statistics (stats.go)
 		return err
 	}
 	return putJSON(txn, certKey(c.ID), certRec{V: 1, Certificate: c})

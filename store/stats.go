@@ -17,8 +17,9 @@ import (
 // on every page view would decode every record; instead every change of an application's,
 // an enrolment's or a certificate's status moves one counter (keys.go, "Statistics") in
 // the same transaction as the record, and the page reads the counters. Applications and
-// enrolments change through wizardRecords.save and their delete use cases, certificates
-// through putNewCert: those are the only writers, so the counters cannot drift. Data
+// enrolments change through wizardRecords.save and their delete use cases (statsApp,
+// statsEnrol), certificates through putNewCert (statsCert): every writer of those records
+// must move the counters in its transaction, or the counts drift from the records. Data
 // written before the counters existed is counted once when the store opens
 // (rebuildStats, a migration).
 
@@ -44,8 +45,12 @@ func enrolCounter(e domain.Enrolment) []byte {
 }
 
 // certCounter is the counter a certificate adds to: its stored status and printed expiry,
-// from which the page derives the status at the day it is read.
+// from which the page derives the status at the day it is read. The zero certificate
+// (none: before a write that creates one, after a delete) adds to none.
 func certCounter(c domain.Certificate) []byte {
+	if c.ID == "" && c.Number == "" {
+		return nil
+	}
 	until := ""
 	if !c.ValidUntil.IsZero() {
 		until = c.ValidUntil.Format("20060102")
@@ -56,6 +61,13 @@ func certCounter(c domain.Certificate) []byte {
 // statsApp moves an application's count from where old stood to where a stands.
 func statsApp(txn *badger.Txn, old, a domain.Application) error {
 	return moveCounter(txn, appCounter(old), appCounter(a))
+}
+
+// statsCert moves a certificate's count from where old stood to where c stands. Every
+// writer of certificate records calls it in its transaction: creating one (old is the
+// zero value), changing its status, expiry, post or agency, or deleting it (c is zero).
+func statsCert(txn *badger.Txn, old, c domain.Certificate) error {
+	return moveCounter(txn, certCounter(old), certCounter(c))
 }
 
 // statsEnrol moves an enrolment's count and keeps its learning-hours summary.
