@@ -48,10 +48,19 @@ const (
 	DimPost   StatsDim = "post"
 )
 
+// DimSession groups exam results by exam session; it is not offered for the counts
+// table (statuses have no session), only for pass rates once sessions exist.
+const DimSession StatsDim = "session"
+
 var statsDims = vocab[StatsDim]{{DimAgency, "培训机构"}, {DimCity, "地市"}, {DimPost, "岗位（专业）"}}
 
 // Label names the dimension as a column header.
-func (d StatsDim) Label() string { return statsDims.label(d) }
+func (d StatsDim) Label() string {
+	if d == DimSession {
+		return "考试场次"
+	}
+	return statsDims.label(d)
+}
 
 // StatsDims lists the dimensions in the order the page offers them.
 func StatsDims() []StatsDim { return statsDims.codes() }
@@ -129,6 +138,8 @@ func (c StatsCell) dim(d StatsDim) string {
 		return c.City
 	case DimPost:
 		return c.Post
+	case DimSession:
+		return c.Session
 	}
 	return c.Agency
 }

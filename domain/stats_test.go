@@ -68,3 +68,18 @@ func TestStatsTableWithoutEmptyColumns(t *testing.T) {
 		t.Fatalf("compact table: %+v", tb)
 	}
 }
+
+func TestPassRatesBySessionOnceSessionsExist(t *testing.T) {
+	cells := []StatsCell{
+		{Kind: StatsApps, Agency: "a", Status: "passed", Result: ResultPass, Session: "2027-03", N: 3},
+		{Kind: StatsApps, Agency: "a", Status: "failed", Result: ResultFail, Session: "2027-03", N: 1},
+		{Kind: StatsApps, Agency: "a", Status: "failed", Result: ResultFail, N: 2},
+	}
+	if !HasSessions(cells) || DimSession.Label() != "考试场次" {
+		t.Fatal("sessions not seen")
+	}
+	got := PassRates(cells, StatsFilter{Kind: StatsApps}, DimSession)
+	if len(got) != 2 || got[0] != (PassRow{Key: "2027-03", Passed: 3, Failed: 1, Total: 4}) || got[1].Key != "" {
+		t.Fatalf("by session: %+v", got)
+	}
+}

@@ -84,7 +84,8 @@ func statsModel(f domain.StatsFilter, d store.StatsData, now time.Time) views.St
 	}
 	return views.StatsModel{Filter: f, Form: views.Form{Values: values}, Table: domain.BuildStatsTable(d.Cells, f).WithoutEmptyColumns(),
 		PassByAgency: domain.PassRates(d.Cells, f, domain.DimAgency), PassByPost: domain.PassRates(d.Cells, f, domain.DimPost),
-		Sessions: domain.HasSessions(d.Cells), Compliance: domain.ComplianceByAgency(d.Hours, d.Settings, keep, now),
+		PassBySess: domain.PassRates(d.Cells, f, domain.DimSession),
+		Sessions:   domain.HasSessions(d.Cells), Compliance: domain.ComplianceByAgency(d.Hours, d.Settings, keep, now),
 		Settings: d.Settings, Agencies: d.Agencies, ExportURL: exportURL}
 }
 
@@ -164,10 +165,14 @@ func statsSheets(m views.StatsModel) []export.Sheet {
 		ce.Rows = append(ce.Rows, []string{label(domain.DimAgency, r.Agency), strconv.Itoa(r.Enrolled), strconv.Itoa(r.Met),
 			domain.FormatPermille(r.Permille())})
 	}
-	return []export.Sheet{
+	sheets := []export.Sheet{
 		{Name: m.Filter.Kind.Label() + "数量", Table: counts},
 		{Name: "通过率（按培训机构）", Table: pass(domain.DimAgency, m.PassByAgency)},
 		{Name: "通过率（按岗位）", Table: pass(domain.DimPost, m.PassByPost)},
 		{Name: "学时达标率", Table: ce},
 	}
+	if m.Sessions {
+		sheets = append(sheets, export.Sheet{Name: "通过率（按考试场次）", Table: pass(domain.DimSession, m.PassBySess)})
+	}
+	return sheets
 }

@@ -15,7 +15,8 @@ type StatsModel struct {
 	Table        domain.StatsTable
 	PassByAgency []domain.PassRow
 	PassByPost   []domain.PassRow
-	Sessions     bool // results carry exam sessions
+	PassBySess   []domain.PassRow // by exam session, once results carry one
+	Sessions     bool             // results carry exam sessions
 	Compliance   []domain.ComplianceRow
 	Settings     domain.CESettings
 	Agencies     []domain.Agency
@@ -38,6 +39,11 @@ type Bar struct {
 // its label.
 func StatsLabel(agencies []domain.Agency, d domain.StatsDim, k string) string {
 	switch d {
+	case domain.DimSession:
+		if k == "" {
+			return "未安排场次"
+		}
+		return k
 	case domain.DimCity:
 		if k == "" {
 			return "未知地市"
