@@ -114,8 +114,11 @@ func (in CreateStaffCmd) Validate() (User, error) {
 	return u, fe.Err()
 }
 
-// ErrUsernameTaken is the message for a username another account already has.
-var ErrUsernameTaken = FieldErrors{"username": "这个用户名已经有人使用，请换一个（例如在后面加上地市或数字）"}
+// UsernameTaken is the error for a username another account already has (a new map each
+// time: callers may add to it).
+func UsernameTaken() FieldErrors {
+	return FieldErrors{"username": "这个用户名已经有人使用，请换一个（例如在后面加上地市或数字）"}
+}
 
 // ErrLastAdmin refuses to disable the only admin who can still sign in.
 var ErrLastAdmin = Err(CodeConflict, "不能停用最后一个正常使用的管理员账号，否则将没有人能管理系统。请先新增另一位管理员并等他激活账号，再停用这个账号。")

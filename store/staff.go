@@ -108,7 +108,7 @@ func (s *Store) CreateStaffAccount(actor domain.User, cmd domain.CreateStaffCmd,
 			return err
 		}
 		if taken {
-			return domain.ErrUsernameTaken
+			return domain.UsernameTaken()
 		}
 		if err := putJSON(txn, userKey(u.ID), userRec{V: 1, User: u}); err != nil {
 			return err
