@@ -103,8 +103,14 @@ func TestAdminStaffCreateAndActivate(t *testing.T) {
 		t.Error("the role filter")
 	}
 
-	// The reviewer activates the account from the mail.
+	// The reviewer activates the account from the mail; the admin's outbox shows the mail
+	// but never its live link.
 	link := activationPath(t, e, "li@example.com")
+	outbox := admin.get("/admin/outbox")
+	must(t, outbox, 200, "激活您的工作人员账号", "用户名：zz-li")
+	if strings.Contains(outbox.body, "/activate/") || strings.Contains(outbox.body, strings.TrimPrefix(link, "/activate/")) {
+		t.Fatal("the outbox page shows a live activation link")
+	}
 	c := e.client()
 	c.get(link)
 	must(t, c.get("/activate"), 200, `data-testid="activate-username">zz-li<`)
