@@ -58,6 +58,7 @@ const (
 	AuditAccountEnable   AuditAction = "account.enable"
 	AuditAccountMove     AuditAction = "account.move"
 	AuditAccountResend   AuditAction = "account.resend"
+	AuditAccountRole     AuditAction = "account.role"
 
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
@@ -103,6 +104,7 @@ var auditActions = vocab[AuditAction]{
 	{AuditAccountEnable, "恢复账号"},
 	{AuditAccountMove, "调整审核员所属机构"},
 	{AuditAccountResend, "重发激活邮件"},
+	{AuditAccountRole, "修改账号类型"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
 }

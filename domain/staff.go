@@ -123,6 +123,9 @@ func UsernameTaken() FieldErrors {
 // ErrLastAdmin refuses to disable the only admin who can still sign in.
 var ErrLastAdmin = Err(CodeConflict, "不能停用最后一个正常使用的管理员账号，否则将没有人能管理系统。请先新增另一位管理员并等他激活账号，再停用这个账号。")
 
+// ErrLastAdminRole refuses to make the only admin who can still sign in a reviewer.
+var ErrLastAdminRole = Err(CodeConflict, "不能把最后一个正常使用的管理员改为审核员，否则将没有人能管理系统。请先新增另一位管理员并等他激活账号。")
+
 // ErrAccountDisabled is what a disabled account's holder is told at login or on a link.
 var ErrAccountDisabled = Err(CodeForbidden, "这个账号已被停用，不能登录，也不能通过邮件链接设置密码。如需恢复，请联系省住建厅管理员。")
 

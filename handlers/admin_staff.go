@@ -23,6 +23,7 @@ func (s *Server) staffRoutes() []Route {
 		{get, "/admin/accounts/:id", Admin, s.accountPage},
 		{post, "/admin/accounts/:id/resend", Admin, s.resendActivation},
 		{post, "/admin/accounts/:id/move", Admin, s.moveAccount},
+		{post, "/admin/accounts/:id/role", Admin, s.changeAccountRole},
 		{post, "/admin/accounts/:id/disable", Admin, s.disableAccount},
 		{post, "/admin/accounts/:id/enable", Admin, s.enableAccount},
 		// The activation link of the mail, and its token-free form (reset.go's flow).
@@ -111,11 +112,12 @@ func (s *Server) createAccount(c *fiber.Ctx) error {
 	return redirect(c, "/admin/accounts/"+u.ID)
 }
 
-// accountPage shows one account; move is the agency form as submitted when a move was
-// refused (nil on a plain GET).
-func (s *Server) accountPage(c *fiber.Ctx) error { return s.renderAccount(c, fiber.StatusOK, nil) }
+// accountPage shows one account.
+func (s *Server) accountPage(c *fiber.Ctx) error { return s.renderAccount(c, fiber.StatusOK, nil, nil) }
 
-func (s *Server) renderAccount(c *fiber.Ctx, status int, move *views.Form) error {
+// renderAccount shows one account; move and role are the forms as submitted when a move
+// or a role change was refused (nil otherwise).
+func (s *Server) renderAccount(c *fiber.Ctx, status int, move, role *views.Form) error {
 	u, err := s.d.Store.StaffAccount(c.Params("id"))
 	if err != nil {
 		return err
@@ -126,8 +128,16 @@ func (s *Server) renderAccount(c *fiber.Ctx, status int, move *views.Form) error
 	}
 	m := views.StaffDetailModel{Account: u, AgencyName: names[u.AgencyID], Agencies: opts, Self: u.ID == currentUser(c).ID,
 		Move: views.Form{Values: map[string]string{"agency": u.AgencyID}}}
+	other := domain.RoleAdmin
+	if u.Role == domain.RoleAdmin {
+		other = domain.RoleReviewer
+	}
+	m.Role = views.Form{Values: map[string]string{"role": string(other), "role_agency": u.AgencyID}}
 	if move != nil {
 		m.Move = *move
+	}
+	if role != nil {
+		m.Role = *role
 	}
 	return render(c, status, views.AdminStaffDetail(s.page(c, u.Name+"（"+u.Username+"）"), m))
 }
@@ -146,7 +156,7 @@ func (s *Server) moveAccount(c *fiber.Ctx) error {
 	f := formOf(c, "agency")
 	u, err := s.d.Store.MoveReviewer(*currentUser(c), c.Params("id"), f.V("agency"), s.d.Now())
 	if withErrors(&f, err) {
-		return s.renderAccount(c, fiber.StatusUnprocessableEntity, &f)
+		return s.renderAccount(c, fiber.StatusUnprocessableEntity, &f, nil)
 	}
 	if err != nil {
 		return err
@@ -156,6 +166,26 @@ func (s *Server) moveAccount(c *fiber.Ctx) error {
 		return err
 	}
 	flash(c, "已将审核员“"+u.Username+"”调整到“"+ag.Name+"”，立即生效。")
+	return redirect(c, "/admin/accounts/"+u.ID)
+}
+
+func (s *Server) changeAccountRole(c *fiber.Ctx) error {
+	f := formOf(c, "role", "role_agency")
+	me := currentUser(c)
+	u, err := s.d.Store.ChangeStaffRole(*me, c.Params("id"), domain.Role(f.V("role")), f.V("role_agency"), s.d.Now())
+	if withErrors(&f, err) {
+		return s.renderAccount(c, fiber.StatusUnprocessableEntity, nil, &f)
+	}
+	if err != nil {
+		return err
+	}
+	if u.ID == me.ID {
+		// The admin changed their own role: their sessions, this one too, have ended.
+		s.endSession(c)
+		flash(c, "您的账号已改为"+u.Role.Label()+"，请重新登录。")
+		return redirect(c, "/login")
+	}
+	flash(c, "已将账号“"+u.Username+"”改为"+u.Role.Label()+"，立即生效；它已登录的设备需要重新登录。")
 	return redirect(c, "/admin/accounts/"+u.ID)
 }
 

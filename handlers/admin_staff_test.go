@@ -247,7 +247,7 @@ func TestAdminStaffForbidden(t *testing.T) {
 			must(t, c.get(p), 403, "您没有权限访问这个页面")
 		}
 		for _, p := range []string{"/admin/accounts", "/admin/accounts/" + target.ID + "/disable", "/admin/accounts/" + target.ID + "/move",
-			"/admin/accounts/" + target.ID + "/resend", "/admin/accounts/" + target.ID + "/enable"} {
+			"/admin/accounts/" + target.ID + "/resend", "/admin/accounts/" + target.ID + "/enable", "/admin/accounts/" + target.ID + "/role"} {
 			must(t, c.post(p, staffValues("admin", "sneaky", "王管理", "x@example.com", ag.ID)), 403)
 		}
 	}
@@ -263,4 +263,44 @@ func TestAdminStaffForbidden(t *testing.T) {
 		t.Error("a refused request created an account")
 	}
 	must(t, admin.get("/admin/accounts/"+mustTrainee(t, e, idA).ID), 404)
+}
+
+// TestAdminStaffRoleChange: a reviewer made an admin is signed out at once and signs in
+// as an admin; a demotion without an agency is refused with the form; an admin may demote
+// themselves while another admin remains (and is signed out), but the last active admin
+// cannot be demoted.
+func TestAdminStaffRoleChange(t *testing.T) {
+	e := newEnv(t)
+	admin := e.staff(domain.RoleAdmin, "admin")
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	admin.get("/admin/accounts/new")
+	must(t, admin.post("/admin/accounts", staffValues("reviewer", "zz-li", "李审核", "li@example.com", ag.ID)), 303)
+	li := mustUser(t, e, "zz-li")
+	activateWith(t, e, activationPath(t, e, "li@example.com"), "reviewer pass 1")
+	rev := e.client()
+	must(t, rev.login("zz-li", "reviewer pass 1"), 303)
+	must(t, rev.get("/admin/accounts"), 403)
+
+	must(t, admin.get("/admin/accounts/"+li.ID), 200, `data-testid="account-role"`, `<option value="admin" selected>`)
+	must(t, admin.post("/admin/accounts/"+li.ID+"/role", url.Values{"role": {"admin"}}), 303)
+	must(t, admin.get("/admin/accounts/"+li.ID), 200, "已将账号“zz-li”改为管理员")
+	if r := rev.get("/review"); r.status != 303 || r.header.Get("Location") != "/login" {
+		t.Fatalf("the session survived a role change: %d", r.status)
+	}
+	li2 := e.client()
+	must(t, li2.login("zz-li", "reviewer pass 1"), 303)
+	must(t, li2.get("/admin/accounts"), 200)
+	if got := mustUser(t, e, "zz-li"); got.Role != domain.RoleAdmin || got.AgencyID != "" {
+		t.Fatalf("after promotion: %+v", got)
+	}
+
+	me := mustUser(t, e, "admin")
+	must(t, admin.post("/admin/accounts/"+me.ID+"/role", url.Values{"role": {"reviewer"}}), 422, `data-testid="err-role_agency"`, "请选择他所属的培训机构")
+	r := admin.post("/admin/accounts/"+me.ID+"/role", url.Values{"role": {"reviewer"}, "role_agency": {ag.ID}})
+	if r.status != 303 || r.header.Get("Location") != "/login" {
+		t.Fatalf("self-demotion: %d %q", r.status, r.header.Get("Location"))
+	}
+	li2.get("/admin/accounts/" + li.ID)
+	must(t, li2.post("/admin/accounts/"+li.ID+"/role", url.Values{"role": {"reviewer"}, "role_agency": {ag.ID}}), 409, "不能把最后一个正常使用的管理员改为审核员")
+	must(t, li2.get("/admin/audit?action=account.role"), 200, "修改账号类型", "账号类型：培训机构审核员 → 管理员", "账号类型：管理员 → 培训机构审核员")
 }

@@ -198,6 +198,45 @@ func (s *Store) MoveReviewer(actor domain.User, id, agencyID string, now time.Ti
 	})
 }
 
+// ChangeStaffRole makes a reviewer an admin or an admin a reviewer of agencyID. The
+// account's sessions end (a privilege change: the holder signs in again with the new
+// role; a pending account keeps its activation link), and the last active admin cannot
+// be made a reviewer.
+func (s *Store) ChangeStaffRole(actor domain.User, id string, role domain.Role, agencyID string, now time.Time) (domain.User, error) {
+	return s.modifyStaff(actor, id, domain.AuditAccountRole, now, func(txn *badger.Txn, u *domain.User) error {
+		switch role {
+		case domain.RoleAdmin:
+			agencyID = ""
+		case domain.RoleReviewer:
+			if _, ok := agencyIn(txn, agencyID); !ok {
+				return domain.FieldErrors{"role_agency": "改为培训机构审核员时，请选择他所属的培训机构"}
+			}
+		default:
+			return domain.FieldErrors{"role": "请选择账号类型：培训机构审核员或管理员"}
+		}
+		if u.Role == role {
+			return errUnchanged
+		}
+		if err := touchRoster(txn); err != nil {
+			return err
+		}
+		if u.ActiveAdmin() {
+			n, err := activeAdmins(txn)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return domain.ErrLastAdminRole
+			}
+		}
+		u.Role, u.AgencyID = role, agencyID
+		if u.State() != domain.AccountPending { // a pending account has no session, and keeps its link
+			u.SessionEpoch++
+		}
+		return nil
+	})
+}
+
 // errUnchanged ends a use case that has nothing to do without writing anything.
 var errUnchanged = domain.Err(domain.CodeConflict, "unchanged")
 

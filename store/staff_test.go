@@ -331,3 +331,56 @@ func TestMoveReviewerAndFilter(t *testing.T) {
 		t.Fatalf("filters: B %d, A %d, admins %d, all %+v", len(inB), len(inA), len(admins), all)
 	}
 }
+
+// TestChangeStaffRole: a reviewer becomes an admin (agency cleared, sessions end), an admin
+// becomes a reviewer of an existing agency; the last active admin cannot be demoted, also
+// not by two concurrent demotions of the last two admins; a pending account keeps its link.
+func TestChangeStaffRole(t *testing.T) {
+	f := newStaffFixture(t)
+	if _, err := f.s.ChangeStaffRole(f.admin, f.admin.ID, domain.RoleReviewer, f.agA.ID, t0); !errors.Is(err, domain.ErrLastAdminRole) {
+		t.Fatalf("demote the only admin: %v", err)
+	}
+	f.create(t, domain.RoleReviewer, "zz-li", f.agA.ID)
+	li, err := f.activate(t, "zz-li", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := f.s.ChangeStaffRole(f.admin, li.ID, domain.RoleAdmin, f.agB.ID, t0)
+	if err != nil || up.Role != domain.RoleAdmin || up.AgencyID != "" || up.SessionEpoch != li.SessionEpoch+1 || !up.ActiveAdmin() {
+		t.Fatalf("promote: %+v %v", up, err)
+	}
+	var fe domain.FieldErrors
+	if _, err := f.s.ChangeStaffRole(f.admin, li.ID, domain.RoleReviewer, "", t0); !errors.As(err, &fe) || fe["role_agency"] == "" {
+		t.Fatalf("demote without agency: %v", err)
+	}
+	// Two active admins demoting each other at once: one wins, one admin stays.
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, pair := range [][2]domain.User{{f.admin, up}, {up, f.admin}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = f.s.ChangeStaffRole(pair[0], pair[1].ID, domain.RoleReviewer, f.agA.ID, t0)
+		}()
+	}
+	wg.Wait()
+	if n, _ := f.activeAdmins(); n != 1 || (errs[0] == nil) == (errs[1] == nil) {
+		t.Fatalf("concurrent demotions: %v / %v, %d active admins", errs[0], errs[1], n)
+	}
+	// A pending account changes role and keeps its activation link.
+	p := f.create(t, domain.RoleAdmin, "boss2", "")
+	if _, err := f.s.ChangeStaffRole(f.admin, p.ID, domain.RoleReviewer, f.agB.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.activate(t, "boss2", t0); err != nil || got.Role != domain.RoleReviewer || got.AgencyID != f.agB.ID {
+		t.Fatalf("pending account after a role change: %+v %v", got, err)
+	}
+	log, _ := f.s.AuditLog(AuditFilter{Action: domain.AuditAccountRole}, 10)
+	promoted := false
+	for _, e := range log {
+		promoted = promoted || strings.Contains(e.Detail, "李审核（zz-li）：账号类型：培训机构审核员 → 管理员；培训机构：郑州中心 → （空）")
+	}
+	if len(log) != 3 || !promoted {
+		t.Fatalf("role audit: %+v", log)
+	}
+}
