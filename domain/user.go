@@ -76,6 +76,12 @@ type Agency struct {
 	CreditCode string // 统一社会信用代码, unique across agencies (empty on agencies from before it was asked)
 	Contact    string // contact person
 	Suspended  bool   // 已暂停: not offered in either wizard; its open items stay visible
+	// Rev is raised by every edit of the agency's data, so that an edit made on an older
+	// revision is noticed instead of silently overwriting the newer one (StaleEdit);
+	// UpdatedBy and UpdatedAt say whose edit that was.
+	Rev       int       `json:",omitempty"`
+	UpdatedBy string    `json:",omitempty"`
+	UpdatedAt time.Time `json:",omitempty"`
 }
 
 // CertificateStatus is the status shown on a certificate (DOMAIN.md §5).
