@@ -212,3 +212,12 @@ func (s *Server) setAccountDisabled(c *fiber.Ctx, disabled bool) error {
 	}
 	return redirect(c, "/admin/accounts/"+u.ID)
 }
+
+// streamAllowed reports whether the account that opened a live stream (as it was then)
+// may still hold it: not disabled, its sessions not ended (same epoch), same role and
+// agency. The review doorbell checks it at every heartbeat, so a disabled or moved
+// reviewer's open stream ends within one heartbeat, like their session.
+func (s *Server) streamAllowed(opened domain.User) bool {
+	u, err := s.d.Store.User(opened.ID)
+	return err == nil && !u.Disabled && u.SessionEpoch == opened.SessionEpoch && u.Role == opened.Role && u.AgencyID == opened.AgencyID
+}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bufio"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -303,4 +305,50 @@ func TestAdminStaffRoleChange(t *testing.T) {
 	li2.get("/admin/accounts/" + li.ID)
 	must(t, li2.post("/admin/accounts/"+li.ID+"/role", url.Values{"role": {"reviewer"}, "role_agency": {ag.ID}}), 409, "不能把最后一个正常使用的管理员改为审核员")
 	must(t, li2.get("/admin/audit?action=account.role"), 200, "修改账号类型", "账号类型：培训机构审核员 → 管理员", "账号类型：管理员 → 培训机构审核员")
+}
+
+// TestAdminStaffEndsOpenStreams: a reviewer's open live-queue stream ends within a
+// heartbeat when the account is disabled, and when the reviewer is moved to another
+// agency (it would otherwise ring for the old agency's queue).
+func TestAdminStaffEndsOpenStreams(t *testing.T) {
+	e, base := servedEnv(t)
+	agA, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	agB, _ := e.st.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
+	admin := mustStaffUser(t, e)
+	for i, change := range []func(id string) error{
+		func(id string) error { _, err := e.st.SetStaffDisabled(admin, id, true, e.clock.Now()); return err },
+		func(id string) error { _, err := e.st.MoveReviewer(admin, id, agB.ID, e.clock.Now()); return err },
+	} {
+		name := []string{"rev-disabled", "rev-moved"}[i]
+		rev := e.reviewer(agA.ID, name)
+		res := openStream(t, base, rev)
+		if res.StatusCode != 200 {
+			t.Fatalf("stream: %d", res.StatusCode)
+		}
+		first, _ := bufio.NewReader(res.Body).ReadString('\n')
+		if !strings.HasPrefix(first, "retry:") {
+			t.Fatalf("stream head: %q", first)
+		}
+		if err := change(mustUser(t, e, name).ID); err != nil {
+			t.Fatal(err)
+		}
+		ended := make(chan error, 1)
+		go func() { _, err := io.Copy(io.Discard, res.Body); ended <- err }()
+		select {
+		case <-ended:
+		case <-time.After(5 * time.Second): // heartbeats are 200 ms here
+			t.Fatal("the stream outlived the change")
+		}
+		res.Body.Close()
+	}
+}
+
+// mustStaffUser is an admin account to act as in store calls.
+func mustStaffUser(t *testing.T, e *env) domain.User {
+	t.Helper()
+	u, err := e.st.CreateStaff(domain.User{Role: domain.RoleAdmin, Username: "boss", Name: "省厅管理员", PasswordHash: "h"}, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
