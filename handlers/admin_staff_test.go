@@ -63,6 +63,7 @@ func staffValues(role, username, name, email, agency string) url.Values {
 func TestAdminStaffCreateAndActivate(t *testing.T) {
 	e := newEnv(t)
 	admin := e.staff(domain.RoleAdmin, "admin")
+	must(t, admin.get("/admin/accounts/new"), 200, `data-testid="account-no-agency"`, `href="/admin/agencies/new"`)
 	agA, _ := e.st.PutAgency(domain.Agency{Name: "郑州建设培训中心", CityCode: "410100"})
 	agB, _ := e.st.PutAgency(domain.Agency{Name: "洛阳建设培训中心", CityCode: "410300", Suspended: true})
 	must(t, admin.get("/"), 200, `href="/admin/accounts"`, "账号管理")
