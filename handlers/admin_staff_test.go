@@ -137,7 +137,7 @@ func TestAdminStaffCreateAndActivate(t *testing.T) {
 	// The link used twice: a clear message and the way on, on the same and a new browser.
 	for _, again := range []*client{c, e.client()} {
 		must(t, again.get(link), 303)
-		must(t, again.get("/activate"), 422, "激活链接已失效或已被使用", `href="/login"`)
+		must(t, again.get("/activate"), 422, "激活链接已失效或已被使用", `data-testid="error-next"`, "去登录")
 		again.get("/login") // a page with a form, for the CSRF token
 		must(t, again.post("/activate", url.Values{"password": {"other pass 12"}, "password2": {"other pass 12"}}), 422, "激活链接已失效")
 	}
