@@ -52,6 +52,14 @@ const (
 	AuditAgencySuspend AuditAction = "agency.suspend"
 	AuditAgencyResume  AuditAction = "agency.resume"
 
+	// 账号管理 (staff accounts, issue 12).
+	AuditAccountActivate AuditAction = "account.activate"
+	AuditAccountDisable  AuditAction = "account.disable"
+	AuditAccountEnable   AuditAction = "account.enable"
+	AuditAccountMove     AuditAction = "account.move"
+	AuditAccountResend   AuditAction = "account.resend"
+	AuditAccountRole     AuditAction = "account.role"
+
 	// 目录与规则设置 (settings with history and the catalog).
 	AuditSettingsCE     AuditAction = "settings.ce"
 	AuditSettingsExam   AuditAction = "settings.exam"
@@ -64,6 +72,9 @@ const (
 
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
+
+	// Statistics (issue 12).
+	AuditStatsExport AuditAction = "stats.export"
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -101,6 +112,12 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyUpdate, "修改培训机构"},
 	{AuditAgencySuspend, "暂停培训机构"},
 	{AuditAgencyResume, "恢复培训机构"},
+	{AuditAccountActivate, "激活账号"},
+	{AuditAccountDisable, "停用账号"},
+	{AuditAccountEnable, "恢复账号"},
+	{AuditAccountMove, "调整审核员所属机构"},
+	{AuditAccountResend, "重发激活邮件"},
+	{AuditAccountRole, "修改账号类型"},
 	{AuditSettingsCE, "修改继续教育规则"},
 	{AuditSettingsExam, "修改考试合格分数线"},
 	{AuditSettingsCert, "修改发证单位和证书编号"},
@@ -111,6 +128,7 @@ var auditActions = vocab[AuditAction]{
 	{AuditCatalogAdd, "新增岗位"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	{AuditStatsExport, "导出统计"},
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.
