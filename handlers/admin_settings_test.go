@@ -93,6 +93,8 @@ func TestAdminSettings(t *testing.T) {
 	must(t, admin.post("/admin/settings/posts/999/enable", url.Values{}), 422, "岗位目录中没有这个岗位")
 	must(t, admin.get("/admin/settings"), 200, `data-testid="post-116"`, "测量员", `data-testid="enable-111"`, "停止报名",
 		"材料员（111）：停止新报名", "新增 测量员（116）")
+	// The filters that list posts offer the added entry by its name.
+	must(t, admin.get("/admin/stats"), 200, `<option value="116">测量员</option>`)
 	must(t, admin.get("/admin/audit"), 200, "修改继续教育规则", "修改考试合格分数线", "修改发证单位和证书编号",
 		"修改告知承诺制告知书", "新增岗位", "停止岗位报名")
 

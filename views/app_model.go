@@ -2,6 +2,7 @@ package views
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -94,6 +95,18 @@ func KnowPosts(cat domain.Catalog) {
 		}
 	}
 	addedPosts.Store(&m)
+}
+
+// allPostOptions offers every post a record may carry, for filters: the national posts
+// and the entries the province added (KnowPosts), open or stopped.
+func allPostOptions() []Option {
+	out := postOptions(domain.DefaultPosts())
+	if m := addedPosts.Load(); m != nil {
+		for _, code := range slices.Sorted(maps.Keys(*m)) {
+			out = append(out, Option{Value: code, Label: (*m)[code]})
+		}
+	}
+	return out
 }
 
 func cityName(code string) string {
