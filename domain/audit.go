@@ -54,6 +54,10 @@ const (
 
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
+
+	// 历史证书导入 (issue 12).
+	AuditLegacyImport AuditAction = "cert.legacy.import"
+	AuditLegacyAttach AuditAction = "cert.legacy.attach"
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -93,6 +97,8 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyResume, "恢复培训机构"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	{AuditLegacyImport, "导入历史证书"},
+	{AuditLegacyAttach, "历史证书归入学员"},
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

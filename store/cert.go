@@ -8,9 +8,13 @@ import (
 	"sitepro/domain"
 )
 
+// certRec is the stored certificate. An imported (legacy) certificate also keeps its
+// holder as the file named them (cert_legacy*.go), so that it can wait for that person
+// to register and a re-import can be compared.
 type certRec struct {
 	V int
 	domain.Certificate
+	legacyHolder
 }
 
 // maxTokenLen bounds what a verification token from a URL may be before it is looked up;
