@@ -184,7 +184,7 @@ func legacyIDNumber(raw string, now time.Time) (string, error) {
 	}
 	id, err := ParseIDNumber(raw, now)
 	if err != nil {
-		return "", Err(CodeInvalid, "身份证号："+MessageOf(err))
+		return "", err // every message names the 身份证号
 	}
 	return id.Value, nil
 }

@@ -82,7 +82,7 @@ func TestParseLegacyLine(t *testing.T) {
 	}{
 		{func(r []string) { r[0] = "" }, "缺少证书编号"},
 		{func(r []string) { r[1] = "Wang" }, "姓名只能包含汉字"},
-		{func(r []string) { r[2] = "410105199003071234" }, "身份证号："},
+		{func(r []string) { r[2] = "410105199003071234" }, "校验码"},
 		{func(r []string) { r[2] = "4.10105E+17" }, "科学计数法"},
 		{func(r []string) { r[3] = "项目经理" }, "不在岗位目录"},
 		{func(r []string) { r[4] = "" }, "请填写发证单位"},

@@ -82,6 +82,7 @@ type authzFix struct {
 	ceConfirm    domain.Enrolment // pending at A (another certificate); a reviewer of A confirms it
 	ceDraft      domain.Enrolment // a draft that T1 deletes
 	eventsServer string           // base URL of the same app over real TCP, for the SSE stream
+	legacyJob    string           // a finished 历史证书导入 job
 }
 
 // authzRow classifies one route.
@@ -240,6 +241,13 @@ func authzRows() map[string]authzRow {
 		"GET /admin/audit":   {want: zAdmin, path: authzFixed("/admin/audit"), is200: true},
 		"GET /admin/backup":  {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
 		"POST /admin/backup": {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
+		// 历史证书导入: without a file the upload is refused (422) and nothing starts.
+		"GET /admin/certificates/import":               {want: zAdmin, path: authzFixed("/admin/certificates/import"), is200: true},
+		"POST /admin/certificates/import":              {want: zAdmin, path: authzFixed("/admin/certificates/import")},
+		"GET /admin/certificates/import/template.xlsx": {want: zAdmin, path: authzFixed("/admin/certificates/import/template.xlsx"), is200: true},
+		"GET /admin/certificates/import/template.csv":  {want: zAdmin, path: authzFixed("/admin/certificates/import/template.csv"), is200: true},
+		"GET /admin/certificates/import/:id": {want: zAdmin, is200: true,
+			path: func(f *authzFix) string { return "/admin/certificates/import/" + f.legacyJob }},
 	}
 }
 
@@ -367,6 +375,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f := &authzFix{bogusToken: "not-a-real-token-0123456789abcdefghijklmnopq"}
 	f.agencyA, _ = e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100", Phone: "0371-1"})
 	f.agencyB, _ = e.st.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
+	f.legacyJob = legacyJobFixture(t, e)
 
 	// T1 owns: a submitted application to A, a photo, a certificate, two more submitted
 	// applications (for the confirm rows) and a draft (for the delete row).
