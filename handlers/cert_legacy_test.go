@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -118,6 +119,12 @@ func TestLegacyImportScenario(t *testing.T) {
 	must(t, holder.get("/ce"), 200, "412021101000321")
 	c, _ := e.st.CertificateByNumber("412021101000321")
 	must(t, e.client().get("/v/"+c.VerifyToken), 200, "王*国", domain.MaskID(idReg))
+
+	// A certificate whose holder has not registered yet is verified by number and name too.
+	guest := e.client()
+	guest.get("/verify")
+	must(t, guest.post("/verify", url.Values{"number": {"豫建安C(2016)0012346"}, "name": {"赵五"}}), 200, "赵*", domain.MaskID(idOther))
+	must(t, guest.post("/verify", url.Values{"number": {"豫建安C(2016)0012346"}, "name": {"赵武"}}), 404)
 
 	// Later registrations: the same name gets the certificate, another name does not.
 	must(t, e.registered(idLater, "李四").get("/certificates"), 200, "豫建安C(2016)0012345")

@@ -311,3 +311,21 @@ func attachLegacyCerts(txn *badger.Txn, u domain.User, now time.Time) error {
 	return writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditLegacyAttach,
 		Object: u.ID, Detail: strings.Join(numbers, "、")})
 }
+
+// CertificateHolder is the holder a public check shows (masked) for a certificate: the
+// registered trainee, or, for an imported certificate whose holder has not registered
+// yet, the name and ID number from the import (only those two fields are set).
+func (s *Store) CertificateHolder(c domain.Certificate) (domain.User, error) {
+	if c.HolderID != "" {
+		return s.User(c.HolderID)
+	}
+	var r certRec
+	err := s.view(func(txn *badger.Txn) error { return getJSON(txn, certKey(c.ID), &r) })
+	if err != nil {
+		return domain.User{}, err
+	}
+	if r.HolderName == "" {
+		return domain.User{}, errNotFound
+	}
+	return domain.User{Role: domain.RoleTrainee, Name: r.HolderName, IDNumber: r.HolderIDNo}, nil
+}
