@@ -125,3 +125,33 @@ func TestLegacyImportProgress(t *testing.T) {
 		t.Error("states")
 	}
 }
+
+// FuzzParseLegacyLine: any header and line (the file comes from an admin, still untrusted)
+// never panics; a line without messages is a certificate that can be stored as it is.
+func FuzzParseLegacyLine(f *testing.F) {
+	f.Add(strings.Join(LegacyHeader, "\t"), "豫建安C(2016)0012345\t王建国\t11010519491231002X\t安全员\t河南省住房和城乡建设厅\t2016-05-20\t\t\t")
+	f.Add("岗位\t姓名\t证书编号\t身份证号\t发证单位\t发证日期\t有效期至\t培训机构\t工作单位", "施工员(土建施工)\t欧阳·明\tA\t4.1E+17\tx\t2016年5月20日\t长期\t\t")
+	f.Add("", "\x00\t\u202e")
+	f.Fuzz(func(t *testing.T, header, line string) {
+		cols, err := ParseLegacyHeader(strings.Split(header, "\t"))
+		if err != nil {
+			if MessageOf(err) == "" {
+				t.Fatal("a header error without a message")
+			}
+			return
+		}
+		c, msgs, ok := ParseLegacyLine(2, strings.Split(line, "\t"), cols, legacyNow)
+		if !ok || len(msgs) > 0 {
+			return
+		}
+		if c.Number == "" || c.Name == "" || len(c.IDNumber) != 18 || c.Issuer == "" || c.IssuedOn.IsZero() {
+			t.Fatalf("a line without messages is incomplete: %+v", c)
+		}
+		if _, ok := PostByCode(c.PostCode); !ok {
+			t.Fatalf("unknown post %q accepted", c.PostCode)
+		}
+		if !c.ValidUntil.IsZero() && !c.ValidUntil.After(c.IssuedOn) {
+			t.Fatalf("expiry before issue: %+v", c)
+		}
+	})
+}

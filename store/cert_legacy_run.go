@@ -77,6 +77,9 @@ func (r *legacyReport) trim() []domain.LineError {
 // checkLegacyFile is step 2: parse and check every line, write nothing but progress.
 func (s *Store) checkLegacyFile(ctx context.Context, j domain.LegacyImport, read TableReader, now func() time.Time) (domain.LegacyImport, error) {
 	data, err := s.LegacyImportFile(j.ID)
+	if err == errNotFound { // cannot happen with the steps above; never block later imports
+		return s.RejectLegacyImport(j.ID, "上传的文件已不在系统中，请重新上传", nil, 0, 0, now())
+	}
 	if err != nil {
 		return j, err
 	}
