@@ -331,17 +331,15 @@ type LegacyImport struct {
 	FinishedAt time.Time
 }
 
-// Progress is the share of the job done, 0–100, for the progress bar: checking is the
-// first half, writing the second.
+// Progress is the share of the lines written, 0–100, for the progress bar. While the
+// file is being checked its length is not known yet, so the bar has no value then (the
+// page shows the lines checked so far instead).
 func (j LegacyImport) Progress() int {
-	if j.State.Finished() {
+	switch {
+	case j.State.Finished():
 		return 100
-	}
-	if j.Lines == 0 {
+	case j.State != LegacyWriting || j.Lines == 0:
 		return 0
 	}
-	if j.State == LegacyChecking {
-		return min(49, j.Checked*50/j.Lines)
-	}
-	return min(99, 50+j.Written*50/j.Lines)
+	return min(99, j.Written*100/j.Lines)
 }

@@ -112,8 +112,9 @@ func TestLegacyImportProgress(t *testing.T) {
 		want int
 	}{
 		{LegacyImport{State: LegacyChecking}, 0},
-		{LegacyImport{State: LegacyChecking, Lines: 200, Checked: 100}, 25},
-		{LegacyImport{State: LegacyWriting, Lines: 200, Written: 100}, 75},
+		{LegacyImport{State: LegacyChecking, Lines: 200, Checked: 100}, 0},
+		{LegacyImport{State: LegacyWriting, Lines: 200, Written: 50}, 25},
+		{LegacyImport{State: LegacyRollback, Lines: 200, Written: 50}, 0},
 		{LegacyImport{State: LegacyDone, Lines: 200}, 100},
 		{LegacyImport{State: LegacyRejected}, 100},
 	} {

@@ -32,7 +32,7 @@ func legacyStateTag(s domain.LegacyImportState) string {
 func legacyStep(j domain.LegacyImport) string {
 	switch j.State {
 	case domain.LegacyChecking:
-		return "正在逐行检查：已检查 " + itoa(j.Checked) + " 行，已读到 " + itoa(j.Lines) + " 行"
+		return "正在逐行检查：已检查 " + itoa(j.Checked) + " 行（全部检查通过后才写入）"
 	case domain.LegacyWriting:
 		return "检查通过，正在写入：" + itoa(j.Written) + " / " + itoa(j.Lines) + " 行"
 	case domain.LegacyRollback:
