@@ -218,6 +218,9 @@ func legacyDates(issuedRaw, validRaw string, now time.Time) (issued, valid time.
 // specialties, the position alone (材料员). The legacy 安全员 (110) is accepted because
 // old certificates carry it, though it is closed to new applications.
 func ResolvePost(raw string) (string, error) {
+	if len(raw) > 120 { // no catalog entry is this long; do not copy a huge cell around
+		return "", Err(CodeInvalid, "岗位/专业太长，请填写岗位代码（如 101）或名称（如 施工员（土建施工））")
+	}
 	v := strings.NewReplacer(" ", "", "\u3000", "", "(", "（", ")", "）", "-", "（", "—", "（", "/", "（", "：", "（", ":", "（").Replace(strings.TrimSpace(raw))
 	if v == "" {
 		return "", Err(CodeInvalid, "缺少岗位/专业")

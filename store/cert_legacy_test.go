@@ -273,3 +273,36 @@ func TestLegacyResumeAndRollback(t *testing.T) {
 		t.Fatalf("%d pending lists left after the rollback", pending)
 	}
 }
+
+// TestLegacyAttachRacesImport: people register while the import writes their
+// certificates; whichever transaction commits first, every certificate ends with its
+// holder (the pending list is one key both read, so one of them retries).
+func TestLegacyAttachRacesImport(t *testing.T) {
+	s, _ := openTemp(t)
+	const n = 1500
+	j, err := s.StartLegacyImport(legacyAdmin, "a.csv", legacyFile(n), t0)
+	must(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.RunLegacyImport(context.Background(), j.ID, csvTable, func() time.Time { return t0 })
+		done <- err
+	}()
+	var users []domain.User
+	for i := 0; i < n; i += 50 {
+		u, err := s.CreateTrainee(withName(registration(t, legacyID(i)), "王建国"), "h", NewToken(), t0)
+		must(t, err)
+		users = append(users, u)
+	}
+	must(t, <-done)
+	for k, u := range users {
+		cs, err := s.CertificatesOf(u.ID)
+		if err != nil || len(cs) != 1 || cs[0].Number != fmt.Sprintf("豫建安C(2016)%07d", k*50) {
+			t.Fatalf("trainee %d: %+v %v", k, cs, err)
+		}
+	}
+	var pending int
+	must(t, s.view(func(txn *badger.Txn) error { pending = countKeys(txn, key(pCertPending)); return nil }))
+	if pending != n-len(users) {
+		t.Fatalf("%d pending lists, want %d", pending, n-len(users))
+	}
+}
