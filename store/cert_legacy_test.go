@@ -306,3 +306,29 @@ func TestLegacyAttachRacesImport(t *testing.T) {
 		t.Fatalf("%d pending lists, want %d", pending, n-len(users))
 	}
 }
+
+// TestLegacyImportMeetsExistingCertificates: a legacy certificate stored before imports
+// existed (holder by account only) is recognised by its holder's ID number; a number
+// issued by this system is never overwritten by an import.
+func TestLegacyImportMeetsExistingCertificates(t *testing.T) {
+	s, _ := openTemp(t)
+	u, err := s.CreateTrainee(withName(registration(t, legacyID(3)), "王建国"), "h", NewToken(), t0)
+	must(t, err)
+	line := domain.LegacyCert{Number: "豫建安C(2016)0000003", PostCode: "110", Issuer: "河南省住房和城乡建设厅",
+		IssuedOn: time.Date(2016, 5, 20, 0, 0, 0, 0, time.UTC), ValidUntil: time.Date(2019, 5, 19, 0, 0, 0, 0, time.UTC),
+		AgencyName: "郑州培训中心", Employer: "郑州建工集团"}
+	old := line.Certificate()
+	old.HolderID = u.ID
+	_, err = s.AddCertificate(old)
+	must(t, err)
+	_, err = s.AddCertificate(domain.Certificate{Number: "豫建安C(2016)0000004", HolderID: u.ID, PostCode: "101"})
+	must(t, err)
+	j := runLegacy(t, s, []byte(legacyHead+legacyLine(3, "王建国")+legacyLine(5, "王建国")))
+	if j.State != domain.LegacyDone || j.Unchanged != 1 || j.Added != 1 {
+		t.Fatalf("existing legacy certificate: %+v", j)
+	}
+	j = runLegacy(t, s, []byte(legacyHead+legacyLine(4, "王建国")))
+	if j.State != domain.LegacyRejected || !strings.Contains(j.Errors[0].Message, "本系统发放") {
+		t.Fatalf("a number issued here: %+v", j)
+	}
+}
