@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -127,6 +128,9 @@ func (s *Server) runLegacy(jobID string) {
 	s.legacy.running = true
 	go func() {
 		defer func() {
+			if p := recover(); p != nil { // a bug must not take the server down; the job stays resumable
+				s.d.Log.Error("legacy certificate import panicked", "job", jobID, "panic", fmt.Sprint(p))
+			}
 			s.legacy.mu.Lock()
 			s.legacy.running = false
 			s.legacy.mu.Unlock()
