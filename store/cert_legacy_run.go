@@ -74,6 +74,24 @@ func (r *legacyReport) trim() []domain.LineError {
 	return r.errs
 }
 
+// legacyCheck is the state of step 2 while the file streams by: the header's columns,
+// the current batch of good lines, the report and the set of numbers seen.
+type legacyCheck struct {
+	s       *Store
+	ctx     context.Context
+	j       domain.LegacyImport
+	now     func() time.Time
+	today   time.Time
+	cols    domain.LegacyColumns
+	header  bool
+	rep     legacyReport
+	batch   []domain.LegacyCert
+	seen    map[uint64]int32
+	seed    maphash.Seed
+	lines   int
+	checked int
+}
+
 // checkLegacyFile is step 2: parse and check every line, write nothing but progress.
 func (s *Store) checkLegacyFile(ctx context.Context, j domain.LegacyImport, read TableReader, now func() time.Time) (domain.LegacyImport, error) {
 	data, err := s.LegacyImportFile(j.ID)
@@ -83,60 +101,10 @@ func (s *Store) checkLegacyFile(ctx context.Context, j domain.LegacyImport, read
 	if err != nil {
 		return j, err
 	}
-	var (
-		cols    domain.LegacyColumns
-		rep     legacyReport
-		batch   []domain.LegacyCert
-		seen    = map[uint64]int32{}
-		seed    = maphash.MakeSeed()
-		lines   int
-		checked int
-		today   = now()
-	)
-	flush := func() error {
-		errs, err := s.CheckLegacyCerts(batch)
-		if err != nil {
-			return err
-		}
-		rep.add(errs...)
-		checked, batch = checked+len(batch), batch[:0]
-		return s.LegacyCheckProgress(j.ID, lines, checked, rep.count, now())
-	}
-	err = read(j.FileName, data, func(row int, cells []string) error {
-		if row == 1 {
-			cols, err = domain.ParseLegacyHeader(cells)
-			return err
-		}
-		c, msgs, ok := domain.ParseLegacyLine(row, cells, cols, today)
-		if !ok {
-			return nil
-		}
-		lines++
-		if c.Number != "" {
-			h := maphash.String(seed, c.Number)
-			if first, dup := seen[h]; dup {
-				msgs = append(msgs, "证书编号与第"+strconv.Itoa(int(first))+"行重复（同一文件中每个证书编号只能出现一次）")
-			} else {
-				seen[h] = int32(row)
-			}
-		}
-		if len(msgs) > 0 {
-			for _, m := range msgs {
-				rep.add(domain.LineError{Line: row, Message: m})
-			}
-			checked++
-			return nil
-		}
-		if batch = append(batch, c); len(batch) == legacyCheckBatch {
-			if ctx.Err() != nil {
-				return errStopped
-			}
-			return flush()
-		}
-		return nil
-	})
-	if err == nil && len(batch) > 0 {
-		err = flush()
+	x := &legacyCheck{s: s, ctx: ctx, j: j, now: now, today: now(), seen: map[uint64]int32{}, seed: maphash.MakeSeed()}
+	err = read(j.FileName, data, x.row)
+	if err == nil && len(x.batch) > 0 {
+		err = x.flush()
 	}
 	problem := ""
 	switch {
@@ -146,19 +114,68 @@ func (s *Store) checkLegacyFile(ctx context.Context, j domain.LegacyImport, read
 		problem = domain.MessageOf(err) // unreadable file or wrong columns
 	case err != nil:
 		return j, err
-	case cols == (domain.LegacyColumns{}) && lines == 0:
+	case !x.header:
 		problem = "文件是空的。第一行应为表头：" + joinHeader()
-	case lines == 0:
+	case x.lines == 0:
 		problem = "文件中只有表头，没有证书"
 	}
-	if problem != "" || rep.count > 0 {
-		return s.RejectLegacyImport(j.ID, problem, rep.trim(), rep.count, lines, now())
+	if problem != "" || x.rep.count > 0 {
+		return s.RejectLegacyImport(j.ID, problem, x.rep.trim(), x.rep.count, x.lines, now())
 	}
-	if err := s.BeginLegacyWrite(j.ID, lines, now()); err != nil {
+	if err := s.BeginLegacyWrite(j.ID, x.lines, now()); err != nil {
 		return j, err
 	}
 	j, _, err = s.LegacyImport(j.ID)
 	return j, err
+}
+
+// row takes one row of the file: the header, or a line to parse, to look for in the set
+// of numbers seen, and to check with the store in the next batch.
+func (x *legacyCheck) row(row int, cells []string) error {
+	if row == 1 {
+		var err error
+		x.cols, err = domain.ParseLegacyHeader(cells)
+		x.header = true
+		return err
+	}
+	c, msgs, ok := domain.ParseLegacyLine(row, cells, x.cols, x.today)
+	if !ok {
+		return nil
+	}
+	x.lines++
+	if c.Number != "" {
+		h := maphash.String(x.seed, c.Number)
+		if first, dup := x.seen[h]; dup {
+			msgs = append(msgs, "证书编号与第"+strconv.Itoa(int(first))+"行重复（同一文件中每个证书编号只能出现一次）")
+		} else {
+			x.seen[h] = int32(row)
+		}
+	}
+	if len(msgs) > 0 {
+		for _, m := range msgs {
+			x.rep.add(domain.LineError{Line: row, Message: m})
+		}
+		x.checked++
+		return nil
+	}
+	if x.batch = append(x.batch, c); len(x.batch) < legacyCheckBatch {
+		return nil
+	}
+	if x.ctx.Err() != nil {
+		return errStopped
+	}
+	return x.flush()
+}
+
+// flush checks the batch against the store and records the progress.
+func (x *legacyCheck) flush() error {
+	errs, err := x.s.CheckLegacyCerts(x.batch)
+	if err != nil {
+		return err
+	}
+	x.rep.add(errs...)
+	x.checked, x.batch = x.checked+len(x.batch), x.batch[:0]
+	return x.s.LegacyCheckProgress(x.j.ID, x.lines, x.checked, x.rep.count, x.now())
 }
 
 func joinHeader() string {
@@ -172,6 +189,19 @@ func joinHeader() string {
 	return out
 }
 
+// legacyWrite is the state of step 3 while the file streams by a second time.
+type legacyWrite struct {
+	s       *Store
+	ctx     context.Context
+	j       domain.LegacyImport
+	now     func() time.Time
+	today   time.Time
+	cursor  int // rows up to here were written before (a resumed job)
+	cols    domain.LegacyColumns
+	batch   []domain.LegacyCert
+	refused []domain.LineError
+}
+
 // writeLegacyFile is step 3: write the checked lines after the cursor in batches, then
 // finish; a refused batch turns the job to rollback.
 func (s *Store) writeLegacyFile(ctx context.Context, j domain.LegacyImport, cursor int, read TableReader, now func() time.Time) (domain.LegacyImport, error) {
@@ -179,51 +209,16 @@ func (s *Store) writeLegacyFile(ctx context.Context, j domain.LegacyImport, curs
 	if err != nil {
 		return j, err
 	}
-	var cols domain.LegacyColumns
-	var refused []domain.LineError
-	batch := make([]domain.LegacyCert, 0, LegacyBatchSize)
-	today := now()
-	flush := func() error {
-		if ctx.Err() != nil {
-			return errStopped
-		}
-		errs, err := s.WriteLegacyBatch(j.ID, batch, now())
-		if err == nil && len(errs) > 0 {
-			refused = errs
-			return errBatchRefused
-		}
-		batch = batch[:0]
-		return err
-	}
-	err = read(j.FileName, data, func(row int, cells []string) error {
-		if row == 1 {
-			cols, err = domain.ParseLegacyHeader(cells)
-			return err
-		}
-		if row <= cursor {
-			return nil
-		}
-		c, msgs, ok := domain.ParseLegacyLine(row, cells, cols, today)
-		if !ok {
-			return nil
-		}
-		if len(msgs) > 0 { // the file was checked: only a day passing can do this
-			refused = []domain.LineError{{Line: row, Message: msgs[0]}}
-			return errBatchRefused
-		}
-		if batch = append(batch, c); len(batch) == LegacyBatchSize {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil && len(batch) > 0 {
-		err = flush()
+	x := &legacyWrite{s: s, ctx: ctx, j: j, now: now, today: now(), cursor: cursor, batch: make([]domain.LegacyCert, 0, LegacyBatchSize)}
+	err = read(j.FileName, data, x.row)
+	if err == nil && len(x.batch) > 0 {
+		err = x.flush()
 	}
 	switch {
 	case errors.Is(err, errStopped):
 		return j, nil
 	case errors.Is(err, errBatchRefused):
-		if err := s.BeginLegacyRollback(j.ID, refused, now()); err != nil {
+		if err := s.BeginLegacyRollback(j.ID, x.refused, now()); err != nil {
 			return j, err
 		}
 		j.State = domain.LegacyRollback
@@ -232,6 +227,43 @@ func (s *Store) writeLegacyFile(ctx context.Context, j domain.LegacyImport, curs
 		return j, err
 	}
 	return s.FinishLegacyImport(j.ID, now())
+}
+
+func (x *legacyWrite) row(row int, cells []string) error {
+	if row == 1 {
+		var err error
+		x.cols, err = domain.ParseLegacyHeader(cells)
+		return err
+	}
+	if row <= x.cursor {
+		return nil
+	}
+	c, msgs, ok := domain.ParseLegacyLine(row, cells, x.cols, x.today)
+	if !ok {
+		return nil
+	}
+	if len(msgs) > 0 { // the file was checked: only a clock set back can do this
+		x.refused = []domain.LineError{{Line: row, Message: msgs[0]}}
+		return errBatchRefused
+	}
+	if x.batch = append(x.batch, c); len(x.batch) == LegacyBatchSize {
+		return x.flush()
+	}
+	return nil
+}
+
+// flush writes the batch; a line the store refuses stops the run for the rollback.
+func (x *legacyWrite) flush() error {
+	if x.ctx.Err() != nil {
+		return errStopped
+	}
+	errs, err := x.s.WriteLegacyBatch(x.j.ID, x.batch, x.now())
+	if err == nil && len(errs) > 0 {
+		x.refused = errs
+		return errBatchRefused
+	}
+	x.batch = x.batch[:0]
+	return err
 }
 
 // rollbackLegacy undoes a job that was refused while writing, then ends it rejected.
