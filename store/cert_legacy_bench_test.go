@@ -100,3 +100,37 @@ func BenchmarkLegacyImport200k(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkLegacyImport200kOneBadLine: 200,000 good lines and one bad one at the end.
+// The whole file is checked, the job ends rejected with that one line reported, and
+// nothing is written. It reports the check's rows/s and peak RSS.
+func BenchmarkLegacyImport200kOneBadLine(b *testing.B) {
+	const n = 200_000
+	data := append(legacyBenchFile(n), []byte("X-1,周九,410105199003071234,项目经理,河南省住房和城乡建设厅,2016-02-30,,,\n")...)
+	for range b.N {
+		b.StopTimer()
+		s, err := Open(b.TempDir(), nil)
+		must(b, err)
+		j, err := s.StartLegacyImport(legacyAdmin, "全省.csv", data, t0)
+		must(b, err)
+		runtime.GC()
+		debug.FreeOSMemory()
+		resetPeakRSS()
+		b.StartTimer()
+		start := time.Now()
+		j, err = s.RunLegacyImport(context.Background(), j.ID, csvTable, func() time.Time { return t0 })
+		took := time.Since(start)
+		b.StopTimer()
+		must(b, err)
+		if j.State != domain.LegacyRejected || j.ErrorCount != 3 || j.Errors[0].Line != n+2 || j.Added != 0 {
+			b.Fatalf("import: %+v", j)
+		}
+		if _, err := s.CertificateByNumber("豫建安C(2016)0000001"); domain.CodeOf(err) != domain.CodeNotFound {
+			b.Fatalf("a line of a rejected file was written: %v", err)
+		}
+		b.ReportMetric(float64(n+1)/took.Seconds(), "checked_rows/s")
+		b.ReportMetric(procStatusMB("VmHWM"), "peak_RSS_MB")
+		must(b, s.Close())
+		b.StartTimer()
+	}
+}
