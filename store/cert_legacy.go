@@ -18,9 +18,10 @@ import (
 //
 //  1. StartLegacyImport writes the job record (state checking), the uploaded file and the
 //     active-job marker together. At most one import is unfinished at a time.
-//  2. The runner (handlers) streams the file, parses every line and checks it against the
-//     store in read-only batches (CheckLegacyCerts), keeping only a set of the numbers
-//     seen. Nothing is written but progress. A file with any bad line ends here:
+//  2. The runner (RunLegacyImport, cert_legacy_run.go, started in the background by the
+//     handlers with the export package's streaming reader) streams the file, parses every
+//     line and checks it against the store in read-only batches (CheckLegacyCerts),
+//     keeping only a set of the numbers seen. Nothing is written but progress. A file with any bad line ends here:
 //     RejectLegacyImport stores the report and deletes the file (all or nothing).
 //  3. BeginLegacyWrite marks the job writing; WriteLegacyBatch then writes a few hundred
 //     lines per transaction and, in the same transaction, advances the job's cursor (the
@@ -33,9 +34,9 @@ import (
 // Should a batch meet a number taken since the check (an admin issued it meanwhile), the
 // job turns to rollback: RollbackLegacyStep deletes what the job added, in batches, through
 // the job's index, and the job ends rejected with that line's error, so the rule "a bad
-// line writes nothing" holds even then. Resuming a job in any unfinished state (after a
-// restart, or when an admin opens the import page) is the runner's LegacyImport state
-// switch; the store keeps nothing in memory.
+// line writes nothing" holds even then. Resuming a job in any unfinished state is
+// RunLegacyImport's state switch, called again at server start and whenever an admin
+// opens the import pages; the job lives in the store only, nothing in memory.
 
 // legacyJobRec is the stored form of an import job.
 type legacyJobRec struct {
