@@ -126,30 +126,46 @@ func (s *Server) runLegacy(jobID string) {
 		return
 	}
 	s.legacy.running = true
-	go func() {
-		defer func() {
-			if p := recover(); p != nil { // a bug must not take the server down; the job stays resumable
-				s.d.Log.Error("legacy certificate import panicked", "job", jobID, "panic", fmt.Sprint(p))
-			}
+	go s.legacyLoop(jobID)
+}
+
+// legacyLoop runs the job, then any job uploaded meanwhile: an upload whose runLegacy
+// found this loop still busy is picked up here, because the loop looks for the next job
+// under the same lock with which it clears its flag.
+func (s *Server) legacyLoop(jobID string) {
+	defer func() {
+		if p := recover(); p != nil { // a bug must not take the server down; the job stays resumable
+			s.d.Log.Error("legacy certificate import panicked", "job", jobID, "panic", fmt.Sprint(p))
 			s.legacy.mu.Lock()
 			s.legacy.running = false
 			s.legacy.mu.Unlock()
-		}()
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		if s.d.Done != nil {
-			go func() {
-				select {
-				case <-s.d.Done:
-					cancel()
-				case <-ctx.Done():
-				}
-			}()
 		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if s.d.Done != nil {
+		go func() {
+			select {
+			case <-s.d.Done:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
+	for {
 		if _, err := s.d.Store.RunLegacyImport(ctx, jobID, readTable, s.d.Now); err != nil {
 			s.d.Log.Error("legacy certificate import", "job", jobID, "err", err.Error())
 		}
-	}()
+		s.legacy.mu.Lock()
+		next, err := s.d.Store.ActiveLegacyImport()
+		if ctx.Err() != nil || err != nil || next.ID == jobID { // none, shutting down, or this one failed: retried on the next page view
+			s.legacy.running = false
+			s.legacy.mu.Unlock()
+			return
+		}
+		s.legacy.mu.Unlock()
+		jobID = next.ID
+	}
 }
 
 // resumeLegacyImport restarts an import that the previous run of the server left
