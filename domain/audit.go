@@ -75,6 +75,9 @@ const (
 
 	// Statistics (issue 12).
 	AuditStatsExport AuditAction = "stats.export"
+	// 历史证书导入 (issue 12).
+	AuditLegacyImport AuditAction = "cert.legacy.import"
+	AuditLegacyAttach AuditAction = "cert.legacy.attach"
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -129,6 +132,8 @@ var auditActions = vocab[AuditAction]{
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
 	{AuditStatsExport, "导出统计"},
+	{AuditLegacyImport, "导入历史证书"},
+	{AuditLegacyAttach, "历史证书归入学员"},
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

@@ -83,6 +83,7 @@ type authzFix struct {
 	ceDraft      domain.Enrolment // a draft that T1 deletes
 	eventsServer string           // base URL of the same app over real TCP, for the SSE stream
 	staff        domain.User      // 账号管理: a pending reviewer of agency A that the admin rows act on
+	legacyJob    string           // a finished 历史证书导入 job
 }
 
 // authzRow classifies one route.
@@ -275,6 +276,13 @@ func authzRows() map[string]authzRow {
 		"POST /admin/settings/posts":               {want: zAdmin, path: authzFixed("/admin/settings/posts")},
 		"POST /admin/settings/posts/:code/disable": {want: zAdmin, path: authzFixed("/admin/settings/posts/115/disable"), mutates: true},
 		"POST /admin/settings/posts/:code/enable":  {want: zAdmin, path: authzFixed("/admin/settings/posts/115/enable"), mutates: true},
+		// 历史证书导入: without a file the upload is refused (422) and nothing starts.
+		"GET /admin/certificates/import":               {want: zAdmin, path: authzFixed("/admin/certificates/import"), is200: true},
+		"POST /admin/certificates/import":              {want: zAdmin, path: authzFixed("/admin/certificates/import")},
+		"GET /admin/certificates/import/template.xlsx": {want: zAdmin, path: authzFixed("/admin/certificates/import/template.xlsx"), is200: true},
+		"GET /admin/certificates/import/template.csv":  {want: zAdmin, path: authzFixed("/admin/certificates/import/template.csv"), is200: true},
+		"GET /admin/certificates/import/:id": {want: zAdmin, is200: true,
+			path: func(f *authzFix) string { return "/admin/certificates/import/" + f.legacyJob }},
 	}
 }
 
@@ -403,6 +411,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f.agencyA, _ = e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100", Phone: "0371-1"})
 	f.agencyB, _ = e.st.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
 	f.staff, _ = e.st.CreateStaff(domain.User{Role: domain.RoleReviewer, Username: "pending-c", Name: "丙审核员", AgencyID: f.agencyA.ID}, e.clock.Now())
+	f.legacyJob = legacyJobFixture(t, e)
 
 	// T1 owns: a submitted application to A, a photo, a certificate, two more submitted
 	// applications (for the confirm rows) and a draft (for the delete row).

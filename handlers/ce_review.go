@@ -248,13 +248,16 @@ func (s *Server) ceImportTemplate(c *fiber.Ctx) error {
 }
 
 // readImportFile returns the uploaded file's name and bytes, or what is wrong with it.
-func readImportFile(c *fiber.Ctx) (string, []byte, string) {
+func readImportFile(c *fiber.Ctx) (string, []byte, string) { return readTableUpload(c, maxImportFile) }
+
+// readTableUpload reads the uploaded file of field "file" of at most limit bytes (imports).
+func readTableUpload(c *fiber.Ctx, limit int64) (string, []byte, string) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return "", nil, "请选择要导入的 Excel（.xlsx）或 CSV 文件"
 	}
-	if fh.Size > maxImportFile {
-		return "", nil, "文件太大（超过 5 MB），请分成几个文件导入"
+	if fh.Size > limit {
+		return "", nil, "文件太大（超过 " + strconv.FormatInt((limit+512<<10)>>20, 10) + " MB），请分成几个文件导入"
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -89,7 +89,7 @@ func (s *Server) verifyLookup(c *fiber.Ctx) error {
 	cert, err := s.d.Store.CertificateByNumber(q.Number)
 	var holder domain.User
 	if err == nil {
-		holder, err = s.d.Store.User(cert.HolderID)
+		holder, err = s.d.Store.CertificateHolder(cert) // also an imported certificate whose holder has not registered
 	}
 	if err != nil && domain.CodeOf(err) != domain.CodeNotFound {
 		return err
@@ -111,7 +111,7 @@ func (s *Server) verifyToken(c *fiber.Ctx) error {
 	cert, err := s.d.Store.CertificateByToken(c.Params("token"))
 	var holder domain.User
 	if err == nil {
-		holder, err = s.d.Store.User(cert.HolderID)
+		holder, err = s.d.Store.CertificateHolder(cert) // also an imported certificate whose holder has not registered
 	}
 	if domain.CodeOf(err) == domain.CodeNotFound {
 		s.throttle.Hit(ip, limitVerifyIP)

@@ -126,5 +126,6 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
 	}, s.statsRoutes(), // 统计 (admin_stats.go)
-		s.settingsRoutes()) // 目录与规则设置 (admin_settings.go)
+		s.settingsRoutes(), // 目录与规则设置 (admin_settings.go)
+		s.legacyRoutes())   // 历史证书导入 (cert_legacy.go)
 }

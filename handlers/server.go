@@ -77,6 +77,8 @@ type Server struct {
 	// The two wizards as the wizard kit sees them (appWizard, ceWizard).
 	app wizard[domain.Step, domain.Application]
 	ce  wizard[domain.CEStep, domain.Enrolment]
+	// legacy runs the background job of 历史证书导入 (cert_legacy.go).
+	legacy legacyRunner
 }
 
 // New builds the whole HTTP application as main serves it and tests exercise it.
@@ -138,6 +140,9 @@ func New(d Deps) (*fiber.App, error) {
 		app.Add(r.Method, r.Path, s.refuseWhenLow, s.guard(r.Access), r.Handler)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	if d.Done != nil { // serving (main), not a test: finish an import a restart interrupted
+		s.resumeLegacyImport()
+	}
 	return app, nil
 }
 
