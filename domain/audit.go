@@ -54,6 +54,11 @@ const (
 
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
+
+	// BEGIN CERTS (证书注销、撤销; issue 13)
+	AuditCertificateCancel AuditAction = "cert.cancel"
+	AuditCertificateRevoke AuditAction = "cert.revoke"
+	// END CERTS
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -93,6 +98,10 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyResume, "恢复培训机构"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	// BEGIN CERTS
+	{AuditCertificateCancel, "注销证书"},
+	{AuditCertificateRevoke, "撤销证书"},
+	// END CERTS
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

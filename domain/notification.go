@@ -19,6 +19,11 @@ const (
 	// enrolment ID.
 	NotifyAppAgencySuspended NotificationKind = "application_agency_suspended"
 	NotifyCEAgencySuspended  NotificationKind = "ce_agency_suspended"
+	// BEGIN CERTS: a certificate was issued, or cancelled/revoked (注销/撤销); Subject:
+	// certificate ID.
+	NotifyCertIssued    NotificationKind = "certificate_issued"
+	NotifyCertWithdrawn NotificationKind = "certificate_withdrawn"
+	// END CERTS
 )
 
 // Notification is a typed outbox entry: what happened, to whom, about what. A use case
@@ -48,4 +53,5 @@ type MailFacts struct {
 	Enrolment   Enrolment
 	Agency      Agency
 	Photo       Photo
+	Certificate Certificate // NotifyCertIssued, NotifyCertWithdrawn
 }
