@@ -36,7 +36,7 @@ func (in CertWithdrawalInput) Validate() (CertWithdrawal, error) {
 	case "revoke":
 		w.Status = CertRevoked
 	default:
-		return w, Err(CodeInvalid, "请选择“注销”或“撤销”")
+		return w, FieldErrors{"kind": "请选择“注销”或“撤销”"}
 	}
 	switch n := utf8.RuneCountInString(w.Reason); {
 	case n == 0 && w.Status == CertRevoked:

@@ -36,7 +36,7 @@ func TestCertWithdrawalInput(t *testing.T) {
 
 func errText(err error) string {
 	if fe, ok := err.(FieldErrors); ok {
-		return fe["reason"]
+		return fe["reason"] + fe["kind"]
 	}
 	return ""
 }

@@ -125,5 +125,5 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/audit", Admin, s.auditPage},
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
-	})
+	}, s.certRoutes()) // 证书发放, 注销, 撤销 (cert_admin.go): after any fixed /admin/certificates/<name> route
 }
