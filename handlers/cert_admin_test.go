@@ -182,6 +182,7 @@ func TestCertLookupRevokeCancelAndPublicCheck(t *testing.T) {
 	// The public check shows it at once.
 	must(t, e.client().get("/v/"+cert.VerifyToken), 200, "证书撤销，不是有效证书", `data-testid="cert-status">撤销<`)
 	must(t, t1.get("/certificates"), 200, `data-testid="cert-status">撤销<`)
+	must(t, t1.get("/certificates/"+cert.ID), 200, `data-testid="cert-withdrawn"`, "撤销原因：个人承诺不实，学历证书系伪造", "不能再用于报名继续教育")
 	// Twice: the first decision is named.
 	must(t, admin.post(page+"/withdraw", url.Values{"kind": {"cancel"}, "reason": {"持证人申请"}}), 303)
 	must(t, admin.get(page), 200, "由工作人员撤销（原因：个人承诺不实，学历证书系伪造），不能再注销")
