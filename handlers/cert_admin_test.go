@@ -232,6 +232,14 @@ func TestCertPrintOwnAndAdmin(t *testing.T) {
 	must(t, t1.get("/certificates/nope/print"), 404)
 	r = admin.get("/admin/certificates/" + cert.ID + "/print")
 	must(t, r, 200, want...)
-	must(t, admin.post("/admin/certificates/"+cert.ID+"/withdraw", url.Values{"kind": {"cancel"}, "reason": {"持证人本人申请注销"}}), 303)
+	reason := "持证人本人申请注销<script>alert(1)</script>"
+	must(t, admin.post("/admin/certificates/"+cert.ID+"/withdraw", url.Values{"kind": {"cancel"}, "reason": {reason}}), 303)
 	must(t, t1.get(print), 200, `data-testid="cert-void"`, "本证书已注销，不是有效证书", `data-testid="cert-status">注销<`)
+	// The reason is the admin's free text: escaped wherever it is shown.
+	for _, r := range []resp{t1.get("/certificates/" + cert.ID), admin.get("/admin/certificates/" + cert.ID)} {
+		must(t, r, 200, "持证人本人申请注销&lt;script&gt;alert(1)&lt;/script&gt;")
+		if strings.Contains(r.body, "<script>alert(1)") {
+			t.Fatal("the reason is not escaped")
+		}
+	}
 }

@@ -87,5 +87,31 @@ func TestCertificatePrintInChromium(t *testing.T) {
 		t.Error("part of the certificate reaches the edge of A4's content box (Chromium clips it on paper)")
 	}
 	shot("cert-print-a4.png")
+
+	// The admin's pages at 360 px: the list stacks its rows, the certificate page and its
+	// form fit.
+	decidedApp(t, e, idB, "李四", ag, 80)
+	hash, _ := hasher.Hash(t.Context(), pwOK)
+	if _, err := e.st.CreateStaff(domain.User{Role: domain.RoleAdmin, Username: "admin", Name: "管理员", PasswordHash: hash}, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	run("media back to screen", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	runIn(t, ctx, "screen media", func(ctx context.Context, _ *chromedp.Target) (cdp.Empty, error) {
+		return chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+	})
+	run("log out", chromedp.Navigate(base+"/"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#f-login")))
+	run("admin logs in", chromedp.SendKeys(chromedp.CSS("#f-login"), "admin"), chromedp.SendKeys(chromedp.CSS("#f-password"), pwOK),
+		chromedp.Click(tid("login-submit")), chromedp.WaitVisible(tid("tile-cert-issue")))
+	for _, pg := range []struct{ path, ready, name string }{
+		{"/admin/certificates/issue", "issue-row", "cert-issue-360.png"},
+		{"/admin/certificates/" + cert.ID, "cert-withdraw", "cert-admin-360.png"},
+		{"/admin/certificates", "lookup-submit", "cert-lookup-360.png"},
+	} {
+		run("open "+pg.path, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(tid(pg.ready)))
+		if !runIn(t, ctx, "width of "+pg.path, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)) {
+			t.Errorf("%s scrolls sideways at 360 px", pg.path)
+		}
+		shot(pg.name)
+	}
 	e.assertNoIDInLogs()
 }
