@@ -103,6 +103,7 @@ func (s *Server) certIssueOne(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	default:
+		s.kickMail()
 		flash(c, "已发证：报名 "+a.Number+"，证书编号 "+cert.Number+"。学员会收到邮件通知。")
 	}
 	return redirect(c, issueListURL(f))
@@ -126,6 +127,7 @@ func (s *Server) certIssueAll(c *fiber.Ctx) error {
 		return redirect(c, issueListURL(f))
 	}
 	if rep.Issued > 0 {
+		s.kickMail()
 		flash(c, issueReport(rep))
 	}
 	if err != nil { // a batch failed after others were written: those stay issued
@@ -216,6 +218,7 @@ func (s *Server) certWithdraw(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	s.kickMail()
 	flash(c, "证书 "+cert.Number+" 已"+cert.Status.Label()+"。公开查验页面已显示新状态，持证人会收到邮件通知。")
 	return redirect(c, "/admin/certificates/"+cert.ID)
 }

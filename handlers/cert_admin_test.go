@@ -243,3 +243,60 @@ func TestCertPrintOwnAndAdmin(t *testing.T) {
 		}
 	}
 }
+
+// A certificate withdrawn while continuing education runs: the agency can no longer
+// confirm a pending enrolment of it nor record hours on a confirmed one, and is told why.
+func TestWithdrawnCertificateStopsContinuingEducationAtTheAgency(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	rules := domain.DefaultCESettings()
+	rules.MaxAge = 100
+	if err := e.st.SetCESettings(rules); err != nil {
+		t.Fatal(err)
+	}
+	t1 := e.registered(idA, "王芳")
+	u := e.holderOf(idA)
+	pending := e.addCert(u, "412021101000123", nil)
+	running := e.addCert(u, "412021101000124", nil)
+	pendingID := ceEnrol(t, t1, pending.Number, ag)
+	runningID := ceEnrol(t, t1, running.Number, ag)
+	rev := e.reviewer(ag.ID, "reva")
+	rev.get("/review/ce")
+	must(t, rev.post("/review/ce/"+runningID+"/confirm", url.Values{}), 303)
+	must(t, rev.post("/review/ce/courses", url.Values{"title": {"建筑施工技术"}, "category": {"专业"}, "hours": {"8"}}), 303)
+	courses, err := e.st.Courses(mustUser(t, e, "reva"))
+	if err != nil || len(courses) != 1 {
+		t.Fatalf("courses: %v %v", courses, err)
+	}
+	admin := e.staff(domain.RoleAdmin, "admin")
+	admin.get("/admin/certificates")
+	must(t, admin.post("/admin/certificates/"+pending.ID+"/withdraw", url.Values{"kind": {"revoke"}, "reason": {"个人承诺不实"}}), 303)
+	must(t, admin.post("/admin/certificates/"+running.ID+"/withdraw", url.Values{"kind": {"cancel"}, "reason": {"持证人本人申请"}}), 303)
+
+	must(t, rev.post("/review/ce/"+pendingID+"/confirm", url.Values{}), 303)
+	must(t, rev.get("/review/ce/"+pendingID), 200, "证书 412021101000123 已撤销，继续教育随之停止，不能再确认这份继续教育报名")
+	if en, _ := e.st.EnrolmentOf(u.ID, pendingID); en.Status != domain.EnrolPending {
+		t.Fatalf("pending enrolment is %s", en.Status)
+	}
+	day := e.clock.Now().In(chinaTZ).Format("2006-01-02")
+	must(t, rev.post("/review/ce/"+runningID+"/records", url.Values{"course": {courses[0].ID}, "date": {day}}), 303)
+	must(t, rev.get("/review/ce/"+runningID), 200, "证书 412021101000124 已注销，继续教育随之停止，不能再记录学时")
+	if l, _ := e.st.LearningOf(u.ID); len(l.Records[running.ID]) != 0 {
+		t.Fatal("hours were recorded on a cancelled certificate")
+	}
+}
+
+// A certificate imported as already 注销 has no form to withdraw it again.
+func TestAdminPageOfAnOldWithdrawnCertificate(t *testing.T) {
+	e := newEnv(t)
+	e.registered(idA, "王芳")
+	old := e.addCert(e.holderOf(idA), "豫建安C(2016)0012345", func(c *domain.Certificate) { legacy(c); c.Status = domain.CertCancelled })
+	admin := e.staff(domain.RoleAdmin, "admin")
+	r := admin.get("/admin/certificates/" + old.ID)
+	must(t, r, 200, `data-testid="cert-withdrawn"`, "本证书已注销", "原有记录")
+	if strings.Contains(r.body, `data-testid="cert-withdraw"`) {
+		t.Fatal("the form to withdraw is offered again")
+	}
+	must(t, admin.post("/admin/certificates/"+old.ID+"/withdraw", url.Values{"kind": {"revoke"}, "reason": {"个人承诺不实"}}), 303)
+	must(t, admin.get("/admin/certificates/"+old.ID), 200, "已经注销，不能再撤销")
+}
