@@ -224,3 +224,20 @@ func TestIssueRefusesFailedAndCertifiedApplications(t *testing.T) {
 		t.Fatalf("a refusal used up a number: %s %v", c.Number, err)
 	}
 }
+
+// A batch too big for one transaction (a store with a small memtable) is split until it
+// fits: every application still gets its certificate, numbers consecutive.
+func TestIssueAllSplitsABatchTooBigForATransaction(t *testing.T) {
+	s, err := OpenSized(t.TempDir(), nil, Sizes{MemTableSize: 256 << 10, ValueLogFileSize: 1 << 20, Margin: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	seedPassed(t, s, ag, "101", 60, 0, now)
+	rep, err := s.IssueCertificates(certAdmin, IssueFilter{}, 60, now)
+	if err != nil || rep.Issued != 60 || rep.First != "412026101000001" || rep.Last != "412026101000060" {
+		t.Fatalf("%+v %v", rep, err)
+	}
+}
