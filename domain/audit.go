@@ -52,9 +52,19 @@ const (
 	AuditAgencySuspend AuditAction = "agency.suspend"
 	AuditAgencyResume  AuditAction = "agency.resume"
 
+	// 账号管理 (staff accounts, issue 12).
+	AuditAccountActivate AuditAction = "account.activate"
+	AuditAccountDisable  AuditAction = "account.disable"
+	AuditAccountEnable   AuditAction = "account.enable"
+	AuditAccountMove     AuditAction = "account.move"
+	AuditAccountResend   AuditAction = "account.resend"
+	AuditAccountRole     AuditAction = "account.role"
+
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
 
+	// Statistics (issue 12).
+	AuditStatsExport AuditAction = "stats.export"
 	// BEGIN CERTS (证书注销、撤销; issue 13)
 	AuditCertificateCancel AuditAction = "cert.cancel"
 	AuditCertificateRevoke AuditAction = "cert.revoke"
@@ -96,8 +106,15 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyUpdate, "修改培训机构"},
 	{AuditAgencySuspend, "暂停培训机构"},
 	{AuditAgencyResume, "恢复培训机构"},
+	{AuditAccountActivate, "激活账号"},
+	{AuditAccountDisable, "停用账号"},
+	{AuditAccountEnable, "恢复账号"},
+	{AuditAccountMove, "调整审核员所属机构"},
+	{AuditAccountResend, "重发激活邮件"},
+	{AuditAccountRole, "修改账号类型"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	{AuditStatsExport, "导出统计"},
 	// BEGIN CERTS
 	{AuditCertificateCancel, "注销证书"},
 	{AuditCertificateRevoke, "撤销证书"},

@@ -19,6 +19,8 @@ const (
 	// enrolment ID.
 	NotifyAppAgencySuspended NotificationKind = "application_agency_suspended"
 	NotifyCEAgencySuspended  NotificationKind = "ce_agency_suspended"
+	// 账号管理: the activation link of a new staff account (Token), also on resend.
+	NotifyStaffActivation NotificationKind = "staff_activation"
 	// BEGIN CERTS: a certificate was issued, or cancelled/revoked (注销/撤销); Subject:
 	// certificate ID.
 	NotifyCertIssued    NotificationKind = "certificate_issued"

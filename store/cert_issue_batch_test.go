@@ -142,6 +142,7 @@ func TestConcurrentIssueAllNeverDoublesOrSkipsANumber(t *testing.T) {
 	if _, err := s.CertificateByNumber("412026101000121"); err == nil {
 		t.Fatal("a 121st number was used")
 	}
+	assertRebuildAgrees(t, s)
 }
 
 func TestIssuableListFiltersPagesAndRefusesStaleCounts(t *testing.T) {

@@ -56,6 +56,7 @@ func (s *Store) WithdrawCertificate(actor domain.User, certID string, w domain.C
 		if err := getJSON(txn, certKey(certID), &r); err != nil {
 			return err
 		}
+		old := r.Certificate
 		before := r.Status.Label()
 		next, err := r.Withdraw(w, actor.Name, now)
 		if err != nil {
@@ -71,6 +72,9 @@ func (s *Store) WithdrawCertificate(actor domain.User, certID string, w domain.C
 			return err
 		}
 		if err := notifyUser(txn, domain.Notification{Kind: domain.NotifyCertWithdrawn, UserID: next.HolderID, Subject: next.ID}, now); err != nil && err != errNotFound {
+			return err
+		}
+		if err := statsCert(txn, old, next); err != nil { // statistics (stats.go)
 			return err
 		}
 		c = next

@@ -71,6 +71,7 @@ func TestRevokeOnceWithMailAndAudit(t *testing.T) {
 	if _, err := s.WithdrawCertificate(certAdmin, "nope", w, t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("unknown certificate: %v", err)
 	}
+	assertRebuildAgrees(t, s) // the statistics counters moved with the status
 }
 
 // Continuing education stops for a withdrawn certificate: it cannot be chosen at step 1,

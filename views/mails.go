@@ -61,6 +61,8 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 	case domain.NotifyCECompleted:
 		p := domain.CycleProgress{Total: n.Hours, Professional: n.ProfessionalHours}
 		return CECompletedMessage(f.User, f.Enrolment, p, f.Agency), nil
+	case domain.NotifyStaffActivation: // 账号管理 (admin_staff_emails.go)
+		return StaffActivationMessage(f.User, f.Agency, origin+"/activate/"+n.Token), nil
 	}
 	return domain.Message{}, domain.Err(domain.CodeInternal, "no mail template for notification "+string(n.Kind))
 }
