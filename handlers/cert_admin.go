@@ -172,7 +172,14 @@ func (s *Server) certLookup(c *fiber.Ctx) error {
 
 var adminCertNotFound = domain.Err(domain.CodeNotFound, "没有找到这张证书。请在“证书管理”中按证书编号查找。")
 
+// certAdminPage is one certificate for the admin. A last segment that cannot be a
+// certificate ID (a fixed page such as /admin/certificates/import registered after this
+// route) is passed on to the next matching route, so the order of the routes table does
+// not matter.
 func (s *Server) certAdminPage(c *fiber.Ctx) error {
+	if !isRecordID(c.Params("id")) {
+		return c.Next()
+	}
 	return s.renderCertAdmin(c, fiber.StatusOK, views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}})
 }
 
@@ -221,4 +228,18 @@ func (s *Server) certWithdraw(c *fiber.Ctx) error {
 	s.kickMail()
 	flash(c, "证书 "+cert.Number+" 已"+cert.Status.Label()+"。公开查验页面已显示新状态，持证人会收到邮件通知。")
 	return redirect(c, "/admin/certificates/"+cert.ID)
+}
+
+// isRecordID reports whether s has the shape of the store's random IDs (32 lower-case hex
+// digits).
+func isRecordID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -167,7 +167,8 @@ func TestCertLookupRevokeCancelAndPublicCheck(t *testing.T) {
 	if strings.Contains(r.body, idA) {
 		t.Fatal("the admin page shows the full ID number")
 	}
-	must(t, admin.get("/admin/certificates/00000000000000000000000000000000"), 404)
+	must(t, admin.get("/admin/certificates/00000000000000000000000000000000"), 404, "没有找到这张证书")
+	must(t, admin.get("/admin/certificates/import"), 404) // passed on: no certificate ID, no such page here
 
 	// Without a reason: 422, the choice kept, nothing changed.
 	must(t, admin.post(page+"/withdraw", url.Values{"kind": {"revoke"}, "reason": {" "}}), 422,
