@@ -78,3 +78,12 @@ func withdrawnAlready(c Certificate, w CertWithdrawal) string {
 	}
 	return msg + "，不能再" + w.Verb() + "。注销和撤销都是最终决定；如确属错误，请联系系统管理员处理"
 }
+
+// NoteWithdrawal records on the application that its certificate was 注销 or 撤销, so that
+// the trainee's 报名记录 timeline has this step too. The status stays 已发证: the
+// certificate's own status says what it is worth now.
+func (a Application) NoteWithdrawal(w CertWithdrawal) Application {
+	a.Timeline = append([]Event(nil), a.Timeline...)
+	a.log(w.At, "证书已"+w.Verb(), w.By, a.CertNumber+"："+w.Reason)
+	return a
+}

@@ -92,3 +92,15 @@ func TestCanIssueNamesTheReason(t *testing.T) {
 		}
 	}
 }
+
+func TestNoteWithdrawalAddsATimelineStepOnly(t *testing.T) {
+	at := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC)
+	a := Application{Status: AppCertified, CertNumber: "412026101000001", Timeline: make([]Event, 1, 4)}
+	out := a.NoteWithdrawal(CertWithdrawal{Status: CertCancelled, Reason: "本人申请", By: "管理员", At: at})
+	if out.Status != AppCertified || len(out.Timeline) != 2 || len(a.Timeline) != 1 || !out.UpdatedAt.Equal(at) {
+		t.Fatalf("%+v", out)
+	}
+	if e := out.Timeline[1]; e.What != "证书已注销" || e.Note != "412026101000001：本人申请" {
+		t.Fatalf("event %+v", e)
+	}
+}

@@ -184,6 +184,7 @@ func TestCertLookupRevokeCancelAndPublicCheck(t *testing.T) {
 	must(t, e.client().get("/v/"+cert.VerifyToken), 200, "证书撤销，不是有效证书", `data-testid="cert-status">撤销<`)
 	must(t, t1.get("/certificates"), 200, `data-testid="cert-status">撤销<`)
 	must(t, t1.get("/certificates/"+cert.ID), 200, `data-testid="cert-withdrawn"`, "撤销原因：个人承诺不实，学历证书系伪造", "不能再用于报名继续教育")
+	must(t, t1.get("/apply/"+a1.ID), 200, "证书已撤销", number+"：个人承诺不实，学历证书系伪造") // the 报名记录 timeline
 	// Twice: the first decision is named.
 	must(t, admin.post(page+"/withdraw", url.Values{"kind": {"cancel"}, "reason": {"持证人申请"}}), 303)
 	must(t, admin.get(page), 200, "由工作人员撤销（原因：个人承诺不实，学历证书系伪造），不能再注销")

@@ -77,10 +77,28 @@ func (s *Store) WithdrawCertificate(actor domain.User, certID string, w domain.C
 		if err := statsCert(txn, old, next); err != nil { // statistics (stats.go)
 			return err
 		}
+		if err := noteOnApplication(txn, next); err != nil {
+			return err
+		}
 		c = next
 		return putJSON(txn, certKey(certID), r)
 	})
 	return c, err
+}
+
+// noteOnApplication adds the withdrawal to the timeline of the application the
+// certificate was issued for (an imported certificate has none).
+func noteOnApplication(txn *badger.Txn, c domain.Certificate) error {
+	apps, err := appRecords.of(txn, c.HolderID)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if a.Status == domain.AppCertified && a.CertNumber == c.Number {
+			return appRecords.save(txn, a, a.NoteWithdrawal(*c.Withdrawal))
+		}
+	}
+	return nil
 }
 
 // ceStopped refuses continuing-education work on a certificate that was cancelled or
