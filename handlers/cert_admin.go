@@ -17,8 +17,9 @@ import (
 // Each handler parses, calls one store use case and renders.
 
 // certRoutes are the certificate routes of this file and cert_print.go. The fixed paths
-// come before /admin/certificates/:id; another fixed path under /admin/certificates/
-// (历史证书导入) must also be registered before this list.
+// come before /admin/certificates/:id; a fixed page of another feature under
+// /admin/certificates/ (历史证书导入) works before or after this list, because
+// certAdminPage passes on what is not a certificate ID.
 func (s *Server) certRoutes() []Route {
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []Route{

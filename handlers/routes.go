@@ -126,5 +126,5 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
 	}, s.statsRoutes(), // 统计 (admin_stats.go)
-		s.certRoutes()) // 证书发放, 注销, 撤销 (cert_admin.go): after any fixed /admin/certificates/<name> route
+		s.certRoutes()) // 证书发放, 注销, 撤销 (cert_admin.go, cert_print.go)
 }
