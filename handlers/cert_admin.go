@@ -75,7 +75,7 @@ func (s *Server) certIssuePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m := views.IssueListModel{Filter: form, Total: pg.Total, Page: pg.Page, Pages: pg.Pages}
+	m := views.IssueListModel{Filter: form, Total: pg.Total, Page: pg.Page, Pages: pg.Pages, Digest: pg.Digest}
 	for _, ag := range ags {
 		m.Agencies = append(m.Agencies, views.Option{Value: ag.ID, Label: ag.Name})
 	}
@@ -119,10 +119,11 @@ func (s *Server) certIssueAll(c *fiber.Ctx) error {
 	}
 	f, _ := s.issueFilter(c.FormValue("agency"), c.FormValue("post"), ags)
 	expect, err := strconv.Atoi(c.FormValue("expect"))
-	if err != nil || expect < 0 {
+	digest := c.FormValue("digest")
+	if err != nil || expect < 0 || digest == "" {
 		return domain.Err(domain.CodeInvalid, "请从证书发放页面提交发证操作")
 	}
-	rep, err := s.d.Store.IssueCertificates(*currentUser(c), f, expect, s.d.Now())
+	rep, err := s.d.Store.IssueCertificates(*currentUser(c), f, expect, digest, s.d.Now())
 	if domain.CodeOf(err) == domain.CodeConflict && rep.Issued == 0 {
 		alert(c, domain.MessageOf(err))
 		return redirect(c, issueListURL(f))

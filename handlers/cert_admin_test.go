@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,16 @@ func decidedApp(t *testing.T, e *env, id, name string, ag domain.Agency, basic i
 		t.Fatal("fixture: wrong trainee")
 	}
 	return c, a
+}
+
+// issueDigestOf reads the digest of the list that the "issue all" form carries.
+func issueDigestOf(t *testing.T, r resp) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="digest" value="([0-9a-f]{32})"`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("no digest in the page: %.800s", r.body)
+	}
+	return m[1]
 }
 
 // mailOf returns the newest rendered outbox message of a kind.
@@ -114,16 +125,20 @@ func TestCertIssuePageIssuesOneAndAllWithClearRefusals(t *testing.T) {
 		t.Fatal("a refusal used a number")
 	}
 
-	// All listed: a stale count issues nothing; the right one issues the rest.
-	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"5"}}), 303)
+	// All listed: a stale count or list issues nothing; the list as seen issues the rest.
+	digest := issueDigestOf(t, admin.get("/admin/certificates/issue"))
+	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"5"}, "digest": {digest}}), 303)
 	must(t, admin.get("/admin/certificates/issue"), 200, "您看到的是 5 人，现在是 1 人。没有发放任何证书", "待发证 1 人")
-	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"abc"}}), 422)
-	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"1"}}), 303)
+	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"1"}, "digest": {"0123456789abcdef0123456789abcdef"}}), 303)
+	must(t, admin.get("/admin/certificates/issue"), 200, "待发证名单中的人员已经变化", "待发证 1 人")
+	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"abc"}, "digest": {digest}}), 422)
+	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"1"}}), 422)
+	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"1"}, "digest": {digest}}), 303)
 	must(t, admin.get("/admin/certificates/issue"), 200, "已发证 1 张，证书编号 412026111000002 至 412026111000002", "待发证 0 人")
 	if got, _ := e.st.ApplicationOf(a2.TraineeID, a2.ID); got.Status != domain.AppCertified {
 		t.Fatalf("second application: %s", got.Status)
 	}
-	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"0"}}), 303)
+	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"0"}, "digest": {digest}}), 303)
 	must(t, admin.get("/admin/certificates/issue"), 200, "没有待发证的报名")
 	log, _ := e.st.AuditLog(storeFilter(domain.AuditCertificateIssue), 10)
 	if len(log) != 2 {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -28,12 +30,14 @@ type IssueRow struct {
 	PassedAt                                            time.Time // the last change: when the result was confirmed
 }
 
-// IssuePage is one page of the list with the total the filter matches.
+// IssuePage is one page of the list with the total the filter matches and the digest of
+// the whole list (which applications, in which order), which "issue all" checks.
 type IssuePage struct {
-	Rows  []IssueRow
-	Total int
-	Page  int
-	Pages int
+	Rows   []IssueRow
+	Total  int
+	Page   int
+	Pages  int
+	Digest string
 }
 
 // IssuePageSize is how many applications a page of the list shows.
@@ -63,7 +67,7 @@ func (s *Store) IssuableApplications(viewer domain.User, f IssueFilter) (IssuePa
 	if err != nil {
 		return IssuePage{}, err
 	}
-	p := IssuePage{Total: len(rows), Pages: max(1, (len(rows)+IssuePageSize-1)/IssuePageSize)}
+	p := IssuePage{Total: len(rows), Pages: max(1, (len(rows)+IssuePageSize-1)/IssuePageSize), Digest: issueDigest(rows)}
 	p.Page = min(max(f.Page, 1), p.Pages)
 	from := (p.Page - 1) * IssuePageSize
 	p.Rows = rows[from:min(from+IssuePageSize, len(rows))]
@@ -102,6 +106,16 @@ func issuableRows(txn *badger.Txn, f IssueFilter) ([]IssueRow, error) {
 	return rows, nil
 }
 
+// issueDigest names a list by its applications: two lists of the same length with
+// different people differ.
+func issueDigest(rows []IssueRow) string {
+	h := sha256.New()
+	for _, r := range rows {
+		h.Write([]byte(r.AppID + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
 // IssueReport says what one "issue all" action did.
 type IssueReport struct {
 	Issued      int
@@ -110,13 +124,14 @@ type IssueReport struct {
 }
 
 // IssueCertificates issues a certificate to every application the filter lists (管理员
-// only). expect is the number the admin saw; when the list has changed since, nothing is
-// issued and the answer says so, so an action never covers people the admin did not see.
+// only). expect and digest are the size and the digest (IssuePage.Digest) of the list the
+// admin saw; when the list has changed since, nothing is issued and the answer says so, so
+// an action never covers people the admin did not see. An empty digest is not checked.
 // Certificates are written a batch per transaction, each exactly as IssueCertificate
 // writes one (number, application, audit entry, mail), so a failure leaves whole
 // certificates only; an application that stopped being issuable meanwhile is skipped with
 // the reason.
-func (s *Store) IssueCertificates(actor domain.User, f IssueFilter, expect int, now time.Time) (IssueReport, error) {
+func (s *Store) IssueCertificates(actor domain.User, f IssueFilter, expect int, digest string, now time.Time) (IssueReport, error) {
 	if actor.Role != domain.RoleAdmin {
 		return IssueReport{}, errNotFound
 	}
@@ -134,6 +149,10 @@ func (s *Store) IssueCertificates(actor domain.User, f IssueFilter, expect int, 
 	if expect >= 0 && len(rows) != expect {
 		return IssueReport{}, domain.Err(domain.CodeConflict, fmt.Sprintf(
 			"待发证名单已经变化：您看到的是 %d 人，现在是 %d 人。没有发放任何证书，请核对名单后再操作", expect, len(rows)))
+	}
+	if digest != "" && digest != issueDigest(rows) {
+		return IssueReport{}, domain.Err(domain.CodeConflict,
+			"待发证名单中的人员已经变化（人数相同，但有人已发证、有人新近合格）。没有发放任何证书，请核对名单后再操作")
 	}
 	ids := make([]string, len(rows))
 	for i, r := range rows {

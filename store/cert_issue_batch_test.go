@@ -122,7 +122,10 @@ func TestConcurrentIssueAllNeverDoublesOrSkipsANumber(t *testing.T) {
 	errs := make([]error, 2)
 	for i := range 2 {
 		wg.Add(1)
-		go func() { defer wg.Done(); reps[i], errs[i] = s.IssueCertificates(certAdmin, IssueFilter{}, 120, now) }()
+		go func() {
+			defer wg.Done()
+			reps[i], errs[i] = s.IssueCertificates(certAdmin, IssueFilter{}, 120, "", now)
+		}()
 	}
 	wg.Wait()
 	if errs[0] != nil || errs[1] != nil {
@@ -176,21 +179,35 @@ func TestIssuableListFiltersPagesAndRefusesStaleCounts(t *testing.T) {
 
 	// The admin saw 2 in 洛阳, a third passed meanwhile: nothing is issued.
 	seedPassed(t, s, ly, "101", 1, 80, now)
-	_, err = s.IssueCertificates(certAdmin, IssueFilter{AgencyID: ly.ID}, 2, now)
+	_, err = s.IssueCertificates(certAdmin, IssueFilter{AgencyID: ly.ID}, 2, "", now)
 	if domain.CodeOf(err) != domain.CodeConflict || !strings.Contains(domain.MessageOf(err), "您看到的是 2 人，现在是 3 人") {
 		t.Fatalf("stale count: %v", err)
 	}
 	if p, _ = s.IssuableApplications(certAdmin, IssueFilter{AgencyID: ly.ID}); p.Total != 3 {
 		t.Fatalf("something was issued: %d left", p.Total)
 	}
-	rep, err := s.IssueCertificates(certAdmin, IssueFilter{AgencyID: ly.ID}, 3, now)
+	rep, err := s.IssueCertificates(certAdmin, IssueFilter{AgencyID: ly.ID}, 3, "", now)
 	if err != nil || rep.Issued != 3 || rep.First != "412026101000001" || rep.Last != "412026101000003" || len(rep.Skipped) != 0 {
 		t.Fatalf("洛阳 issue: %+v %v", rep, err)
 	}
-	if _, err := s.IssueCertificates(certAdmin, IssueFilter{AgencyID: ly.ID}, 0, now); domain.CodeOf(err) != domain.CodeConflict {
+	// Same number of people, not the same people: refused too.
+	p, _ = s.IssuableApplications(certAdmin, IssueFilter{AgencyID: zz.ID, PostCode: "102"})
+	if _, _, err := s.IssueCertificate(certAdmin, p.Rows[0].AppID, now); err != nil {
+		t.Fatal(err)
+	}
+	seedPassed(t, s, zz, "102", 1, 90, now)
+	_, err = s.IssueCertificates(certAdmin, IssueFilter{AgencyID: zz.ID, PostCode: "102"}, 3, p.Digest, now)
+	if domain.CodeOf(err) != domain.CodeConflict || !strings.Contains(domain.MessageOf(err), "人员已经变化") {
+		t.Fatalf("same count, other people: %v", err)
+	}
+	p, _ = s.IssuableApplications(certAdmin, IssueFilter{AgencyID: zz.ID, PostCode: "102"})
+	if rep, err := s.IssueCertificates(certAdmin, IssueFilter{AgencyID: zz.ID, PostCode: "102"}, 3, p.Digest, now); err != nil || rep.Issued != 3 {
+		t.Fatalf("with the current digest: %+v %v", rep, err)
+	}
+	if _, err := s.IssueCertificates(certAdmin, IssueFilter{AgencyID: ly.ID}, 0, "", now); domain.CodeOf(err) != domain.CodeConflict {
 		t.Fatalf("empty list: %v", err)
 	}
-	if _, err := s.IssueCertificates(domain.User{Role: domain.RoleTrainee}, IssueFilter{}, -1, now); domain.CodeOf(err) != domain.CodeNotFound {
+	if _, err := s.IssueCertificates(domain.User{Role: domain.RoleTrainee}, IssueFilter{}, -1, "", now); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("trainee issued: %v", err)
 	}
 }
@@ -237,7 +254,7 @@ func TestIssueAllSplitsABatchTooBigForATransaction(t *testing.T) {
 	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 	ag, _ := s.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
 	seedPassed(t, s, ag, "101", 60, 0, now)
-	rep, err := s.IssueCertificates(certAdmin, IssueFilter{}, 60, now)
+	rep, err := s.IssueCertificates(certAdmin, IssueFilter{}, 60, "", now)
 	if err != nil || rep.Issued != 60 || rep.First != "412026101000001" || rep.Last != "412026101000060" {
 		t.Fatalf("%+v %v", rep, err)
 	}

@@ -38,7 +38,7 @@ func BenchmarkIssue5000(b *testing.B) {
 		}
 		b.StartTimer()
 		start = time.Now()
-		rep, err := s.IssueCertificates(certAdmin, IssueFilter{}, n, now)
+		rep, err := s.IssueCertificates(certAdmin, IssueFilter{}, n, "", now)
 		took := time.Since(start)
 		b.StopTimer()
 		must(b, err)
