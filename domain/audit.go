@@ -78,6 +78,10 @@ const (
 	// 历史证书导入 (issue 12).
 	AuditLegacyImport AuditAction = "cert.legacy.import"
 	AuditLegacyAttach AuditAction = "cert.legacy.attach"
+	// BEGIN CERTS (证书注销、撤销; issue 13)
+	AuditCertificateCancel AuditAction = "cert.cancel"
+	AuditCertificateRevoke AuditAction = "cert.revoke"
+	// END CERTS
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -134,6 +138,10 @@ var auditActions = vocab[AuditAction]{
 	{AuditStatsExport, "导出统计"},
 	{AuditLegacyImport, "导入历史证书"},
 	{AuditLegacyAttach, "历史证书归入学员"},
+	// BEGIN CERTS
+	{AuditCertificateCancel, "注销证书"},
+	{AuditCertificateRevoke, "撤销证书"},
+	// END CERTS
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

@@ -283,6 +283,25 @@ func authzRows() map[string]authzRow {
 		"GET /admin/certificates/import/template.csv":  {want: zAdmin, path: authzFixed("/admin/certificates/import/template.csv"), is200: true},
 		"GET /admin/certificates/import/:id": {want: zAdmin, is200: true,
 			path: func(f *authzFix) string { return "/admin/certificates/import/" + f.legacyJob }},
+		// BEGIN CERTS (cert_admin.go, cert_print.go): the holder prints only their own
+		// certificate; everything else is the admin's. The POSTs change nothing here:
+		// "issue all" without the count the admin saw is refused (422), issuing to T1's
+		// submitted application is refused (not passed), a withdrawal without a reason is
+		// refused (422).
+		"GET /certificates/:id/print": {want: zTraineeOwn, is200: true,
+			path: func(f *authzFix) string { return "/certificates/" + f.cert.ID + "/print" }},
+		"GET /admin/certificates":        {want: zAdmin, path: authzFixed("/admin/certificates"), is200: true},
+		"GET /admin/certificates/issue":  {want: zAdmin, path: authzFixed("/admin/certificates/issue"), is200: true},
+		"POST /admin/certificates/issue": {want: zAdmin, path: authzFixed("/admin/certificates/issue")},
+		"POST /admin/certificates/issue/:id": {want: zAdmin,
+			path: func(f *authzFix) string { return "/admin/certificates/issue/" + f.app.ID }},
+		"GET /admin/certificates/:id": {want: zAdmin, is200: true,
+			path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID }},
+		"POST /admin/certificates/:id/withdraw": {want: zAdmin,
+			path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID + "/withdraw" }},
+		"GET /admin/certificates/:id/print": {want: zAdmin, is200: true,
+			path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID + "/print" }},
+		// END CERTS
 	}
 }
 

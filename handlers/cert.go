@@ -63,7 +63,8 @@ func (s *Server) certificatePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.CertDetail{Cert: views.WithCompliance(views.NewCertView(cert, s.d.Now()), comp), Holder: identity(*u), QR: m, VerifyURL: link}
+	d := views.CertDetail{Cert: views.WithCompliance(views.NewCertView(cert, s.d.Now()), comp), Holder: identity(*u), QR: m, VerifyURL: link,
+		Withdrawal: cert.Withdrawal}
 	return render(c, fiber.StatusOK, views.CertificatePage(s.page(c, "证书详情"), d))
 }
 
