@@ -19,6 +19,10 @@ const (
 	// enrolment ID.
 	NotifyAppAgencySuspended NotificationKind = "application_agency_suspended"
 	NotifyCEAgencySuspended  NotificationKind = "ce_agency_suspended"
+	// 考试批次 (issue 13): the session was published with the trainee in it, or a time,
+	// venue or room on their ticket changed afterwards; Subject: application ID.
+	NotifyExamScheduled NotificationKind = "exam_scheduled"
+	NotifyExamChanged   NotificationKind = "exam_changed"
 )
 
 // Notification is a typed outbox entry: what happened, to whom, about what. A use case
