@@ -63,6 +63,9 @@ import (
 //	v1/idx/ce/course-title/<agencyID>/<CourseKey> → courseID (unique title per agency; imports name courses by title)
 //	v1/ce/record/<certID>/<recordID>             learningRec; recordID sorts by recording time
 //	v1/idx/ce/record-key/<certID>/<courseID>/<yyyymmdd> → recordID (one record per certificate, course and day)
+//	v1/exam/<sessionID>                          examRec (an exam session, 考试批次, with its candidates and their seats)
+//	v1/idx/exam/app/<appID>                      → sessionID while the application is in an open session (at most one)
+//	v1/meta/examseq/<yyyy>                       → last session number of that exam year (the ticket numbers' session part)
 //
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
 // idno index key, which never leaves the process.
@@ -118,6 +121,9 @@ const (
 	pCECourseTitle  = "v1/idx/ce/course-title/"
 	pCERecord       = "v1/ce/record/"
 	pCERecordKey    = "v1/idx/ce/record-key/"
+	pExam           = "v1/exam/"
+	pExamApp        = "v1/idx/exam/app/"
+	pExamSeq        = "v1/meta/examseq/"
 )
 
 // key concatenates the parts of a key; only the builders below call it.
@@ -269,6 +275,23 @@ func ceRecordPrefix(certID string) []byte        { return key(pCERecord, certID,
 func ceRecordDayKey(certID, courseID string, day time.Time) []byte {
 	return key(pCERecordKey, certID, "/", courseID, "/", day.Format("20060102"))
 }
+
+// Exam sessions (考试批次, issue 13): BEGIN EXAM KEYS
+
+func examKey(sessionID string) []byte { return key(pExam, sessionID) }
+func examPrefix() []byte              { return key(pExam) }
+func examAppKey(appID string) []byte  { return key(pExamApp, appID) }
+func examSeqKey(year int) []byte      { return key(pExamSeq, fmt.Sprintf("%04d", year)) }
+func appAgencyAllPrefix() []byte      { return key(pAppAgency) }
+func parseAppAgencyKey(k []byte) (agencyID string) {
+	rest, _ := bytes.CutPrefix(k, []byte(pAppAgency))
+	if i := bytes.IndexByte(rest, '/'); i >= 0 {
+		return string(rest[:i])
+	}
+	return ""
+}
+
+// END EXAM KEYS
 
 // childID returns the last segment of an index key "<family><owner>/<child>": owner IDs
 // never contain a slash, so the child is everything after the first one.

@@ -44,7 +44,8 @@ func (s *Store) MailFacts(n domain.Notification) (domain.MailFacts, error) {
 		f.User.PasswordHash = ""
 		agency := ""
 		switch n.Kind {
-		case domain.NotifyAppSubmitted, domain.NotifyAppDecision, domain.NotifyAppAgencySuspended:
+		case domain.NotifyAppSubmitted, domain.NotifyAppDecision, domain.NotifyAppAgencySuspended,
+			domain.NotifyExamScheduled, domain.NotifyExamChanged:
 			f.Application, err = loadApp(txn, n.Subject)
 			agency = f.Application.AgencyID
 		case domain.NotifyCESubmitted, domain.NotifyCEDecision, domain.NotifyCECompleted, domain.NotifyCEAgencySuspended:

@@ -1,0 +1,413 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// 考试批次 (issue 13): exam sessions as typed commands, one transaction each. A session is
+// one record holding its candidates and their seats, so two admins changing the same
+// session at once conflict on that key and Badger retries the later one on the new state:
+// a seat can never be given twice. The index examAppKey keeps a candidate in at most one
+// open session.
+
+type examRec struct {
+	V int
+	domain.ExamSession
+}
+
+func loadExam(txn *badger.Txn, id string) (domain.ExamSession, error) {
+	var r examRec
+	err := getJSON(txn, examKey(id), &r)
+	return r.ExamSession, err
+}
+
+func putExam(txn *badger.Txn, s domain.ExamSession) error {
+	return putJSON(txn, examKey(s.ID), examRec{V: 1, ExamSession: s})
+}
+
+func examAudit(txn *badger.Txn, actor domain.User, action domain.AuditAction, s domain.ExamSession, detail string, now time.Time) error {
+	return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: action,
+		Object: s.ID, Detail: s.Name + "：" + detail})
+}
+
+func adminOnly(actor domain.User) error {
+	if actor.Role != domain.RoleAdmin {
+		return errNotFound
+	}
+	return nil
+}
+
+// ExamSessions lists every session, newest first.
+func (s *Store) ExamSessions() ([]domain.ExamSession, error) {
+	var out []domain.ExamSession
+	err := s.view(func(txn *badger.Txn) error {
+		return scanJSON(txn, examPrefix(), false, 0, func(r *examRec) { out = append(out, r.ExamSession) })
+	})
+	slices.SortFunc(out, func(a, b domain.ExamSession) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, err
+}
+
+// ExamSession returns one session.
+func (s *Store) ExamSession(id string) (domain.ExamSession, error) {
+	var out domain.ExamSession
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = loadExam(txn, id)
+		return err
+	})
+	return out, err
+}
+
+// CreateExamSession creates a session in 编排中 with the next session number of its year.
+func (s *Store) CreateExamSession(actor domain.User, in domain.ExamSessionInput, now time.Time) (domain.ExamSession, error) {
+	if err := adminOnly(actor); err != nil {
+		return domain.ExamSession{}, err
+	}
+	p, err := in.Validate()
+	if err != nil {
+		return domain.ExamSession{}, err
+	}
+	var out domain.ExamSession
+	err = s.update(func(txn *badger.Txn) error {
+		last, err := getString(txn, examSeqKey(p.Year()))
+		if err != nil && err != errNotFound {
+			return err
+		}
+		n, _ := strconv.Atoi(last)
+		if out, err = domain.NewExamSession(newID(), n+1, p, now); err != nil {
+			return err
+		}
+		if err := txn.Set(examSeqKey(p.Year()), []byte(strconv.Itoa(n+1))); err != nil {
+			return err
+		}
+		if err := putExam(txn, out); err != nil {
+			return err
+		}
+		return examAudit(txn, actor, domain.AuditExamCreate, out, fmt.Sprintf("%d年第%d批，%d个座位", out.Year, out.Number, out.Capacity()), now)
+	})
+	return out, err
+}
+
+// UpdateExamSession replaces a session's plan (domain.ExamSession.Edit). After
+// publishing, every seated candidate whose ticket now reads differently (a time, venue
+// or room) has their application's exam updated and is told, in the same transaction;
+// notified is how many.
+func (s *Store) UpdateExamSession(actor domain.User, id string, in domain.ExamSessionInput, now time.Time) (out domain.ExamSession, notified int, err error) {
+	if err := adminOnly(actor); err != nil {
+		return out, 0, err
+	}
+	p, err := in.Validate()
+	if err != nil {
+		return out, 0, err
+	}
+	err = s.update(func(txn *badger.Txn) error {
+		notified = 0
+		old, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		if out, err = old.Edit(p, now); err != nil {
+			return err
+		}
+		if out.State == domain.ExamPublished {
+			for _, c := range domain.ExamChanged(old, out) {
+				a, err := loadApp(txn, c.AppID)
+				if err != nil {
+					return err
+				}
+				b, err := a.Reschedule(out.ExamFor(c), actor.Name, now)
+				if err != nil {
+					return err
+				}
+				if err := appRecords.saveNotified(txn, a, b, domain.NotifyExamChanged, now); err != nil {
+					return err
+				}
+				notified++
+			}
+		}
+		if err := putExam(txn, out); err != nil {
+			return err
+		}
+		detail := "修改了考试安排"
+		if notified > 0 {
+			detail += fmt.Sprintf("，通知了 %d 名考生", notified)
+		}
+		return examAudit(txn, actor, domain.AuditExamUpdate, out, detail, now)
+	})
+	return out, notified, err
+}
+
+// ExamFilter picks confirmed applications for a session: by city, agency and post (each
+// empty for all).
+type ExamFilter struct {
+	CityCode, AgencyID, PostCode string
+}
+
+// ExamAssignable is what assigning with a filter would do, shown before acting: the
+// candidates it would add (by post) and how many matching ones are already in another
+// open session.
+type ExamAssignable struct {
+	Candidates []domain.ExamCandidate
+	ByPost     map[string]int
+	Elsewhere  int
+}
+
+// examAssignable finds the confirmed applications that match the filter and the
+// session's posts and are in no open session.
+func examAssignable(txn *badger.Txn, sess domain.ExamSession, f ExamFilter) (ExamAssignable, error) {
+	out := ExamAssignable{ByPost: map[string]int{}}
+	err := scanItems(txn, span{prefix: appAgencyAllPrefix(), values: true}, func(item *badger.Item) (bool, error) {
+		var sm appSummary
+		if err := decodeItem(item, &sm); err != nil {
+			return false, err
+		}
+		agency := parseAppAgencyKey(item.Key())
+		if sm.Status != domain.AppConfirmed || !sess.Covers(sm.PostCode) ||
+			(f.CityCode != "" && sm.CityCode != f.CityCode) || (f.AgencyID != "" && agency != f.AgencyID) ||
+			(f.PostCode != "" && sm.PostCode != f.PostCode) {
+			return true, nil
+		}
+		in, err := getString(txn, examAppKey(sm.ID))
+		switch {
+		case err == nil && in != sess.ID:
+			out.Elsewhere++
+			return true, nil
+		case err == nil:
+			return true, nil
+		case err != errNotFound:
+			return false, err
+		}
+		a, err := loadApp(txn, sm.ID)
+		if err != nil {
+			return false, err
+		}
+		c, err := domain.ExamCandidateOf(a, sm.Name)
+		if err != nil {
+			return false, err
+		}
+		out.Candidates = append(out.Candidates, c)
+		out.ByPost[c.PostCode]++
+		return true, nil
+	})
+	return out, err
+}
+
+// ExamAssignPreview counts what AssignExamCandidates would add with the filter.
+func (s *Store) ExamAssignPreview(actor domain.User, id string, f ExamFilter) (ExamAssignable, error) {
+	var out ExamAssignable
+	if err := adminOnly(actor); err != nil {
+		return out, err
+	}
+	err := s.view(func(txn *badger.Txn) error {
+		sess, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		out, err = examAssignable(txn, sess, f)
+		return err
+	})
+	return out, err
+}
+
+// AssignExamCandidates adds every confirmed application matching the filter that is in
+// no open session, indexing each under the session; it returns how many were added.
+func (s *Store) AssignExamCandidates(actor domain.User, id string, f ExamFilter, now time.Time) (added int, err error) {
+	if err := adminOnly(actor); err != nil {
+		return 0, err
+	}
+	err = s.update(func(txn *badger.Txn) error {
+		sess, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		if err := sess.CanAssign(now); err != nil {
+			return err
+		}
+		found, err := examAssignable(txn, sess, f)
+		if err != nil {
+			return err
+		}
+		if sess, added, err = sess.Assign(found.Candidates, now); err != nil {
+			return err
+		}
+		if added == 0 {
+			return domain.Err(domain.CodeConflict, "没有符合条件、尚未安排考试的已确认报名，没有考生被加入。")
+		}
+		for _, c := range found.Candidates {
+			if err := txn.Set(examAppKey(c.AppID), []byte(sess.ID)); err != nil {
+				return err
+			}
+		}
+		if err := putExam(txn, sess); err != nil {
+			return err
+		}
+		return examAudit(txn, actor, domain.AuditExamAssign, sess, fmt.Sprintf("加入 %d 名考生（%s）", added, f.describe(txn)), now)
+	})
+	return added, err
+}
+
+func (f ExamFilter) describe(txn *badger.Txn) string {
+	s := "地市：" + cmp.Or(cityLabel(f.CityCode), "全部")
+	ag, _ := agencyIn(txn, f.AgencyID)
+	s += "，培训机构：" + cmp.Or(ag.Name, "全部")
+	return s + "，岗位：" + cmp.Or(postLabel(f.PostCode), "全部")
+}
+
+func cityLabel(code string) string {
+	if c, ok := domain.CityByCode(code); ok {
+		return c.Name
+	}
+	return ""
+}
+
+func postLabel(code string) string {
+	if code == "" {
+		return ""
+	}
+	return domain.PostLabel(code)
+}
+
+// examPhotos reads the personal photo status of each candidate's trainee.
+func examPhotos(txn *badger.Txn, sess domain.ExamSession) (map[string]domain.PhotoStatus, error) {
+	out := make(map[string]domain.PhotoStatus, len(sess.Candidates))
+	for _, c := range sess.Candidates {
+		p, err := loadPhoto(txn, c.TraineeID)
+		if err != nil {
+			return nil, err
+		}
+		out[c.TraineeID] = p.StatusOrNone()
+	}
+	return out, nil
+}
+
+// ArrangeExamSession runs the 考场编排 (domain.ExamSession.Arrange) with the candidates'
+// photo statuses now; it can be run again until the session is published.
+func (s *Store) ArrangeExamSession(actor domain.User, id string, now time.Time) (domain.ExamSession, error) {
+	return s.editExam(actor, id, domain.AuditExamArrange, now, func(txn *badger.Txn, sess domain.ExamSession) (domain.ExamSession, string, error) {
+		photos, err := examPhotos(txn, sess)
+		if err != nil {
+			return sess, "", err
+		}
+		out, err := sess.Arrange(photos, now)
+		seated, blocked, _ := out.Counts()
+		return out, fmt.Sprintf("安排座位 %d 人，暂缓 %d 人", seated, blocked), err
+	})
+}
+
+// MoveExamCandidate seats a candidate at a free seat before publishing.
+func (s *Store) MoveExamCandidate(actor domain.User, id, appID string, venue, room, seat int, now time.Time) (domain.ExamSession, error) {
+	return s.editExam(actor, id, domain.AuditExamMove, now, func(txn *badger.Txn, sess domain.ExamSession) (domain.ExamSession, string, error) {
+		out, err := sess.Move(appID, venue, room, seat, now)
+		c, _ := out.Candidate(appID)
+		where := ""
+		if err == nil {
+			where = out.Venues[c.Venue].Rooms[c.Room].Name + " " + strconv.Itoa(c.Seat) + "号"
+		}
+		return out, c.AppNumber + " " + c.Name + " → " + where, err
+	})
+}
+
+// RemoveExamCandidate takes a candidate out of a session before publishing; the
+// application can then be assigned to another session.
+func (s *Store) RemoveExamCandidate(actor domain.User, id, appID string, now time.Time) (domain.ExamSession, error) {
+	return s.editExam(actor, id, domain.AuditExamRemove, now, func(txn *badger.Txn, sess domain.ExamSession) (domain.ExamSession, string, error) {
+		c, _ := sess.Candidate(appID)
+		out, err := sess.Remove(appID, now)
+		if err != nil {
+			return out, "", err
+		}
+		return out, c.AppNumber + " " + c.Name, txn.Delete(examAppKey(appID))
+	})
+}
+
+// editExam is one change of a session in one transaction with its audit entry.
+func (s *Store) editExam(actor domain.User, id string, action domain.AuditAction, now time.Time,
+	change func(txn *badger.Txn, sess domain.ExamSession) (domain.ExamSession, string, error)) (domain.ExamSession, error) {
+	var out domain.ExamSession
+	if err := adminOnly(actor); err != nil {
+		return out, err
+	}
+	err := s.update(func(txn *badger.Txn) error {
+		sess, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		var detail string
+		if out, detail, err = change(txn, sess); err != nil {
+			return err
+		}
+		if err := putExam(txn, out); err != nil {
+			return err
+		}
+		return examAudit(txn, actor, action, out, detail, now)
+	})
+	return out, err
+}
+
+// PublishExamSession publishes the arrangement in one transaction: every seated
+// candidate's application becomes 已安排考试 through the application's own schedule
+// decision, with its exam (session, venue, room, seat, subject times), an audit entry and
+// the trainee's notification; a candidate whose photo is no longer confirmed is blocked
+// instead. Blocked candidates leave the session's index, so that they can be assigned to
+// a later session. published is how many applications were scheduled.
+func (s *Store) PublishExamSession(actor domain.User, id string, now time.Time) (out domain.ExamSession, published int, err error) {
+	if err := adminOnly(actor); err != nil {
+		return out, 0, err
+	}
+	err = s.update(func(txn *badger.Txn) error {
+		published = 0
+		sess, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		photos, err := examPhotos(txn, sess)
+		if err != nil {
+			return err
+		}
+		if out, err = sess.Publish(photos, now); err != nil {
+			return err
+		}
+		schedule := domain.Decision{Kind: domain.AppScheduleDecision}
+		for _, c := range out.Candidates {
+			if !c.Seated() {
+				if err := txn.Delete(examAppKey(c.AppID)); err != nil {
+					return err
+				}
+				continue
+			}
+			a, err := loadApp(txn, c.AppID)
+			if err != nil {
+				return err
+			}
+			e := out.ExamFor(c)
+			schedule.Exam = &e
+			b, err := a.Apply(schedule, actor.Name, now)
+			if err != nil {
+				return domain.Err(domain.CodeConflict, fmt.Sprintf("报名 %s（%s）现在是“%s”，不能安排考试：请先把这名考生移出本批次，再发布。",
+					c.AppNumber, c.Name, a.Status.Label()))
+			}
+			if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(),
+				Action: schedule.Kind.AuditAction(), Object: a.ID, Detail: a.Number + " " + c.Ticket}); err != nil {
+				return err
+			}
+			if err := appRecords.saveNotified(txn, a, b, domain.NotifyExamScheduled, now); err != nil {
+				return err
+			}
+			published++
+		}
+		if err := putExam(txn, out); err != nil {
+			return err
+		}
+		_, blocked, _ := out.Counts()
+		return examAudit(txn, actor, domain.AuditExamPublish, out, fmt.Sprintf("发布 %d 名考生，暂缓 %d 名", published, blocked), now)
+	})
+	return out, published, err
+}
