@@ -413,7 +413,7 @@ func (s ExamSession) Remove(appID string, now time.Time) (ExamSession, error) {
 	}
 	i := slices.IndexFunc(s.Candidates, func(c ExamCandidate) bool { return c.AppID == appID })
 	if i < 0 {
-		return s, Err(CodeNotFound, "这名考生不在本考试批次中")
+		return s, Err(CodeInvalid, "这名考生不在本考试批次中，请刷新页面后再试")
 	}
 	s.Candidates = slices.Delete(slices.Clone(s.Candidates), i, i+1)
 	s.Rev++
@@ -432,7 +432,7 @@ func (s ExamSession) Move(appID string, venue, room, seat int, now time.Time) (E
 	}
 	i := slices.IndexFunc(s.Candidates, func(c ExamCandidate) bool { return c.AppID == appID })
 	if i < 0 {
-		return s, Err(CodeNotFound, "这名考生不在本考试批次中")
+		return s, Err(CodeInvalid, "这名考生不在本考试批次中，请刷新页面后再试")
 	}
 	if s.Candidates[i].Blocked != "" {
 		return s, Err(CodeConflict, "这名考生被暂缓安排（"+s.Candidates[i].Blocked+"），不能安排座位")

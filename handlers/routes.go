@@ -125,5 +125,5 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/audit", Admin, s.auditPage},
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
-	})
+	}, s.examRoutes()) // 考试管理 (admin_exam.go)
 }

@@ -1,0 +1,159 @@
+package views
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"sitepro/domain"
+)
+
+// ExamFormModel is the create or edit form of an exam session; Session is the stored one
+// (zero when creating). Venues is how many venue blocks were typed (one spare is added).
+type ExamFormModel struct {
+	Session domain.ExamSession
+	Form    Form
+	Posts   []string
+	Venues  int
+}
+
+// ExamSessionModel is a session's page: its plan, its arrangement and its actions.
+// Problem is a refused action's message.
+type ExamSessionModel struct {
+	Session  domain.ExamSession
+	Agencies map[string]string // agency ID → name
+	Problem  string
+}
+
+// ExamAssignModel is the assign page: the filter and what it would add, before acting.
+type ExamAssignModel struct {
+	Session   domain.ExamSession
+	Filter    Form // city, agency, post
+	Agencies  []domain.Agency
+	Count     int
+	ByPost    map[string]int
+	Elsewhere int
+	Closed    string // why nobody can be assigned now
+}
+
+// examFields is the order of the session form's fields, for its error summary.
+var examFields = []string{"name", "posts", "basic_date", "basic_start", "basic_end", "practice_date", "practice_start",
+	"practice_end", "cutoff", "venues"}
+
+func venueField(i int, name string) string { return "venue." + strconv.Itoa(i) + "." + name }
+
+// venueBlocks numbers the venue blocks of the form: those typed and one spare.
+func venueBlocks(n int) []int {
+	out := make([]int, n+1)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func examAction(s domain.ExamSession) string {
+	if s.ID == "" {
+		return "/admin/exams"
+	}
+	return "/admin/exams/" + s.ID
+}
+
+// examSubjectText is a subject's date and time, Beijing time.
+func examSubjectText(s domain.ExamSubject) string {
+	return examDay(s.Start) + " " + examTime(s)
+}
+
+func examStateClass(s domain.ExamState) string {
+	switch s {
+	case domain.ExamPublished:
+		return "tag ok"
+	case domain.ExamArranging:
+		return "tag warn"
+	}
+	return "tag"
+}
+
+// ExamRoomView is one room of the arrangement with its seated candidates in seat order.
+type ExamRoomView struct {
+	Venue, Room string
+	Value       string // "<venue>.<room>" from 1, as the move form sends it
+	Seats       int
+	Candidates  []domain.ExamCandidate
+}
+
+// examRooms groups the seated candidates by room, in seat order.
+func examRooms(s domain.ExamSession) []ExamRoomView {
+	var out []ExamRoomView
+	for v, venue := range s.Venues {
+		for r, room := range venue.Rooms {
+			rv := ExamRoomView{Venue: venue.Name, Room: room.Name, Seats: room.Seats,
+				Value: strconv.Itoa(v+1) + "." + strconv.Itoa(r+1)}
+			for _, c := range s.Candidates {
+				if c.Seated() && c.Venue == v && c.Room == r {
+					rv.Candidates = append(rv.Candidates, c)
+				}
+			}
+			slices.SortFunc(rv.Candidates, func(a, b domain.ExamCandidate) int { return a.Seat - b.Seat })
+			out = append(out, rv)
+		}
+	}
+	return out
+}
+
+// examRoomOptions are the rooms a candidate can be moved to.
+func examRoomOptions(s domain.ExamSession) []Option {
+	var out []Option
+	for _, rv := range examRooms(s) {
+		out = append(out, Option{Value: rv.Value, Label: rv.Venue + " " + rv.Room + "（" + strconv.Itoa(rv.Seats) + "座）"})
+	}
+	return out
+}
+
+func examBlocked(s domain.ExamSession) []domain.ExamCandidate {
+	var out []domain.ExamCandidate
+	for _, c := range s.Candidates {
+		if !c.Seated() && c.Blocked != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func examUnseated(s domain.ExamSession) []domain.ExamCandidate {
+	var out []domain.ExamCandidate
+	for _, c := range s.Candidates {
+		if !c.Seated() && c.Blocked == "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func examPostNames(codes []string) string {
+	s := ""
+	for i, c := range codes {
+		if i > 0 {
+			s += "、"
+		}
+		s += postLabel(c)
+	}
+	return s
+}
+
+func agencyOptions(ags []domain.Agency) []Option {
+	var out []Option
+	for _, a := range ags {
+		out = append(out, Option{Value: a.ID, Label: a.Name + "（" + cityName(a.CityCode) + "）"})
+	}
+	return out
+}
+
+func examPostOptions(s domain.ExamSession) []Option {
+	var out []Option
+	for _, c := range s.Posts {
+		out = append(out, Option{Value: c, Label: postLabel(c)})
+	}
+	return out
+}
+
+func cutoffText(t time.Time) string { return t.Format("2006年1月2日") }
