@@ -120,7 +120,12 @@ type ExamSession struct {
 	Candidates []ExamCandidate
 	// Arranged is set by the arrangement and cleared when candidates are added or the
 	// rooms change, so that publishing needs a current arrangement.
-	Arranged    bool
+	Arranged bool
+	// Pending is set with publishing, and with a change of a published session that
+	// changes a ticket, until every seated candidate's application reads the session's
+	// exam: the store brings them in line in batches (a session's applications do not fit
+	// in one Badger transaction), and a crash in between is resumed from this flag.
+	Pending     bool `json:",omitempty"`
 	Rev         int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -341,9 +346,13 @@ func (s ExamSession) Edit(p ExamPlan, now time.Time) (ExamSession, error) {
 	if err := fe.Err(); err != nil {
 		return s, err
 	}
+	before := s
 	s.ExamPlan = p
 	s.Rev++
 	s.UpdatedAt = now
+	if s.State == ExamPublished && len(ExamChanged(before, s)) > 0 {
+		s.Pending = true
+	}
 	return s, nil
 }
 
@@ -616,7 +625,7 @@ func (s ExamSession) Publish(photos map[string]PhotoStatus, now time.Time) (Exam
 	if seated == 0 {
 		return s, Err(CodeConflict, "本批次没有可以发布的考生：请先安排考生并完成考场编排。")
 	}
-	s.State = ExamPublished
+	s.State, s.Pending = ExamPublished, true
 	s.PublishedAt, s.UpdatedAt = now, now
 	s.Rev++
 	return s, nil

@@ -98,8 +98,8 @@ func (s *Store) CreateExamSession(actor domain.User, in domain.ExamSessionInput,
 
 // UpdateExamSession replaces a session's plan (domain.ExamSession.Edit). After
 // publishing, every seated candidate whose ticket now reads differently (a time, venue
-// or room) has their application's exam updated and is told, in the same transaction;
-// notified is how many.
+// or room) has their application's exam updated and is told (syncExam); notified is how
+// many.
 func (s *Store) UpdateExamSession(actor domain.User, id string, in domain.ExamSessionInput, now time.Time) (out domain.ExamSession, notified int, err error) {
 	if err := adminOnly(actor); err != nil {
 		return out, 0, err
@@ -109,7 +109,6 @@ func (s *Store) UpdateExamSession(actor domain.User, id string, in domain.ExamSe
 		return out, 0, err
 	}
 	err = s.update(func(txn *badger.Txn) error {
-		notified = 0
 		old, err := loadExam(txn, id)
 		if err != nil {
 			return err
@@ -117,32 +116,109 @@ func (s *Store) UpdateExamSession(actor domain.User, id string, in domain.ExamSe
 		if out, err = old.Edit(p, now); err != nil {
 			return err
 		}
-		if out.State == domain.ExamPublished {
-			for _, c := range domain.ExamChanged(old, out) {
-				a, err := loadApp(txn, c.AppID)
-				if err != nil {
-					return err
-				}
-				b, err := a.Reschedule(out.ExamFor(c), actor.Name, now)
-				if err != nil {
-					return err
-				}
-				if err := appRecords.saveNotified(txn, a, b, domain.NotifyExamChanged, now); err != nil {
-					return err
-				}
-				notified++
-			}
-		}
 		if err := putExam(txn, out); err != nil {
 			return err
 		}
 		detail := "修改了考试安排"
-		if notified > 0 {
-			detail += fmt.Sprintf("，通知了 %d 名考生", notified)
+		if n := len(domain.ExamChanged(old, out)); out.State == domain.ExamPublished && n > 0 {
+			detail += fmt.Sprintf("，%d 名考生的准考证随之变更并收到通知", n)
 		}
 		return examAudit(txn, actor, domain.AuditExamUpdate, out, detail, now)
 	})
+	if err != nil || !out.Pending {
+		return out, 0, err
+	}
+	_, notified, err = s.syncExam(actor, id, now)
+	if err == nil {
+		out, err = s.ExamSession(id)
+	}
 	return out, notified, err
+}
+
+// examSyncBatch is how many applications one transaction of syncExam changes: each
+// carries its record, its agency-list entry, an audit entry and a mail, and Badger's
+// transactions hold about 1.2 MB with the default memtable (8 MiB).
+const examSyncBatch = 100
+
+// syncExam brings the applications of a published session's seated candidates in line
+// with it, examSyncBatch per transaction: a confirmed application is scheduled through
+// its own schedule decision (audited, the trainee mailed), a scheduled one whose exam
+// reads differently from its ticket in the session now is rescheduled (the trainee
+// mailed). Each batch reads the session again, so a concurrent change wins, and what is
+// done already is skipped, so running it again after a crash finishes the job; the
+// session's Pending flag is cleared at the end.
+func (s *Store) syncExam(actor domain.User, id string, now time.Time) (scheduled, changed int, err error) {
+	sess, err := s.ExamSession(id)
+	if err != nil || !sess.Pending || sess.State != domain.ExamPublished {
+		return 0, 0, err
+	}
+	var ids []string
+	for _, c := range sess.Candidates {
+		if c.Seated() {
+			ids = append(ids, c.AppID)
+		}
+	}
+	for chunk := range slices.Chunk(ids, examSyncBatch) {
+		var sc, ch int
+		err := s.update(func(txn *badger.Txn) error {
+			sc, ch = 0, 0
+			cur, err := loadExam(txn, id)
+			if err != nil {
+				return err
+			}
+			for _, appID := range chunk {
+				c, ok := cur.Candidate(appID)
+				if !ok || !c.Seated() {
+					continue
+				}
+				a, err := loadApp(txn, appID)
+				if err != nil {
+					return err
+				}
+				e := cur.ExamFor(c)
+				var b domain.Application
+				var tell domain.NotificationKind
+				switch {
+				case a.Status == domain.AppConfirmed:
+					d := domain.Decision{Kind: domain.AppScheduleDecision, Exam: &e}
+					if b, err = a.Apply(d, actor.Name, now); err != nil {
+						return err
+					}
+					if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(),
+						Action: d.Kind.AuditAction(), Object: a.ID, Detail: a.Number + " " + c.Ticket}); err != nil {
+						return err
+					}
+					tell = domain.NotifyExamScheduled
+					sc++
+				case a.Status == domain.AppScheduled && a.Exam != nil && a.Exam.SessionID == cur.ID && !a.Exam.Same(e):
+					if b, err = a.Reschedule(e, actor.Name, now); err != nil {
+						return err
+					}
+					tell = domain.NotifyExamChanged
+					ch++
+				default:
+					continue
+				}
+				if err := appRecords.saveNotified(txn, a, b, tell, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return scheduled, changed, err
+		}
+		scheduled, changed = scheduled+sc, changed+ch
+	}
+	err = s.update(func(txn *badger.Txn) error {
+		cur, err := loadExam(txn, id)
+		if err != nil || !cur.Pending {
+			return err
+		}
+		cur.Pending = false
+		return putExam(txn, cur)
+	})
+	return scheduled, changed, err
 }
 
 // ExamFilter picks confirmed applications for a session: by city, agency and post (each
@@ -352,21 +428,27 @@ func (s *Store) editExam(actor domain.User, id string, action domain.AuditAction
 	return out, err
 }
 
-// PublishExamSession publishes the arrangement in one transaction: every seated
-// candidate's application becomes 已安排考试 through the application's own schedule
-// decision, with its exam (session, venue, room, seat, subject times), an audit entry and
-// the trainee's notification; a candidate whose photo is no longer confirmed is blocked
-// instead. Blocked candidates leave the session's index, so that they can be assigned to
-// a later session. published is how many applications were scheduled.
+// PublishExamSession publishes the arrangement: in one transaction the session becomes
+// 已发布 after checking that every seated candidate's application is still confirmed (so
+// nothing is left half-done), a candidate whose photo is no longer confirmed is blocked,
+// and blocked candidates leave the session's index (they can be assigned to a later
+// session). Then syncExam schedules every seated application through its own schedule
+// decision with its exam (session, venue, room, seat, subject times), an audit entry and
+// the trainee's mail, in batches: 5,000 applications do not fit in one Badger
+// transaction. Publishing a session whose publishing was interrupted finishes it.
+// published is how many applications of the session are scheduled.
 func (s *Store) PublishExamSession(actor domain.User, id string, now time.Time) (out domain.ExamSession, published int, err error) {
 	if err := adminOnly(actor); err != nil {
 		return out, 0, err
 	}
 	err = s.update(func(txn *badger.Txn) error {
-		published = 0
 		sess, err := loadExam(txn, id)
 		if err != nil {
 			return err
+		}
+		if sess.State == domain.ExamPublished && sess.Pending {
+			out = sess // interrupted: finish it below
+			return nil
 		}
 		photos, err := examPhotos(txn, sess)
 		if err != nil {
@@ -375,7 +457,6 @@ func (s *Store) PublishExamSession(actor domain.User, id string, now time.Time) 
 		if out, err = sess.Publish(photos, now); err != nil {
 			return err
 		}
-		schedule := domain.Decision{Kind: domain.AppScheduleDecision}
 		for _, c := range out.Candidates {
 			if !c.Seated() {
 				if err := txn.Delete(examAppKey(c.AppID)); err != nil {
@@ -387,27 +468,26 @@ func (s *Store) PublishExamSession(actor domain.User, id string, now time.Time) 
 			if err != nil {
 				return err
 			}
-			e := out.ExamFor(c)
-			schedule.Exam = &e
-			b, err := a.Apply(schedule, actor.Name, now)
-			if err != nil {
+			if a.Status != domain.AppConfirmed {
 				return domain.Err(domain.CodeConflict, fmt.Sprintf("报名 %s（%s）现在是“%s”，不能安排考试：请先把这名考生移出本批次，再发布。",
 					c.AppNumber, c.Name, a.Status.Label()))
 			}
-			if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(),
-				Action: schedule.Kind.AuditAction(), Object: a.ID, Detail: a.Number + " " + c.Ticket}); err != nil {
-				return err
-			}
-			if err := appRecords.saveNotified(txn, a, b, domain.NotifyExamScheduled, now); err != nil {
-				return err
-			}
-			published++
 		}
 		if err := putExam(txn, out); err != nil {
 			return err
 		}
-		_, blocked, _ := out.Counts()
-		return examAudit(txn, actor, domain.AuditExamPublish, out, fmt.Sprintf("发布 %d 名考生，暂缓 %d 名", published, blocked), now)
+		seated, blocked, _ := out.Counts()
+		return examAudit(txn, actor, domain.AuditExamPublish, out, fmt.Sprintf("发布 %d 名考生，暂缓 %d 名", seated, blocked), now)
 	})
-	return out, published, err
+	if err != nil {
+		return out, 0, err
+	}
+	if _, _, err = s.syncExam(actor, id, now); err != nil {
+		return out, 0, err
+	}
+	if out, err = s.ExamSession(id); err != nil {
+		return out, 0, err
+	}
+	published, _, _ = out.Counts()
+	return out, published, nil
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"sitepro/domain"
 )
 
@@ -300,5 +302,56 @@ func TestExamConcurrentAssignmentOneSessionEach(t *testing.T) {
 	}
 	if total != 10 || len(in) != 10 {
 		t.Fatalf("%d assignments of %d candidates", total, len(in))
+	}
+}
+
+// TestExamPublishInBatchesAndResumes: 250 candidates (more than one batch) are all
+// scheduled and mailed; an interrupted publishing (the flag still set, an application
+// still confirmed) is finished by publishing again, without scheduling anyone twice.
+func TestExamPublishInBatchesAndResumes(t *testing.T) {
+	s, _ := openTemp(t)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	const n = 2*examSyncBatch + 50
+	seedExamCandidates(t, s, ag, n)
+	sess, err := s.CreateExamSession(examAdmin, examSessionInput(roomsText(5, 60)), examDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added, err := s.AssignExamCandidates(examAdmin, sess.ID, ExamFilter{}, examDay); err != nil || added != n {
+		t.Fatalf("assign: %d %v", added, err)
+	}
+	if _, err := s.ArrangeExamSession(examAdmin, sess.ID, examDay); err != nil {
+		t.Fatal(err)
+	}
+	sess, published, err := s.PublishExamSession(examAdmin, sess.ID, examDay)
+	if err != nil || published != n || sess.Pending || len(notifications(t, s, domain.NotifyExamScheduled)) != n {
+		t.Fatalf("publish: %d %v pending %v", published, err, sess.Pending)
+	}
+	// Interrupt it after the fact: one application back to confirmed, the flag set.
+	c := sess.Candidates[n-1]
+	err = s.update(func(txn *badger.Txn) error {
+		a, err := loadApp(txn, c.AppID)
+		if err != nil {
+			return err
+		}
+		old := a
+		a.Status, a.Exam = domain.AppConfirmed, nil
+		if err := appRecords.save(txn, old, a); err != nil {
+			return err
+		}
+		cur, _ := loadExam(txn, sess.ID)
+		cur.Pending = true
+		return putExam(txn, cur)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, published, err = s.PublishExamSession(examAdmin, sess.ID, examDay)
+	if err != nil || published != n || sess.Pending || len(notifications(t, s, domain.NotifyExamScheduled)) != n+1 {
+		t.Fatalf("resumed: %d %v pending %v", published, err, sess.Pending)
+	}
+	got, _ := s.ApplicationOf(c.TraineeID, c.AppID)
+	if got.Status != domain.AppScheduled || got.Exam.TicketNumber != c.Ticket {
+		t.Fatalf("resumed application: %s %+v", got.Status, got.Exam)
 	}
 }
