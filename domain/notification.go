@@ -23,6 +23,9 @@ const (
 	// venue or room on their ticket changed afterwards; Subject: application ID.
 	NotifyExamScheduled NotificationKind = "exam_scheduled"
 	NotifyExamChanged   NotificationKind = "exam_changed"
+	// The session was published without the trainee: their personal photo was not
+	// confirmed (the ticket carries it); Subject: application ID.
+	NotifyExamBlocked NotificationKind = "exam_blocked"
 )
 
 // Notification is a typed outbox entry: what happened, to whom, about what. A use case

@@ -432,7 +432,7 @@ func (s *Store) editExam(actor domain.User, id string, action domain.AuditAction
 // 已发布 after checking that every seated candidate's application is still confirmed (so
 // nothing is left half-done), a candidate whose photo is no longer confirmed is blocked,
 // and blocked candidates leave the session's index (they can be assigned to a later
-// session). Then syncExam schedules every seated application through its own schedule
+// session) and are mailed what to do. Then syncExam schedules every seated application through its own schedule
 // decision with its exam (session, venue, room, seat, subject times), an audit entry and
 // the trainee's mail, in batches: 5,000 applications do not fit in one Badger
 // transaction. Publishing a session whose publishing was interrupted finishes it.
@@ -459,7 +459,12 @@ func (s *Store) PublishExamSession(actor domain.User, id string, now time.Time) 
 		}
 		for _, c := range out.Candidates {
 			if !c.Seated() {
+				// Held back: free for a later session, and told what to do.
 				if err := txn.Delete(examAppKey(c.AppID)); err != nil {
+					return err
+				}
+				n := domain.Notification{Kind: domain.NotifyExamBlocked, UserID: c.TraineeID, Subject: c.AppID}
+				if err := notifyUser(txn, n, now); err != nil {
 					return err
 				}
 				continue

@@ -156,6 +156,13 @@ func TestExamSessionAssignArrangePublish(t *testing.T) {
 	if got := notifications(t, s, domain.NotifyExamScheduled); len(got) != 2 {
 		t.Fatalf("%d scheduled mails", len(got))
 	}
+	if got := notifications(t, s, domain.NotifyExamBlocked); len(got) != 1 || got[0].Notification.Subject != apps[2].ID {
+		t.Fatalf("blocked mails: %+v", got)
+	}
+	if f, err := s.MailFacts(*notifications(t, s, domain.NotifyExamBlocked)[0].Notification); err != nil ||
+		f.Application.ID != apps[2].ID || f.Photo.StatusOrNone() != domain.PhotoNone || f.Agency.ID != zz.ID {
+		t.Fatalf("blocked mail facts: %+v %v", f.Photo, err)
+	}
 	// The blocked one is free for a later session; the published ones are scheduled now.
 	if pre, _ = s.ExamAssignPreview(examAdmin, other.ID, ExamFilter{}); len(pre.Candidates) != 2 || pre.Elsewhere != 0 {
 		t.Fatalf("after publishing: %+v", pre)

@@ -26,3 +26,21 @@ func TestExamMessageShowsTheTicket(t *testing.T) {
 		}
 	}
 }
+
+func TestExamBlockedMessageSaysWhatToDo(t *testing.T) {
+	a := domain.Application{ID: "a1", Number: "XQ1", PostCode: "101"}
+	u := domain.User{Name: "李四", Email: "l@example.com"}
+	ag := domain.Agency{Name: "郑州中心", Phone: "0371-1"}
+	m := ExamBlockedMessage(u, a, ag, domain.Photo{}, "https://sitepro.test")
+	for _, want := range []string{"XQ1", "未上传个人照片", "https://sitepro.test/profile/photo", "郑州中心", "0371-1"} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("no %q in\n%s", want, m.Body)
+		}
+	}
+	if m.Kind != string(domain.NotifyExamBlocked) || m.To != u.Email {
+		t.Errorf("%+v", m)
+	}
+	if m := ExamBlockedMessage(u, a, ag, domain.Photo{Status: domain.PhotoConfirmed}, ""); !strings.Contains(m.Body, "现在已经确认") {
+		t.Errorf("a photo confirmed since: %s", m.Body)
+	}
+}

@@ -56,6 +56,8 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 		return AgencySuspendedMessage(n.Kind, f.User, "继续教育报名", e.Number, f.Agency, e.MustChooseAgencyAgain(f.Agency), origin+"/ce/"+e.ID), nil
 	case domain.NotifyExamScheduled, domain.NotifyExamChanged: // 考试批次 (exam_mails.go)
 		return ExamMessage(n.Kind, f.User, f.Application, origin), nil
+	case domain.NotifyExamBlocked:
+		return ExamBlockedMessage(f.User, f.Application, f.Agency, f.Photo, origin), nil
 	case domain.NotifyCECompleted:
 		p := domain.CycleProgress{Total: n.Hours, Professional: n.ProfessionalHours}
 		return CECompletedMessage(f.User, f.Enrolment, p, f.Agency), nil

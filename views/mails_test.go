@@ -41,6 +41,7 @@ func TestRenderMailUsesTheTemplates(t *testing.T) {
 		{domain.Notification{Kind: domain.NotifyCEAgencySuspended}, AgencySuspendedMessage(domain.NotifyCEAgencySuspended, f.User, "继续教育报名", f.Enrolment.Number, f.Agency, false, origin+"/ce/e1")},
 		{domain.Notification{Kind: domain.NotifyExamScheduled}, ExamMessage(domain.NotifyExamScheduled, f.User, f.Application, origin)},
 		{domain.Notification{Kind: domain.NotifyExamChanged}, ExamMessage(domain.NotifyExamChanged, f.User, f.Application, origin)},
+		{domain.Notification{Kind: domain.NotifyExamBlocked}, ExamBlockedMessage(f.User, f.Application, f.Agency, f.Photo, origin)},
 	}
 	for _, c := range cases {
 		got, err := RenderMail(c.n, f, origin)
