@@ -324,6 +324,11 @@ func (s ExamSession) Edit(p ExamPlan, now time.Time) (ExamSession, error) {
 		return s, FieldErrors{"basic_date": fmt.Sprintf("准考证号中含有考试年份 %d，考试日期不能改到别的年份；请新建一个考试批次", s.Year)}
 	}
 	fe := FieldErrors{}
+	for _, c := range s.Candidates {
+		if !p.Covers(c.PostCode) {
+			fe.Add("posts", "本批次已有“"+PostLabel(c.PostCode)+"”的考生（如"+c.Name+"），不能去掉这个岗位；请先把他们移出本批次")
+		}
+	}
 	if s.State == ExamPublished {
 		if len(p.Venues) != len(s.Venues) {
 			fe.Add("venues", "考试批次已发布，考点不能增减，只能修改名称、地址和考场名称或增加座位")
@@ -573,7 +578,21 @@ func (s ExamSession) ticketNumber(city string, seq int) string {
 	if len(city) != 6 {
 		city = "000000"
 	}
-	return fmt.Sprintf("%04d%s%02d%04d", s.Year, city, s.Number, seq)
+	b := make([]byte, 0, 16)
+	b = appendPadded(b, s.Year, 4)
+	b = append(b, city...)
+	b = appendPadded(b, s.Number, 2)
+	return string(appendPadded(b, seq, 4))
+}
+
+// appendPadded appends n in decimal with leading zeros to width digits.
+func appendPadded(b []byte, n, width int) []byte {
+	var d [8]byte
+	digits := strconv.AppendInt(d[:0], int64(n), 10)
+	for range width - len(digits) {
+		b = append(b, '0')
+	}
+	return append(b, digits...)
 }
 
 // Unseated counts the candidates neither seated nor blocked: they need an arrangement.

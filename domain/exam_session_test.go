@@ -359,6 +359,14 @@ func TestExamSessionEditAfterPublish(t *testing.T) {
 			t.Errorf("accepted: %v", err)
 		}
 	}
+	// A post with candidates cannot be dropped.
+	in0 := pub.Input()
+	in0.Posts = []string{"101"}
+	if p, err := in0.Validate(); err != nil {
+		t.Fatal(err)
+	} else if _, err := pub.Edit(p, examNow); err == nil || !strings.Contains(err.(FieldErrors)["posts"], "不能去掉") {
+		t.Fatalf("dropped a post with candidates: %v", err)
+	}
 	// Before publishing, new rooms drop the arrangement.
 	in := s.Input()
 	in.Venues[0].Rooms = "第1考场 5"

@@ -362,3 +362,32 @@ func TestExamPublishInBatchesAndResumes(t *testing.T) {
 		t.Fatalf("resumed application: %s %+v", got.Status, got.Exam)
 	}
 }
+
+// TestExamSessionNumbersUnderConcurrentCreates: ten admins creating sessions of one year
+// at once get the numbers 1 to 10, each once (the ticket numbers rely on it).
+func TestExamSessionNumbersUnderConcurrentCreates(t *testing.T) {
+	s, _ := openTemp(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[int]int{}
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sess, err := s.CreateExamSession(examAdmin, examSessionInput("第1考场 30"), examDay)
+			if err != nil {
+				t.Errorf("create: %v", err)
+				return
+			}
+			mu.Lock()
+			got[sess.Number]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for n := 1; n <= 10; n++ {
+		if got[n] != 1 {
+			t.Fatalf("numbers: %v", got)
+		}
+	}
+}
