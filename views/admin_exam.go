@@ -157,3 +157,8 @@ func examPostOptions(s domain.ExamSession) []Option {
 }
 
 func cutoffText(t time.Time) string { return t.Format("2006年1月2日") }
+
+func examSeated(s domain.ExamSession) int {
+	seated, _, _ := s.Counts()
+	return seated
+}
