@@ -397,3 +397,14 @@ func TestApplicationReschedule(t *testing.T) {
 		t.Fatalf("a scheduled application assigned again: %v", err)
 	}
 }
+
+func TestExamSheets(t *testing.T) {
+	for _, s := range ExamSheets() {
+		if got, ok := ParseExamSheet(string(s)); !ok || got != s || s.Label() == string(s) {
+			t.Errorf("%s: %v %q", s, ok, s.Label())
+		}
+	}
+	if _, ok := ParseExamSheet("门贴"); ok {
+		t.Error("a label parsed as a URL segment")
+	}
+}

@@ -33,6 +33,7 @@ func (s *Server) examRoutes() []Route {
 		{post, "/admin/exams/:id/move", Admin, s.examMove},
 		{post, "/admin/exams/:id/remove", Admin, s.examRemove},
 		{post, "/admin/exams/:id/publish", Admin, s.examPublish},
+		{get, "/admin/exams/:id/print/:sheet", Admin, s.examPrint},
 	}
 }
 
@@ -268,4 +269,24 @@ func (s *Server) examPublish(c *fiber.Ctx) error {
 		done += fmt.Sprintf("%d 名暂缓安排的考生没有发布，可以安排到以后的考试批次。", blocked)
 	}
 	return s.examDone(c, id, err, done)
+}
+
+// examPrint is an exam-day print-out (考场签到表, 门贴, 座位表), one room per A4 page.
+func (s *Server) examPrint(c *fiber.Ctx) error {
+	sheet, ok := domain.ParseExamSheet(c.Params("sheet"))
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	sess, err := s.d.Store.ExamSession(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	m := views.ExamPrintModel{Session: sess, Sheet: sheet, Agencies: s.agencyNames()}
+	if sheet == domain.SheetSignIn {
+		if m.Photos, err = s.d.Store.ExamPhotoIDs(*currentUser(c), sess.ID); err != nil {
+			return err
+		}
+	}
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return render(c, fiber.StatusOK, views.AdminExamPrint(s.page(c, sheet.Label()+"-"+sess.Name), m))
 }

@@ -91,6 +91,13 @@ func TestAdminExamSessionJourney(t *testing.T) {
 	must(t, admin.post(base+"/move", url.Values{"app": {appA}, "room": {"1.3"}, "seat": {"1"}}), 422, "请选择本批次的一个考场")
 	must(t, admin.post(base+"/move", url.Values{"app": {appA}, "room": {"1.2"}, "seat": {"2"}}), 303)
 
+	// Exam-day print-outs, one room per page; the sign-in sheet has the photo.
+	photo, _ := e.st.PhotoOf(trainee.ID)
+	must(t, admin.get(base+"/print/signin"), 200, `data-testid="exam-print-room"`, `src="/photos/`+photo.ID+`"`, c.Ticket, "签名")
+	must(t, admin.get(base+"/print/door"), 200, `data-testid="exam-door-row"`, "王芳", `class="door-room"`)
+	must(t, admin.get(base+"/print/plan"), 200, `data-testid="exam-plan-seat"`, "空座")
+	must(t, admin.get(base+"/print/other"), 404)
+
 	must(t, admin.post(base+"/publish", url.Values{}), 303)
 	must(t, admin.get(base), 200, "已发布")
 	a, _ := e.st.ApplicationOf(trainee.ID, appA)

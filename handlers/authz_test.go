@@ -259,7 +259,8 @@ func authzRows() map[string]authzRow {
 			form: func(*authzFix) url.Values { return url.Values{"app": {"nobody"}, "room": {"1.1"}, "seat": {"1"}} }},
 		"POST /admin/exams/:id/remove": {want: zAdmin, path: exam("/remove"), mutates: true,
 			form: func(*authzFix) url.Values { return url.Values{"app": {"nobody"}} }},
-		"POST /admin/exams/:id/publish": {want: zAdmin, path: exam("/publish"), mutates: true},
+		"POST /admin/exams/:id/publish":     {want: zAdmin, path: exam("/publish"), mutates: true},
+		"GET /admin/exams/:id/print/:sheet": {want: zAdmin, path: exam("/print/signin"), is200: true},
 		// END EXAM ROWS
 	}
 }

@@ -496,3 +496,29 @@ func (s *Store) PublishExamSession(actor domain.User, id string, now time.Time) 
 	published, _, _ = out.Counts()
 	return out, published, nil
 }
+
+// ExamPhotoIDs maps each candidate's trainee to their confirmed personal photo's ID, for
+// the 考场签到表 (the image itself is served, and audit-logged, by PhotoImage).
+func (s *Store) ExamPhotoIDs(actor domain.User, id string) (map[string]string, error) {
+	if err := adminOnly(actor); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	err := s.view(func(txn *badger.Txn) error {
+		sess, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		for _, c := range sess.Candidates {
+			p, err := loadPhoto(txn, c.TraineeID)
+			if err != nil {
+				return err
+			}
+			if p.StatusOrNone() == domain.PhotoConfirmed && p.ID != "" {
+				out[c.TraineeID] = p.ID
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -162,3 +162,37 @@ func examSeated(s domain.ExamSession) int {
 	seated, _, _ := s.Counts()
 	return seated
 }
+
+// examSeatedRooms are the rooms with someone seated, for the print-outs.
+func examSeatedRooms(s domain.ExamSession) []ExamRoomView {
+	var out []ExamRoomView
+	for _, rv := range examRooms(s) {
+		if len(rv.Candidates) > 0 {
+			out = append(out, rv)
+		}
+	}
+	return out
+}
+
+// examSeatGrid is every seat of a room in order, with its candidate or empty.
+func examSeatGrid(rv ExamRoomView) []domain.ExamCandidate {
+	out := make([]domain.ExamCandidate, rv.Seats)
+	for i := range out {
+		out[i].Seat = i + 1
+	}
+	for _, c := range rv.Candidates {
+		if c.Seat >= 1 && c.Seat <= rv.Seats {
+			out[c.Seat-1] = c
+		}
+	}
+	return out
+}
+
+// examSheetLinks are the session page's print-outs.
+func examSheetLinks(s domain.ExamSession) []Option {
+	var out []Option
+	for _, sh := range domain.ExamSheets() {
+		out = append(out, Option{Value: "/admin/exams/" + s.ID + "/print/" + string(sh), Label: "打印" + sh.Label()})
+	}
+	return out
+}
