@@ -124,6 +124,12 @@ func TestAdminExamSessionJourney(t *testing.T) {
 	must(t, admin.get(base), 200, "1 名考生的考试安排有变化")
 	must(t, withPhoto.get("/apply/"+appA+"/print/ticket"), 200, "09:30")
 
+	// A room shrunk below a seat in use is refused, with what was typed kept.
+	shrunk := examValues()
+	shrunk.Set("venue.0.rooms", "第1考场 2\n第2考场 1")
+	must(t, admin.post(base, shrunk), 422, `data-testid="err-venue.0.rooms"`, "座位数不能少于 2", "第2考场 1")
+	must(t, admin.get(base), 200, "这些考生没有随本批次发布", "李四")
+
 	for _, who := range []*client{reviewer, withPhoto} {
 		must(t, who.get("/admin/exams"), 403)
 	}
