@@ -420,6 +420,20 @@ func (s ExamSession) Candidate(appID string) (ExamCandidate, bool) {
 	return s.Candidates[i], true
 }
 
+// CandidateByRef finds a candidate by application number or ticket number, as an admin
+// types it.
+func (s ExamSession) CandidateByRef(ref string) (ExamCandidate, bool) {
+	ref = strings.ToUpper(strings.TrimSpace(ref))
+	if ref == "" {
+		return ExamCandidate{}, false
+	}
+	i := slices.IndexFunc(s.Candidates, func(c ExamCandidate) bool { return c.AppNumber == ref || c.Ticket == ref })
+	if i < 0 {
+		return ExamCandidate{}, false
+	}
+	return s.Candidates[i], true
+}
+
 // Remove takes a candidate out of the session before publishing; their seat stays free.
 func (s ExamSession) Remove(appID string, now time.Time) (ExamSession, error) {
 	if s.State != ExamArranging {

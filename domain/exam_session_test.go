@@ -408,3 +408,20 @@ func TestExamSheets(t *testing.T) {
 		t.Error("a label parsed as a URL segment")
 	}
 }
+
+func TestExamCandidateByRef(t *testing.T) {
+	s := examSession(t, "第1考场 3")
+	cs := []ExamCandidate{cand(1, "101"), cand(2, "106")}
+	s, _ = assigned(t, s, cs).Arrange(allConfirmed(cs), examNow)
+	c2, _ := s.Candidate("A0002")
+	for _, ref := range []string{"XQ000002", " xq000002 ", c2.Ticket} {
+		if got, ok := s.CandidateByRef(ref); !ok || got.AppID != "A0002" {
+			t.Errorf("%q: %+v %v", ref, got, ok)
+		}
+	}
+	for _, ref := range []string{"", "XQ0000", "A0002"} {
+		if _, ok := s.CandidateByRef(ref); ok {
+			t.Errorf("%q found", ref)
+		}
+	}
+}

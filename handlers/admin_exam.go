@@ -240,18 +240,41 @@ func (s *Server) examArrange(c *fiber.Ctx) error {
 	return s.examDone(c, id, err, done+"。")
 }
 
+// examMove seats a candidate, named by application or ticket number, at a free seat;
+// a refusal shows the session again with the form as typed.
 func (s *Server) examMove(c *fiber.Ctx) error {
 	id := c.Params("id")
-	v, r, _ := strings.Cut(c.FormValue("room"), ".")
+	f := formOf(c, "who", "room", "seat")
+	sess, err := s.d.Store.ExamSession(id)
+	if err != nil {
+		return err
+	}
+	cand, ok := sess.CandidateByRef(f.V("who"))
+	if !ok {
+		f.Errors["who"] = "本批次没有报名编号或准考证号为“" + strings.TrimSpace(f.V("who")) + "”的考生，请核对后再填"
+	}
+	v, r, _ := strings.Cut(f.V("room"), ".")
 	venue, _ := strconv.Atoi(v)
 	room, _ := strconv.Atoi(r)
-	seat, err := strconv.Atoi(strings.TrimSpace(c.FormValue("seat")))
+	seat, err := strconv.Atoi(strings.TrimSpace(f.V("seat")))
 	if err != nil {
-		return s.renderExam(c, fiber.StatusUnprocessableEntity, id, "请填写座位号（数字）。")
+		f.Errors["seat"] = "请填写座位号（数字）"
 	}
-	sess, err := s.d.Store.MoveExamCandidate(*currentUser(c), id, c.FormValue("app"), venue, room, seat, s.d.Now())
-	cand, _ := sess.Candidate(c.FormValue("app"))
-	return s.examDone(c, id, err, fmt.Sprintf("已把 %s 调整到 %d 号座位。", cand.Name, seat))
+	if !f.HasErrors() {
+		_, err = s.d.Store.MoveExamCandidate(*currentUser(c), id, cand.AppID, venue, room, seat, s.d.Now())
+		if err == nil {
+			flash(c, fmt.Sprintf("已把 %s 调整到 %d 号座位。", cand.Name, seat))
+			return redirect(c, "/admin/exams/"+id)
+		}
+		if code := domain.CodeOf(err); code != domain.CodeInvalid && code != domain.CodeConflict {
+			return err
+		}
+		if !withErrors(&f, err) {
+			f.Errors["who"] = domain.MessageOf(err)
+		}
+	}
+	m := views.ExamSessionModel{Session: sess, Agencies: s.agencyNames(), Problem: "座位没有调整，请按提示修改。", Move: f}
+	return render(c, fiber.StatusUnprocessableEntity, views.AdminExam(s.page(c, sess.Name), m))
 }
 
 func (s *Server) examRemove(c *fiber.Ctx) error {

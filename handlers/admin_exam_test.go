@@ -88,8 +88,11 @@ func TestAdminExamSessionJourney(t *testing.T) {
 		t.Fatalf("seated: %+v", c)
 	}
 	// Move to a taken seat is refused with the reason; to a free one it works.
-	must(t, admin.post(base+"/move", url.Values{"app": {appA}, "room": {"1.3"}, "seat": {"1"}}), 422, "请选择本批次的一个考场")
-	must(t, admin.post(base+"/move", url.Values{"app": {appA}, "room": {"1.2"}, "seat": {"2"}}), 303)
+	appNumber := c.AppNumber
+	must(t, admin.post(base+"/move", url.Values{"who": {"XQ000"}, "room": {"1.2"}, "seat": {"2"}}), 422, `data-testid="err-who"`, "XQ000")
+	must(t, admin.post(base+"/move", url.Values{"who": {appNumber}, "room": {"1.3"}, "seat": {"1"}}), 422, `data-testid="err-room"`, "请选择本批次的一个考场", `value="`+appNumber+`"`)
+	must(t, admin.post(base+"/move", url.Values{"who": {c.Ticket}, "room": {"1.1"}, "seat": {"9"}}), 422, `data-testid="err-seat"`, "座位号是 1 到 2")
+	must(t, admin.post(base+"/move", url.Values{"who": {strings.ToLower(appNumber)}, "room": {"1.2"}, "seat": {"2"}}), 303)
 
 	// Exam-day print-outs, one room per page; the sign-in sheet has the photo.
 	photo, _ := e.st.PhotoOf(trainee.ID)

@@ -256,7 +256,7 @@ func authzRows() map[string]authzRow {
 		"POST /admin/exams/:id/assign":  {want: zAdmin, path: exam("/assign"), mutates: true},
 		"POST /admin/exams/:id/arrange": {want: zAdmin, path: exam("/arrange"), mutates: true},
 		"POST /admin/exams/:id/move": {want: zAdmin, path: exam("/move"), mutates: true,
-			form: func(*authzFix) url.Values { return url.Values{"app": {"nobody"}, "room": {"1.1"}, "seat": {"1"}} }},
+			form: func(*authzFix) url.Values { return url.Values{"who": {"nobody"}, "room": {"1.1"}, "seat": {"1"}} }},
 		"POST /admin/exams/:id/remove": {want: zAdmin, path: exam("/remove"), mutates: true,
 			form: func(*authzFix) url.Values { return url.Values{"app": {"nobody"}} }},
 		"POST /admin/exams/:id/publish":     {want: zAdmin, path: exam("/publish"), mutates: true},

@@ -23,6 +23,7 @@ type ExamSessionModel struct {
 	Session  domain.ExamSession
 	Agencies map[string]string // agency ID → name
 	Problem  string
+	Move     Form // the move form as typed: who, room, seat
 }
 
 // ExamAssignModel is the assign page: the filter and what it would add, before acting.
