@@ -140,7 +140,12 @@ func (s *Server) updateExam(c *fiber.Ctx) error {
 // examPage is the session with its arrangement: rooms with their seats, the blocked
 // candidates with the reason, those not yet seated, and the actions of its state.
 func (s *Server) examPage(c *fiber.Ctx) error {
-	return s.renderExam(c, fiber.StatusOK, c.Params("id"), "")
+	sess, err := s.d.Store.ExamSession(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	m := views.ExamSessionModel{Session: sess, Agencies: s.agencyNames(), Room: c.Query("room")}
+	return render(c, fiber.StatusOK, views.AdminExam(s.page(c, sess.Name), m))
 }
 
 // renderExam shows the session page, with problem (a refused action) at the top.

@@ -93,6 +93,11 @@ func TestAdminExamSessionJourney(t *testing.T) {
 	must(t, admin.post(base+"/move", url.Values{"who": {appNumber}, "room": {"1.3"}, "seat": {"1"}}), 422, `data-testid="err-room"`, "请选择本批次的一个考场", `value="`+appNumber+`"`)
 	must(t, admin.post(base+"/move", url.Values{"who": {c.Ticket}, "room": {"1.1"}, "seat": {"9"}}), 422, `data-testid="err-seat"`, "座位号是 1 到 2")
 	must(t, admin.post(base+"/move", url.Values{"who": {strings.ToLower(appNumber)}, "room": {"1.2"}, "seat": {"2"}}), 303)
+	// The page shows one room's seats at a time.
+	must(t, admin.get(base+"?room=1.2"), 200, `data-testid="exam-room-row"`, "第2考场（1 / 2 座）", "王芳", c.Ticket)
+	if r := admin.get(base + "?room=1.1"); strings.Contains(r.body, c.Ticket) {
+		t.Error("room 1 shows the candidate moved to room 2")
+	}
 
 	// Exam-day print-outs, one room per page; the sign-in sheet has the photo.
 	photo, _ := e.st.PhotoOf(trainee.ID)

@@ -24,6 +24,19 @@ type ExamSessionModel struct {
 	Agencies map[string]string // agency ID → name
 	Problem  string
 	Move     Form // the move form as typed: who, room, seat
+	// Room is the room whose seats are shown ("<venue>.<room>" from 1; "" for the first):
+	// one room at a time keeps a session of thousands light.
+	Room string
+}
+
+// pickRoom is the room the page shows the seats of: the chosen one, else the first.
+func pickRoom(rooms []ExamRoomView, value string) ExamRoomView {
+	for _, rv := range rooms {
+		if rv.Value == value {
+			return rv
+		}
+	}
+	return rooms[0]
 }
 
 // ExamAssignModel is the assign page: the filter and what it would add, before acting.
@@ -85,18 +98,22 @@ type ExamRoomView struct {
 // examRooms groups the seated candidates by room, in seat order.
 func examRooms(s domain.ExamSession) []ExamRoomView {
 	var out []ExamRoomView
+	first := make([]int, len(s.Venues)) // index in out of each venue's first room
 	for v, venue := range s.Venues {
+		first[v] = len(out)
 		for r, room := range venue.Rooms {
-			rv := ExamRoomView{Venue: venue.Name, Room: room.Name, Seats: room.Seats,
-				Value: strconv.Itoa(v+1) + "." + strconv.Itoa(r+1)}
-			for _, c := range s.Candidates {
-				if c.Seated() && c.Venue == v && c.Room == r {
-					rv.Candidates = append(rv.Candidates, c)
-				}
-			}
-			slices.SortFunc(rv.Candidates, func(a, b domain.ExamCandidate) int { return a.Seat - b.Seat })
-			out = append(out, rv)
+			out = append(out, ExamRoomView{Venue: venue.Name, Room: room.Name, Seats: room.Seats,
+				Value: strconv.Itoa(v+1) + "." + strconv.Itoa(r+1)})
 		}
+	}
+	for _, c := range s.Candidates {
+		if c.Seated() && c.Venue < len(first) && c.Room < len(s.Venues[c.Venue].Rooms) {
+			rv := &out[first[c.Venue]+c.Room]
+			rv.Candidates = append(rv.Candidates, c)
+		}
+	}
+	for i := range out {
+		slices.SortFunc(out[i].Candidates, func(a, b domain.ExamCandidate) int { return a.Seat - b.Seat })
 	}
 	return out
 }
@@ -196,4 +213,11 @@ func examSheetLinks(s domain.ExamSession) []Option {
 		out = append(out, Option{Value: "/admin/exams/" + s.ID + "/print/" + string(sh), Label: "打印" + sh.Label()})
 	}
 	return out
+}
+
+// maxListed bounds the unseated and blocked lists of the session page.
+const maxListed = 200
+
+func firstCandidates(cs []domain.ExamCandidate) []domain.ExamCandidate {
+	return cs[:min(len(cs), maxListed)]
 }
