@@ -687,9 +687,10 @@ func ExamChanged(before, after ExamSession) []ExamCandidate {
 	return out
 }
 
-// Same reports whether two exams read the same on the ticket.
+// Same reports whether two exams read the same on the ticket: the session's name is not
+// on it (Exam.Session keeps the name at scheduling), so renaming a session tells nobody.
 func (e Exam) Same(o Exam) bool {
-	return e.SessionID == o.SessionID && e.Session == o.Session && e.TicketNumber == o.TicketNumber &&
+	return e.SessionID == o.SessionID && e.TicketNumber == o.TicketNumber &&
 		e.Venue == o.Venue && e.Room == o.Room && e.Seat == o.Seat &&
 		slices.EqualFunc(e.Subjects, o.Subjects, func(a, b ExamSubject) bool {
 			return a.Name == b.Name && a.Start.Equal(b.Start) && a.End.Equal(b.End)

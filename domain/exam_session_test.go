@@ -297,7 +297,7 @@ func TestExamSessionMoveRemovePublish(t *testing.T) {
 		t.Fatalf("remove: %v", err)
 	}
 	pub, err := removed.Publish(allConfirmed(cs), examNow)
-	if err != nil || pub.State != ExamPublished || pub.State.Label() != "已发布" {
+	if err != nil || pub.State != ExamPublished || pub.State.Label() != "已发布" || !pub.Pending {
 		t.Fatalf("publish: %v %s", err, pub.State)
 	}
 	c, _ := pub.Candidate("A0003")
@@ -339,10 +339,14 @@ func TestExamSessionEditAfterPublish(t *testing.T) {
 	if ch := ExamChanged(pub, got); err != nil || len(ch) != 1 || ch[0].Room != 1 {
 		t.Fatalf("room renamed: %v %+v", err, ch)
 	}
-	// A later start: everyone.
+	// A later start: everyone, and the applications need bringing in line (Pending).
+	pub.Pending = false
 	got, err = edit(func(in *ExamSessionInput) { in.BasicStart = "09:30" })
-	if ch := ExamChanged(pub, got); err != nil || len(ch) != 3 {
-		t.Fatalf("time changed: %v %d", err, len(ch))
+	if ch := ExamChanged(pub, got); err != nil || len(ch) != 3 || !got.Pending {
+		t.Fatalf("time changed: %v %d %v", err, len(ch), got.Pending)
+	}
+	if same, _ := edit(func(in *ExamSessionInput) { in.Name = "改个名字" }); same.Pending {
+		t.Fatal("a new name does not change any ticket, yet the session waits for its applications")
 	}
 	if ch := ExamChanged(pub, pub); len(ch) != 0 {
 		t.Fatal("nothing changed but candidates are told")

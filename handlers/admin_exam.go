@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -178,8 +180,8 @@ func (s *Server) examDone(c *fiber.Ctx, id string, err error, done string) error
 		msg := domain.MessageOf(err)
 		if fe, ok := err.(domain.FieldErrors); ok {
 			var parts []string
-			for _, m := range fe {
-				parts = append(parts, m)
+			for _, k := range slices.Sorted(maps.Keys(fe)) {
+				parts = append(parts, fe[k])
 			}
 			msg = strings.Join(parts, "；")
 		}
