@@ -52,9 +52,36 @@ const (
 	AuditAgencySuspend AuditAction = "agency.suspend"
 	AuditAgencyResume  AuditAction = "agency.resume"
 
+	// 账号管理 (staff accounts, issue 12).
+	AuditAccountActivate AuditAction = "account.activate"
+	AuditAccountDisable  AuditAction = "account.disable"
+	AuditAccountEnable   AuditAction = "account.enable"
+	AuditAccountMove     AuditAction = "account.move"
+	AuditAccountResend   AuditAction = "account.resend"
+	AuditAccountRole     AuditAction = "account.role"
+
+	// 目录与规则设置 (settings with history and the catalog).
+	AuditSettingsCE     AuditAction = "settings.ce"
+	AuditSettingsExam   AuditAction = "settings.exam"
+	AuditSettingsCert   AuditAction = "settings.cert"
+	AuditSettingsNotice AuditAction = "settings.notice"
+	AuditSettingsPledge AuditAction = "settings.pledge"
+	AuditCatalogEnable  AuditAction = "catalog.enable"
+	AuditCatalogDisable AuditAction = "catalog.disable"
+	AuditCatalogAdd     AuditAction = "catalog.add"
+
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
 
+	// Statistics (issue 12).
+	AuditStatsExport AuditAction = "stats.export"
+	// 历史证书导入 (issue 12).
+	AuditLegacyImport AuditAction = "cert.legacy.import"
+	AuditLegacyAttach AuditAction = "cert.legacy.attach"
+	// BEGIN CERTS (证书注销、撤销; issue 13)
+	AuditCertificateCancel AuditAction = "cert.cancel"
+	AuditCertificateRevoke AuditAction = "cert.revoke"
+	// END CERTS
 	// 考试批次 (issue 13): BEGIN EXAM AUDIT
 	AuditExamCreate  AuditAction = "exam.create"
 	AuditExamUpdate  AuditAction = "exam.update"
@@ -101,8 +128,29 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyUpdate, "修改培训机构"},
 	{AuditAgencySuspend, "暂停培训机构"},
 	{AuditAgencyResume, "恢复培训机构"},
+	{AuditAccountActivate, "激活账号"},
+	{AuditAccountDisable, "停用账号"},
+	{AuditAccountEnable, "恢复账号"},
+	{AuditAccountMove, "调整审核员所属机构"},
+	{AuditAccountResend, "重发激活邮件"},
+	{AuditAccountRole, "修改账号类型"},
+	{AuditSettingsCE, "修改继续教育规则"},
+	{AuditSettingsExam, "修改考试合格分数线"},
+	{AuditSettingsCert, "修改发证单位和证书编号"},
+	{AuditSettingsNotice, "修改告知承诺制告知书"},
+	{AuditSettingsPledge, "修改个人报名承诺"},
+	{AuditCatalogEnable, "开放岗位报名"},
+	{AuditCatalogDisable, "停止岗位报名"},
+	{AuditCatalogAdd, "新增岗位"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	{AuditStatsExport, "导出统计"},
+	{AuditLegacyImport, "导入历史证书"},
+	{AuditLegacyAttach, "历史证书归入学员"},
+	// BEGIN CERTS
+	{AuditCertificateCancel, "注销证书"},
+	{AuditCertificateRevoke, "撤销证书"},
+	// END CERTS
 	// BEGIN EXAM AUDIT
 	{AuditExamCreate, "新增考试批次"},
 	{AuditExamUpdate, "修改考试批次"},

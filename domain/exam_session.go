@@ -140,6 +140,9 @@ type ExamSessionInput struct {
 	PracticeDate, PracticeStart, PracticeEnd string
 	Cutoff                                   string
 	Venues                                   []ExamVenueInput
+	// Catalog is the catalog in force (目录与规则设置) the posts are checked against;
+	// nil means the national catalog.
+	Catalog []Post
 }
 
 // ExamVenueInput is one venue of the form; Rooms is one room a line: its name and its
@@ -165,9 +168,13 @@ func (in ExamSessionInput) Validate() (ExamPlan, error) {
 	} else if _, err := CleanText(p.Name, "考试批次名称", 60, true); err != nil {
 		fe.Add("name", MessageOf(err))
 	}
+	cat := in.Catalog
+	if cat == nil {
+		cat = DefaultPosts()
+	}
 	for _, code := range in.Posts {
-		post, ok := PostByCode(code)
-		if !ok || !post.Enabled {
+		i := slices.IndexFunc(cat, func(p Post) bool { return p.Code == code })
+		if i < 0 || !cat[i].Enabled {
 			fe.Add("posts", "请只选择目录中可报名的岗位")
 		} else if !slices.Contains(p.Posts, code) {
 			p.Posts = append(p.Posts, code)

@@ -19,6 +19,13 @@ const (
 	// enrolment ID.
 	NotifyAppAgencySuspended NotificationKind = "application_agency_suspended"
 	NotifyCEAgencySuspended  NotificationKind = "ce_agency_suspended"
+	// 账号管理: the activation link of a new staff account (Token), also on resend.
+	NotifyStaffActivation NotificationKind = "staff_activation"
+	// BEGIN CERTS: a certificate was issued, or cancelled/revoked (注销/撤销); Subject:
+	// certificate ID.
+	NotifyCertIssued    NotificationKind = "certificate_issued"
+	NotifyCertWithdrawn NotificationKind = "certificate_withdrawn"
+	// END CERTS
 	// 考试批次 (issue 13): the session was published with the trainee in it, or a time,
 	// venue or room on their ticket changed afterwards; Subject: application ID.
 	NotifyExamScheduled NotificationKind = "exam_scheduled"
@@ -55,4 +62,5 @@ type MailFacts struct {
 	Enrolment   Enrolment
 	Agency      Agency
 	Photo       Photo
+	Certificate Certificate // NotifyCertIssued, NotifyCertWithdrawn
 }

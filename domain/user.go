@@ -19,6 +19,9 @@ type User struct {
 	// SessionEpoch is raised whenever the password changes; sessions carry the epoch
 	// they were created in, so raising it ends every session of the user at once.
 	SessionEpoch int
+	// Disabled is set by an admin (账号管理): the account cannot sign in or use a mailed
+	// link, and its sessions ended when it was set (the epoch was raised with it).
+	Disabled bool `json:",omitempty"`
 	// NoticeAgreedAt and NoticeVersion record the 告知承诺制告知书 the trainee agreed to.
 	NoticeAgreedAt time.Time
 	NoticeVersion  string
@@ -121,6 +124,8 @@ type Certificate struct {
 	Status      CertificateStatus
 	VerifyToken string // random; never derived from the ID number
 	Legacy      bool
+	// Withdrawal is set when the certificate was 注销 or 撤销 (cert_withdraw.go).
+	Withdrawal *CertWithdrawal `json:",omitempty"`
 }
 
 // AuditName is how the audit log names the user as an actor, the same for every entry:

@@ -85,8 +85,17 @@ func setExamVenues(f *views.Form, vs []domain.ExamVenueInput) {
 	}
 }
 
+// examCatalog is the catalog in force, for the session form's posts.
+func (s *Server) examCatalog() []domain.Post {
+	cat, err := s.d.Store.Catalog()
+	if err != nil {
+		return nil // the national catalog
+	}
+	return cat.Posts
+}
+
 func (s *Server) newExamPage(c *fiber.Ctx) error {
-	m := views.ExamFormModel{Form: views.Form{Values: map[string]string{}}}
+	m := views.ExamFormModel{Form: views.Form{Values: map[string]string{}}, Catalog: s.examCatalog()}
 	return render(c, fiber.StatusOK, views.AdminExamForm(s.page(c, "新建考试批次"), m))
 }
 
@@ -96,7 +105,7 @@ func (s *Server) editExamPage(c *fiber.Ctx) error {
 		return err
 	}
 	in := sess.Input()
-	m := views.ExamFormModel{Session: sess, Form: examFormOf(in), Posts: in.Posts, Venues: len(in.Venues)}
+	m := views.ExamFormModel{Session: sess, Form: examFormOf(in), Posts: in.Posts, Venues: len(in.Venues), Catalog: s.examCatalog()}
 	return render(c, fiber.StatusOK, views.AdminExamForm(s.page(c, "修改考试批次"), m))
 }
 
@@ -104,7 +113,7 @@ func (s *Server) createExam(c *fiber.Ctx) error {
 	f, in := examForm(c)
 	sess, err := s.d.Store.CreateExamSession(*currentUser(c), in, s.d.Now())
 	if withErrors(&f, err) {
-		m := views.ExamFormModel{Form: f, Posts: in.Posts, Venues: len(in.Venues)}
+		m := views.ExamFormModel{Form: f, Posts: in.Posts, Venues: len(in.Venues), Catalog: s.examCatalog()}
 		return render(c, fiber.StatusUnprocessableEntity, views.AdminExamForm(s.page(c, "新建考试批次"), m))
 	}
 	if err != nil {
@@ -122,7 +131,7 @@ func (s *Server) updateExam(c *fiber.Ctx) error {
 	}
 	sess, told, err := s.d.Store.UpdateExamSession(*currentUser(c), before.ID, in, s.d.Now())
 	if withErrors(&f, err) {
-		m := views.ExamFormModel{Session: before, Form: f, Posts: in.Posts, Venues: len(in.Venues)}
+		m := views.ExamFormModel{Session: before, Form: f, Posts: in.Posts, Venues: len(in.Venues), Catalog: s.examCatalog()}
 		return render(c, fiber.StatusUnprocessableEntity, views.AdminExamForm(s.page(c, "修改考试批次"), m))
 	}
 	if err != nil {

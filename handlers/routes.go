@@ -63,7 +63,7 @@ func (s *Server) Routes() []Route {
 		// the record routes (new, detail, check, submit, done, delete) are the wizard kit's.
 		{get, "/apply", Trainee, s.applyEntry},
 		{post, "/apply/agree", Trainee, s.agreeNotice},
-	}, s.app.routes(), []Route{
+	}, s.app.routes(), s.staffRoutes(), []Route{
 		{get, "/apply/:id/print/:doc", Trainee, s.printPage},
 		{get, "/d/:token", Public, s.verifyDocument},
 		{get, "/apply/:id/:step", Trainee, s.applyStepPage},
@@ -125,5 +125,9 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/audit", Admin, s.auditPage},
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
-	}, s.examRoutes()) // 考试管理 (admin_exam.go)
+	}, s.statsRoutes(), // 统计 (admin_stats.go)
+		s.settingsRoutes(), // 目录与规则设置 (admin_settings.go)
+		s.legacyRoutes(),   // 历史证书导入 (cert_legacy.go)
+		s.certRoutes(),     // 证书发放, 注销, 撤销 (cert_admin.go, cert_print.go)
+		s.examRoutes())     // 考试管理 (admin_exam.go)
 }

@@ -66,12 +66,24 @@ func (s *Store) ExamSession(id string) (domain.ExamSession, error) {
 	return out, err
 }
 
+// examPlanOf validates the session form against the catalog in force.
+func (s *Store) examPlanOf(in domain.ExamSessionInput) (domain.ExamPlan, error) {
+	if in.Catalog == nil {
+		cat, err := s.Catalog()
+		if err != nil {
+			return domain.ExamPlan{}, err
+		}
+		in.Catalog = cat.Posts
+	}
+	return in.Validate()
+}
+
 // CreateExamSession creates a session in 编排中 with the next session number of its year.
 func (s *Store) CreateExamSession(actor domain.User, in domain.ExamSessionInput, now time.Time) (domain.ExamSession, error) {
 	if err := adminOnly(actor); err != nil {
 		return domain.ExamSession{}, err
 	}
-	p, err := in.Validate()
+	p, err := s.examPlanOf(in)
 	if err != nil {
 		return domain.ExamSession{}, err
 	}
@@ -104,7 +116,7 @@ func (s *Store) UpdateExamSession(actor domain.User, id string, in domain.ExamSe
 	if err := adminOnly(actor); err != nil {
 		return out, 0, err
 	}
-	p, err := in.Validate()
+	p, err := s.examPlanOf(in)
 	if err != nil {
 		return out, 0, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,7 +19,11 @@ import (
 //	v1/user/<userID>                             userRec
 //	v1/idx/user/idno/<IDNUMBER>                  → userID (unique; trainees)
 //	v1/idx/user/login/<username>                 → userID (unique; staff)
-//	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm); raw tokens are never stored; reset records carry a TTL
+//	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm, activate); raw tokens are never stored; reset and
+//	                                             activation records carry a TTL
+//	v1/meta/staff-roster                         → "" rewritten by every change that can end or make an active admin (账号管理),
+//	                                             and read by the last-admin check: Badger detects conflicts on keys, so two
+//	                                             concurrent disables of the last two admins cannot both commit
 //	v1/outbox/<msgID>                            msgRec (V1 rendered text, V2 a notification with the raw token of its link, if any);
 //	                                             msgID starts with the big-endian creation time
 //	v1/idx/outbox/pending/<msgID>                → "" while the message is unsent and not given up
@@ -31,6 +36,14 @@ import (
 //	v1/idx/cert/number/<number>                  → certID (unique)
 //	v1/idx/cert/token/<verifyToken>              → certID
 //	v1/meta/certseq/<yyyy>/<postCode>            → last sequence number of certificates issued that year for that post
+//	--- 历史证书导入 (cert_legacy*.go) ---
+//	v1/idx/cert/pending/<IDNUMBER>               → JSON list of certIDs of imported certificates whose holder has not
+//	                                             registered yet; read (one exact key, so Badger sees the conflict) and
+//	                                             emptied by the registration of that ID number and name
+//	v1/idx/cert/job/<jobID>/<certID>             → "" certificates an import job added (what undoing it deletes)
+//	v1/cert-import/<jobID>                       legacyJobRec (an import job; jobID sorts by creation time)
+//	v1/blob/cert-import/<jobID>                  the uploaded file, kept until the job has finished
+//	v1/meta/cert-import-active                   → jobID of the unfinished import (at most one at a time)
 //	v1/photo/<userID>                            photoRec (metadata and review state)
 //	v1/blob/photo/<photoID>                      normalised JPEG bytes (served only through an authorised handler)
 //	v1/idx/photo/owner/<photoID>                 → userID of the current photo
@@ -67,8 +80,21 @@ import (
 //	v1/idx/exam/app/<appID>                      → sessionID while the application is in an open session (at most one)
 //	v1/meta/examseq/<yyyy>                       → last session number of that exam year (the ticket numbers' session part)
 //
+// Statistics (issue 12, stats.go): counters kept in the same transaction as the records they
+// count, so the statistics page reads a few thousand small keys instead of every record.
+// Empty parts are written as "-"; the value of a counter is an 8-byte big-endian count
+// (a counter that reaches zero is deleted).
+//
+//	v1/stats/app/<agencyID>/<city>/<post>/<status>/<result> → count of non-draft applications
+//	v1/stats/ce/<agencyID>/<city>/<post>/<status>  → count of non-draft enrolments
+//	v1/stats/cert/<post>/<status>/<validUntil yyyymmdd>/<agency name> → count of certificates
+//	                                             (the agency as the certificate names it; the name may hold "/")
+//	v1/stats/ce-hours/<cycle end yyyymmdd>/<enrolID> → "<start yyyymmdd>/<total>/<professional>/<agencyID>/<post>"
+//	                                             for every enrolment taking learning (half hours in its cycle)
+//	v1/meta/migrated/stats-v1                    → "" once the counters were built from existing data
+//
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
-// idno index key, which never leaves the process.
+// idno and pending-certificate index keys, which never leave the process.
 //
 // Only this file knows the layout: every other file builds keys with the functions below
 // and reads IDs back out of scanned keys with the parse functions, so each layout is
@@ -93,6 +119,11 @@ const (
 	pCertNumber     = "v1/idx/cert/number/"
 	pCertToken      = "v1/idx/cert/token/"
 	pCertSeq        = "v1/meta/certseq/"
+	pCertPending    = "v1/idx/cert/pending/"
+	pCertJob        = "v1/idx/cert/job/"
+	pCertImport     = "v1/cert-import/"
+	pCertImportBlob = "v1/blob/cert-import/"
+	pCertImportLive = "v1/meta/cert-import-active"
 	pPhoto          = "v1/photo/"
 	pPhotoBlob      = "v1/blob/photo/"
 	pPhotoPending   = "v1/idx/photo/pending/"
@@ -121,9 +152,20 @@ const (
 	pCECourseTitle  = "v1/idx/ce/course-title/"
 	pCERecord       = "v1/ce/record/"
 	pCERecordKey    = "v1/idx/ce/record-key/"
-	pExam           = "v1/exam/"
-	pExamApp        = "v1/idx/exam/app/"
-	pExamSeq        = "v1/meta/examseq/"
+
+	// 账号管理 (staff accounts, store/staff.go).
+	pStaffRoster = "v1/meta/staff-roster"
+
+	// 目录与规则设置: settings with history, versioned texts, the catalog overrides.
+	pSettingsExam    = "v1/settings/exam"
+	pSettingsCert    = "v1/settings/cert"
+	pSettingsCatalog = "v1/settings/catalog"
+	pSettingsText    = "v1/settings/text/"     // <kind>: the current version of a text
+	pSettingsTextVer = "v1/settings/text-ver/" // <kind>/<version>: every version of a text
+	pSettingsHist    = "v1/settings-hist/"     // <kind>/<8-byte time><id>: the history
+	pExam            = "v1/exam/"
+	pExamApp         = "v1/idx/exam/app/"
+	pExamSeq         = "v1/meta/examseq/"
 )
 
 // key concatenates the parts of a key; only the builders below call it.
@@ -153,12 +195,32 @@ func migratedKey(name string) []byte { return key(pMigrated, name) }
 func secretKey(name string) []byte   { return key(pSecret, name) }
 func ceSettingsKey() []byte          { return key(pCESettings) }
 
+// 目录与规则设置 (store/settings*.go).
+
+func examSettingsKey() []byte            { return key(pSettingsExam) }
+func certSettingsKey() []byte            { return key(pSettingsCert) }
+func catalogSettingsKey() []byte         { return key(pSettingsCatalog) }
+func settingsTextKey(kind string) []byte { return key(pSettingsText, kind) }
+func settingsTextVersionKey(kind, version string) []byte {
+	return key(pSettingsTextVer, kind, "/", version)
+}
+func settingsHistKey(kind string, at time.Time, id string) []byte {
+	return key(pSettingsHist, kind, "/", timeKey(at), id)
+}
+func settingsHistPrefix(kind string) []byte { return key(pSettingsHist, kind, "/") }
+
 // Users and their one-time tokens.
 
 func userKey(userID string) []byte           { return key(pUser, userID) }
 func userIDNoKey(idNumber string) []byte     { return key(pUserIDNo, idNumber) }
 func userLoginKey(username string) []byte    { return key(pUserLogin, username) }
 func tokenKey(kind, tokenHash string) []byte { return key(pToken, kind, "/", tokenHash) }
+
+// 账号管理 (staff accounts): every staff account is in the login index; the roster key
+// serialises the last-admin check (see the schema above).
+
+func userLoginPrefix() []byte { return key(pUserLogin) }
+func staffRosterKey() []byte  { return key(pStaffRoster) }
 
 // Outbox and audit log; both sort by time.
 
@@ -203,6 +265,17 @@ func certTokenKey(token string) []byte            { return key(pCertToken, token
 func certSeqKey(year int, postCode string) []byte {
 	return key(pCertSeq, strconv.Itoa(year), "/", postCode)
 }
+
+// 历史证书导入: pending certificates by the holder's ID number, import jobs and their files.
+
+func certPendingKey(idNumber string) []byte    { return key(pCertPending, idNumber) }
+func certJobKey(jobID, certID string) []byte   { return key(pCertJob, jobID, "/", certID) }
+func certJobPrefix(jobID string) []byte        { return key(pCertJob, jobID, "/") }
+func parseCertJobKey(k []byte) (certID string) { return childID(k, pCertJob) }
+func certImportKey(jobID string) []byte        { return key(pCertImport, jobID) }
+func certImportPrefix() []byte                 { return key(pCertImport) }
+func certImportBlobKey(jobID string) []byte    { return key(pCertImportBlob, jobID) }
+func certImportActiveKey() []byte              { return key(pCertImportLive) }
 
 // Photos and their review queues.
 
@@ -310,3 +383,65 @@ func timeAndID(b []byte) (time.Time, string) {
 	}
 	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:8]))), string(b[8:])
 }
+
+// Statistics counters and the learning-hours summary (stats.go). Only this block knows
+// their layout.
+
+const (
+	pStats        = "v1/stats/"
+	pStatsApp     = "v1/stats/app/"
+	pStatsCE      = "v1/stats/ce/"
+	pStatsCert    = "v1/stats/cert/"
+	pStatsCEHours = "v1/stats/ce-hours/"
+)
+
+// statsPart writes an empty part as "-" so that every counter key has all its parts.
+func statsPart(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// readPart is statsPart undone.
+func readPart(s string) string {
+	if s == "-" {
+		return ""
+	}
+	return s
+}
+
+func statsAppKey(agency, city, post, status, result string) []byte {
+	return key(pStatsApp, statsPart(agency), "/", statsPart(city), "/", statsPart(post), "/", statsPart(status), "/", statsPart(result))
+}
+func statsCEKey(agency, city, post, status string) []byte {
+	return key(pStatsCE, statsPart(agency), "/", statsPart(city), "/", statsPart(post), "/", statsPart(status))
+}
+func statsCertKey(post, status, validUntil, agencyName string) []byte {
+	return key(pStatsCert, statsPart(post), "/", statsPart(status), "/", statsPart(validUntil), "/", statsPart(agencyName))
+}
+
+// parseStatsKey splits a counter key of family into its n parts (the last one keeps any
+// slash it contains); ok is false for a key of another shape.
+func parseStatsKey(k []byte, family string, n int) (parts []string, ok bool) {
+	rest, found := bytes.CutPrefix(k, []byte(family))
+	if !found {
+		return nil, false
+	}
+	parts = strings.SplitN(string(rest), "/", n)
+	if len(parts) != n {
+		return nil, false
+	}
+	for i, p := range parts {
+		parts[i] = readPart(p)
+	}
+	return parts, true
+}
+
+func statsCEHoursKey(cycleEnd time.Time, enrolID string) []byte {
+	return key(pStatsCEHours, cycleEnd.Format("20060102"), "/", enrolID)
+}
+
+// statsCEHoursFrom is where the cycles that have not ended by day start: the keys sort by
+// cycle end, so a scan from here skips every finished cycle.
+func statsCEHoursFrom(day time.Time) []byte { return key(pStatsCEHours, day.Format("20060102")) }

@@ -23,6 +23,9 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{userKey("u"), "v1/user/u"},
 		{userIDNoKey("11010519491231002X"), "v1/idx/user/idno/11010519491231002X"},
 		{userLoginKey("rev"), "v1/idx/user/login/rev"},
+		{userLoginPrefix(), "v1/idx/user/login/"},
+		{staffRosterKey(), "v1/meta/staff-roster"},
+		{tokenKey(TokenActivate, "h"), "v1/token/activate/h"},
 		{tokenKey("reset", "h"), "v1/token/reset/h"},
 		{outboxKey("m"), "v1/outbox/m"},
 		{outboxPrefix(), "v1/outbox/"},
@@ -44,6 +47,13 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{certNumberKey("N1"), "v1/idx/cert/number/N1"},
 		{certTokenKey("t"), "v1/idx/cert/token/t"},
 		{certSeqKey(2026, "101"), "v1/meta/certseq/2026/101"},
+		{certPendingKey("11010519491231002X"), "v1/idx/cert/pending/11010519491231002X"},
+		{certJobKey("j", "c"), "v1/idx/cert/job/j/c"},
+		{certJobPrefix("j"), "v1/idx/cert/job/j/"},
+		{certImportKey("j"), "v1/cert-import/j"},
+		{certImportPrefix(), "v1/cert-import/"},
+		{certImportBlobKey("j"), "v1/blob/cert-import/j"},
+		{certImportActiveKey(), "v1/meta/cert-import-active"},
 		{photoKey("u"), "v1/photo/u"},
 		{photoBlobKey("p"), "v1/blob/photo/p"},
 		{photoOwnerKey("p"), "v1/idx/photo/owner/p"},
@@ -78,6 +88,13 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{ceRecordKey("c", "r"), "v1/ce/record/c/r"},
 		{ceRecordPrefix("c"), "v1/ce/record/c/"},
 		{ceRecordDayKey("c", "k", day), "v1/idx/ce/record-key/c/k/20260307"},
+		// Statistics (stats.go).
+		{statsAppKey("a", "410100", "111", "failed", "absent"), "v1/stats/app/a/410100/111/failed/absent"},
+		{statsAppKey("a", "", "111", "submitted", ""), "v1/stats/app/a/-/111/submitted/-"},
+		{statsCEKey("a", "410100", "111", "learning"), "v1/stats/ce/a/410100/111/learning"},
+		{statsCertKey("110", "valid", "20190519", "郑州/培训"), "v1/stats/cert/110/valid/20190519/郑州/培训"},
+		{statsCEHoursKey(day, "e"), "v1/stats/ce-hours/20260307/e"},
+		{statsCEHoursFrom(day), "v1/stats/ce-hours/20260307"},
 		// BEGIN EXAM KEYS
 		{examKey("s"), "v1/exam/s"},
 		{examPrefix(), "v1/exam/"},
@@ -105,6 +122,9 @@ func TestKeyParsersInvertBuilders(t *testing.T) {
 	if got := parseCertHolderKey(certHolderKey("u1", "c1")); got != "c1" {
 		t.Errorf("cert holder: %q", got)
 	}
+	if got := parseCertJobKey(certJobKey("j1", "c1")); got != "c1" {
+		t.Errorf("cert job: %q", got)
+	}
 	if got := parseAppTraineeKey(appTraineeKey("u1", "x1")); got != "x1" {
 		t.Errorf("app trainee: %q", got)
 	}
@@ -119,5 +139,11 @@ func TestKeyParsersInvertBuilders(t *testing.T) {
 	}
 	if ts, u := parsePhotoAgencyKey(photoAgencyKey("a1", at, "u1")); !ts.Equal(at) || u != "u1" {
 		t.Errorf("photo agency: %v %q", ts, u)
+	}
+	if p, ok := parseStatsKey(statsCertKey("110", "", "", "郑州/培训"), pStatsCert, 4); !ok || p[0] != "110" || p[1] != "" || p[3] != "郑州/培训" {
+		t.Errorf("stats cert: %q %v", p, ok)
+	}
+	if _, ok := parseStatsKey(statsCEKey("a", "c", "p", "s"), pStatsApp, 5); ok {
+		t.Error("a CE counter parsed as an application counter")
 	}
 }

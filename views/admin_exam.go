@@ -15,6 +15,14 @@ type ExamFormModel struct {
 	Form    Form
 	Posts   []string
 	Venues  int
+	Catalog []domain.Post // the catalog in force (目录与规则设置); nil: the national one
+}
+
+func (m ExamFormModel) catalog() []domain.Post {
+	if m.Catalog == nil {
+		return domain.DefaultPosts()
+	}
+	return m.Catalog
 }
 
 // ExamSessionModel is a session's page: its plan, its arrangement and its actions.
@@ -156,14 +164,6 @@ func examPostNames(codes []string) string {
 		s += postLabel(c)
 	}
 	return s
-}
-
-func agencyOptions(ags []domain.Agency) []Option {
-	var out []Option
-	for _, a := range ags {
-		out = append(out, Option{Value: a.ID, Label: a.Name + "（" + cityName(a.CityCode) + "）"})
-	}
-	return out
 }
 
 func examPostOptions(s domain.ExamSession) []Option {

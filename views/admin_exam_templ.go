@@ -335,7 +335,7 @@ func AdminExamForm(p Page, m ExamFormModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = postChecks(m.Form, "posts", "本批次考试的岗位", m.Posts, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = postChecks(m.Form, "posts", "本批次考试的岗位", m.Posts, true, m.catalog()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

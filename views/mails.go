@@ -54,6 +54,10 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 	case domain.NotifyCEAgencySuspended:
 		e := f.Enrolment
 		return AgencySuspendedMessage(n.Kind, f.User, "继续教育报名", e.Number, f.Agency, e.MustChooseAgencyAgain(f.Agency), origin+"/ce/"+e.ID), nil
+	case domain.NotifyCertIssued: // BEGIN CERTS (cert_emails.go)
+		return CertIssuedMessage(f.User, f.Certificate, origin), nil
+	case domain.NotifyCertWithdrawn:
+		return CertWithdrawnMessage(f.User, f.Certificate, origin), nil // END CERTS
 	case domain.NotifyExamScheduled, domain.NotifyExamChanged: // 考试批次 (exam_mails.go)
 		return ExamMessage(n.Kind, f.User, f.Application, origin), nil
 	case domain.NotifyExamBlocked:
@@ -61,6 +65,8 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 	case domain.NotifyCECompleted:
 		p := domain.CycleProgress{Total: n.Hours, Professional: n.ProfessionalHours}
 		return CECompletedMessage(f.User, f.Enrolment, p, f.Agency), nil
+	case domain.NotifyStaffActivation: // 账号管理 (admin_staff_emails.go)
+		return StaffActivationMessage(f.User, f.Agency, origin+"/activate/"+n.Token), nil
 	}
 	return domain.Message{}, domain.Err(domain.CodeInternal, "no mail template for notification "+string(n.Kind))
 }
