@@ -113,6 +113,7 @@ func TestAdminExamSessionJourney(t *testing.T) {
 		t.Fatalf("scheduled: %s %+v", a.Status, a.Exam)
 	}
 	must(t, withPhoto.get("/apply/"+appA+"/print/ticket"), 200, c.Ticket, "郑州考点（金水区纬五路12号）", "第2考场", "09:00")
+	must(t, withPhoto.get("/apply/"+appA), 200, `data-testid="exam-session">2027年第1期考试<`, c.Ticket, "已安排考试")
 	msgs, _ := e.messages(100)
 	mailed := 0
 	for _, m := range msgs {
