@@ -320,7 +320,7 @@ func (s *Server) examPrint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m := views.ExamPrintModel{Session: sess, Sheet: sheet, Agencies: s.agencyNames()}
+	m := views.ExamPrintModel{Session: sess, Sheet: sheet, Agencies: s.agencyNames(), Room: c.Query("room")}
 	if sheet == domain.SheetSignIn {
 		if m.Photos, err = s.d.Store.ExamPhotoIDs(*currentUser(c), sess.ID); err != nil {
 			return err

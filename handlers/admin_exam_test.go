@@ -105,6 +105,11 @@ func TestAdminExamSessionJourney(t *testing.T) {
 	must(t, admin.get(base+"/print/door"), 200, `data-testid="exam-door-row"`, "王芳", `class="door-room"`)
 	must(t, admin.get(base+"/print/plan"), 200, `data-testid="exam-plan-seat"`, "空座")
 	must(t, admin.get(base+"/print/other"), 404)
+	// One room at a time: 王芳 sits in room 2, room 1 is empty.
+	if r := admin.get(base + "/print/door?room=1.2"); r.status != 200 || strings.Count(r.body, `data-testid="exam-print-room"`) != 1 || !strings.Contains(r.body, "王芳") {
+		t.Errorf("room 2's door list: %d, %d rooms", r.status, strings.Count(r.body, `data-testid="exam-print-room"`))
+	}
+	must(t, admin.get(base+"/print/door?room=1.1"), 200, `data-testid="exam-print-empty"`)
 
 	must(t, admin.post(base+"/publish", url.Values{}), 303)
 	must(t, admin.get(base), 200, "已发布")

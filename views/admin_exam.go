@@ -221,3 +221,24 @@ const maxListed = 200
 func firstCandidates(cs []domain.ExamCandidate) []domain.ExamCandidate {
 	return cs[:min(len(cs), maxListed)]
 }
+
+// examPrintRooms are the rooms a print-out covers: the chosen one, else every room with
+// someone seated.
+func examPrintRooms(m ExamPrintModel) []ExamRoomView {
+	var out []ExamRoomView
+	for _, rv := range examSeatedRooms(m.Session) {
+		if m.Room == "" || rv.Value == m.Room {
+			out = append(out, rv)
+		}
+	}
+	return out
+}
+
+// examRoomSheetLinks are the print-outs of one room.
+func examRoomSheetLinks(s domain.ExamSession, room string) []Option {
+	var out []Option
+	for _, o := range examSheetLinks(s) {
+		out = append(out, Option{Value: o.Value + "?room=" + room, Label: o.Label})
+	}
+	return out
+}
