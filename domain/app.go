@@ -61,6 +61,10 @@ type ResumeEntry struct {
 
 // Exam is the scheduled examination shown on the admission ticket (准考证).
 type Exam struct {
+	// SessionID and Session are the exam session (考试批次) it was arranged in (Session is
+	// its name when scheduled); exams scheduled before sessions existed lack them.
+	SessionID    string `json:",omitempty"`
+	Session      string `json:",omitempty"`
 	TicketNumber string
 	Venue, Room  string
 	Seat         string

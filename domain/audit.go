@@ -82,6 +82,15 @@ const (
 	AuditCertificateCancel AuditAction = "cert.cancel"
 	AuditCertificateRevoke AuditAction = "cert.revoke"
 	// END CERTS
+	// 考试批次 (issue 13): BEGIN EXAM AUDIT
+	AuditExamCreate  AuditAction = "exam.create"
+	AuditExamUpdate  AuditAction = "exam.update"
+	AuditExamAssign  AuditAction = "exam.assign"
+	AuditExamArrange AuditAction = "exam.arrange"
+	AuditExamMove    AuditAction = "exam.move"
+	AuditExamRemove  AuditAction = "exam.remove"
+	AuditExamPublish AuditAction = "exam.publish"
+	// END EXAM AUDIT
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -142,6 +151,15 @@ var auditActions = vocab[AuditAction]{
 	{AuditCertificateCancel, "注销证书"},
 	{AuditCertificateRevoke, "撤销证书"},
 	// END CERTS
+	// BEGIN EXAM AUDIT
+	{AuditExamCreate, "新增考试批次"},
+	{AuditExamUpdate, "修改考试批次"},
+	{AuditExamAssign, "安排考生"},
+	{AuditExamArrange, "考场编排"},
+	{AuditExamMove, "调整考生座位"},
+	{AuditExamRemove, "移出考生"},
+	{AuditExamPublish, "发布考试批次"},
+	// END EXAM AUDIT
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

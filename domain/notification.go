@@ -26,6 +26,13 @@ const (
 	NotifyCertIssued    NotificationKind = "certificate_issued"
 	NotifyCertWithdrawn NotificationKind = "certificate_withdrawn"
 	// END CERTS
+	// 考试批次 (issue 13): the session was published with the trainee in it, or a time,
+	// venue or room on their ticket changed afterwards; Subject: application ID.
+	NotifyExamScheduled NotificationKind = "exam_scheduled"
+	NotifyExamChanged   NotificationKind = "exam_changed"
+	// The session was published without the trainee: their personal photo was not
+	// confirmed (the ticket carries it); Subject: application ID.
+	NotifyExamBlocked NotificationKind = "exam_blocked"
 )
 
 // Notification is a typed outbox entry: what happened, to whom, about what. A use case

@@ -78,12 +78,13 @@ type authzFix struct {
 	agencyB      domain.Agency
 	leaks        []string // what only T1, reviewers of A and admins may ever see
 	bogusToken   string
-	ceEnrol      domain.Enrolment // T1's continuing-education enrolment, pending at A
-	ceConfirm    domain.Enrolment // pending at A (another certificate); a reviewer of A confirms it
-	ceDraft      domain.Enrolment // a draft that T1 deletes
-	eventsServer string           // base URL of the same app over real TCP, for the SSE stream
-	staff        domain.User      // 账号管理: a pending reviewer of agency A that the admin rows act on
-	legacyJob    string           // a finished 历史证书导入 job
+	ceEnrol      domain.Enrolment   // T1's continuing-education enrolment, pending at A
+	ceConfirm    domain.Enrolment   // pending at A (another certificate); a reviewer of A confirms it
+	ceDraft      domain.Enrolment   // a draft that T1 deletes
+	eventsServer string             // base URL of the same app over real TCP, for the SSE stream
+	staff        domain.User        // 账号管理: a pending reviewer of agency A that the admin rows act on
+	legacyJob    string             // a finished 历史证书导入 job
+	exam         domain.ExamSession // 考试管理: an empty session in 编排中
 }
 
 // authzRow classifies one route.
@@ -123,6 +124,9 @@ func authzRows() map[string]authzRow {
 	}
 	ceReview := func(id func(f *authzFix) string, suffix string) func(f *authzFix) string {
 		return func(f *authzFix) string { return "/review/ce/" + id(f) + suffix }
+	}
+	exam := func(suffix string) func(f *authzFix) string {
+		return func(f *authzFix) string { return "/admin/exams/" + f.exam.ID + suffix }
 	}
 	return map[string]authzRow{
 		"GET /healthz":                 {want: zPublic, path: authzFixed("/healthz"), is200: true},
@@ -302,6 +306,24 @@ func authzRows() map[string]authzRow {
 		"GET /admin/certificates/:id/print": {want: zAdmin, is200: true,
 			path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID + "/print" }},
 		// END CERTS
+		// BEGIN EXAM ROWS (admin_exam.go): admin only; the session's actions on an empty
+		// session answer 303, 409 or 422, all past the guard.
+		"GET /admin/exams":              {want: zAdmin, path: authzFixed("/admin/exams"), is200: true},
+		"POST /admin/exams":             {want: zAdmin, path: authzFixed("/admin/exams")},
+		"GET /admin/exams/new":          {want: zAdmin, path: authzFixed("/admin/exams/new"), is200: true},
+		"GET /admin/exams/:id":          {want: zAdmin, path: exam(""), is200: true},
+		"POST /admin/exams/:id":         {want: zAdmin, path: exam("")},
+		"GET /admin/exams/:id/edit":     {want: zAdmin, path: exam("/edit"), is200: true},
+		"GET /admin/exams/:id/assign":   {want: zAdmin, path: exam("/assign"), is200: true},
+		"POST /admin/exams/:id/assign":  {want: zAdmin, path: exam("/assign"), mutates: true},
+		"POST /admin/exams/:id/arrange": {want: zAdmin, path: exam("/arrange"), mutates: true},
+		"POST /admin/exams/:id/move": {want: zAdmin, path: exam("/move"), mutates: true,
+			form: func(*authzFix) url.Values { return url.Values{"who": {"nobody"}, "room": {"1.1"}, "seat": {"1"}} }},
+		"POST /admin/exams/:id/remove": {want: zAdmin, path: exam("/remove"), mutates: true,
+			form: func(*authzFix) url.Values { return url.Values{"app": {"nobody"}} }},
+		"POST /admin/exams/:id/publish":     {want: zAdmin, path: exam("/publish"), mutates: true},
+		"GET /admin/exams/:id/print/:sheet": {want: zAdmin, path: exam("/print/signin"), is200: true},
+		// END EXAM ROWS
 	}
 }
 
@@ -431,6 +453,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f.agencyB, _ = e.st.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
 	f.staff, _ = e.st.CreateStaff(domain.User{Role: domain.RoleReviewer, Username: "pending-c", Name: "丙审核员", AgencyID: f.agencyA.ID}, e.clock.Now())
 	f.legacyJob = legacyJobFixture(t, e)
+	f.exam = authzExamSession(t, e) // BEGIN/END EXAM FIXTURE
 
 	// T1 owns: a submitted application to A, a photo, a certificate, two more submitted
 	// applications (for the confirm rows) and a draft (for the delete row).

@@ -76,6 +76,9 @@ import (
 //	v1/idx/ce/course-title/<agencyID>/<CourseKey> → courseID (unique title per agency; imports name courses by title)
 //	v1/ce/record/<certID>/<recordID>             learningRec; recordID sorts by recording time
 //	v1/idx/ce/record-key/<certID>/<courseID>/<yyyymmdd> → recordID (one record per certificate, course and day)
+//	v1/exam/<sessionID>                          examRec (an exam session, 考试批次, with its candidates and their seats)
+//	v1/idx/exam/app/<appID>                      → sessionID while the application is in an open session (at most one)
+//	v1/meta/examseq/<yyyy>                       → last session number of that exam year (the ticket numbers' session part)
 //
 // Statistics (issue 12, stats.go): counters kept in the same transaction as the records they
 // count, so the statistics page reads a few thousand small keys instead of every record.
@@ -160,6 +163,9 @@ const (
 	pSettingsText    = "v1/settings/text/"     // <kind>: the current version of a text
 	pSettingsTextVer = "v1/settings/text-ver/" // <kind>/<version>: every version of a text
 	pSettingsHist    = "v1/settings-hist/"     // <kind>/<8-byte time><id>: the history
+	pExam            = "v1/exam/"
+	pExamApp         = "v1/idx/exam/app/"
+	pExamSeq         = "v1/meta/examseq/"
 )
 
 // key concatenates the parts of a key; only the builders below call it.
@@ -342,6 +348,23 @@ func ceRecordPrefix(certID string) []byte        { return key(pCERecord, certID,
 func ceRecordDayKey(certID, courseID string, day time.Time) []byte {
 	return key(pCERecordKey, certID, "/", courseID, "/", day.Format("20060102"))
 }
+
+// Exam sessions (考试批次, issue 13): BEGIN EXAM KEYS
+
+func examKey(sessionID string) []byte { return key(pExam, sessionID) }
+func examPrefix() []byte              { return key(pExam) }
+func examAppKey(appID string) []byte  { return key(pExamApp, appID) }
+func examSeqKey(year int) []byte      { return key(pExamSeq, fmt.Sprintf("%04d", year)) }
+func appAgencyAllPrefix() []byte      { return key(pAppAgency) }
+func parseAppAgencyKey(k []byte) (agencyID string) {
+	rest, _ := bytes.CutPrefix(k, []byte(pAppAgency))
+	if i := bytes.IndexByte(rest, '/'); i >= 0 {
+		return string(rest[:i])
+	}
+	return ""
+}
+
+// END EXAM KEYS
 
 // childID returns the last segment of an index key "<family><owner>/<child>": owner IDs
 // never contain a slash, so the child is everything after the first one.

@@ -95,6 +95,13 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{statsCertKey("110", "valid", "20190519", "郑州/培训"), "v1/stats/cert/110/valid/20190519/郑州/培训"},
 		{statsCEHoursKey(day, "e"), "v1/stats/ce-hours/20260307/e"},
 		{statsCEHoursFrom(day), "v1/stats/ce-hours/20260307"},
+		// BEGIN EXAM KEYS
+		{examKey("s"), "v1/exam/s"},
+		{examPrefix(), "v1/exam/"},
+		{examAppKey("x"), "v1/idx/exam/app/x"},
+		{examSeqKey(2027), "v1/meta/examseq/2027"},
+		{appAgencyAllPrefix(), "v1/idx/app/agency/"},
+		// END EXAM KEYS
 	} {
 		if string(c.got) != c.want {
 			t.Errorf("key %q, want %q", c.got, c.want)
@@ -123,6 +130,9 @@ func TestKeyParsersInvertBuilders(t *testing.T) {
 	}
 	if got := parseCETraineeKey(ceTraineeKey("u1", "e1")); got != "e1" {
 		t.Errorf("ce trainee: %q", got)
+	}
+	if got := parseAppAgencyKey(appAgencyKey("a1", at, "x1")); got != "a1" {
+		t.Errorf("app agency: %q", got)
 	}
 	if ts, u := parsePhotoPendingKey(photoPendingKey(at, "u1")); !ts.Equal(at) || u != "u1" {
 		t.Errorf("photo pending: %v %q", ts, u)

@@ -44,9 +44,13 @@ func (s *Store) MailFacts(n domain.Notification) (domain.MailFacts, error) {
 		f.User.PasswordHash = ""
 		agency := ""
 		switch n.Kind {
-		case domain.NotifyAppSubmitted, domain.NotifyAppDecision, domain.NotifyAppAgencySuspended:
+		case domain.NotifyAppSubmitted, domain.NotifyAppDecision, domain.NotifyAppAgencySuspended,
+			domain.NotifyExamScheduled, domain.NotifyExamChanged, domain.NotifyExamBlocked:
 			f.Application, err = loadApp(txn, n.Subject)
 			agency = f.Application.AgencyID
+			if err == nil && n.Kind == domain.NotifyExamBlocked {
+				f.Photo, err = loadPhoto(txn, n.UserID)
+			}
 		case domain.NotifyCESubmitted, domain.NotifyCEDecision, domain.NotifyCECompleted, domain.NotifyCEAgencySuspended:
 			f.Enrolment, err = loadEnrol(txn, n.Subject)
 			agency = f.Enrolment.AgencyID

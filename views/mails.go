@@ -58,6 +58,10 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 		return CertIssuedMessage(f.User, f.Certificate, origin), nil
 	case domain.NotifyCertWithdrawn:
 		return CertWithdrawnMessage(f.User, f.Certificate, origin), nil // END CERTS
+	case domain.NotifyExamScheduled, domain.NotifyExamChanged: // 考试批次 (exam_mails.go)
+		return ExamMessage(n.Kind, f.User, f.Application, origin), nil
+	case domain.NotifyExamBlocked:
+		return ExamBlockedMessage(f.User, f.Application, f.Agency, f.Photo, origin), nil
 	case domain.NotifyCECompleted:
 		p := domain.CycleProgress{Total: n.Hours, Professional: n.ProfessionalHours}
 		return CECompletedMessage(f.User, f.Enrolment, p, f.Agency), nil

@@ -39,6 +39,9 @@ func TestRenderMailUsesTheTemplates(t *testing.T) {
 		{domain.Notification{Kind: domain.NotifyCECompleted, Hours: p.Total, ProfessionalHours: p.Professional}, CECompletedMessage(f.User, f.Enrolment, p, f.Agency)},
 		{domain.Notification{Kind: domain.NotifyAppAgencySuspended}, AgencySuspendedMessage(domain.NotifyAppAgencySuspended, f.User, "新取证报名", f.Application.Number, f.Agency, false, origin+"/apply/a1")},
 		{domain.Notification{Kind: domain.NotifyCEAgencySuspended}, AgencySuspendedMessage(domain.NotifyCEAgencySuspended, f.User, "继续教育报名", f.Enrolment.Number, f.Agency, false, origin+"/ce/e1")},
+		{domain.Notification{Kind: domain.NotifyExamScheduled}, ExamMessage(domain.NotifyExamScheduled, f.User, f.Application, origin)},
+		{domain.Notification{Kind: domain.NotifyExamChanged}, ExamMessage(domain.NotifyExamChanged, f.User, f.Application, origin)},
+		{domain.Notification{Kind: domain.NotifyExamBlocked}, ExamBlockedMessage(f.User, f.Application, f.Agency, f.Photo, origin)},
 	}
 	for _, c := range cases {
 		got, err := RenderMail(c.n, f, origin)
