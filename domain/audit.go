@@ -54,6 +54,8 @@ const (
 
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
+	// Admin console (issue 12): a trainee looked up by their full ID number.
+	AuditAdminIDSearch AuditAction = "admin.search.idno"
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -93,6 +95,7 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyResume, "恢复培训机构"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	{AuditAdminIDSearch, "按身份证号查找学员"},
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

@@ -28,6 +28,7 @@ var enrolRecords = wizardRecords[domain.Enrolment]{
 	traineeKey: ceTraineeKey, traineePrefix: ceTraineePrefix, parseTraineeKey: parseCETraineeKey,
 	record: func(e domain.Enrolment) any { return enrolRec{V: 1, Enrolment: e} },
 	facts:  func(e domain.Enrolment) docFacts { return docFacts{e.ID, e.TraineeID, e.Status == domain.EnrolDraft} },
+	admin:  enrolAdminKeys,
 }
 
 // takenBy returns the number of another submitted enrolment of the certificate's cycle.
@@ -275,7 +276,7 @@ func dropEnrol(txn *badger.Txn, e domain.Enrolment) error {
 			return err
 		}
 	}
-	return nil
+	return moveAdminKeys(txn, enrolAdminKeys(e), adminKeys{})
 }
 
 // enrolledAt reports whether a submitted enrolment of the trainee other than except ties

@@ -64,6 +64,16 @@ import (
 //	v1/ce/record/<certID>/<recordID>             learningRec; recordID sorts by recording time
 //	v1/idx/ce/record-key/<certID>/<courseID>/<yyyymmdd> → recordID (one record per certificate, course and day)
 //
+// Admin console (issue 12; admin_index.go), written in the same transaction as the record:
+//
+//	v1/idx/app/state/<status>/<agencyID>/<8-byte created><appID> → "" every non-draft application by status and
+//	                                             agency (the admin home counts keys only)
+//	v1/idx/app/number/<number>                   → appID (the reference people quote: XQ…)
+//	v1/idx/ce/state/<status>/<agencyID>/<8-byte created><enrolID> → "" every submitted enrolment by status and agency
+//	v1/idx/ce/number/<number>                    → enrolID (JX…)
+//	v1/idx/user/name/<name>/<userID>             → "" trainees by name (admin search by name or its start)
+//	v1/idx/outbox/failed/<msgID>                 → "" a message that was given up (no more retries) unsent
+//
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
 // idno index key, which never leaves the process.
 //
@@ -118,6 +128,13 @@ const (
 	pCECourseTitle  = "v1/idx/ce/course-title/"
 	pCERecord       = "v1/ce/record/"
 	pCERecordKey    = "v1/idx/ce/record-key/"
+	// Admin console (issue 12).
+	pAppState     = "v1/idx/app/state/"
+	pAppNumber    = "v1/idx/app/number/"
+	pCEState      = "v1/idx/ce/state/"
+	pCENumber     = "v1/idx/ce/number/"
+	pUserName     = "v1/idx/user/name/"
+	pOutboxFailed = "v1/idx/outbox/failed/"
 )
 
 // key concatenates the parts of a key; only the builders below call it.
@@ -268,6 +285,43 @@ func ceRecordKey(certID, recordID string) []byte { return key(pCERecord, certID,
 func ceRecordPrefix(certID string) []byte        { return key(pCERecord, certID, "/") }
 func ceRecordDayKey(certID, courseID string, day time.Time) []byte {
 	return key(pCERecordKey, certID, "/", courseID, "/", day.Format("20060102"))
+}
+
+// Admin console (issue 12): status and number indexes of both wizards' documents,
+// trainees by name, messages given up.
+
+func appStateKey(status, agencyID string, created time.Time, appID string) []byte {
+	return key(pAppState, status, "/", agencyID, "/", timeKey(created), appID)
+}
+func appStatePrefix(status string) []byte { return key(pAppState, status, "/") }
+func ceStateKey(status, agencyID string, created time.Time, enrolID string) []byte {
+	return key(pCEState, status, "/", agencyID, "/", timeKey(created), enrolID)
+}
+func ceStatePrefix(status string) []byte { return key(pCEState, status, "/") }
+
+// parseStateKey returns the agency of a state index key under prefix (appStatePrefix or
+// ceStatePrefix of one status).
+func parseStateKey(k, prefix []byte) (agencyID string) {
+	rest := bytes.TrimPrefix(k, prefix)
+	if i := bytes.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[:i]
+	}
+	return string(rest)
+}
+func appNumberKey(number string) []byte      { return key(pAppNumber, number) }
+func ceNumberKey(number string) []byte       { return key(pCENumber, number) }
+func userNameKey(name, userID string) []byte { return key(pUserName, name, "/", userID) }
+func userNamePrefix(start string) []byte     { return key(pUserName, start) }
+
+// parseUserNameKey reads the user of a name index key; names may hold any character, the
+// user id (hex) never a slash, so it is everything after the last one.
+func parseUserNameKey(k []byte) (userID string) {
+	return string(k[bytes.LastIndexByte(k, '/')+1:])
+}
+func outboxFailedKey(msgID string) []byte { return key(pOutboxFailed, msgID) }
+func outboxFailedPrefix() []byte          { return key(pOutboxFailed) }
+func parseOutboxFailedKey(k []byte) (msgID string) {
+	return string(bytes.TrimPrefix(k, []byte(pOutboxFailed)))
 }
 
 // childID returns the last segment of an index key "<family><owner>/<child>": owner IDs

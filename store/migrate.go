@@ -26,9 +26,12 @@ func (s *Store) migrate() error {
 	if errors.Is(err, ErrNoSpace) {
 		s.log.Warn("storage low: the per-agency photo queue index will be built at the next start",
 			"migration", migPhotoAgencyIndex)
-		return nil
+		err = nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.migrateAdminIndexes() // admin_index.go
 }
 
 // indexPhotosByAgency gives every pending photo an entry in the queue of each agency its

@@ -82,6 +82,9 @@ func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, n
 		if err := txn.Set(userIDNoKey(u.IDNumber), []byte(u.ID)); err != nil {
 			return err
 		}
+		if err := indexUserName(txn, u); err != nil {
+			return err
+		}
 		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {
 			return err
 		}

@@ -25,6 +25,7 @@ type wizardRecords[T any] struct {
 	places          func(x T) agencyPlaces
 	summary         func(txn *badger.Txn, k []byte, x T) error // the queue rows' value
 	facts           func(x T) docFacts
+	admin           func(x T) adminKeys // its entries in the admin console's indexes (admin_index.go)
 	traineeKey      func(traineeID, id string) []byte
 	traineePrefix   func(traineeID string) []byte
 	parseTraineeKey func(k []byte) (id string)
@@ -43,6 +44,9 @@ type docFacts struct {
 func (r wizardRecords[T]) save(txn *badger.Txn, old, x T) error {
 	err := moveAgencyPlaces(txn, r.places(old), r.places(x), func(k []byte) error { return r.summary(txn, k, x) })
 	if err != nil {
+		return err
+	}
+	if err := moveAdminKeys(txn, r.admin(old), r.admin(x)); err != nil {
 		return err
 	}
 	return putJSON(txn, r.key(r.facts(x).id), r.record(x))

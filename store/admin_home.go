@@ -1,0 +1,188 @@
+package store
+
+import (
+	"sort"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
+)
+
+// AdminAppStates are the application states the admin home counts: those still in
+// progress. Closed ones (不予确认, 考试不合格, 已发证) only grow with history; the statistics
+// page counts them.
+var AdminAppStates = []domain.AppStatus{domain.AppSubmitted, domain.AppReturned, domain.AppConfirmed,
+	domain.AppScheduled, domain.AppScored, domain.AppPassed}
+
+// AdminCEStates are the enrolment states the admin home counts (已完成 is closed).
+var AdminCEStates = []domain.EnrolStatus{domain.EnrolPending, domain.EnrolReturned, domain.EnrolConfirmed, domain.EnrolLearning}
+
+// AgencyLoad is what an agency has in progress.
+type AgencyLoad struct {
+	Agency domain.Agency
+	Apps   map[domain.AppStatus]int
+	CE     map[domain.EnrolStatus]int
+	Photos int // photos waiting for review of trainees linked to the agency
+}
+
+// Busy reports whether anything is in progress at the agency.
+func (l AgencyLoad) Busy() bool {
+	n := l.Photos
+	for _, v := range l.Apps {
+		n += v
+	}
+	for _, v := range l.CE {
+		n += v
+	}
+	return n > 0
+}
+
+// WaitingItem is an application or enrolment waiting for its agency's decision.
+type WaitingItem struct {
+	ID, Number, Name, AgencyName string
+	SubmittedAt                  time.Time
+}
+
+// OutboxHealth is what the admin must know about mail: messages given up on, and how long
+// the oldest unsent one has waited.
+type OutboxHealth struct {
+	GivenUp      int
+	RecentGiveUp []domain.Message // the newest few given up, newest first
+	Unsent       int
+	OldestUnsent *domain.Message
+}
+
+// AdminOverview is the admin home: counts per state and agency, the items waiting longest
+// and the outbox's problems.
+type AdminOverview struct {
+	Agencies      []AgencyLoad // every agency, by city and name
+	AppTotals     map[domain.AppStatus]int
+	CETotals      map[domain.EnrolStatus]int
+	PhotosWaiting int
+	OldestApps    []WaitingItem
+	OldestCE      []WaitingItem
+	Outbox        OutboxHealth
+}
+
+// adminOldest is how many waiting items of each kind the home lists.
+const adminOldest = 10
+
+// AdminOverview reads the admin home in one transaction, from index keys: the state
+// indexes and queues are counted without reading a value; only the few oldest rows, the
+// agencies and the few problem messages are decoded.
+func (s *Store) AdminOverview() (AdminOverview, error) {
+	o := AdminOverview{AppTotals: map[domain.AppStatus]int{}, CETotals: map[domain.EnrolStatus]int{}}
+	err := s.view(func(txn *badger.Txn) error {
+		loads, err := agencyLoads(txn)
+		if err != nil {
+			return err
+		}
+		byID := map[string]*AgencyLoad{}
+		for i := range loads {
+			byID[loads[i].Agency.ID] = &loads[i]
+		}
+		for _, st := range AdminAppStates {
+			o.AppTotals[st] = countByAgency(txn, appStatePrefix(string(st)), func(a *AgencyLoad) { a.Apps[st]++ }, byID)
+		}
+		for _, st := range AdminCEStates {
+			o.CETotals[st] = countByAgency(txn, ceStatePrefix(string(st)), func(a *AgencyLoad) { a.CE[st]++ }, byID)
+		}
+		o.PhotosWaiting = countKeys(txn, photoPendingPrefix())
+		for i := range loads {
+			if s.photoIndexed {
+				loads[i].Photos = countKeys(txn, photoAgencyPrefix(loads[i].Agency.ID))
+			}
+		}
+		o.Agencies = loads
+		if o.OldestApps, err = oldestWaiting(txn, loads, appQueuePrefix, func(sm *appSummary) WaitingItem {
+			return WaitingItem{ID: sm.ID, Number: sm.Number, Name: sm.Name, SubmittedAt: sm.SubmittedAt}
+		}); err != nil {
+			return err
+		}
+		if o.OldestCE, err = oldestWaiting(txn, loads, ceQueuePrefix, func(sm *enrolSummary) WaitingItem {
+			return WaitingItem{ID: sm.ID, Number: sm.Number, Name: sm.Name, SubmittedAt: sm.SubmittedAt}
+		}); err != nil {
+			return err
+		}
+		o.Outbox, err = outboxHealth(txn)
+		return err
+	})
+	return o, err
+}
+
+// agencyLoads lists every agency with empty counts, by city and name.
+func agencyLoads(txn *badger.Txn) ([]AgencyLoad, error) {
+	var out []AgencyLoad
+	err := scanJSON(txn, agencyPrefix(), false, 0, func(r *agencyRec) {
+		out = append(out, AgencyLoad{Agency: r.Agency, Apps: map[domain.AppStatus]int{}, CE: map[domain.EnrolStatus]int{}})
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Agency.CityCode != out[j].Agency.CityCode {
+			return out[i].Agency.CityCode < out[j].Agency.CityCode
+		}
+		return out[i].Agency.Name < out[j].Agency.Name
+	})
+	return out, err
+}
+
+// countByAgency counts the keys of one status's index, adding each to its agency's load;
+// it returns the total.
+func countByAgency(txn *badger.Txn, prefix []byte, add func(*AgencyLoad), byID map[string]*AgencyLoad) int {
+	n := 0
+	_ = scanKeys(txn, prefix, func(k []byte) (bool, error) { // a key-only walk cannot fail
+		n++
+		if a := byID[parseStateKey(k, prefix)]; a != nil {
+			add(a)
+		}
+		return true, nil
+	})
+	return n
+}
+
+// oldestWaiting merges the heads of every agency's queue (each oldest first) into the
+// adminOldest items waiting longest in the province.
+func oldestWaiting[S any](txn *badger.Txn, loads []AgencyLoad, queue func(agencyID string) []byte, item func(*S) WaitingItem) ([]WaitingItem, error) {
+	var out []WaitingItem
+	for _, l := range loads {
+		err := scanJSON(txn, queue(l.Agency.ID), false, adminOldest, func(sm *S) {
+			w := item(sm)
+			w.AgencyName = l.Agency.Name
+			out = append(out, w)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].SubmittedAt.Before(out[j].SubmittedAt) })
+	if len(out) > adminOldest {
+		out = out[:adminOldest]
+	}
+	return out, nil
+}
+
+// outboxHealth counts given-up and unsent messages from their indexes and loads the few
+// the home shows.
+func outboxHealth(txn *badger.Txn) (OutboxHealth, error) {
+	h := OutboxHealth{GivenUp: countKeys(txn, outboxFailedPrefix()), Unsent: countKeys(txn, outboxPendingPrefix())}
+	err := scanItems(txn, span{prefix: outboxFailedPrefix(), reverse: true}, func(item *badger.Item) (bool, error) {
+		var r msgRec
+		if err := getJSON(txn, outboxKey(parseOutboxFailedKey(item.Key())), &r); err != nil {
+			return false, err
+		}
+		h.RecentGiveUp = append(h.RecentGiveUp, r.Message)
+		return len(h.RecentGiveUp) < 5, nil
+	})
+	if err != nil {
+		return h, err
+	}
+	err = scanKeys(txn, outboxPendingPrefix(), func(k []byte) (bool, error) {
+		var r msgRec
+		if err := getJSON(txn, outboxKey(parseOutboxPendingKey(k)), &r); err != nil {
+			return false, err
+		}
+		h.OldestUnsent = &r.Message
+		return false, nil
+	})
+	return h, err
+}
