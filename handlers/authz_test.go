@@ -240,6 +240,16 @@ func authzRows() map[string]authzRow {
 		"GET /admin/audit":   {want: zAdmin, path: authzFixed("/admin/audit"), is200: true},
 		"GET /admin/backup":  {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
 		"POST /admin/backup": {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
+		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
+		// ID number) and read-only views of T1's objects.
+		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},
+		"GET /admin/search": {want: zAdmin, path: authzFixed("/admin/search"), is200: true},
+		"POST /admin/search": {want: zAdmin, path: authzFixed("/admin/search"), is200: true,
+			form: func(f *authzFix) url.Values { return url.Values{"q": {f.t1.IDNumber}} }},
+		"GET /admin/apps/:id":         {want: zAdmin, path: func(f *authzFix) string { return "/admin/apps/" + f.app.ID }, is200: true},
+		"GET /admin/ce/:id":           {want: zAdmin, path: func(f *authzFix) string { return "/admin/ce/" + f.ceEnrol.ID }, is200: true},
+		"GET /admin/trainees/:id":     {want: zAdmin, path: func(f *authzFix) string { return "/admin/trainees/" + f.t1.ID }, is200: true},
+		"GET /admin/certificates/:id": {want: zAdmin, path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID }, is200: true},
 	}
 }
 
