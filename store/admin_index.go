@@ -11,7 +11,7 @@ import (
 
 // The admin console's indexes (issue 12): every non-draft application and enrolment by
 // status and agency, so the admin home counts them from keys alone; their reference
-// numbers, so a number typed into the admin search is one lookup; trainees by name; and
+// numbers (and 准考证号), so a number typed into the admin search is one lookup; trainees by name; and
 // the messages the outbox gave up on. Each is written in the transaction that writes what
 // it indexes (wizardRecords.save, CreateTrainee, modifyMessage), and migAdminIndexes
 // builds them once for data written before they existed.
@@ -19,8 +19,8 @@ import (
 // adminKeys are a wizard document's entries in the admin indexes; a nil key means "not in
 // that index".
 type adminKeys struct {
-	id            string
-	state, number []byte
+	id                    string
+	state, number, ticket []byte
 }
 
 // appAdminKeys is where an application stands in the admin indexes: listed by status once
@@ -33,6 +33,9 @@ func appAdminKeys(a domain.Application) adminKeys {
 	}
 	if a.Number != "" {
 		k.number = appNumberKey(a.Number)
+	}
+	if a.Exam != nil && a.Exam.TicketNumber != "" {
+		k.ticket = appTicketKey(a.Exam.TicketNumber)
 	}
 	return k
 }
@@ -55,7 +58,7 @@ func enrolAdminKeys(e domain.Enrolment) adminKeys {
 func moveAdminKeys(txn *badger.Txn, from, to adminKeys) error {
 	for _, p := range []struct {
 		old, cur, val []byte
-	}{{from.state, to.state, nil}, {from.number, to.number, []byte(to.id)}} {
+	}{{from.state, to.state, nil}, {from.number, to.number, []byte(to.id)}, {from.ticket, to.ticket, []byte(to.id)}} {
 		if bytes.Equal(p.old, p.cur) {
 			continue
 		}

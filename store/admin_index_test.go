@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,8 +14,8 @@ import (
 
 var adminUser = domain.User{ID: "adm", Role: domain.RoleAdmin, Username: "admin", Name: "管理员"}
 
-// adminWorld is a store with, at agency A, an application confirmed and one submitted
-// later, a pending enrolment and a confirmed one; at agency B one submitted application;
+// adminWorld is a store with, at agency A, an application confirmed and scheduled for
+// the exam and one submitted later, a pending enrolment and a confirmed one; at agency B one submitted application;
 // and one mail given up.
 type adminWorld struct {
 	*ceFixture
@@ -37,6 +38,10 @@ func newAdminWorld(t *testing.T) *adminWorld {
 	var err error
 	w.confirmedApp, err = s.DecideApplication(f.revA, w.confirmedApp.ID, domain.Decision{Kind: domain.AppConfirmDecision}, t0)
 	must(t, err)
+	exam := domain.Exam{TicketNumber: "2026TK0001", Venue: "考点", Room: "1", Seat: "1",
+		Subjects: []domain.ExamSubject{{Name: "专业基础知识", Start: t0.Add(240 * time.Hour), End: t0.Add(242 * time.Hour)}}}
+	w.confirmedApp, err = s.DecideApplication(adminUser, w.confirmedApp.ID, domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}, t0)
+	must(t, err)
 	third, err := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
 	must(t, err)
 	w.waitingApp = submit(third, f.agA, t0.Add(2*time.Hour))
@@ -56,7 +61,7 @@ func (w *adminWorld) check(t *testing.T) {
 	t.Helper()
 	o, err := w.s.AdminOverview()
 	must(t, err)
-	if o.AppTotals[domain.AppSubmitted] != 2 || o.AppTotals[domain.AppConfirmed] != 1 ||
+	if o.AppTotals[domain.AppSubmitted] != 2 || o.AppTotals[domain.AppScheduled] != 1 || o.AppTotals[domain.AppConfirmed] != 0 ||
 		o.CETotals[domain.EnrolPending] != 1 || o.CETotals[domain.EnrolConfirmed] != 1 {
 		t.Fatalf("totals: apps %v ce %v", o.AppTotals, o.CETotals)
 	}
@@ -85,6 +90,7 @@ func (w *adminWorld) check(t *testing.T) {
 		"  " + w.cert2.Number + " ":         {w.cert2.ID},
 		"张":                                 {w.u.ID, w.other.ID, w.waitingApp.TraineeID},
 		"XQ00000000000":                     nil,
+		"2026tk0001":                        {w.confirmedApp.ID},
 		"李":                                 nil,
 		w.confirmedApp.Number[:6] + "99999": nil,
 	} {
@@ -92,7 +98,7 @@ func (w *adminWorld) check(t *testing.T) {
 		must(t, err)
 		var got []string
 		for _, a := range h.Apps {
-			if a.Number == q {
+			if a.Number == q || (a.Exam != nil && a.Exam.TicketNumber == strings.ToUpper(q)) {
 				got = append(got, a.ID)
 			}
 		}

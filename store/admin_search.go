@@ -32,7 +32,7 @@ const adminSearchTrainees = 20
 
 // AdminSearch looks across every agency: an ID number finds its trainee through the ID
 // index; a text is tried as an application, enrolment and certificate number (each one
-// index lookup) and as the start of trainees' names (the name index). The trainees found
+// index lookup; an application also by its 准考证号) and as the start of trainees' names (the name index). The trainees found
 // come with their applications, enrolments and certificates. A search by ID number is
 // audit-logged, with the number masked.
 func (s *Store) AdminSearch(viewer domain.User, q AdminQuery, now time.Time) (AdminHits, error) {
@@ -86,6 +86,7 @@ func (x hitCollector) text(t string) error {
 		add func(id string) error
 	}{
 		{appNumberKey(upper), x.app},
+		{appTicketKey(upper), x.app},
 		{ceNumberKey(upper), x.enrol},
 		{certNumberKey(domain.NormalizeCertNumber(t)), x.cert},
 	} {

@@ -69,6 +69,7 @@ import (
 //	v1/idx/app/state/<status>/<agencyID>/<8-byte created><appID> → "" every non-draft application by status and
 //	                                             agency (the admin home counts keys only)
 //	v1/idx/app/number/<number>                   → appID (the reference people quote: XQ…)
+//	v1/idx/app/ticket/<准考证号>                  → appID once the exam is scheduled
 //	v1/idx/ce/state/<status>/<agencyID>/<8-byte created><enrolID> → "" every submitted enrolment by status and agency
 //	v1/idx/ce/number/<number>                    → enrolID (JX…)
 //	v1/idx/user/name/<name>/<userID>             → "" trainees by name (admin search by name or its start)
@@ -131,6 +132,7 @@ const (
 	// Admin console (issue 12).
 	pAppState     = "v1/idx/app/state/"
 	pAppNumber    = "v1/idx/app/number/"
+	pAppTicket    = "v1/idx/app/ticket/"
 	pCEState      = "v1/idx/ce/state/"
 	pCENumber     = "v1/idx/ce/number/"
 	pUserName     = "v1/idx/user/name/"
@@ -309,6 +311,7 @@ func parseStateKey(k, prefix []byte) (agencyID string) {
 	return string(rest)
 }
 func appNumberKey(number string) []byte      { return key(pAppNumber, number) }
+func appTicketKey(ticket string) []byte      { return key(pAppTicket, ticket) }
 func ceNumberKey(number string) []byte       { return key(pCENumber, number) }
 func userNameKey(name, userID string) []byte { return key(pUserName, name, "/", userID) }
 func userNamePrefix(start string) []byte     { return key(pUserName, start) }

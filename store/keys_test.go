@@ -61,6 +61,7 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{appStateKey("submitted", "a", at, "x"), "v1/idx/app/state/submitted/a/" + ts + "x"},
 		{appStatePrefix("submitted"), "v1/idx/app/state/submitted/"},
 		{appNumberKey("XQ2026112600001"), "v1/idx/app/number/XQ2026112600001"},
+		{appTicketKey("2026600001"), "v1/idx/app/ticket/2026600001"},
 		{ceStateKey("pending", "a", at, "e"), "v1/idx/ce/state/pending/a/" + ts + "e"},
 		{ceNumberKey("JX2026112600001"), "v1/idx/ce/number/JX2026112600001"},
 		{userNameKey("张三", "u"), "v1/idx/user/name/张三/u"},

@@ -884,7 +884,7 @@ func waitingCard(title, testid string, rows []WaitingRow) templ.Component {
 
 // adminSearchField is the one box of the admin search. The form posts it, so a full ID
 // number typed here never goes into a URL, a browser history or an access log.
-var adminSearchField = Field{Name: "q", Label: "查找", Hint: "姓名（或姓名的开头）、报名编号、继续教育报名编号、证书编号或完整的18位身份证号", Type: "search", Autocomplete: "off", Max: 40}
+var adminSearchField = Field{Name: "q", Label: "查找", Hint: "姓名（或姓名的开头）、报名编号、准考证号、继续教育报名编号、证书编号或完整的18位身份证号", Type: "search", Autocomplete: "off", Max: 40}
 
 // SearchRow is one hit of the admin search, already in words; the ID number is masked.
 type SearchRow struct {
