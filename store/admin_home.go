@@ -95,12 +95,14 @@ func (s *Store) AdminOverview() (AdminOverview, error) {
 			}
 		}
 		o.Agencies = loads
-		if o.OldestApps, err = oldestWaiting(txn, loads, appQueuePrefix, func(sm *appSummary) WaitingItem {
+		appsWaiting := func(l AgencyLoad) bool { return l.Apps[domain.AppSubmitted] > 0 }
+		if o.OldestApps, err = oldestWaiting(txn, loads, appsWaiting, appQueuePrefix, func(sm *appSummary) WaitingItem {
 			return WaitingItem{ID: sm.ID, Number: sm.Number, Name: sm.Name, SubmittedAt: sm.SubmittedAt}
 		}); err != nil {
 			return err
 		}
-		if o.OldestCE, err = oldestWaiting(txn, loads, ceQueuePrefix, func(sm *enrolSummary) WaitingItem {
+		ceWaiting := func(l AgencyLoad) bool { return l.CE[domain.EnrolPending] > 0 }
+		if o.OldestCE, err = oldestWaiting(txn, loads, ceWaiting, ceQueuePrefix, func(sm *enrolSummary) WaitingItem {
 			return WaitingItem{ID: sm.ID, Number: sm.Number, Name: sm.Name, SubmittedAt: sm.SubmittedAt}
 		}); err != nil {
 			return err
@@ -140,11 +142,14 @@ func countByAgency(txn *badger.Txn, prefix []byte, add func(*AgencyLoad), byID m
 	return n
 }
 
-// oldestWaiting merges the heads of every agency's queue (each oldest first) into the
-// adminOldest items waiting longest in the province.
-func oldestWaiting[S any](txn *badger.Txn, loads []AgencyLoad, queue func(agencyID string) []byte, item func(*S) WaitingItem) ([]WaitingItem, error) {
+// oldestWaiting merges the heads of the queues of the agencies with something waiting
+// (each queue oldest first) into the adminOldest items waiting longest in the province.
+func oldestWaiting[S any](txn *badger.Txn, loads []AgencyLoad, waiting func(AgencyLoad) bool, queue func(agencyID string) []byte, item func(*S) WaitingItem) ([]WaitingItem, error) {
 	var out []WaitingItem
 	for _, l := range loads {
+		if !waiting(l) {
+			continue
+		}
 		err := scanJSON(txn, queue(l.Agency.ID), false, adminOldest, func(sm *S) {
 			w := item(sm)
 			w.AgencyName = l.Agency.Name
