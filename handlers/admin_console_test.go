@@ -11,7 +11,7 @@ import (
 )
 
 // adminConsoleWorld: at agency A 王建国's continuing-education enrolment (pending) and
-// 王芳's application (submitted first); three days later 李四's application at B; one mail
+// 王芳's application (submitted first) and her photo waiting for review; three days later 李四's application at B; one mail
 // given up. The admin is signed in.
 type adminConsoleWorld struct {
 	*ceFixture
@@ -28,7 +28,8 @@ func newAdminConsoleWorld(t *testing.T) *adminConsoleWorld {
 	f := newCEReviewFixture(t)
 	w := &adminConsoleWorld{ceFixture: f, wangJianguo: f.u}
 	e := f.e
-	submittedApp(t, e, idA, "王芳", f.agA)
+	fang, _ := submittedApp(t, e, idA, "王芳", f.agA)
+	must(t, fang.upload("/profile/photo", "photo", "p.jpg", colourJPEG(t, 900, 1200, false)), 303)
 	e.clock.Add(3 * 24 * time.Hour)
 	submittedApp(t, e, idB, "李四", f.agB)
 	w.wangFang = e.holderOf(idA)
@@ -61,7 +62,7 @@ func TestAdminHome(t *testing.T) {
 	must(t, w.admin.get("/"), 200, `href="/admin"`, `data-testid="tile-admin"`)
 	r := w.admin.get("/admin")
 	must(t, r, 200, "已提交，待机构确认：2", "待确认：1", `data-testid="agency-load"`, "郑州中心", "洛阳中心",
-		`data-testid="outbox-given-up"`, "550 5.1.1 邮箱不存在", w.failedMailTo, `data-testid="storage-free"`)
+		`data-testid="photos-waiting">1<`, `data-testid="outbox-given-up"`, "550 5.1.1 邮箱不存在", w.failedMailTo, `data-testid="storage-free"`)
 	for _, l := range []string{"跨机构查询", "培训机构管理", "账号管理", "目录与规则设置", "历史证书导入", "统计", "邮件发件箱", "审计日志", "数据备份",
 		`href="/admin/agencies"`, `href="/admin/accounts"`, `href="/admin/settings"`, `href="/admin/certificates/import"`,
 		`href="/admin/stats"`, `href="/admin/outbox"`, `href="/admin/audit"`, `href="/admin/backup"`, `href="/admin/search"`} {
@@ -82,7 +83,7 @@ func TestAdminHome(t *testing.T) {
 	}
 	// Agency A: one application and one enrolment waiting.
 	for _, row := range strings.Split(section(r.body, `data-testid="admin-agency-loads"`), `data-testid="agency-load"`)[1:] {
-		if strings.Contains(row, "郑州中心") && !strings.Contains(row, `data-label="继续教育待确认">1<`) {
+		if strings.Contains(row, "郑州中心") && (!strings.Contains(row, `data-label="继续教育待确认">1<`) || !strings.Contains(row, `data-label="照片待确认">1<`)) {
 			t.Errorf("agency A's enrolments not counted: %s", row)
 		}
 		if strings.Contains(row, "洛阳中心") && !strings.Contains(row, `data-label="报名已提交，待机构确认">1<`) {
@@ -130,8 +131,8 @@ func TestAdminSearch(t *testing.T) {
 	before := len(w.e.logs.String())
 	r = a.post("/admin/search", url.Values{"q": {idB}})
 	must(t, r, 200, `data-testid="search-trainees"`, "李四", domain.MaskID(idB), `href="/admin/apps/`+w.appB.ID+`"`)
-	if strings.Contains(r.body, idB) {
-		t.Error("the result page shows the full ID number")
+	if strings.Contains(r.body, idB) || r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the result page shows the full ID number or may be cached (%q)", r.header.Get("Cache-Control"))
 	}
 	if logs := w.e.logs.String(); strings.Contains(logs, idB) || !strings.Contains(logs[before:], `"method":"POST","route":"/admin/search"`) {
 		t.Errorf("access log: %s", logs[before:])
