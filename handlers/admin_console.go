@@ -55,10 +55,14 @@ func (s *Server) adminHome(c *fiber.Ctx) error {
 		city, _ := domain.CityByCode(l.Agency.CityCode)
 		row := views.AgencyLoadRow{ID: l.Agency.ID, Name: l.Agency.Name, City: city.Name, Suspended: l.Agency.Suspended, Photos: l.Photos}
 		for _, st := range store.AdminAppStates {
-			row.Apps = append(row.Apps, l.Apps[st])
+			if n := l.Apps[st]; n > 0 {
+				row.Apps = append(row.Apps, views.StateCount{Label: st.Label(), N: n})
+			}
 		}
 		for _, st := range store.AdminCEStates {
-			row.CE = append(row.CE, l.CE[st])
+			if n := l.CE[st]; n > 0 {
+				row.CE = append(row.CE, views.StateCount{Label: st.Label(), N: n})
+			}
 		}
 		m.Agencies = append(m.Agencies, row)
 	}
