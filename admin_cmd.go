@@ -26,9 +26,13 @@ func createAdmin(args []string, in io.Reader, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	username := strings.ToLower(strings.TrimSpace(*user))
-	if username == "" {
+	if strings.TrimSpace(*user) == "" {
 		return errors.New("create-admin: -username is required")
+	}
+	// The same rule as 账号管理's form, so the first admin's login looks like every other.
+	username, err := domain.NormalizeUsername(*user)
+	if err != nil {
+		return fmt.Errorf("create-admin: %v", err)
 	}
 	fmt.Fprintln(out, "Password for", username, "(min. 8 characters), then Enter:")
 	line, err := bufio.NewReader(in).ReadString('\n')

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -76,6 +77,38 @@ func postList(codes []string, enabledOnly bool, field string, fe FieldErrors) CE
 	return out
 }
 
+// StaleEdit refuses an edit made on an older revision of an agency: someone else saved it
+// after the form was opened, and the last writer must not silently win. It is a conflict
+// (errors.As finds the coded *Error); the form is shown again with what was typed, next to
+// what changed, and saving it once more is a conscious overwrite.
+type StaleEdit struct {
+	By string    // who saved the newer revision
+	At time.Time // when
+}
+
+func (e StaleEdit) Error() string { return "conflict: " + e.Message() }
+
+// Unwrap classifies the refusal as CodeConflict with its message.
+func (e StaleEdit) Unwrap() error { return Err(CodeConflict, e.Message()) }
+
+// Message says what happened and what to do, in the admin's words.
+func (e StaleEdit) Message() string {
+	who := e.By
+	if who == "" {
+		who = "其他管理员"
+	}
+	return "您打开本页之后，" + who + "于" + e.At.Format("1月2日 15:04") +
+		"修改了这家培训机构的资料，您的修改还没有保存。请核对下面列出的差异；确认要用您填写的内容覆盖时，再点一次“保存”。"
+}
+
+// CheckRev refuses an edit of the agency made on revision rev when it has been saved since.
+func (a Agency) CheckRev(rev int) error {
+	if rev != a.Rev {
+		return StaleEdit{By: a.UpdatedBy, At: a.UpdatedAt}
+	}
+	return nil
+}
+
 // Status is how the agency is shown in lists: 在用 or 已暂停.
 func (a Agency) Status() string {
 	if a.Suspended {
@@ -87,6 +120,11 @@ func (a Agency) Status() string {
 // AgencyChanges says in words what changed between two versions of an agency, for the
 // audit log ("电话：0371-1 → 0371-2；…"); empty when nothing did.
 func AgencyChanges(before, after AgencyProfile) string {
+	return strings.Join(AgencyChangeList(before, after), "；")
+}
+
+// AgencyChangeList is AgencyChanges as a list, one "字段：before → after" per field.
+func AgencyChangeList(before, after AgencyProfile) []string {
 	var parts []string
 	diff := func(label, b, a string) {
 		if b != a {
@@ -102,7 +140,7 @@ func AgencyChanges(before, after AgencyProfile) string {
 	diff("新取证岗位", postNames(before.AppPosts), postNames(after.AppPosts))
 	diff("继续教育岗位", postNames(before.CEPosts), postNames(after.CEPosts))
 	diff("状态", before.Status(), after.Status())
-	return strings.Join(parts, "；")
+	return parts
 }
 
 // AgencySummary describes a new agency for the audit log.

@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // Which agencies a trainee may choose (DOMAIN.md §4 step 3, §6 step ③): one rule, used
 // both to list the agencies on the page and to check the agency when the step is saved,
 // so that the two can never disagree.
@@ -83,6 +85,19 @@ func EligibleAgencies(all []AgencyOffer, f AgencyFor) []Agency {
 	for _, o := range all {
 		if f.Check(o, true) == AgencyEligible {
 			out = append(out, o.Agency)
+		}
+	}
+	return out
+}
+
+// AppPostChoices are the posts a 新取证 application may choose at step 4 (专业及岗位):
+// the catalog's enabled posts that the chosen agency trains for 新取证. One rule lists
+// them on the page and checks the step when it is saved (Application.SetPost).
+func AppPostChoices(catalog []Post, agencyPosts CEPosts) []Post {
+	var out []Post
+	for _, p := range catalog {
+		if p.Enabled && (!agencyPosts.Configured || slices.Contains(agencyPosts.Codes, p.Code)) {
+			out = append(out, p)
 		}
 	}
 	return out

@@ -72,15 +72,19 @@ func (a *Application) SetAgencyInfo(in AppInfoInput, ag Agency, found bool, birt
 	return nil
 }
 
-// SetPost is step 4: only an enabled catalog entry can be chosen.
+// SetPost is step 4: only one of the posts offered (AppPostChoices: enabled, and trained
+// by the chosen agency for 新取证) can be chosen.
 func (a *Application) SetPost(code string, posts []Post) error {
+	if len(posts) == 0 {
+		return FieldErrors{"post": "您选择的培训机构目前不开展任何岗位的新取证培训，请返回第3步另选培训机构"}
+	}
 	for _, p := range posts {
 		if p.Code == code && p.Enabled {
 			a.PostCode = code
 			return nil
 		}
 	}
-	return FieldErrors{"post": "请选择报考的岗位（专业）"}
+	return FieldErrors{"post": "请选择报考的岗位（专业）：只能选择列表中您的培训机构开展培训的岗位"}
 }
 
 // ResumeInput is one typed résumé line.
@@ -201,7 +205,7 @@ type StepInput struct {
 type StepRef struct {
 	Agency      Agency
 	AgencyFound bool
-	Posts       []Post
+	Posts       []Post // the posts step 4 offers (AppPostChoices)
 	Holder      string // the trainee's name (the pledge signature)
 	Birth, Now  time.Time
 }

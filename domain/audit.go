@@ -52,6 +52,14 @@ const (
 	AuditAgencySuspend AuditAction = "agency.suspend"
 	AuditAgencyResume  AuditAction = "agency.resume"
 
+	// 账号管理 (staff accounts, issue 12).
+	AuditAccountActivate AuditAction = "account.activate"
+	AuditAccountDisable  AuditAction = "account.disable"
+	AuditAccountEnable   AuditAction = "account.enable"
+	AuditAccountMove     AuditAction = "account.move"
+	AuditAccountResend   AuditAction = "account.resend"
+	AuditAccountRole     AuditAction = "account.role"
+
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
 	// Admin console (issue 12): a trainee looked up by their full ID number.
@@ -93,6 +101,12 @@ var auditActions = vocab[AuditAction]{
 	{AuditAgencyUpdate, "修改培训机构"},
 	{AuditAgencySuspend, "暂停培训机构"},
 	{AuditAgencyResume, "恢复培训机构"},
+	{AuditAccountActivate, "激活账号"},
+	{AuditAccountDisable, "停用账号"},
+	{AuditAccountEnable, "恢复账号"},
+	{AuditAccountMove, "调整审核员所属机构"},
+	{AuditAccountResend, "重发激活邮件"},
+	{AuditAccountRole, "修改账号类型"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
 	{AuditAdminIDSearch, "按身份证号查找学员"},

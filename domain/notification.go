@@ -15,6 +15,12 @@ const (
 	NotifyCESubmitted   NotificationKind = "ce_submitted"          // Subject: enrolment ID
 	NotifyCEDecision    NotificationKind = "ce_decision"           // Subject: enrolment ID
 	NotifyCECompleted   NotificationKind = "ce_completed"          // Subject: enrolment ID
+	// The agency the trainee chose was suspended (issue 12); Subject: application or
+	// enrolment ID.
+	NotifyAppAgencySuspended NotificationKind = "application_agency_suspended"
+	NotifyCEAgencySuspended  NotificationKind = "ce_agency_suspended"
+	// 账号管理: the activation link of a new staff account (Token), also on resend.
+	NotifyStaffActivation NotificationKind = "staff_activation"
 )
 
 // Notification is a typed outbox entry: what happened, to whom, about what. A use case

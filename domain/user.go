@@ -19,6 +19,9 @@ type User struct {
 	// SessionEpoch is raised whenever the password changes; sessions carry the epoch
 	// they were created in, so raising it ends every session of the user at once.
 	SessionEpoch int
+	// Disabled is set by an admin (账号管理): the account cannot sign in or use a mailed
+	// link, and its sessions ended when it was set (the epoch was raised with it).
+	Disabled bool `json:",omitempty"`
 	// NoticeAgreedAt and NoticeVersion record the 告知承诺制告知书 the trainee agreed to.
 	NoticeAgreedAt time.Time
 	NoticeVersion  string
@@ -73,6 +76,12 @@ type Agency struct {
 	CreditCode string // 统一社会信用代码, unique across agencies (empty on agencies from before it was asked)
 	Contact    string // contact person
 	Suspended  bool   // 已暂停: not offered in either wizard; its open items stay visible
+	// Rev is raised by every edit of the agency's data, so that an edit made on an older
+	// revision is noticed instead of silently overwriting the newer one (StaleEdit);
+	// UpdatedBy and UpdatedAt say whose edit that was.
+	Rev       int       `json:",omitempty"`
+	UpdatedBy string    `json:",omitempty"`
+	UpdatedAt time.Time `json:",omitempty"`
 }
 
 // CertificateStatus is the status shown on a certificate (DOMAIN.md §5).

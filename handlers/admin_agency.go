@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"errors"
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -60,8 +63,28 @@ func (s *Server) updateAgency(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ag, err := s.d.Store.UpdateAgency(*currentUser(c), before.ID, in, s.d.Now())
+	rev, _ := strconv.Atoi(c.FormValue("rev"))
+	ag, err := s.d.Store.UpdateAgency(*currentUser(c), before.ID, rev, in, s.d.Now())
+	var stale domain.StaleEdit
+	if errors.As(err, &stale) {
+		return s.staleAgency(c, f, in, stale)
+	}
 	return s.agencySaved(c, f, in, before, ag, err, "已保存培训机构“"+ag.Name+"”。")
+}
+
+// staleAgency answers an edit made on an older revision (409): the form again with what
+// the admin typed, what changed between the saved agency and it, and the saved revision,
+// so that saving once more is a conscious overwrite.
+func (s *Server) staleAgency(c *fiber.Ctx, f views.Form, in domain.AgencyInput, stale domain.StaleEdit) error {
+	current, err := s.d.Store.AgencyProfile(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	typed, _ := in.Validate() // valid: the store checks the input before the revision
+	typed.Suspended = current.Suspended
+	m := views.AgencyFormModel{Agency: current.Agency, Form: f, AppPosts: in.AppPosts, CEPosts: in.CEPosts,
+		Stale: stale.Message(), Diff: domain.AgencyChangeList(current, typed)}
+	return render(c, fiber.StatusConflict, views.AdminAgencyForm(s.page(c, "修改培训机构"), m))
 }
 
 // agencySaved answers a create or an edit: the form again with every error (422), or

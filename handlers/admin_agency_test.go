@@ -47,7 +47,22 @@ func TestAdminAgencies(t *testing.T) {
 
 	edit := agencyValues("洛阳建设培训中心", "91350100M000100Y43")
 	edit.Set("phone", "0379-64550102")
-	must(t, admin.get("/admin/agencies/"+id), 200, `value="0379-64550101"`, `data-testid="agency-suspend"`)
+	must(t, admin.get("/admin/agencies/"+id), 200, `value="0379-64550101"`, `data-testid="agency-suspend"`, `name="rev" value="1"`)
+	// Another admin saves first: this form, opened at revision 1, is refused with what
+	// changed, keeps what was typed, and a second save is a conscious overwrite.
+	other := agencyValues("洛阳建设培训中心", "91350100M000100Y43")
+	other.Set("contact", "赵主任")
+	other.Set("rev", "1")
+	admin2 := e.staff(domain.RoleAdmin, "admin2")
+	must(t, admin2.get("/admin/agencies/"+id), 200)
+	must(t, admin2.post("/admin/agencies/"+id, other), 303)
+	edit.Set("rev", "1")
+	must(t, admin.post("/admin/agencies/"+id, edit), 409, `data-testid="agency-stale"`, "admin2", "联系人：赵主任 → 王老师",
+		`value="0379-64550102"`, `name="rev" value="2"`)
+	if p, _ := e.st.AgencyProfile(id); p.Phone != "0379-64550101" {
+		t.Errorf("the stale edit was saved: %+v", p)
+	}
+	edit.Set("rev", "2")
 	must(t, admin.post("/admin/agencies/"+id, edit), 303)
 	if p, _ := e.st.AgencyProfile(id); p.Phone != "0379-64550102" || p.CEPosts.Trains("101") || !p.AppPosts.Trains("111") {
 		t.Errorf("after edit: %+v", p)
@@ -78,4 +93,26 @@ func TestAdminAgencies(t *testing.T) {
 	if got, _ := e.st.Agency(id); got.Suspended {
 		t.Error("a refused request changed the agency")
 	}
+}
+
+// TestSuspendedAgencyShownToItsTrainees: after the admin suspends an agency, the trainee
+// whose enrolment it has reads on the enrolment's page that it stays with it, and gets a
+// mail saying the same; a new enrolment cannot choose it.
+func TestSuspendedAgencyShownToItsTrainees(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州建设职业培训中心", CityCode: "410100", Address: "郑州市金水区", Phone: "0371-65550101"})
+	c := e.registered(ceID1, "王建国")
+	e.addCert(e.holderOf(ceID1), "412021101000123", nil)
+	id := ceEnrol(t, c, "412021101000123", ag)
+	if r := c.get("/ce/" + id); strings.Contains(r.body, `data-testid="agency-suspended"`) {
+		t.Fatal("suspension note before any suspension")
+	}
+	admin := e.staff(domain.RoleAdmin, "admin")
+	admin.get("/admin/agencies/" + ag.ID)
+	must(t, admin.post("/admin/agencies/"+ag.ID+"/suspend", url.Values{}), 303)
+	must(t, c.get("/ce/"+id), 200, `data-testid="agency-suspended"`, "已暂停接受新的报名", "仍由它继续办理", "0371-65550101")
+	if n := countMail(e, string(domain.NotifyCEAgencySuspended)); n != 1 {
+		t.Fatalf("suspension mails: %d", n)
+	}
+	must(t, admin.get("/admin/audit"), 200, "已通知 1 份办理中报名的学员")
 }

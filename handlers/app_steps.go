@@ -16,15 +16,15 @@ func appStepKitOf(st domain.Step) appStepKit {
 	switch st {
 	case domain.StepEmployment:
 		return choiceStep("employment", func(x string) domain.StepInput { return domain.StepInput{Employment: x} },
-			func(a domain.Application) string { return a.Employment.Label() }, views.StepEmployment)
+			func(a domain.Application) string { return a.Employment.Label() }, plainStep(views.StepEmployment))
 	case domain.StepCity:
 		return choiceStep("city", func(x string) domain.StepInput { return domain.StepInput{City: x} },
-			func(a domain.Application) string { return a.CityCode }, views.StepCity)
+			func(a domain.Application) string { return a.CityCode }, plainStep(views.StepCity))
 	case domain.StepAgency:
 		return appStepKit{parse: agencyInfoInput, prefill: agencyInfoValues, render: (*Server).agencyStep}
 	case domain.StepPost:
 		return choiceStep("post", func(x string) domain.StepInput { return domain.StepInput{Post: x} },
-			func(a domain.Application) string { return a.PostCode }, views.StepPost)
+			func(a domain.Application) string { return a.PostCode }, (*Server).postStep)
 	case domain.StepResume:
 		return appStepKit{rowOps: true,
 			parse: func(v map[string]string) domain.StepInput {
@@ -50,13 +50,13 @@ func appStepKitOf(st domain.Step) appStepKit {
 	return appStepKit{render: plainStep(views.StepDocument)}
 }
 
-// choiceStep is a step of one radio group, name, copied into the input by in and
-// prefilled from the draft by saved.
-func choiceStep(name string, in func(string) domain.StepInput, saved func(domain.Application) string, view func(views.Page, views.Wizard) templ.Component) appStepKit {
+// choiceStep is a step of one radio group, name, copied into the input by in,
+// prefilled from the draft by saved and shown by render.
+func choiceStep(name string, in func(string) domain.StepInput, saved func(domain.Application) string, render func(*Server, *fiber.Ctx, views.Page, views.Wizard) (templ.Component, error)) appStepKit {
 	return appStepKit{
 		parse:   func(v map[string]string) domain.StepInput { return in(v[name]) },
 		prefill: func(a domain.Application, v map[string]string) { v[name] = saved(a) },
-		render:  plainStep(view)}
+		render:  render}
 }
 
 func agencyInfoInput(v map[string]string) domain.StepInput {
@@ -99,6 +99,15 @@ func (s *Server) agencyStep(_ *fiber.Ctx, p views.Page, w views.Wizard) (templ.C
 		}
 	}
 	return views.StepAgency(p, w), nil
+}
+
+// postStep offers the posts the chosen agency trains for 新取证 (domain.AppPostChoices).
+func (s *Server) postStep(_ *fiber.Ctx, p views.Page, w views.Wizard) (templ.Component, error) {
+	posts, err := s.d.Store.AppPostChoices(w.App.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	return views.StepPost(p, w, posts), nil
 }
 
 func profileInput(v map[string]string) domain.ProfileInput {

@@ -91,6 +91,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return render(c, fiber.StatusUnauthorized, views.Login(s.page(c, "登录"), f))
 	}
 	s.throttle.Clear(who)
+	if u.Disabled {
+		// Said only to whoever knows the password: a stranger learns nothing about the account.
+		f.Errors.Add("form", domain.ErrAccountDisabled.Message)
+		return render(c, fiber.StatusForbidden, views.Login(s.page(c, "登录"), f))
+	}
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}

@@ -82,6 +82,7 @@ type authzFix struct {
 	ceConfirm    domain.Enrolment // pending at A (another certificate); a reviewer of A confirms it
 	ceDraft      domain.Enrolment // a draft that T1 deletes
 	eventsServer string           // base URL of the same app over real TCP, for the SSE stream
+	staff        domain.User      // 账号管理: a pending reviewer of agency A that the admin rows act on
 }
 
 // authzRow classifies one route.
@@ -240,6 +241,27 @@ func authzRows() map[string]authzRow {
 		"GET /admin/audit":   {want: zAdmin, path: authzFixed("/admin/audit"), is200: true},
 		"GET /admin/backup":  {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
 		"POST /admin/backup": {want: zAdmin, path: authzFixed("/admin/backup"), is200: true},
+
+		// 账号管理 (admin_staff.go): admin only; the activation link is public like /reset.
+		"GET /admin/accounts":     {want: zAdmin, path: authzFixed("/admin/accounts?role=reviewer"), is200: true},
+		"POST /admin/accounts":    {want: zAdmin, path: authzFixed("/admin/accounts")},
+		"GET /admin/accounts/new": {want: zAdmin, path: authzFixed("/admin/accounts/new"), is200: true},
+		"GET /admin/accounts/:id": {want: zAdmin, path: func(f *authzFix) string { return "/admin/accounts/" + f.staff.ID }, is200: true},
+		"POST /admin/accounts/:id/resend": {want: zAdmin, mutates: true,
+			path: func(f *authzFix) string { return "/admin/accounts/" + f.staff.ID + "/resend" }},
+		"POST /admin/accounts/:id/move": {want: zAdmin, mutates: true,
+			path: func(f *authzFix) string { return "/admin/accounts/" + f.staff.ID + "/move" },
+			form: func(f *authzFix) url.Values { return url.Values{"agency": {f.agencyB.ID}} }},
+		"POST /admin/accounts/:id/role": {want: zAdmin, mutates: true,
+			path: func(f *authzFix) string { return "/admin/accounts/" + f.staff.ID + "/role" },
+			form: func(f *authzFix) url.Values { return url.Values{"role": {"admin"}} }},
+		"POST /admin/accounts/:id/disable": {want: zAdmin, mutates: true,
+			path: func(f *authzFix) string { return "/admin/accounts/" + f.staff.ID + "/disable" }},
+		"POST /admin/accounts/:id/enable": {want: zAdmin, mutates: true,
+			path: func(f *authzFix) string { return "/admin/accounts/" + f.staff.ID + "/enable" }},
+		"GET /activate/:token": {want: zPublic, path: func(f *authzFix) string { return "/activate/" + f.bogusToken }},
+		"GET /activate":        {want: zPublic, path: authzFixed("/activate")},
+		"POST /activate":       {want: zPublic, path: authzFixed("/activate")},
 		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
 		// ID number) and read-only views of T1's objects.
 		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},
@@ -377,6 +399,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f := &authzFix{bogusToken: "not-a-real-token-0123456789abcdefghijklmnopq"}
 	f.agencyA, _ = e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100", Phone: "0371-1"})
 	f.agencyB, _ = e.st.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
+	f.staff, _ = e.st.CreateStaff(domain.User{Role: domain.RoleReviewer, Username: "pending-c", Name: "丙审核员", AgencyID: f.agencyA.ID}, e.clock.Now())
 
 	// T1 owns: a submitted application to A, a photo, a certificate, two more submitted
 	// applications (for the confirm rows) and a draft (for the delete row).

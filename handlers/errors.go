@@ -63,6 +63,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if errors.Is(err, store.ErrTokenInvalid) && strings.HasPrefix(c.Path(), "/reset") {
 		return render(c, status, views.ErrorPageNext(s.page(c, "出错了"), status, msg, "/forgot", "重新找回密码"))
 	}
+	if errors.Is(err, store.ErrActivationInvalid) {
+		return render(c, status, views.ErrorPageNext(s.page(c, "出错了"), status, msg, "/login", "去登录"))
+	}
 	return render(c, status, views.ErrorPage(s.page(c, "出错了"), status, msg))
 }
 

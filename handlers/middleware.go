@@ -145,8 +145,8 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// authenticate loads the signed-in user; a session from before a password change or
-// older than the absolute limit is ended.
+// authenticate loads the signed-in user; a session from before a password change, of a
+// disabled account (账号管理) or older than the absolute limit is ended.
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	ss := sess(c)
 	uid, _ := ss.Get(kUser).(string)
@@ -156,7 +156,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	u, err := s.d.Store.User(uid)
 	epoch, _ := ss.Get(kEpoch).(int)
 	born, _ := ss.Get(kBorn).(int64)
-	if err != nil || u.SessionEpoch != epoch || s.d.Now().Sub(time.Unix(born, 0)) > absoluteSession {
+	if err != nil || u.SessionEpoch != epoch || u.Disabled || s.d.Now().Sub(time.Unix(born, 0)) > absoluteSession {
 		s.endSession(c)
 		return c.Next()
 	}

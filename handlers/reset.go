@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -46,52 +47,75 @@ func (s *Server) forgot(c *fiber.Ctx) error {
 // the URL like kReset.
 const kConfirm = "confirm"
 
-// resetLink moves the token of a reset link into the session.
-func (s *Server) resetLink(c *fiber.Ctx) error { return tokenLink(c, kReset, "/reset") }
+// passwordFlow is the web side of a store.PasswordLink: 找回密码 and the activation of a
+// staff account (admin_staff.go) work the same way and share this code. The link moves
+// its token into the session (tokenLink) and redirects to a token-free form; the form
+// shows the account the link belongs to and sets the password; success ends the session
+// (no auto-login) and sends the user to the login page.
+type passwordFlow struct {
+	link    store.PasswordLink
+	session string // session key of the token's hash
+	path    string // token-free address of the form
+	title   string
+	form    func(p views.Page, f views.Form, u domain.User) templ.Component
+	done    string // flash on the login page after success
+}
 
-// tokenLink serves the link of a mail (reset, e-mail confirmation): it keeps the hash of
-// the token in the session under key and redirects to a token-free address, so the token
-// does not linger in the address bar, history or Referer headers.
+var resetFlow = passwordFlow{link: store.ResetLink, session: kReset, path: "/reset", title: "设置新密码",
+	form: func(p views.Page, f views.Form, u domain.User) templ.Component { return views.Reset(p, f, u.Name) },
+	done: "新密码已设置，请用新密码登录。"}
+
+// resetLink moves the token of a reset link into the session.
+func (s *Server) resetLink(c *fiber.Ctx) error {
+	return tokenLink(c, resetFlow.session, resetFlow.path)
+}
+func (s *Server) resetPage(c *fiber.Ctx) error { return s.flowPage(c, resetFlow) }
+func (s *Server) reset(c *fiber.Ctx) error     { return s.flowSubmit(c, resetFlow) }
+
+// tokenLink serves the link of a mail (reset, activation, e-mail confirmation): it keeps
+// the hash of the token in the session under key and redirects to a token-free address,
+// so the token does not linger in the address bar, history or Referer headers.
 func tokenLink(c *fiber.Ctx, key, to string) error {
 	sess(c).Set(key, store.HashToken(c.Params("token")))
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
 
-func (s *Server) resetUser(c *fiber.Ctx) (domain.User, error) {
-	hash, _ := sess(c).Get(kReset).(string)
+// flowUser returns the account of the flow's live link in this session.
+func (s *Server) flowUser(c *fiber.Ctx, fl passwordFlow) (domain.User, string, error) {
+	hash, _ := sess(c).Get(fl.session).(string)
 	if hash == "" {
-		return domain.User{}, store.ErrTokenInvalid
+		return domain.User{}, "", fl.link.Invalid()
 	}
-	return s.d.Store.ResetTokenUser(hash, s.d.Now())
+	u, err := s.d.Store.LinkUser(fl.link, hash, s.d.Now())
+	return u, hash, err
 }
 
-func (s *Server) resetPage(c *fiber.Ctx) error {
-	u, err := s.resetUser(c)
+func (s *Server) flowPage(c *fiber.Ctx, fl passwordFlow) error {
+	u, _, err := s.flowUser(c, fl)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.Reset(s.page(c, "设置新密码"), views.Form{}, u.Name))
+	return render(c, fiber.StatusOK, fl.form(s.page(c, fl.title), views.Form{}, u))
 }
 
-func (s *Server) reset(c *fiber.Ctx) error {
-	u, err := s.resetUser(c)
+func (s *Server) flowSubmit(c *fiber.Ctx, fl passwordFlow) error {
+	u, hashTok, err := s.flowUser(c, fl)
 	if err != nil {
 		return err
 	}
 	f := formOf(c, "password", "password2")
 	s.checkNewPassword(&f, u)
 	if f.HasErrors() {
-		return render(c, fiber.StatusUnprocessableEntity, views.Reset(s.page(c, "设置新密码"), f, u.Name))
+		return render(c, fiber.StatusUnprocessableEntity, fl.form(s.page(c, fl.title), f, u))
 	}
 	hash, err := s.d.Hasher.Hash(c.UserContext(), f.V("password"))
 	if err != nil {
 		return err
 	}
-	hashTok, _ := sess(c).Get(kReset).(string)
-	if _, err := s.d.Store.ResetPassword(hashTok, hash, s.d.Now()); err != nil {
+	if _, err := s.d.Store.SetPasswordByLink(fl.link, hashTok, hash, s.d.Now()); err != nil {
 		return err
 	}
 	s.endSession(c)
-	flash(c, "新密码已设置，请用新密码登录。")
+	flash(c, fl.done)
 	return redirect(c, "/login")
 }

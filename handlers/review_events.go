@@ -68,7 +68,7 @@ func (sc *streamCounts) release(session, user string) {
 // subscription and stream count go with it.
 func (s *Server) events(c *fiber.Ctx) error {
 	u := currentUser(c)
-	sid, uid, agency := sess(c).ID(), u.ID, u.AgencyID
+	sid, uid, agency, who := sess(c).ID(), u.ID, u.AgencyID, *u
 	if !s.streams.acquire(sid, uid) {
 		c.Set(fiber.HeaderRetryAfter, "30")
 		return domain.Err(domain.CodeThrottled, "同时打开的审核页面太多，实时更新已暂停。请关闭不用的页面；队列仍可刷新页面查看。")
@@ -110,6 +110,9 @@ func (s *Server) events(c *fiber.Ctx) error {
 			case q := <-ch:
 				msg = sseEvent(q)
 			case <-hb.C:
+				if !s.streamAllowed(who) { // 账号管理: disabled, moved, or its sessions ended (admin_staff.go)
+					return
+				}
 				msg = ": ping\n\n"
 			case <-gone:
 				return

@@ -63,7 +63,7 @@ func (s *Server) Routes() []Route {
 		// the record routes (new, detail, check, submit, done, delete) are the wizard kit's.
 		{get, "/apply", Trainee, s.applyEntry},
 		{post, "/apply/agree", Trainee, s.agreeNotice},
-	}, s.app.routes(), []Route{
+	}, s.app.routes(), s.staffRoutes(), []Route{
 		{get, "/apply/:id/print/:doc", Trainee, s.printPage},
 		{get, "/d/:token", Public, s.verifyDocument},
 		{get, "/apply/:id/:step", Trainee, s.applyStepPage},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -103,6 +104,7 @@ func (s *Store) CreateAgency(actor domain.User, in domain.AgencyInput, now time.
 		return domain.Agency{}, err
 	}
 	p.ID = newID()
+	p.Rev, p.UpdatedBy, p.UpdatedAt = 1, actor.AuditName(), now
 	err = s.update(func(txn *badger.Txn) error {
 		if err := writeAgency(txn, domain.AgencyProfile{}, p); err != nil {
 			return err
@@ -112,8 +114,10 @@ func (s *Store) CreateAgency(actor domain.User, in domain.AgencyInput, now time.
 	return p.Agency, err
 }
 
-// UpdateAgency replaces an agency's data and post lists; its status is kept.
-func (s *Store) UpdateAgency(actor domain.User, id string, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
+// UpdateAgency replaces an agency's data and post lists; its status is kept. rev is the
+// revision the admin's form was opened at: when the agency was saved since, nothing is
+// written and the error is a domain.StaleEdit.
+func (s *Store) UpdateAgency(actor domain.User, id string, rev int, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
 	p, err := in.Validate()
 	if err != nil {
 		return domain.Agency{}, err
@@ -123,11 +127,16 @@ func (s *Store) UpdateAgency(actor domain.User, id string, in domain.AgencyInput
 		if err != nil {
 			return err
 		}
+		if err := before.CheckRev(rev); err != nil {
+			return err
+		}
 		p.ID, p.Suspended = id, before.Suspended
 		changes := domain.AgencyChanges(before, p)
 		if changes == "" {
+			p.Agency = before.Agency
 			return nil
 		}
+		p.Rev, p.UpdatedBy, p.UpdatedAt = before.Rev+1, actor.AuditName(), now
 		if err := writeAgency(txn, before, p); err != nil {
 			return err
 		}
@@ -154,13 +163,66 @@ func (s *Store) SetAgencySuspended(actor domain.User, id string, suspended bool,
 		if err := putJSON(txn, agencyKey(id), agencyRec{V: 1, Agency: after.Agency}); err != nil {
 			return err
 		}
-		action := domain.AuditAgencyResume
+		action, detail := domain.AuditAgencyResume, domain.AgencyChanges(before, after)
 		if suspended {
 			action = domain.AuditAgencySuspend
+			n, err := notifySuspended(txn, id, now)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				detail += "；已通知 " + strconv.Itoa(n) + " 份办理中报名的学员"
+			}
 		}
-		return writeAudit(txn, agencyAudit(actor, action, after, domain.AgencyChanges(before, after), now))
+		return writeAudit(txn, agencyAudit(actor, action, after, detail, now))
 	})
 	return after.Agency, err
+}
+
+// notifySuspended tells the trainees of the agency's open records (新取证 applications and
+// 继续教育 enrolments in its lists: submitted, returned, confirmed and on) that it was
+// suspended, one notification per record, in the suspension's transaction; it returns
+// how many. Drafts are in no agency list: their page says it, and submitting them is
+// refused until another agency is chosen.
+func notifySuspended(txn *badger.Txn, agencyID string, now time.Time) (int, error) {
+	n := 0
+	for _, l := range []struct {
+		prefix []byte
+		kind   domain.NotificationKind
+		owner  func(txn *badger.Txn, id string) (traineeID string, open bool, err error)
+	}{
+		{appAgencyPrefix(agencyID), domain.NotifyAppAgencySuspended, func(txn *badger.Txn, id string) (string, bool, error) {
+			a, err := loadApp(txn, id)
+			return a.TraineeID, a.Status.Open(), err
+		}},
+		{ceAgencyPrefix(agencyID), domain.NotifyCEAgencySuspended, func(txn *badger.Txn, id string) (string, bool, error) {
+			e, err := loadEnrol(txn, id)
+			return e.TraineeID, e.Status != domain.EnrolCompleted, err
+		}},
+	} {
+		var ids []string
+		if err := scanKeys(txn, l.prefix, func(k []byte) (bool, error) {
+			_, id := timeAndID(k[len(l.prefix):])
+			ids = append(ids, id)
+			return true, nil
+		}); err != nil {
+			return n, err
+		}
+		for _, id := range ids {
+			trainee, open, err := l.owner(txn, id)
+			if err != nil {
+				return n, err
+			}
+			if !open {
+				continue
+			}
+			if err := notifyUser(txn, domain.Notification{Kind: l.kind, UserID: trainee, Subject: id}, now); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 func agencyProfileIn(txn *badger.Txn, id string) (domain.AgencyProfile, error) {

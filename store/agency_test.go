@@ -1,6 +1,8 @@
 package store
 
 import (
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -58,19 +60,19 @@ func TestAgencyCreditCodeUnique(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateAgency(agencyAdmin, b.ID, agencyInput("洛阳中心", creditA), now); domain.CodeOf(err) != domain.CodeInvalid {
+	if _, err := s.UpdateAgency(agencyAdmin, b.ID, revOf(t, s, b.ID), agencyInput("洛阳中心", creditA), now); domain.CodeOf(err) != domain.CodeInvalid {
 		t.Errorf("taking another agency's code: %v", err)
 	}
 	in := agencyInput(a.Name, creditA)
 	in.Phone = "0371-65550109"
-	if _, err := s.UpdateAgency(agencyAdmin, a.ID, in, now); err != nil {
+	if _, err := s.UpdateAgency(agencyAdmin, a.ID, revOf(t, s, a.ID), in, now); err != nil {
 		t.Errorf("keeping its own code: %v", err)
 	}
 	// A hands its code over: first B may not have it, then A changes and B may.
-	if _, err := s.UpdateAgency(agencyAdmin, a.ID, agencyInput(a.Name, "91350100M000100Y43 "), now); err != nil {
+	if _, err := s.UpdateAgency(agencyAdmin, a.ID, revOf(t, s, a.ID), agencyInput(a.Name, "91350100M000100Y43 "), now); err != nil {
 		t.Error(err)
 	}
-	if _, err := s.UpdateAgency(agencyAdmin, b.ID, agencyInput("洛阳中心", creditA), now); err == nil {
+	if _, err := s.UpdateAgency(agencyAdmin, b.ID, revOf(t, s, b.ID), agencyInput("洛阳中心", creditA), now); err == nil {
 		t.Error("B took A's code")
 	}
 }
@@ -86,10 +88,10 @@ func TestAgencyEditAudited(t *testing.T) {
 	}
 	in := agencyInput("郑州中心", creditA)
 	in.Phone, in.CEPosts = "0371-65550102", []string{"111"}
-	if _, err := s.UpdateAgency(agencyAdmin, a.ID, in, now.Add(time.Second)); err != nil {
+	if _, err := s.UpdateAgency(agencyAdmin, a.ID, revOf(t, s, a.ID), in, now.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateAgency(agencyAdmin, a.ID, in, now.Add(2*time.Second)); err != nil {
+	if _, err := s.UpdateAgency(agencyAdmin, a.ID, revOf(t, s, a.ID), in, now.Add(2*time.Second)); err != nil {
 		t.Fatal(err) // nothing changed: no entry
 	}
 	p, err := s.AgencyProfile(a.ID)
@@ -169,5 +171,51 @@ func TestSuspendedAgencyNotOffered(t *testing.T) {
 	}
 	if len(ids(ce)) != 2 {
 		t.Error("re-enabled agency not offered")
+	}
+}
+
+// revOf is the agency's revision as an edit form opened now would carry it.
+func revOf(t *testing.T, s *Store, id string) int {
+	t.Helper()
+	ag, err := s.Agency(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ag.Rev
+}
+
+// TestAgencyConcurrentEdit: two admins open the same agency; the first save wins, the
+// second is refused as a StaleEdit naming who saved and changes nothing, and saving again
+// on the new revision (a conscious overwrite) goes through.
+func TestAgencyConcurrentEdit(t *testing.T) {
+	s, _ := openTemp(t)
+	now := time.Date(2026, 3, 7, 9, 0, 0, 0, time.UTC)
+	a, err := s.CreateAgency(agencyAdmin, agencyInput("郑州中心", creditA), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := revOf(t, s, a.ID)
+	other := domain.User{ID: "admin-2", Role: domain.RoleAdmin, Username: "zhang", Name: "张科长"}
+	first := agencyInput("郑州中心", creditA)
+	first.Phone = "0371-65550111"
+	if _, err := s.UpdateAgency(other, a.ID, opened, first, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	second := agencyInput("郑州中心", creditA)
+	second.Address = "郑州市二七区"
+	_, err = s.UpdateAgency(agencyAdmin, a.ID, opened, second, now.Add(2*time.Minute))
+	var stale domain.StaleEdit
+	if !errors.As(err, &stale) || domain.CodeOf(err) != domain.CodeConflict || !strings.Contains(stale.Message(), other.AuditName()) {
+		t.Fatalf("second save on the old revision: %v", err)
+	}
+	p, _ := s.AgencyProfile(a.ID)
+	if p.Phone != "0371-65550111" || p.Address == "郑州市二七区" {
+		t.Fatalf("the stale save changed something: %+v", p)
+	}
+	if _, err := s.UpdateAgency(agencyAdmin, a.ID, revOf(t, s, a.ID), second, now.Add(3*time.Minute)); err != nil {
+		t.Fatalf("overwrite on the current revision: %v", err)
+	}
+	if p, _ := s.AgencyProfile(a.ID); p.Address != "郑州市二七区" || p.UpdatedBy != agencyAdmin.AuditName() {
+		t.Fatalf("after overwrite: %+v", p)
 	}
 }

@@ -120,12 +120,18 @@ func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.
 // stepRef reads what a step is checked against: the agency it names (for the city step,
 // the one already chosen), the catalog and the trainee's own record.
 func stepRef(txn *badger.Txn, traineeID string, a domain.Application, in domain.StepInput, now time.Time) (domain.StepRef, error) {
-	r := domain.StepRef{Posts: domain.DefaultPosts(), Now: now}
+	r := domain.StepRef{Now: now}
 	agencyID := in.Info.AgencyID
-	if in.Step == domain.StepCity {
+	if in.Step == domain.StepCity || in.Step == domain.StepPost {
 		agencyID = a.AgencyID
 	}
 	r.Agency, r.AgencyFound = agencyIn(txn, agencyID)
+	if in.Step == domain.StepPost {
+		var err error
+		if r.Posts, err = appPostChoices(txn, a.AgencyID); err != nil {
+			return r, err
+		}
+	}
 	u, err := loadUser(txn, traineeID)
 	if err != nil {
 		return r, err
@@ -164,6 +170,24 @@ func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn 
 }
 
 // agencyIn reads an agency in a transaction; found is false for an unknown id.
+// appPostChoices reads the posts step 4 offers for an application at the agency.
+func appPostChoices(txn *badger.Txn, agencyID string) ([]domain.Post, error) {
+	posts, err := postsAt(txn, appAgencyPostsKey(agencyID))
+	return domain.AppPostChoices(domain.DefaultPosts(), posts), err
+}
+
+// AppPostChoices lists the posts a 新取证 application with the agency may choose, as the
+// post step shows them; saving the step checks the choice by the same rule.
+func (s *Store) AppPostChoices(agencyID string) ([]domain.Post, error) {
+	var out []domain.Post
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		out, err = appPostChoices(txn, agencyID)
+		return err
+	})
+	return out, err
+}
+
 func agencyIn(txn *badger.Txn, id string) (domain.Agency, bool) {
 	var rec agencyRec
 	err := getJSON(txn, agencyKey(id), &rec)
@@ -217,6 +241,9 @@ func (s *Store) SubmitApplication(trainee domain.User, appID string, now time.Ti
 			if x.ID != old.ID && x.PostCode == old.PostCode && x.Status.Open() && x.Status != domain.AppDraft {
 				return domain.Err(domain.CodeConflict, "您已有一份同一岗位（专业）的报名正在办理（"+x.Number+"），办结前不能重复报名")
 			}
+		}
+		if ag, found := agencyIn(txn, old.AgencyID); found && old.MustChooseAgencyAgain(ag) {
+			return domain.Err(domain.CodeConflict, domain.SuspendedAgencyAdvice(ag, true))
 		}
 		number := old.Number
 		if number == "" {

@@ -18,7 +18,11 @@ import (
 //	v1/user/<userID>                             userRec
 //	v1/idx/user/idno/<IDNUMBER>                  → userID (unique; trainees)
 //	v1/idx/user/login/<username>                 → userID (unique; staff)
-//	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm); raw tokens are never stored; reset records carry a TTL
+//	v1/token/<kind>/<sha256 hex of raw token>    tokenRec (reset, confirm, activate); raw tokens are never stored; reset and
+//	                                             activation records carry a TTL
+//	v1/meta/staff-roster                         → "" rewritten by every change that can end or make an active admin (账号管理),
+//	                                             and read by the last-admin check: Badger detects conflicts on keys, so two
+//	                                             concurrent disables of the last two admins cannot both commit
 //	v1/outbox/<msgID>                            msgRec (V1 rendered text, V2 a notification with the raw token of its link, if any);
 //	                                             msgID starts with the big-endian creation time
 //	v1/idx/outbox/pending/<msgID>                → "" while the message is unsent and not given up
@@ -129,7 +133,11 @@ const (
 	pCECourseTitle  = "v1/idx/ce/course-title/"
 	pCERecord       = "v1/ce/record/"
 	pCERecordKey    = "v1/idx/ce/record-key/"
-	// Admin console (issue 12).
+
+	// 账号管理 (staff accounts, store/staff.go).
+	pStaffRoster = "v1/meta/staff-roster"
+
+	// Admin console (issue 12; admin_index.go).
 	pAppState     = "v1/idx/app/state/"
 	pAppNumber    = "v1/idx/app/number/"
 	pAppTicket    = "v1/idx/app/ticket/"
@@ -172,6 +180,12 @@ func userKey(userID string) []byte           { return key(pUser, userID) }
 func userIDNoKey(idNumber string) []byte     { return key(pUserIDNo, idNumber) }
 func userLoginKey(username string) []byte    { return key(pUserLogin, username) }
 func tokenKey(kind, tokenHash string) []byte { return key(pToken, kind, "/", tokenHash) }
+
+// 账号管理 (staff accounts): every staff account is in the login index; the roster key
+// serialises the last-admin check (see the schema above).
+
+func userLoginPrefix() []byte { return key(pUserLogin) }
+func staffRosterKey() []byte  { return key(pStaffRoster) }
 
 // Outbox and audit log; both sort by time.
 

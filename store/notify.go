@@ -44,14 +44,16 @@ func (s *Store) MailFacts(n domain.Notification) (domain.MailFacts, error) {
 		f.User.PasswordHash = ""
 		agency := ""
 		switch n.Kind {
-		case domain.NotifyAppSubmitted, domain.NotifyAppDecision:
+		case domain.NotifyAppSubmitted, domain.NotifyAppDecision, domain.NotifyAppAgencySuspended:
 			f.Application, err = loadApp(txn, n.Subject)
 			agency = f.Application.AgencyID
-		case domain.NotifyCESubmitted, domain.NotifyCEDecision, domain.NotifyCECompleted:
+		case domain.NotifyCESubmitted, domain.NotifyCEDecision, domain.NotifyCECompleted, domain.NotifyCEAgencySuspended:
 			f.Enrolment, err = loadEnrol(txn, n.Subject)
 			agency = f.Enrolment.AgencyID
 		case domain.NotifyPhotoDecision:
 			f.Photo, err = loadPhoto(txn, n.Subject)
+		case domain.NotifyStaffActivation: // 账号管理: a reviewer's mail names the agency
+			agency = f.User.AgencyID
 		}
 		if err != nil || agency == "" {
 			return err

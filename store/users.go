@@ -35,8 +35,9 @@ type tokenRec struct {
 
 // Token kinds.
 const (
-	TokenReset   = "reset"
-	TokenConfirm = "confirm"
+	TokenReset    = "reset"
+	TokenConfirm  = "confirm"
+	TokenActivate = "activate"
 )
 
 // Token is a fresh 256-bit secret: Raw goes into a link, Hash into the store.
@@ -98,7 +99,9 @@ func confirmNotice(u domain.User, tok Token) domain.Notification {
 	return domain.Notification{Kind: domain.NotifyConfirmEmail, UserID: u.ID, Token: tok.Raw}
 }
 
-// CreateStaff creates a reviewer or admin account with a unique username.
+// CreateStaff creates a reviewer or admin account with a unique username and a password
+// hash already set: the bootstrap of the first admin (create-admin) and the demo seed. The
+// admin's 账号管理 uses CreateStaffAccount (staff.go), where the holder sets the password.
 func (s *Store) CreateStaff(u domain.User, now time.Time) (domain.User, error) {
 	u.ID, u.CreatedAt, u.UpdatedAt = newID(), now, now
 	err := s.update(func(txn *badger.Txn) error {
@@ -108,6 +111,9 @@ func (s *Store) CreateStaff(u domain.User, now time.Time) (domain.User, error) {
 		}
 		if taken {
 			return domain.Err(domain.CodeConflict, "该用户名已存在")
+		}
+		if err := touchRoster(txn); err != nil { // it may be a new active admin (staff.go)
+			return err
 		}
 		if err := putJSON(txn, userKey(u.ID), userRec{V: 1, User: u}); err != nil {
 			return err
@@ -231,8 +237,7 @@ func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duratio
 			return err
 		}
 		found = u.ID != ""
-		rec := tokenRec{UserID: u.ID, Email: u.Email, Epoch: u.SessionEpoch, Expires: now.Add(ttl)}
-		if err := putTokenTTL(txn, TokenReset, tok, rec, ttl); err != nil {
+		if err := issueLink(txn, ResetLink, u, tok, ttl, now); err != nil {
 			return err
 		}
 		m := notification(domain.Notification{Kind: domain.NotifyPasswordReset, UserID: u.ID, Token: tok.Raw}, u.Email)
@@ -246,7 +251,8 @@ func (s *Store) RequestReset(idNumber, email string, tok Token, ttl time.Duratio
 }
 
 // resetCandidate returns the account an ID number and e-mail address name together, or a
-// user with no ID (and the address typed, for the unused mail) when they name none.
+// user with no ID (and the address typed, for the unused mail) when they name none. A
+// disabled account names none: 找回密码 cannot reopen it, and the answer stays the same.
 func resetCandidate(txn *badger.Txn, idNumber, email string) (domain.User, error) {
 	none := domain.User{Email: email}
 	id, err := getString(txn, userIDNoKey(idNumber))
@@ -257,7 +263,7 @@ func resetCandidate(txn *badger.Txn, idNumber, email string) (domain.User, error
 		return none, err
 	}
 	u, err := loadUser(txn, id)
-	if err != nil || !strings.EqualFold(u.Email, email) {
+	if err != nil || !strings.EqualFold(u.Email, email) || u.Disabled {
 		return none, err
 	}
 	return u, nil
@@ -271,58 +277,110 @@ func putTokenTTL(txn *badger.Txn, kind string, tok Token, r tokenRec, ttl time.D
 	return txn.SetEntry(badger.NewEntry(tokenKey(kind, tok.Hash), b).WithTTL(ttl))
 }
 
-// liveReset returns a live reset token and its user. A token issued before the user's
-// last password change or reset (an older epoch) is as dead as a used one.
-func liveReset(txn *badger.Txn, hash string, now time.Time) (domain.User, error) {
-	r, err := liveToken(txn, TokenReset, hash, now)
+// PasswordLink is a kind of mailed one-time link that lets its holder set the account's
+// password: 找回密码 (ResetLink) and the activation of a new staff account
+// (ActivationLink). Both follow one set of rules (SECURITY.md 10), implemented once
+// below: only the SHA-256 of the token is stored, with a TTL; the record carries the
+// user's SessionEpoch when it was issued, so a newer link, a password change or a
+// disable (each raises the epoch) kills it; it is deleted when used; a disabled account's
+// link does nothing. The kinds differ only in their names and in the message for a dead
+// link.
+type PasswordLink struct {
+	kind    string
+	audit   domain.AuditAction
+	invalid error
+	roster  bool // using it can make an active admin: it rewrites the staff roster key (staff.go)
+}
+
+// ErrActivationInvalid is returned for an unknown, used, expired or replaced activation link.
+var ErrActivationInvalid = domain.Err(domain.CodeInvalid, "激活链接已失效或已被使用。如果您已经设置过密码，请直接用用户名登录；否则请联系管理员重新发送激活邮件。")
+
+// The password links.
+var (
+	ResetLink      = PasswordLink{kind: TokenReset, audit: domain.AuditPasswordReset, invalid: ErrTokenInvalid}
+	ActivationLink = PasswordLink{kind: TokenActivate, audit: domain.AuditAccountActivate, invalid: ErrActivationInvalid, roster: true}
+)
+
+// Invalid is the error of a dead link of this kind.
+func (l PasswordLink) Invalid() error { return l.invalid }
+
+// issueLink stores a new link of kind l for u, valid for ttl from now, in the caller's
+// transaction; the caller raised u's epoch first when older links must die.
+func issueLink(txn *badger.Txn, l PasswordLink, u domain.User, tok Token, ttl time.Duration, now time.Time) error {
+	return putTokenTTL(txn, l.kind, tok, tokenRec{UserID: u.ID, Email: u.Email, Epoch: u.SessionEpoch, Expires: now.Add(ttl)}, ttl)
+}
+
+// liveLink returns the user of a live link. A link issued before the user's last password
+// change, reset, disable or newer link (an older epoch) is as dead as a used one; the link
+// of a disabled account says so.
+func liveLink(txn *badger.Txn, l PasswordLink, hash string, now time.Time) (domain.User, error) {
+	r, err := liveToken(txn, l.kind, hash, now)
+	if errors.Is(err, ErrTokenInvalid) || (err == nil && r.UserID == "") {
+		return domain.User{}, l.invalid
+	}
 	if err != nil {
 		return domain.User{}, err
-	}
-	if r.UserID == "" {
-		return domain.User{}, ErrTokenInvalid
 	}
 	u, err := loadUser(txn, r.UserID)
 	if err != nil {
 		return domain.User{}, err
 	}
+	if u.Disabled {
+		return domain.User{}, domain.ErrAccountDisabled
+	}
 	if u.SessionEpoch != r.Epoch {
-		return domain.User{}, ErrTokenInvalid
+		return domain.User{}, l.invalid
 	}
 	return u, nil
 }
 
-// ResetTokenUser returns the user a live reset token belongs to.
-func (s *Store) ResetTokenUser(hash string, now time.Time) (domain.User, error) {
+// LinkUser returns the user a live link of kind l belongs to.
+func (s *Store) LinkUser(l PasswordLink, hash string, now time.Time) (domain.User, error) {
 	var u domain.User
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		u, err = liveReset(txn, hash, now)
+		u, err = liveLink(txn, l, hash, now)
 		return err
 	})
 	return u, err
 }
 
-// ResetPassword consumes a reset token and sets the new password hash; every session of
-// the user ends, and so does every other reset token (the epoch rises). A replayed token
-// fails with ErrTokenInvalid.
-func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User, error) {
+// SetPasswordByLink consumes a link of kind l and sets the new password hash; every
+// session of the user ends, and so does every other link (the epoch rises). A replayed
+// link fails with l's invalid error.
+func (s *Store) SetPasswordByLink(l PasswordLink, hash, newHash string, now time.Time) (domain.User, error) {
 	var u domain.User
 	err := s.update(func(txn *badger.Txn) error {
 		var err error
-		if u, err = liveReset(txn, hash, now); err != nil {
+		if u, err = liveLink(txn, l, hash, now); err != nil {
 			return err
+		}
+		if l.roster {
+			if err := touchRoster(txn); err != nil {
+				return err
+			}
 		}
 		u.PasswordHash, u.UpdatedAt = newHash, now
 		u.SessionEpoch++
-		if err := txn.Delete(tokenKey(TokenReset, hash)); err != nil {
+		if err := txn.Delete(tokenKey(l.kind, hash)); err != nil {
 			return err
 		}
-		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: domain.AuditPasswordReset, Object: u.ID}); err != nil {
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: u.ID, Actor: u.AuditName(), Action: l.audit, Object: u.ID}); err != nil {
 			return err
 		}
 		return putJSON(txn, userKey(u.ID), userRec{V: 1, User: u})
 	})
 	return u, err
+}
+
+// ResetTokenUser returns the user a live reset token belongs to.
+func (s *Store) ResetTokenUser(hash string, now time.Time) (domain.User, error) {
+	return s.LinkUser(ResetLink, hash, now)
+}
+
+// ResetPassword consumes a reset token and sets the new password hash (SetPasswordByLink).
+func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User, error) {
+	return s.SetPasswordByLink(ResetLink, hash, newHash, now)
 }
 
 // ConfirmEmail marks the address the token was sent to as confirmed, if it is still the

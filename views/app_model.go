@@ -80,12 +80,10 @@ func employmentOptions() []Option {
 	return out
 }
 
-func enabledPostOptions() []Option {
+func postOptions(posts []domain.Post) []Option {
 	var out []Option
-	for _, p := range domain.DefaultPosts() {
-		if p.Enabled {
-			out = append(out, Option{Value: p.Code, Label: p.Label()})
-		}
+	for _, p := range posts {
+		out = append(out, Option{Value: p.Code, Label: p.Label()})
 	}
 	return out
 }

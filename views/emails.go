@@ -85,3 +85,24 @@ func PhotoDecisionMessage(u domain.User, p domain.Photo, origin string) domain.M
 	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
 	return domain.Message{To: u.Email, Subject: "照片审核结果：" + p.StatusOrNone().Label(), Body: b.String(), Kind: "photo_decision"}
 }
+
+// AgencySuspendedMessage tells a trainee that the agency of one of their records (what:
+// 新取证报名 or 继续教育报名, with its number) was suspended, and what to do, worded as the
+// record's page says it (domain.SuspendedAgencyAdvice). The agency's state is read when
+// the mail is sent, so a mail sent after the agency was re-enabled says so.
+func AgencySuspendedMessage(kind domain.NotificationKind, u domain.User, what, number string, ag domain.Agency, mustChoose bool, link string) domain.Message {
+	var b strings.Builder
+	b.WriteString(u.Name + "，您好：\n\n")
+	ref := what
+	if number != "" {
+		ref += "（编号 " + number + "）"
+	}
+	if !ag.Suspended {
+		b.WriteString("您的" + ref + "所选的培训机构“" + ag.Name + "”曾暂停接受报名，现已恢复，您无需任何操作。\n\n")
+	} else {
+		b.WriteString("关于您的" + ref + "：\n" + domain.SuspendedAgencyAdvice(ag, mustChoose) + "\n\n")
+	}
+	b.WriteString("查看这份报名：" + link + "\n\n")
+	b.WriteString("河南省施工现场专业人员信息管理系统（本邮件由系统自动发送，请勿回复）\n")
+	return domain.Message{To: u.Email, Subject: "您选择的培训机构已暂停接受报名：" + ag.Name, Body: b.String(), Kind: string(kind)}
+}

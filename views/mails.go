@@ -48,9 +48,17 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 		return CESubmittedMessage(f.User, f.Enrolment, f.Agency), nil
 	case domain.NotifyCEDecision:
 		return CEDecisionMessage(f.User, f.Enrolment, f.Agency, origin), nil
+	case domain.NotifyAppAgencySuspended:
+		a := f.Application
+		return AgencySuspendedMessage(n.Kind, f.User, "新取证报名", a.Number, f.Agency, a.MustChooseAgencyAgain(f.Agency), origin+"/apply/"+a.ID), nil
+	case domain.NotifyCEAgencySuspended:
+		e := f.Enrolment
+		return AgencySuspendedMessage(n.Kind, f.User, "继续教育报名", e.Number, f.Agency, e.MustChooseAgencyAgain(f.Agency), origin+"/ce/"+e.ID), nil
 	case domain.NotifyCECompleted:
 		p := domain.CycleProgress{Total: n.Hours, Professional: n.ProfessionalHours}
 		return CECompletedMessage(f.User, f.Enrolment, p, f.Agency), nil
+	case domain.NotifyStaffActivation: // 账号管理 (admin_staff_emails.go)
+		return StaffActivationMessage(f.User, f.Agency, origin+"/activate/"+n.Token), nil
 	}
 	return domain.Message{}, domain.Err(domain.CodeInternal, "no mail template for notification "+string(n.Kind))
 }

@@ -2,6 +2,7 @@ package views
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"sitepro/domain"
@@ -36,6 +37,8 @@ func TestRenderMailUsesTheTemplates(t *testing.T) {
 		{domain.Notification{Kind: domain.NotifyCESubmitted}, CESubmittedMessage(f.User, f.Enrolment, f.Agency)},
 		{domain.Notification{Kind: domain.NotifyCEDecision}, CEDecisionMessage(f.User, f.Enrolment, f.Agency, origin)},
 		{domain.Notification{Kind: domain.NotifyCECompleted, Hours: p.Total, ProfessionalHours: p.Professional}, CECompletedMessage(f.User, f.Enrolment, p, f.Agency)},
+		{domain.Notification{Kind: domain.NotifyAppAgencySuspended}, AgencySuspendedMessage(domain.NotifyAppAgencySuspended, f.User, "新取证报名", f.Application.Number, f.Agency, false, origin+"/apply/a1")},
+		{domain.Notification{Kind: domain.NotifyCEAgencySuspended}, AgencySuspendedMessage(domain.NotifyCEAgencySuspended, f.User, "继续教育报名", f.Enrolment.Number, f.Agency, false, origin+"/ce/e1")},
 	}
 	for _, c := range cases {
 		got, err := RenderMail(c.n, f, origin)
@@ -54,5 +57,29 @@ func TestRenderMailUsesTheTemplates(t *testing.T) {
 	r.Facts = factsFunc(func(domain.Notification) (domain.MailFacts, error) { return f, nil })
 	if got, err := r.Render(cases[0].n); err != nil || got != cases[0].want {
 		t.Errorf("Render: %+v %v", got, err)
+	}
+}
+
+// TestAgencySuspendedMailSaysWhatToDo: a returned application at a suspended agency must
+// choose another agency; a submitted one stays; an agency re-enabled before the mail went
+// out says so instead.
+func TestAgencySuspendedMailSaysWhatToDo(t *testing.T) {
+	u := domain.User{Name: "张三", Email: "zs@example.com"}
+	ag := domain.Agency{Name: "郑州培训中心", Phone: "0371-1234567", Suspended: true}
+	f := domain.MailFacts{User: u, Agency: ag, Application: domain.Application{ID: "a1", Number: "XQ1", Status: domain.AppReturned}}
+	for _, c := range []struct {
+		status domain.AppStatus
+		agency domain.Agency
+		want   string
+	}{
+		{domain.AppReturned, ag, "请在第3步另选一家培训机构"},
+		{domain.AppSubmitted, ag, "仍由它继续办理"},
+		{domain.AppSubmitted, domain.Agency{Name: ag.Name}, "现已恢复"},
+	} {
+		f.Application.Status, f.Agency = c.status, c.agency
+		m, err := RenderMail(domain.Notification{Kind: domain.NotifyAppAgencySuspended}, f, "https://sitepro.test")
+		if err != nil || !strings.Contains(m.Body, c.want) || !strings.Contains(m.Body, "XQ1") || !strings.Contains(m.Body, "https://sitepro.test/apply/a1") {
+			t.Errorf("%s: %v\n%s", c.status, err, m.Body)
+		}
 	}
 }
