@@ -62,6 +62,9 @@ const (
 
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
+
+	// Statistics (issue 12).
+	AuditStatsExport AuditAction = "stats.export"
 	// Admin console (issue 12): a trainee looked up by their full ID number.
 	AuditAdminIDSearch AuditAction = "admin.search.idno"
 )
@@ -109,6 +112,7 @@ var auditActions = vocab[AuditAction]{
 	{AuditAccountRole, "修改账号类型"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
+	{AuditStatsExport, "导出统计"},
 	{AuditAdminIDSearch, "按身份证号查找学员"},
 }
 

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/csv"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -75,4 +76,63 @@ func WriteXLSX(w io.Writer, sheet string, t Table) error {
 	}
 	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	return f.Write(w)
+}
+
+// Sheet is one named sheet of a workbook.
+type Sheet struct {
+	Name string
+	Table
+}
+
+// WriteWorkbook writes several tables as one Excel workbook, a sheet each with a bold,
+// frozen header row; a cell that is a whole number is written as a number, so that a
+// spreadsheet can sum the counts of a statistics export.
+func WriteWorkbook(w io.Writer, sheets []Sheet) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	for i, sh := range sheets {
+		if i == 0 {
+			err = f.SetSheetName("Sheet1", sh.Name)
+		} else {
+			_, err = f.NewSheet(sh.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeSheet(f, sh, bold); err != nil {
+			return err
+		}
+	}
+	return f.Write(w)
+}
+
+func writeSheet(f *excelize.File, sh Sheet, bold int) error {
+	for i, h := range sh.Header {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := f.SetCellStr(sh.Name, cell, h); err != nil {
+			return err
+		}
+		_ = f.SetCellStyle(sh.Name, cell, cell, bold)
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		_ = f.SetColWidth(sh.Name, col, col, 16)
+	}
+	for r, row := range sh.Rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			var err error
+			if n, nerr := strconv.Atoi(v); nerr == nil && strconv.Itoa(n) == v {
+				err = f.SetCellInt(sh.Name, cell, int64(n))
+			} else {
+				err = f.SetCellStr(sh.Name, cell, safeCell(v))
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return f.SetPanes(sh.Name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }

@@ -262,6 +262,9 @@ func authzRows() map[string]authzRow {
 		"GET /activate/:token": {want: zPublic, path: func(f *authzFix) string { return "/activate/" + f.bogusToken }},
 		"GET /activate":        {want: zPublic, path: authzFixed("/activate")},
 		"POST /activate":       {want: zPublic, path: authzFixed("/activate")},
+		// 统计 (admin_stats.go).
+		"GET /admin/stats":             {want: zAdmin, path: authzFixed("/admin/stats?by=city&status=submitted"), is200: true},
+		"GET /admin/stats/export.xlsx": {want: zAdmin, path: authzFixed("/admin/stats/export.xlsx?kind=ce"), is200: true},
 		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
 		// ID number) and read-only views of T1's objects.
 		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},

@@ -125,5 +125,6 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/audit", Admin, s.auditPage},
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
-	}, s.adminConsoleRoutes()) // 管理员 console (admin_console.go); keep it last: /admin/certificates/:id
+	}, s.statsRoutes(), // 统计 (admin_stats.go)
+		s.adminConsoleRoutes()) // 管理员 console (admin_console.go); keep it last: /admin/certificates/:id
 }

@@ -33,7 +33,7 @@ func loadApp(txn *badger.Txn, id string) (domain.Application, error) {
 // appRecords keeps applications the way wizardRecords describes; the summary lets the
 // agency's queues filter without loading whole applications.
 var appRecords = wizardRecords[domain.Application]{
-	load: loadApp, key: appKey, places: appPlaces, summary: putSummary,
+	load: loadApp, key: appKey, places: appPlaces, summary: putSummary, stats: statsApp,
 	traineeKey: appTraineeKey, traineePrefix: appTraineePrefix, parseTraineeKey: parseAppTraineeKey,
 	record: func(a domain.Application) any { return appRec{V: 1, Application: a} },
 	facts:  func(a domain.Application) docFacts { return docFacts{a.ID, a.TraineeID, a.Status == domain.AppDraft} },
@@ -313,6 +313,9 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 			}
 		}
 		agency = a.AgencyID
+		if err := statsApp(txn, a, domain.Application{}); err != nil {
+			return err
+		}
 		if err := unlinkUnlessTied(txn, a.AgencyID, traineeID, leaving{app: a.ID}); err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ func loadEnrol(txn *badger.Txn, id string) (domain.Enrolment, error) {
 
 // enrolRecords keeps enrolments the way wizardRecords describes.
 var enrolRecords = wizardRecords[domain.Enrolment]{
-	load: loadEnrol, key: ceEnrolKey, places: enrolPlaces, summary: putEnrolSummary,
+	load: loadEnrol, key: ceEnrolKey, places: enrolPlaces, summary: putEnrolSummary, stats: statsEnrol,
 	traineeKey: ceTraineeKey, traineePrefix: ceTraineePrefix, parseTraineeKey: parseCETraineeKey,
 	record: func(e domain.Enrolment) any { return enrolRec{V: 1, Enrolment: e} },
 	facts:  func(e domain.Enrolment) docFacts { return docFacts{e.ID, e.TraineeID, e.Status == domain.EnrolDraft} },
@@ -276,7 +276,10 @@ func dropEnrol(txn *badger.Txn, e domain.Enrolment) error {
 			return err
 		}
 	}
-	return moveAdminKeys(txn, enrolAdminKeys(e), adminKeys{})
+	if err := moveAdminKeys(txn, enrolAdminKeys(e), adminKeys{}); err != nil {
+		return err
+	}
+	return statsEnrol(txn, e, domain.Enrolment{})
 }
 
 // enrolledAt reports whether a submitted enrolment of the trainee other than except ties

@@ -55,6 +55,9 @@ func putNewCert(txn *badger.Txn, c domain.Certificate) error {
 			return err
 		}
 	}
+	if err := statsCert(txn, domain.Certificate{}, c); err != nil { // statistics (stats.go)
+		return err
+	}
 	return putJSON(txn, certKey(c.ID), certRec{V: 1, Certificate: c})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -67,6 +68,19 @@ import (
 //	v1/idx/ce/course-title/<agencyID>/<CourseKey> → courseID (unique title per agency; imports name courses by title)
 //	v1/ce/record/<certID>/<recordID>             learningRec; recordID sorts by recording time
 //	v1/idx/ce/record-key/<certID>/<courseID>/<yyyymmdd> → recordID (one record per certificate, course and day)
+//
+// Statistics (issue 12, stats.go): counters kept in the same transaction as the records they
+// count, so the statistics page reads a few thousand small keys instead of every record.
+// Empty parts are written as "-"; the value of a counter is an 8-byte big-endian count
+// (a counter that reaches zero is deleted).
+//
+//	v1/stats/app/<agencyID>/<city>/<post>/<status>/<result> → count of non-draft applications
+//	v1/stats/ce/<agencyID>/<city>/<post>/<status>  → count of non-draft enrolments
+//	v1/stats/cert/<post>/<status>/<validUntil yyyymmdd>/<agency name> → count of certificates
+//	                                             (the agency as the certificate names it; the name may hold "/")
+//	v1/stats/ce-hours/<cycle end yyyymmdd>/<enrolID> → "<start yyyymmdd>/<total>/<professional>/<agencyID>/<post>"
+//	                                             for every enrolment taking learning (half hours in its cycle)
+//	v1/meta/migrated/stats-v1                    → "" once the counters were built from existing data
 //
 // Admin console (issue 12; admin_index.go), written in the same transaction as the record:
 //
@@ -358,3 +372,65 @@ func timeAndID(b []byte) (time.Time, string) {
 	}
 	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:8]))), string(b[8:])
 }
+
+// Statistics counters and the learning-hours summary (stats.go). Only this block knows
+// their layout.
+
+const (
+	pStats        = "v1/stats/"
+	pStatsApp     = "v1/stats/app/"
+	pStatsCE      = "v1/stats/ce/"
+	pStatsCert    = "v1/stats/cert/"
+	pStatsCEHours = "v1/stats/ce-hours/"
+)
+
+// statsPart writes an empty part as "-" so that every counter key has all its parts.
+func statsPart(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// readPart is statsPart undone.
+func readPart(s string) string {
+	if s == "-" {
+		return ""
+	}
+	return s
+}
+
+func statsAppKey(agency, city, post, status, result string) []byte {
+	return key(pStatsApp, statsPart(agency), "/", statsPart(city), "/", statsPart(post), "/", statsPart(status), "/", statsPart(result))
+}
+func statsCEKey(agency, city, post, status string) []byte {
+	return key(pStatsCE, statsPart(agency), "/", statsPart(city), "/", statsPart(post), "/", statsPart(status))
+}
+func statsCertKey(post, status, validUntil, agencyName string) []byte {
+	return key(pStatsCert, statsPart(post), "/", statsPart(status), "/", statsPart(validUntil), "/", statsPart(agencyName))
+}
+
+// parseStatsKey splits a counter key of family into its n parts (the last one keeps any
+// slash it contains); ok is false for a key of another shape.
+func parseStatsKey(k []byte, family string, n int) (parts []string, ok bool) {
+	rest, found := bytes.CutPrefix(k, []byte(family))
+	if !found {
+		return nil, false
+	}
+	parts = strings.SplitN(string(rest), "/", n)
+	if len(parts) != n {
+		return nil, false
+	}
+	for i, p := range parts {
+		parts[i] = readPart(p)
+	}
+	return parts, true
+}
+
+func statsCEHoursKey(cycleEnd time.Time, enrolID string) []byte {
+	return key(pStatsCEHours, cycleEnd.Format("20060102"), "/", enrolID)
+}
+
+// statsCEHoursFrom is where the cycles that have not ended by day start: the keys sort by
+// cycle end, so a scan from here skips every finished cycle.
+func statsCEHoursFrom(day time.Time) []byte { return key(pStatsCEHours, day.Format("20060102")) }

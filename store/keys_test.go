@@ -89,6 +89,13 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{ceRecordKey("c", "r"), "v1/ce/record/c/r"},
 		{ceRecordPrefix("c"), "v1/ce/record/c/"},
 		{ceRecordDayKey("c", "k", day), "v1/idx/ce/record-key/c/k/20260307"},
+		// Statistics (stats.go).
+		{statsAppKey("a", "410100", "111", "failed", "absent"), "v1/stats/app/a/410100/111/failed/absent"},
+		{statsAppKey("a", "", "111", "submitted", ""), "v1/stats/app/a/-/111/submitted/-"},
+		{statsCEKey("a", "410100", "111", "learning"), "v1/stats/ce/a/410100/111/learning"},
+		{statsCertKey("110", "valid", "20190519", "郑州/培训"), "v1/stats/cert/110/valid/20190519/郑州/培训"},
+		{statsCEHoursKey(day, "e"), "v1/stats/ce-hours/20260307/e"},
+		{statsCEHoursFrom(day), "v1/stats/ce-hours/20260307"},
 	} {
 		if string(c.got) != c.want {
 			t.Errorf("key %q, want %q", c.got, c.want)
@@ -120,5 +127,11 @@ func TestKeyParsersInvertBuilders(t *testing.T) {
 	}
 	if ts, u := parsePhotoAgencyKey(photoAgencyKey("a1", at, "u1")); !ts.Equal(at) || u != "u1" {
 		t.Errorf("photo agency: %v %q", ts, u)
+	}
+	if p, ok := parseStatsKey(statsCertKey("110", "", "", "郑州/培训"), pStatsCert, 4); !ok || p[0] != "110" || p[1] != "" || p[3] != "郑州/培训" {
+		t.Errorf("stats cert: %q %v", p, ok)
+	}
+	if _, ok := parseStatsKey(statsCEKey("a", "c", "p", "s"), pStatsApp, 5); ok {
+		t.Error("a CE counter parsed as an application counter")
 	}
 }

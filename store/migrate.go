@@ -31,7 +31,26 @@ func (s *Store) migrate() error {
 	if err != nil {
 		return err
 	}
+	if err := s.migrateStats(); err != nil {
+		return err
+	}
 	return s.migrateAdminIndexes() // admin_index.go
+}
+
+// migrateStats builds the statistics counters from existing records (stats_rebuild.go)
+// unless they are built already; while storage is low the page shows what the counters
+// hold until a later start finishes it.
+func (s *Store) migrateStats() error {
+	done, err := s.statsBuilt()
+	if err != nil || done {
+		return err
+	}
+	err = s.rebuildStats()
+	if errors.Is(err, ErrNoSpace) {
+		s.log.Warn("storage low: the statistics counters will be built at the next start", "migration", migStats)
+		return nil
+	}
+	return err
 }
 
 // indexPhotosByAgency gives every pending photo an entry in the queue of each agency its

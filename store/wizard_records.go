@@ -24,6 +24,7 @@ type wizardRecords[T any] struct {
 	record          func(x T) any // what is stored: x in its versioned envelope
 	places          func(x T) agencyPlaces
 	summary         func(txn *badger.Txn, k []byte, x T) error // the queue rows' value
+	stats           func(txn *badger.Txn, old, x T) error      // moves the statistics counters (stats.go)
 	facts           func(x T) docFacts
 	admin           func(x T) adminKeys // its entries in the admin console's indexes (admin_index.go)
 	traineeKey      func(traineeID, id string) []byte
@@ -40,13 +41,16 @@ type docFacts struct {
 
 // save writes the record and keeps its agency's queue and list in step with its status
 // (moveAgencyPlaces), each entry with a fresh summary so queues filter without loading
-// whole records.
+// whole records; the statistics counters move with it.
 func (r wizardRecords[T]) save(txn *badger.Txn, old, x T) error {
 	err := moveAgencyPlaces(txn, r.places(old), r.places(x), func(k []byte) error { return r.summary(txn, k, x) })
 	if err != nil {
 		return err
 	}
 	if err := moveAdminKeys(txn, r.admin(old), r.admin(x)); err != nil {
+		return err
+	}
+	if err := r.stats(txn, old, x); err != nil {
 		return err
 	}
 	return putJSON(txn, r.key(r.facts(x).id), r.record(x))
