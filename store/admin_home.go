@@ -9,13 +9,12 @@ import (
 	"sitepro/domain"
 )
 
-// AdminAppStates are the application states the admin home counts: those still in
-// progress. Closed ones (不予确认, 考试不合格, 已发证) only grow with history; the statistics
-// page counts them.
+// AdminAppStates are the application states the admin home shows: those still in
+// progress. Closed ones (不予确认, 考试不合格, 已发证) are on the statistics page.
 var AdminAppStates = []domain.AppStatus{domain.AppSubmitted, domain.AppReturned, domain.AppConfirmed,
 	domain.AppScheduled, domain.AppScored, domain.AppPassed}
 
-// AdminCEStates are the enrolment states the admin home counts (已完成 is closed).
+// AdminCEStates are the enrolment states the admin home shows (已完成 is closed).
 var AdminCEStates = []domain.EnrolStatus{domain.EnrolPending, domain.EnrolReturned, domain.EnrolConfirmed, domain.EnrolLearning}
 
 // AgencyLoad is what an agency has in progress.
@@ -29,11 +28,11 @@ type AgencyLoad struct {
 // Busy reports whether anything is in progress at the agency.
 func (l AgencyLoad) Busy() bool {
 	n := l.Photos
-	for _, v := range l.Apps {
-		n += v
+	for _, st := range AdminAppStates {
+		n += l.Apps[st]
 	}
-	for _, v := range l.CE {
-		n += v
+	for _, st := range AdminCEStates {
+		n += l.CE[st]
 	}
 	return n > 0
 }
@@ -68,9 +67,9 @@ type AdminOverview struct {
 // adminOldest is how many waiting items of each kind the home lists.
 const adminOldest = 10
 
-// AdminOverview reads the admin home in one transaction, from index keys: the state
-// indexes and queues are counted without reading a value; only the few oldest rows, the
-// agencies and the few problem messages are decoded.
+// AdminOverview reads the admin home in one transaction: counts per state and agency from
+// the statistics counters, photos and mail from their index keys alone; only the few
+// oldest rows, the agencies and the few problem messages are decoded.
 func (s *Store) AdminOverview() (AdminOverview, error) {
 	o := AdminOverview{AppTotals: map[domain.AppStatus]int{}, CETotals: map[domain.EnrolStatus]int{}}
 	err := s.view(func(txn *badger.Txn) error {
@@ -82,11 +81,8 @@ func (s *Store) AdminOverview() (AdminOverview, error) {
 		for i := range loads {
 			byID[loads[i].Agency.ID] = &loads[i]
 		}
-		for _, st := range AdminAppStates {
-			o.AppTotals[st] = countByAgency(txn, appStatePrefix(string(st)), func(a *AgencyLoad) { a.Apps[st]++ }, byID)
-		}
-		for _, st := range AdminCEStates {
-			o.CETotals[st] = countByAgency(txn, ceStatePrefix(string(st)), func(a *AgencyLoad) { a.CE[st]++ }, byID)
+		if err := countStates(txn, &o, byID); err != nil {
+			return err
 		}
 		o.PhotosWaiting = countKeys(txn, photoPendingPrefix())
 		for i := range loads {
@@ -128,18 +124,43 @@ func agencyLoads(txn *badger.Txn) ([]AgencyLoad, error) {
 	return out, err
 }
 
-// countByAgency counts the keys of one status's index, adding each to its agency's load;
-// it returns the total.
-func countByAgency(txn *badger.Txn, prefix []byte, add func(*AgencyLoad), byID map[string]*AgencyLoad) int {
-	n := 0
-	_ = scanKeys(txn, prefix, func(k []byte) (bool, error) { // a key-only walk cannot fail
-		n++
-		if a := byID[parseStateKey(k, prefix)]; a != nil {
-			add(a)
+// countStates adds up the statistics counters of applications and enrolments (stats.go:
+// one per agency, city, post and status, moved in the transaction of every change) into
+// the province's totals and each agency's load. It reads counters, never a record: its
+// cost follows the number of counters, not of applications.
+func countStates(txn *badger.Txn, o *AdminOverview, byID map[string]*AgencyLoad) error {
+	for _, fam := range []struct {
+		prefix string
+		parts  int
+	}{{pStatsApp, 5}, {pStatsCE, 4}} {
+		err := scanItems(txn, span{prefix: []byte(fam.prefix)}, func(item *badger.Item) (bool, error) {
+			p, ok := parseStatsKey(item.Key(), fam.prefix, fam.parts)
+			if !ok {
+				return true, nil
+			}
+			var n int64
+			_ = item.Value(func(b []byte) error { n = countOf(b); return nil })
+			l := byID[p[0]]
+			if fam.prefix == pStatsApp {
+				st := domain.AppStatus(p[3])
+				o.AppTotals[st] += int(n)
+				if l != nil {
+					l.Apps[st] += int(n)
+				}
+			} else {
+				st := domain.EnrolStatus(p[3])
+				o.CETotals[st] += int(n)
+				if l != nil {
+					l.CE[st] += int(n)
+				}
+			}
+			return true, nil
+		})
+		if err != nil {
+			return err
 		}
-		return true, nil
-	})
-	return n
+	}
+	return nil
 }
 
 // oldestWaiting merges the heads of the queues of the agencies with something waiting

@@ -9,28 +9,24 @@ import (
 	"sitepro/domain"
 )
 
-// The admin console's indexes (issue 12): every non-draft application and enrolment by
-// status and agency, so the admin home counts them from keys alone; their reference
-// numbers (and 准考证号), so a number typed into the admin search is one lookup; trainees by name; and
+// The admin console's indexes (issue 12): the reference numbers of applications (and
+// their 准考证号) and enrolments, so a number typed into the admin search is one lookup; trainees by name; and
 // the messages the outbox gave up on. Each is written in the transaction that writes what
 // it indexes (wizardRecords.save, CreateTrainee, modifyMessage), and migAdminIndexes
-// builds them once for data written before they existed.
+// builds them once for data written before they existed. (The admin home's counts per
+// state and agency are the statistics counters of stats.go.)
 
 // adminKeys are a wizard document's entries in the admin indexes; a nil key means "not in
 // that index".
 type adminKeys struct {
-	id                    string
-	state, number, ticket []byte
+	id             string
+	number, ticket []byte
 }
 
-// appAdminKeys is where an application stands in the admin indexes: listed by status once
-// it has left the draft state with an agency (the same rule as the agency list), and by
-// number once it has one.
+// appAdminKeys is where an application stands in the admin indexes: by number once it has
+// one, by 准考证号 once its exam is scheduled.
 func appAdminKeys(a domain.Application) adminKeys {
 	k := adminKeys{id: a.ID}
-	if a.Status != domain.AppDraft && a.Status != "" && a.AgencyID != "" {
-		k.state = appStateKey(string(a.Status), a.AgencyID, a.CreatedAt, a.ID)
-	}
 	if a.Number != "" {
 		k.number = appNumberKey(a.Number)
 	}
@@ -43,9 +39,6 @@ func appAdminKeys(a domain.Application) adminKeys {
 // enrolAdminKeys is appAdminKeys for enrolments.
 func enrolAdminKeys(e domain.Enrolment) adminKeys {
 	k := adminKeys{id: e.ID}
-	if e.Status != domain.EnrolDraft && e.Status != "" && e.AgencyID != "" {
-		k.state = ceStateKey(string(e.Status), e.AgencyID, e.CreatedAt, e.ID)
-	}
 	if e.Number != "" {
 		k.number = ceNumberKey(e.Number)
 	}
@@ -58,7 +51,7 @@ func enrolAdminKeys(e domain.Enrolment) adminKeys {
 func moveAdminKeys(txn *badger.Txn, from, to adminKeys) error {
 	for _, p := range []struct {
 		old, cur, val []byte
-	}{{from.state, to.state, nil}, {from.number, to.number, []byte(to.id)}, {from.ticket, to.ticket, []byte(to.id)}} {
+	}{{from.number, to.number, []byte(to.id)}, {from.ticket, to.ticket, []byte(to.id)}} {
 		if bytes.Equal(p.old, p.cur) {
 			continue
 		}

@@ -84,11 +84,8 @@ import (
 //
 // Admin console (issue 12; admin_index.go), written in the same transaction as the record:
 //
-//	v1/idx/app/state/<status>/<agencyID>/<8-byte created><appID> → "" every non-draft application by status and
-//	                                             agency (the admin home counts keys only)
 //	v1/idx/app/number/<number>                   → appID (the reference people quote: XQ…)
 //	v1/idx/app/ticket/<准考证号>                  → appID once the exam is scheduled
-//	v1/idx/ce/state/<status>/<agencyID>/<8-byte created><enrolID> → "" every submitted enrolment by status and agency
 //	v1/idx/ce/number/<number>                    → enrolID (JX…)
 //	v1/idx/user/name/<name>/<userID>             → "" trainees by name (admin search by name or its start)
 //	v1/idx/outbox/failed/<msgID>                 → "" a message that was given up (no more retries) unsent
@@ -152,10 +149,8 @@ const (
 	pStaffRoster = "v1/meta/staff-roster"
 
 	// Admin console (issue 12; admin_index.go).
-	pAppState     = "v1/idx/app/state/"
 	pAppNumber    = "v1/idx/app/number/"
 	pAppTicket    = "v1/idx/app/ticket/"
-	pCEState      = "v1/idx/ce/state/"
 	pCENumber     = "v1/idx/ce/number/"
 	pUserName     = "v1/idx/user/name/"
 	pOutboxFailed = "v1/idx/outbox/failed/"
@@ -317,27 +312,9 @@ func ceRecordDayKey(certID, courseID string, day time.Time) []byte {
 	return key(pCERecordKey, certID, "/", courseID, "/", day.Format("20060102"))
 }
 
-// Admin console (issue 12): status and number indexes of both wizards' documents,
-// trainees by name, messages given up.
+// Admin console (issue 12): number indexes of both wizards' documents, trainees by name,
+// messages given up.
 
-func appStateKey(status, agencyID string, created time.Time, appID string) []byte {
-	return key(pAppState, status, "/", agencyID, "/", timeKey(created), appID)
-}
-func appStatePrefix(status string) []byte { return key(pAppState, status, "/") }
-func ceStateKey(status, agencyID string, created time.Time, enrolID string) []byte {
-	return key(pCEState, status, "/", agencyID, "/", timeKey(created), enrolID)
-}
-func ceStatePrefix(status string) []byte { return key(pCEState, status, "/") }
-
-// parseStateKey returns the agency of a state index key under prefix (appStatePrefix or
-// ceStatePrefix of one status).
-func parseStateKey(k, prefix []byte) (agencyID string) {
-	rest := bytes.TrimPrefix(k, prefix)
-	if i := bytes.IndexByte(rest, '/'); i >= 0 {
-		rest = rest[:i]
-	}
-	return string(rest)
-}
 func appNumberKey(number string) []byte      { return key(pAppNumber, number) }
 func appTicketKey(ticket string) []byte      { return key(pAppTicket, ticket) }
 func ceNumberKey(number string) []byte       { return key(pCENumber, number) }
