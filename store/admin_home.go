@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"sort"
 	"time"
 
@@ -91,14 +92,12 @@ func (s *Store) AdminOverview() (AdminOverview, error) {
 			}
 		}
 		o.Agencies = loads
-		appsWaiting := func(l AgencyLoad) bool { return l.Apps[domain.AppSubmitted] > 0 }
-		if o.OldestApps, err = oldestWaiting(txn, loads, appsWaiting, appQueuePrefix, func(sm *appSummary) WaitingItem {
+		if o.OldestApps, err = oldestWaiting(txn, loads, appQueuePrefix, func(sm *appSummary) WaitingItem {
 			return WaitingItem{ID: sm.ID, Number: sm.Number, Name: sm.Name, SubmittedAt: sm.SubmittedAt}
 		}); err != nil {
 			return err
 		}
-		ceWaiting := func(l AgencyLoad) bool { return l.CE[domain.EnrolPending] > 0 }
-		if o.OldestCE, err = oldestWaiting(txn, loads, ceWaiting, ceQueuePrefix, func(sm *enrolSummary) WaitingItem {
+		if o.OldestCE, err = oldestWaiting(txn, loads, ceQueuePrefix, func(sm *enrolSummary) WaitingItem {
 			return WaitingItem{ID: sm.ID, Number: sm.Number, Name: sm.Name, SubmittedAt: sm.SubmittedAt}
 		}); err != nil {
 			return err
@@ -163,26 +162,36 @@ func countStates(txn *badger.Txn, o *AdminOverview, byID map[string]*AgencyLoad)
 	return nil
 }
 
-// oldestWaiting merges the heads of the queues of the agencies with something waiting
-// (each queue oldest first) into the adminOldest items waiting longest in the province.
-func oldestWaiting[S any](txn *badger.Txn, loads []AgencyLoad, waiting func(AgencyLoad) bool, queue func(agencyID string) []byte, item func(*S) WaitingItem) ([]WaitingItem, error) {
-	var out []WaitingItem
+// oldestWaiting finds the adminOldest items waiting longest in the province: the head
+// of every agency's queue (each oldest first) is read from its keys alone, which hold the
+// submission time; only the winners' rows are decoded.
+func oldestWaiting[S any](txn *badger.Txn, loads []AgencyLoad, queue func(agencyID string) []byte, item func(*S) WaitingItem) ([]WaitingItem, error) {
+	type head struct {
+		at     time.Time
+		k      []byte
+		agency string
+	}
+	var heads []head
 	for _, l := range loads {
-		if !waiting(l) {
-			continue
-		}
-		err := scanJSON(txn, queue(l.Agency.ID), false, adminOldest, func(sm *S) {
-			w := item(sm)
-			w.AgencyName = l.Agency.Name
-			out = append(out, w)
+		prefix := queue(l.Agency.ID)
+		n := 0
+		_ = scanKeys(txn, prefix, func(k []byte) (bool, error) { // a key-only walk cannot fail
+			at, _ := timeAndID(k[len(prefix):])
+			heads = append(heads, head{at: at, k: bytes.Clone(k), agency: l.Agency.Name})
+			n++
+			return n < adminOldest, nil
 		})
-		if err != nil {
+	}
+	sort.SliceStable(heads, func(i, j int) bool { return heads[i].at.Before(heads[j].at) })
+	var out []WaitingItem
+	for _, h := range heads[:min(len(heads), adminOldest)] {
+		var sm S
+		if err := getJSON(txn, h.k, &sm); err != nil {
 			return nil, err
 		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].SubmittedAt.Before(out[j].SubmittedAt) })
-	if len(out) > adminOldest {
-		out = out[:adminOldest]
+		w := item(&sm)
+		w.AgencyName = h.agency
+		out = append(out, w)
 	}
 	return out, nil
 }
