@@ -42,13 +42,17 @@ func seedApplications(st *store.Store, img Images, ag domain.Agency, now time.Ti
 	if err != nil {
 		return err
 	}
+	notice, err := st.CurrentText(domain.TextNotice) // the 告知书 in force (目录与规则设置)
+	if err != nil {
+		return err
+	}
 	for i, d := range seededApps {
 		u, err := st.UserByLogin(d.holderID, true)
 		if err != nil {
 			return err
 		}
 		at := now.Add(time.Duration(i-len(seededApps)) * 24 * time.Hour)
-		if _, err := st.AgreeNotice(u.ID, domain.NoticeVersion, at); err != nil {
+		if _, err := st.AgreeNotice(u.ID, notice.Version, at); err != nil {
 			return err
 		}
 		a, err := fillApp(st, u, ag, d, at)
@@ -121,11 +125,15 @@ func advanceApp(st *store.Store, rev, admin domain.User, a domain.Application, t
 		domain.AppRejected: {{domain.AppRejected, rev, &domain.Decision{Kind: domain.AppRejectDecision,
 			Reason: "所学专业与报考岗位不符，且工作年限不足。"}}},
 	}
+	marks, _, err := st.ExamSettings() // the pass marks in force (目录与规则设置)
+	if err != nil {
+		return err
+	}
 	chain := []step{
 		{domain.AppConfirmed, rev, &domain.Decision{Kind: domain.AppConfirmDecision}},
 		{domain.AppScheduled, admin, &domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
 		{domain.AppScored, admin, &domain.Decision{Kind: domain.AppScoresDecision, Scores: &scores}},
-		{domain.AppPassed, admin, &domain.Decision{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}},
+		{domain.AppPassed, admin, &domain.Decision{Kind: domain.AppResultDecision, PassMarks: marks}},
 		{domain.AppCertified, admin, nil}, // issued through the admin's use case below
 	}
 	steps, ok := plan[to]

@@ -15,6 +15,9 @@ import (
 type AgencyInput struct {
 	Name, City, Address, Phone, CreditCode, Contact string
 	AppPosts, CEPosts                               []string // post codes ticked for 新取证 / 继续教育
+	// Catalog is the catalog in force (目录与规则设置) the ticked posts are checked
+	// against; nil means the national catalog (DefaultPosts).
+	Catalog []Post
 }
 
 // AgencyProfile is an agency with the posts it trains. Both lists have the CEPosts form:
@@ -57,16 +60,20 @@ func (in AgencyInput) Validate() (AgencyProfile, error) {
 		p.CreditCode = code
 	}
 	p.Contact = text("contact", in.Contact, 30, "请填写联系人姓名（不超过30个字）")
-	p.AppPosts = postList(in.AppPosts, true, "app_posts", fe)
-	p.CEPosts = postList(in.CEPosts, false, "ce_posts", fe)
+	cat := in.Catalog
+	if cat == nil {
+		cat = DefaultPosts()
+	}
+	p.AppPosts = postList(cat, in.AppPosts, true, "app_posts", fe)
+	p.CEPosts = postList(cat, in.CEPosts, false, "ce_posts", fe)
 	return p, fe.Err()
 }
 
 // postList checks ticked post codes against the catalog, in catalog order; new
 // certificates are only issued for enabled posts.
-func postList(codes []string, enabledOnly bool, field string, fe FieldErrors) CEPosts {
+func postList(catalog []Post, codes []string, enabledOnly bool, field string, fe FieldErrors) CEPosts {
 	out := CEPosts{Codes: []string{}, Configured: true}
-	for _, p := range DefaultPosts() {
+	for _, p := range catalog {
 		if slices.Contains(codes, p.Code) && (p.Enabled || !enabledOnly) {
 			out.Codes = append(out.Codes, p.Code)
 		}
@@ -151,9 +158,13 @@ func AgencySummary(p AgencyProfile) string {
 
 // TrainedPosts are the catalog posts the list trains, for the edit form: every enabled
 // post when the list was never configured.
-func (p CEPosts) TrainedPosts() []string {
+func (p CEPosts) TrainedPosts() []string { return p.TrainedPostsOf(DefaultPosts()) }
+
+// TrainedPostsOf is TrainedPosts against the catalog in force (目录与规则设置).
+func (p CEPosts) TrainedPostsOf(catalog []Post) []string {
+	p = p.Resolve(Catalog{Posts: catalog})
 	var out []string
-	for _, post := range DefaultPosts() {
+	for _, post := range catalog {
 		if p.Trains(post.Code) {
 			out = append(out, post.Code)
 		}

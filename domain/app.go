@@ -7,17 +7,15 @@ import (
 	"time"
 )
 
-// NoticeVersion identifies the 告知承诺制告知书 text a trainee agrees to before applying.
-const NoticeVersion = "2026-11b" // b: says how to apply without the commitment system
-
 // ErrNoticeRequired refuses to open or submit an application for a trainee who has not
 // agreed to the current notice: the wizard stays closed until they have read it.
 var ErrNoticeRequired = Err(CodeForbidden, "报名前请先阅读并同意告知承诺书。")
 
 // CheckNotice is the notice gate (DOMAIN.md §4): the trainee must have agreed to the
-// current version of the 告知承诺制告知书 before starting or submitting an application.
-func CheckNotice(u User) error {
-	if u.NoticeVersion != NoticeVersion {
+// current version of the 告知承诺制告知书 (the one in force, read from the settings) before
+// starting or submitting an application.
+func CheckNotice(u User, current string) error {
+	if u.NoticeVersion != current {
 		return ErrNoticeRequired
 	}
 	return nil

@@ -137,11 +137,9 @@ func (a *Application) SetResume(lines []ResumeInput, achievements string, birth,
 	return nil
 }
 
-// PledgeVersion identifies the pledge text the trainee signs.
-const PledgeVersion = "2026-11"
-
-// SetPledge is step 6: the trainee signs by typing their own name.
-func (a *Application) SetPledge(typed, holder string, agreed bool, now time.Time) error {
+// SetPledge is step 6: the trainee signs by typing their own name; the application
+// records the version of the pledge in force (version, read from the settings).
+func (a *Application) SetPledge(typed, holder, version string, agreed bool, now time.Time) error {
 	fe := FieldErrors{}
 	if !agreed {
 		fe.Add("agree", "请阅读承诺内容并勾选“本人承诺”")
@@ -152,7 +150,7 @@ func (a *Application) SetPledge(typed, holder string, agreed bool, now time.Time
 	if len(fe) > 0 {
 		return fe
 	}
-	a.PledgeName, a.PledgeAt, a.PledgeVersion = holder, now, PledgeVersion
+	a.PledgeName, a.PledgeAt, a.PledgeVersion = holder, now, version
 	return nil
 }
 
@@ -201,13 +199,14 @@ type StepInput struct {
 
 // StepRef is the reference data a step is checked against, read by the store in the
 // step's transaction: the agency the input names (or, for the city step, the one already
-// chosen), the post catalog, and the trainee.
+// chosen), the post catalog, the pledge version in force, and the trainee.
 type StepRef struct {
-	Agency      Agency
-	AgencyFound bool
-	Posts       []Post // the posts step 4 offers (AppPostChoices)
-	Holder      string // the trainee's name (the pledge signature)
-	Birth, Now  time.Time
+	Agency        Agency
+	AgencyFound   bool
+	Posts         []Post // the posts step 4 offers (AppPostChoices)
+	PledgeVersion string // the 个人报名承诺 in force (settings)
+	Holder        string // the trainee's name (the pledge signature)
+	Birth, Now    time.Time
 }
 
 // ApplyStep validates one step's answers and changes the application only when all of
@@ -225,7 +224,7 @@ func (a *Application) ApplyStep(in StepInput, r StepRef) error {
 	case StepResume:
 		return a.SetResume(in.Resume, in.Achievements, r.Birth, r.Now)
 	case StepPledge:
-		return a.SetPledge(in.Signature, r.Holder, in.Agreed, r.Now)
+		return a.SetPledge(in.Signature, r.Holder, r.PledgeVersion, in.Agreed, r.Now)
 	}
 	return Err(CodeNotFound, "没有这个步骤")
 }

@@ -28,7 +28,7 @@ func completeApp(t *testing.T) Application {
 		WorkStart: "2012-08", Address: "郑州市"}}, ag, true, birth, appNow))
 	must(a.SetPost("101", DefaultPosts()))
 	must(a.SetResume([]ResumeInput{{From: "2012-08", To: "至今", Employer: "某建筑公司", Role: "施工员"}, {}}, "参与住宅项目施工", birth, appNow))
-	must(a.SetPledge("王芳", "王芳", true, appNow))
+	must(a.SetPledge("王芳", "王芳", PledgeVersion, true, appNow))
 	for _, st := range []Step{StepIDFront, StepIDBack, StepDiploma} {
 		a.SetDocument(st, "up"+strconv.Itoa(int(st)))
 	}
@@ -65,7 +65,7 @@ func TestWizardStepsGateAndValidate(t *testing.T) {
 	if fe := err.(FieldErrors); fe["resume.0.from"] == "" || fe["resume.0.employer"] == "" {
 		t.Fatalf("résumé line errors: %v", fe)
 	}
-	if err := a.SetPledge("李四", "王芳", false, appNow); len(err.(FieldErrors)) != 2 {
+	if err := a.SetPledge("李四", "王芳", PledgeVersion, false, appNow); len(err.(FieldErrors)) != 2 {
 		t.Fatalf("pledge errors: %v", err)
 	}
 }

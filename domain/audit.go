@@ -60,11 +60,28 @@ const (
 	AuditAccountResend   AuditAction = "account.resend"
 	AuditAccountRole     AuditAction = "account.role"
 
+	// 目录与规则设置 (settings with history and the catalog).
+	AuditSettingsCE     AuditAction = "settings.ce"
+	AuditSettingsExam   AuditAction = "settings.exam"
+	AuditSettingsCert   AuditAction = "settings.cert"
+	AuditSettingsNotice AuditAction = "settings.notice"
+	AuditSettingsPledge AuditAction = "settings.pledge"
+	AuditCatalogEnable  AuditAction = "catalog.enable"
+	AuditCatalogDisable AuditAction = "catalog.disable"
+	AuditCatalogAdd     AuditAction = "catalog.add"
+
 	AuditOutboxView     AuditAction = "outbox.view"
 	AuditBackupDownload AuditAction = "backup.download"
 
 	// Statistics (issue 12).
 	AuditStatsExport AuditAction = "stats.export"
+	// 历史证书导入 (issue 12).
+	AuditLegacyImport AuditAction = "cert.legacy.import"
+	AuditLegacyAttach AuditAction = "cert.legacy.attach"
+	// BEGIN CERTS (证书注销、撤销; issue 13)
+	AuditCertificateCancel AuditAction = "cert.cancel"
+	AuditCertificateRevoke AuditAction = "cert.revoke"
+	// END CERTS
 	// Admin console (issue 12): a trainee looked up by their full ID number.
 	AuditAdminIDSearch AuditAction = "admin.search.idno"
 )
@@ -110,9 +127,23 @@ var auditActions = vocab[AuditAction]{
 	{AuditAccountMove, "调整审核员所属机构"},
 	{AuditAccountResend, "重发激活邮件"},
 	{AuditAccountRole, "修改账号类型"},
+	{AuditSettingsCE, "修改继续教育规则"},
+	{AuditSettingsExam, "修改考试合格分数线"},
+	{AuditSettingsCert, "修改发证单位和证书编号"},
+	{AuditSettingsNotice, "修改告知承诺制告知书"},
+	{AuditSettingsPledge, "修改个人报名承诺"},
+	{AuditCatalogEnable, "开放岗位报名"},
+	{AuditCatalogDisable, "停止岗位报名"},
+	{AuditCatalogAdd, "新增岗位"},
 	{AuditOutboxView, "查看发件箱"},
 	{AuditBackupDownload, "下载备份"},
 	{AuditStatsExport, "导出统计"},
+	{AuditLegacyImport, "导入历史证书"},
+	{AuditLegacyAttach, "历史证书归入学员"},
+	// BEGIN CERTS
+	{AuditCertificateCancel, "注销证书"},
+	{AuditCertificateRevoke, "撤销证书"},
+	// END CERTS
 	{AuditAdminIDSearch, "按身份证号查找学员"},
 }
 

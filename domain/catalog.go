@@ -10,6 +10,11 @@ type Post struct {
 	Position  string
 	Specialty string // empty for positions without specialties
 	Enabled   bool
+	// ImportOnly marks a legacy post (安全员): its certificates are imported and kept,
+	// but it is never offered for new applications and cannot be enabled.
+	ImportOnly bool `json:",omitempty"`
+	// Added marks an entry the province added to the catalog (settings), not a national one.
+	Added bool `json:",omitempty"`
 }
 
 // Label returns the name shown to users, with the specialty in full-width parentheses
@@ -39,7 +44,7 @@ func DefaultPosts() []Post {
 		{Code: "113", Slug: "laowu", Position: "劳务员", Enabled: true},
 		{Code: "114", Slug: "ziliao", Position: "资料员", Enabled: true},
 		{Code: "115", Slug: "biaozhun", Position: "标准员", Enabled: true},
-		{Code: "110", Slug: "anquan", Position: "安全员", Enabled: false},
+		{Code: "110", Slug: "anquan", Position: "安全员", Enabled: false, ImportOnly: true},
 	}
 }
 

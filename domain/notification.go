@@ -21,6 +21,11 @@ const (
 	NotifyCEAgencySuspended  NotificationKind = "ce_agency_suspended"
 	// 账号管理: the activation link of a new staff account (Token), also on resend.
 	NotifyStaffActivation NotificationKind = "staff_activation"
+	// BEGIN CERTS: a certificate was issued, or cancelled/revoked (注销/撤销); Subject:
+	// certificate ID.
+	NotifyCertIssued    NotificationKind = "certificate_issued"
+	NotifyCertWithdrawn NotificationKind = "certificate_withdrawn"
+	// END CERTS
 )
 
 // Notification is a typed outbox entry: what happened, to whom, about what. A use case
@@ -50,4 +55,5 @@ type MailFacts struct {
 	Enrolment   Enrolment
 	Agency      Agency
 	Photo       Photo
+	Certificate Certificate // NotifyCertIssued, NotifyCertWithdrawn
 }

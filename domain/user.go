@@ -124,6 +124,8 @@ type Certificate struct {
 	Status      CertificateStatus
 	VerifyToken string // random; never derived from the ID number
 	Legacy      bool
+	// Withdrawal is set when the certificate was 注销 or 撤销 (cert_withdraw.go).
+	Withdrawal *CertWithdrawal `json:",omitempty"`
 }
 
 // AuditName is how the audit log names the user as an actor, the same for every entry:

@@ -32,77 +32,106 @@ const (
 // as written. Rows beyond MaxReadRows and cells beyond MaxReadColumns are an error and
 // ignored respectively.
 func ReadTable(name string, data []byte) ([][]string, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".csv", ".txt":
-		return readCSV(data)
-	case ".xlsx":
-		return readXLSX(data)
-	case ".xls", ".et", ".wps":
-		return nil, &ReadError{"不支持旧版 Excel（.xls）文件。请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8 后再上传"}
+	var rows [][]string
+	err := streamTable(name, data, tableLimits, func(_ int, cells []string) error {
+		if len(rows) == MaxReadRows {
+			return tooManyRows()
+		}
+		rows = append(rows, append([]string(nil), cells...))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, &ReadError{"请上传 Excel 工作簿（.xlsx）或 CSV 文件"}
+	return rows, nil
 }
 
-func readCSV(data []byte) ([][]string, error) {
+// StreamTable reads an uploaded table like ReadTable, but hands each row to fn as it
+// is read instead of collecting them, with no limit on the number of rows: memory stays
+// bounded whatever the file's length (a province's 200,000 certificates). Large parts of
+// an .xlsx (the sheet, the shared strings) are unzipped to temporary files that the row
+// iterator reads from. Row numbers start at 1 (the header). cells is only valid during
+// the call. An error from fn stops the reading and is returned as it is.
+func StreamTable(name string, data []byte, fn func(row int, cells []string) error) error {
+	return streamTable(name, data, streamLimits, fn)
+}
+
+// readLimits bound what one table may unzip to: ReadTable keeps everything in memory,
+// StreamTable spills the large parts to disk.
+type readLimits struct{ unzipped, inMemory int64 }
+
+var (
+	tableLimits  = readLimits{unzipped: maxUnzipped, inMemory: maxUnzipped}
+	streamLimits = readLimits{unzipped: 1 << 30, inMemory: 4 << 20}
+)
+
+func streamTable(name string, data []byte, lim readLimits, fn func(row int, cells []string) error) error {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt":
+		return streamCSV(data, fn)
+	case ".xlsx":
+		return streamXLSX(data, lim, fn)
+	case ".xls", ".et", ".wps":
+		return &ReadError{"不支持旧版 Excel（.xls）文件。请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8 后再上传"}
+	}
+	return &ReadError{"请上传 Excel 工作簿（.xlsx）或 CSV 文件"}
+}
+
+func streamCSV(data []byte, fn func(int, []string) error) error {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, &ReadError{"CSV 文件不是 UTF-8 编码（Excel 默认保存的 CSV 是 GBK 编码）。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或直接上传 .xlsx 文件"}
+		return &ReadError{"CSV 文件不是 UTF-8 编码（Excel 默认保存的 CSV 是 GBK 编码）。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或直接上传 .xlsx 文件"}
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
-	var rows [][]string
-	for {
+	r.ReuseRecord = true
+	for n := 1; ; n++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, &ReadError{"CSV 文件第 " + itoa(pe.Line) + " 行格式有误（引号不成对等），请用 Excel 打开检查后重新保存"}
+				return &ReadError{"CSV 文件第 " + itoa(pe.Line) + " 行格式有误（引号不成对等），请用 Excel 打开检查后重新保存"}
 			}
-			return nil, err
+			return err
 		}
-		if len(rows) == MaxReadRows {
-			return nil, tooManyRows()
+		if err := fn(n, capColumns(rec)); err != nil {
+			return err
 		}
-		rows = append(rows, capColumns(rec))
 	}
-	return rows, nil
 }
 
-func readXLSX(data []byte) ([][]string, error) {
+func streamXLSX(data []byte, lim readLimits, fn func(int, []string) error) error {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{ShortDatePattern: "yyyy-mm-dd",
-		CultureInfo: excelize.CultureNameZhCN, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
+		CultureInfo: excelize.CultureNameZhCN, UnzipSizeLimit: lim.unzipped, UnzipXMLSizeLimit: lim.inMemory})
 	if err != nil {
-		return nil, &ReadError{"无法打开这个 Excel 文件（文件损坏、加密或不是 .xlsx 格式）。请在 Excel 中另存为 .xlsx 后重新上传"}
+		return &ReadError{"无法打开这个 Excel 文件（文件损坏、加密或不是 .xlsx 格式）。请在 Excel 中另存为 .xlsx 后重新上传"}
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, &ReadError{"Excel 文件中没有工作表"}
+		return &ReadError{"Excel 文件中没有工作表"}
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, &ReadError{"无法读取 Excel 文件的第一个工作表，请另存为 .xlsx 后重新上传"}
+		return &ReadError{"无法读取 Excel 文件的第一个工作表，请另存为 .xlsx 后重新上传"}
 	}
 	defer it.Close()
-	var rows [][]string
-	for it.Next() {
-		if len(rows) == MaxReadRows {
-			return nil, tooManyRows()
-		}
+	for n := 1; it.Next(); n++ {
 		cells, err := it.Columns()
 		if err != nil {
-			return nil, &ReadError{"Excel 文件第 " + itoa(len(rows)+1) + " 行无法读取，请检查后重新保存"}
+			return &ReadError{"Excel 文件第 " + itoa(n) + " 行无法读取，请检查后重新保存"}
 		}
-		rows = append(rows, capColumns(cells))
+		if err := fn(n, capColumns(cells)); err != nil {
+			return err
+		}
 	}
 	if err := it.Error(); err != nil {
-		return nil, &ReadError{"无法读取 Excel 文件的第一个工作表，请另存为 .xlsx 后重新上传"}
+		return &ReadError{"无法读取 Excel 文件的第一个工作表，请另存为 .xlsx 后重新上传"}
 	}
-	return rows, nil
+	return nil
 }
 
 func tooManyRows() error {

@@ -27,8 +27,12 @@ func (s *Server) agenciesPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) newAgencyPage(c *fiber.Ctx) error {
-	m := views.AgencyFormModel{Form: views.Form{Values: map[string]string{}},
-		AppPosts: domain.CEPosts{}.TrainedPosts(), CEPosts: domain.CEPosts{}.TrainedPosts()}
+	cat, err := s.d.Store.Catalog()
+	if err != nil {
+		return err
+	}
+	m := views.AgencyFormModel{Form: views.Form{Values: map[string]string{}}, Posts: cat.Posts,
+		AppPosts: domain.CEPosts{}.TrainedPostsOf(cat.Posts), CEPosts: domain.CEPosts{}.TrainedPostsOf(cat.Posts)}
 	return render(c, fiber.StatusOK, views.AdminAgencyForm(s.page(c, "新增培训机构"), m))
 }
 
@@ -37,7 +41,12 @@ func (s *Server) agencyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m := views.AgencyFormModel{Agency: p.Agency, AppPosts: p.AppPosts.TrainedPosts(), CEPosts: p.CEPosts.TrainedPosts(),
+	cat, err := s.d.Store.Catalog()
+	if err != nil {
+		return err
+	}
+	m := views.AgencyFormModel{Agency: p.Agency, Posts: cat.Posts,
+		AppPosts: p.AppPosts.TrainedPostsOf(cat.Posts), CEPosts: p.CEPosts.TrainedPostsOf(cat.Posts),
 		Form: views.Form{Values: map[string]string{"name": p.Name, "city": p.CityCode, "address": p.Address,
 			"phone": p.Phone, "credit_code": p.CreditCode, "contact": p.Contact}}}
 	return render(c, fiber.StatusOK, views.AdminAgencyForm(s.page(c, "修改培训机构"), m))
@@ -80,9 +89,14 @@ func (s *Server) staleAgency(c *fiber.Ctx, f views.Form, in domain.AgencyInput, 
 	if err != nil {
 		return err
 	}
+	cat, err := s.d.Store.Catalog()
+	if err != nil {
+		return err
+	}
+	in.Catalog = cat.Posts
 	typed, _ := in.Validate() // valid: the store checks the input before the revision
 	typed.Suspended = current.Suspended
-	m := views.AgencyFormModel{Agency: current.Agency, Form: f, AppPosts: in.AppPosts, CEPosts: in.CEPosts,
+	m := views.AgencyFormModel{Agency: current.Agency, Form: f, AppPosts: in.AppPosts, CEPosts: in.CEPosts, Posts: cat.Posts,
 		Stale: stale.Message(), Diff: domain.AgencyChangeList(current, typed)}
 	return render(c, fiber.StatusConflict, views.AdminAgencyForm(s.page(c, "修改培训机构"), m))
 }
@@ -95,7 +109,11 @@ func (s *Server) agencySaved(c *fiber.Ctx, f views.Form, in domain.AgencyInput, 
 		if stored.ID != "" {
 			title = "修改培训机构"
 		}
-		m := views.AgencyFormModel{Agency: stored, Form: f, AppPosts: in.AppPosts, CEPosts: in.CEPosts}
+		cat, err := s.d.Store.Catalog()
+		if err != nil {
+			return err
+		}
+		m := views.AgencyFormModel{Agency: stored, Form: f, AppPosts: in.AppPosts, CEPosts: in.CEPosts, Posts: cat.Posts}
 		return render(c, fiber.StatusUnprocessableEntity, views.AdminAgencyForm(s.page(c, title), m))
 	}
 	if err != nil {

@@ -12,11 +12,10 @@ import (
 )
 
 // 管理员 console (issue 12): the admin home with what needs attention, the cross-agency
-// search, and read-only views of any application, enrolment, trainee or certificate
-// (the reviewer's detail views in their read-only mode).
+// search, and read-only views of any application, enrolment or trainee (the reviewer's
+// detail views in their read-only mode; certificates open on the 证书发放 page).
 
-// adminConsoleRoutes are the console's routes. They come last in the routes table, so
-// that a fixed path under /admin/certificates/ (历史证书导入) matches before :id.
+// adminConsoleRoutes are the console's routes.
 func (s *Server) adminConsoleRoutes() []Route {
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []Route{
@@ -26,7 +25,7 @@ func (s *Server) adminConsoleRoutes() []Route {
 		{get, "/admin/apps/:id", Admin, s.adminApp},
 		{get, "/admin/ce/:id", Admin, s.adminEnrolment},
 		{get, "/admin/trainees/:id", Admin, s.adminTrainee},
-		{get, "/admin/certificates/:id", Admin, s.adminCertificate},
+		// A certificate opens at /admin/certificates/:id, the 证书发放 page (cert_admin.go).
 	}
 }
 
@@ -217,14 +216,4 @@ func (s *Server) adminTrainee(c *fiber.Ctx) error {
 		m.Certificates = append(m.Certificates, certRow(ct, v.User, s))
 	}
 	return render(c, fiber.StatusOK, views.AdminTrainee(s.page(c, "学员 "+v.User.Name), m))
-}
-
-// adminCertificate shows any certificate read-only with its holder.
-func (s *Server) adminCertificate(c *fiber.Ctx) error {
-	ct, u, err := s.d.Store.AdminCertificate(*currentUser(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	m := views.AdminCertificateModel{Cert: views.NewCertView(ct, s.d.Now()), Holder: identity(u), HolderID: u.ID}
-	return render(c, fiber.StatusOK, views.AdminCertificate(s.page(c, "证书 "+ct.Number), m))
 }

@@ -124,7 +124,7 @@ func statsWhat(f domain.StatsFilter) string {
 		parts = append(parts, "地市："+c.Name)
 	}
 	if f.Post != "" {
-		parts = append(parts, "岗位："+domain.PostLabel(f.Post))
+		parts = append(parts, "岗位："+views.PostLabel(f.Post))
 	}
 	if f.Agency != "" {
 		parts = append(parts, "培训机构："+f.Agency)

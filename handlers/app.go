@@ -10,12 +10,20 @@ import (
 // applyEntry is 新取证: the notice until agreed, then the records with a start button.
 func (s *Server) applyEntry(c *fiber.Ctx) error {
 	u := currentUser(c)
-	if domain.CheckNotice(*u) != nil {
-		return render(c, fiber.StatusOK, views.Notice(s.page(c, "告知承诺书")))
+	notice, err := s.d.Store.CurrentText(domain.TextNotice)
+	if err != nil {
+		return err
 	}
+	renew := domain.CheckNotice(*u, notice.Version) != nil
 	apps, err := s.d.Store.ApplicationsOf(u.ID)
 	if err != nil {
 		return err
+	}
+	if renew && (len(apps) == 0 || c.Query("notice") == "1") {
+		// Never agreed, or agreed to an earlier version: asked (again) before a new
+		// application. A trainee with records sees them first, with a link to the notice.
+		m := views.NoticeModel{Text: notice, Renewed: u.NoticeVersion != ""}
+		return render(c, fiber.StatusOK, views.Notice(s.page(c, "告知承诺书"), m))
 	}
 	rows := make([]views.AppRow, len(apps))
 	for i, a := range apps {
@@ -24,11 +32,21 @@ func (s *Server) applyEntry(c *fiber.Ctx) error {
 			rows[i].Agency = ag.Name
 		}
 	}
-	return render(c, fiber.StatusOK, views.AppList(s.page(c, "新取证报名"), rows))
+	return render(c, fiber.StatusOK, views.AppList(s.page(c, "新取证报名"), rows, renew))
 }
 
+// agreeNotice records the agreement to the version the page showed; when the admin saved
+// a new text meanwhile, the new text is shown to be read first.
 func (s *Server) agreeNotice(c *fiber.Ctx) error {
-	if _, err := s.d.Store.AgreeNotice(currentUser(c).ID, domain.NoticeVersion, s.d.Now()); err != nil {
+	notice, err := s.d.Store.CurrentText(domain.TextNotice)
+	if err != nil {
+		return err
+	}
+	if v := c.FormValue("version"); v != "" && v != notice.Version {
+		m := views.NoticeModel{Text: notice, Changed: true}
+		return render(c, fiber.StatusConflict, views.Notice(s.page(c, "告知承诺书"), m))
+	}
+	if _, err := s.d.Store.AgreeNotice(currentUser(c).ID, notice.Version, s.d.Now()); err != nil {
 		return err
 	}
 	return redirect(c, "/apply")

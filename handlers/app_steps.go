@@ -45,7 +45,11 @@ func appStepKitOf(st domain.Step) appStepKit {
 					v["agree"], v["signature"] = "1", a.PledgeName
 				}
 			},
-			render: plainStep(views.StepPledge)}
+			render: func(s *Server, _ *fiber.Ctx, p views.Page, w views.Wizard) (templ.Component, error) {
+				t, err := s.d.Store.CurrentText(domain.TextPledge) // the pledge in force
+				w.Pledge = t
+				return views.StepPledge(p, w), err
+			}}
 	}
 	return appStepKit{render: plainStep(views.StepDocument)}
 }

@@ -83,6 +83,7 @@ type authzFix struct {
 	ceDraft      domain.Enrolment // a draft that T1 deletes
 	eventsServer string           // base URL of the same app over real TCP, for the SSE stream
 	staff        domain.User      // 账号管理: a pending reviewer of agency A that the admin rows act on
+	legacyJob    string           // a finished 历史证书导入 job
 }
 
 // authzRow classifies one route.
@@ -265,16 +266,51 @@ func authzRows() map[string]authzRow {
 		// 统计 (admin_stats.go).
 		"GET /admin/stats":             {want: zAdmin, path: authzFixed("/admin/stats?by=city&status=submitted"), is200: true},
 		"GET /admin/stats/export.xlsx": {want: zAdmin, path: authzFixed("/admin/stats/export.xlsx?kind=ce"), is200: true},
+		// 目录与规则设置 (admin_settings.go): an empty form is refused (422) without a
+		// change; disabling and enabling act on 标准员 (115), which the fixtures do not use.
+		"GET /admin/settings":                      {want: zAdmin, path: authzFixed("/admin/settings"), is200: true},
+		"POST /admin/settings/ce":                  {want: zAdmin, path: authzFixed("/admin/settings/ce")},
+		"POST /admin/settings/exam":                {want: zAdmin, path: authzFixed("/admin/settings/exam")},
+		"POST /admin/settings/cert":                {want: zAdmin, path: authzFixed("/admin/settings/cert")},
+		"POST /admin/settings/text/:kind":          {want: zAdmin, path: authzFixed("/admin/settings/text/notice")},
+		"POST /admin/settings/posts":               {want: zAdmin, path: authzFixed("/admin/settings/posts")},
+		"POST /admin/settings/posts/:code/disable": {want: zAdmin, path: authzFixed("/admin/settings/posts/115/disable"), mutates: true},
+		"POST /admin/settings/posts/:code/enable":  {want: zAdmin, path: authzFixed("/admin/settings/posts/115/enable"), mutates: true},
+		// 历史证书导入: without a file the upload is refused (422) and nothing starts.
+		"GET /admin/certificates/import":               {want: zAdmin, path: authzFixed("/admin/certificates/import"), is200: true},
+		"POST /admin/certificates/import":              {want: zAdmin, path: authzFixed("/admin/certificates/import")},
+		"GET /admin/certificates/import/template.xlsx": {want: zAdmin, path: authzFixed("/admin/certificates/import/template.xlsx"), is200: true},
+		"GET /admin/certificates/import/template.csv":  {want: zAdmin, path: authzFixed("/admin/certificates/import/template.csv"), is200: true},
+		"GET /admin/certificates/import/:id": {want: zAdmin, is200: true,
+			path: func(f *authzFix) string { return "/admin/certificates/import/" + f.legacyJob }},
+		// BEGIN CERTS (cert_admin.go, cert_print.go): the holder prints only their own
+		// certificate; everything else is the admin's. The POSTs change nothing here:
+		// "issue all" without the count the admin saw is refused (422), issuing to T1's
+		// submitted application is refused (not passed), a withdrawal without a reason is
+		// refused (422).
+		"GET /certificates/:id/print": {want: zTraineeOwn, is200: true,
+			path: func(f *authzFix) string { return "/certificates/" + f.cert.ID + "/print" }},
+		"GET /admin/certificates":        {want: zAdmin, path: authzFixed("/admin/certificates"), is200: true},
+		"GET /admin/certificates/issue":  {want: zAdmin, path: authzFixed("/admin/certificates/issue"), is200: true},
+		"POST /admin/certificates/issue": {want: zAdmin, path: authzFixed("/admin/certificates/issue")},
+		"POST /admin/certificates/issue/:id": {want: zAdmin,
+			path: func(f *authzFix) string { return "/admin/certificates/issue/" + f.app.ID }},
+		"GET /admin/certificates/:id": {want: zAdmin, is200: true,
+			path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID }},
+		"POST /admin/certificates/:id/withdraw": {want: zAdmin,
+			path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID + "/withdraw" }},
+		"GET /admin/certificates/:id/print": {want: zAdmin, is200: true,
+			path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID + "/print" }},
+		// END CERTS
 		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
 		// ID number) and read-only views of T1's objects.
 		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},
 		"GET /admin/search": {want: zAdmin, path: authzFixed("/admin/search"), is200: true},
 		"POST /admin/search": {want: zAdmin, path: authzFixed("/admin/search"), is200: true,
 			form: func(f *authzFix) url.Values { return url.Values{"q": {f.t1.IDNumber}} }},
-		"GET /admin/apps/:id":         {want: zAdmin, path: func(f *authzFix) string { return "/admin/apps/" + f.app.ID }, is200: true},
-		"GET /admin/ce/:id":           {want: zAdmin, path: func(f *authzFix) string { return "/admin/ce/" + f.ceEnrol.ID }, is200: true},
-		"GET /admin/trainees/:id":     {want: zAdmin, path: func(f *authzFix) string { return "/admin/trainees/" + f.t1.ID }, is200: true},
-		"GET /admin/certificates/:id": {want: zAdmin, path: func(f *authzFix) string { return "/admin/certificates/" + f.cert.ID }, is200: true},
+		"GET /admin/apps/:id":     {want: zAdmin, path: func(f *authzFix) string { return "/admin/apps/" + f.app.ID }, is200: true},
+		"GET /admin/ce/:id":       {want: zAdmin, path: func(f *authzFix) string { return "/admin/ce/" + f.ceEnrol.ID }, is200: true},
+		"GET /admin/trainees/:id": {want: zAdmin, path: func(f *authzFix) string { return "/admin/trainees/" + f.t1.ID }, is200: true},
 	}
 }
 
@@ -403,6 +439,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f.agencyA, _ = e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100", Phone: "0371-1"})
 	f.agencyB, _ = e.st.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
 	f.staff, _ = e.st.CreateStaff(domain.User{Role: domain.RoleReviewer, Username: "pending-c", Name: "丙审核员", AgencyID: f.agencyA.ID}, e.clock.Now())
+	f.legacyJob = legacyJobFixture(t, e)
 
 	// T1 owns: a submitted application to A, a photo, a certificate, two more submitted
 	// applications (for the confirm rows) and a draft (for the delete row).

@@ -60,7 +60,7 @@ func (s *Server) ceRows(c *fiber.Ctx) error {
 	rows := make([]views.CERowView, len(page.Rows))
 	for i, r := range page.Rows {
 		rows[i] = views.CERowView{ID: r.EnrolID, Number: r.Number, Name: r.Name, CertNumber: r.CertNumber,
-			Post: domain.PostLabel(r.PostCode), Cycle: "第" + strconv.Itoa(r.CycleNo) + "周期", Status: r.Status.Label(),
+			Post: views.PostLabel(r.PostCode), Cycle: "第" + strconv.Itoa(r.CycleNo) + "周期", Status: r.Status.Label(),
 			Submitted: r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), Pending: r.Status == domain.EnrolPending}
 	}
 	more := "/review/ce/rows?" + q
@@ -85,7 +85,7 @@ func (s *Server) ceExport(c *fiber.Ctx) error {
 	}
 	t := export.Table{Header: []string{"报名编号", "姓名", "证书编号", "岗位（专业）", "学时周期", "提交时间", "状态"}}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []string{r.Number, r.Name, r.CertNumber, domain.PostLabel(r.PostCode),
+		t.Rows = append(t.Rows, []string{r.Number, r.Name, r.CertNumber, views.PostLabel(r.PostCode),
 			"第" + strconv.Itoa(r.CycleNo) + "周期", r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
 	}
 	return sendTable(c, "sitepro-ce-queue-"+now.In(chinaTZ).Format("20060102-1504"), "继续教育报名", strings.HasSuffix(c.Path(), ".xlsx"), t)
@@ -248,13 +248,16 @@ func (s *Server) ceImportTemplate(c *fiber.Ctx) error {
 }
 
 // readImportFile returns the uploaded file's name and bytes, or what is wrong with it.
-func readImportFile(c *fiber.Ctx) (string, []byte, string) {
+func readImportFile(c *fiber.Ctx) (string, []byte, string) { return readTableUpload(c, maxImportFile) }
+
+// readTableUpload reads the uploaded file of field "file" of at most limit bytes (imports).
+func readTableUpload(c *fiber.Ctx, limit int64) (string, []byte, string) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return "", nil, "请选择要导入的 Excel（.xlsx）或 CSV 文件"
 	}
-	if fh.Size > maxImportFile {
-		return "", nil, "文件太大（超过 5 MB），请分成几个文件导入"
+	if fh.Size > limit {
+		return "", nil, "文件太大（超过 " + strconv.FormatInt((limit+512<<10)>>20, 10) + " MB），请分成几个文件导入"
 	}
 	f, err := fh.Open()
 	if err != nil {

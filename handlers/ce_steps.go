@@ -38,9 +38,10 @@ func ceStepKitOf(st domain.CEStep) ceStepKit {
 					v["confirm"] = "1"
 				}
 			},
-			render: func(_ *Server, _ *fiber.Ctx, p views.Page, w views.CEWizard) (templ.Component, error) {
-				w.Post, _ = domain.PostByCode(w.E.PostCode)
-				return views.CEStepPost(p, w), nil
+			render: func(s *Server, _ *fiber.Ctx, p views.Page, w views.CEWizard) (templ.Component, error) {
+				cat, err := s.d.Store.Catalog() // added entries included (目录与规则设置)
+				w.Post, _ = cat.ByCode(w.E.PostCode)
+				return views.CEStepPost(p, w), err
 			}}
 	case domain.CEStepAgency:
 		return ceStepKit{
@@ -103,7 +104,7 @@ func (s *Server) certPicks(userID string) ([]views.CECertPick, error) {
 	}
 	out := make([]views.CECertPick, 0, len(certs))
 	for _, c := range certs {
-		out = append(out, views.CECertPick{Number: c.Number, Post: domain.PostLabel(c.PostCode), Status: sts[c.ID].Status, Note: sts[c.ID].Note})
+		out = append(out, views.CECertPick{Number: c.Number, Post: views.PostLabel(c.PostCode), Status: sts[c.ID].Status, Note: sts[c.ID].Note})
 	}
 	return out, nil
 }

@@ -63,7 +63,8 @@ func (s *Server) certificatePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.CertDetail{Cert: views.WithCompliance(views.NewCertView(cert, s.d.Now()), comp), Holder: identity(*u), QR: m, VerifyURL: link}
+	d := views.CertDetail{Cert: views.WithCompliance(views.NewCertView(cert, s.d.Now()), comp), Holder: identity(*u), QR: m, VerifyURL: link,
+		Withdrawal: cert.Withdrawal}
 	return render(c, fiber.StatusOK, views.CertificatePage(s.page(c, "证书详情"), d))
 }
 
@@ -89,7 +90,7 @@ func (s *Server) verifyLookup(c *fiber.Ctx) error {
 	cert, err := s.d.Store.CertificateByNumber(q.Number)
 	var holder domain.User
 	if err == nil {
-		holder, err = s.d.Store.User(cert.HolderID)
+		holder, err = s.d.Store.CertificateHolder(cert) // also an imported certificate whose holder has not registered
 	}
 	if err != nil && domain.CodeOf(err) != domain.CodeNotFound {
 		return err
@@ -111,7 +112,7 @@ func (s *Server) verifyToken(c *fiber.Ctx) error {
 	cert, err := s.d.Store.CertificateByToken(c.Params("token"))
 	var holder domain.User
 	if err == nil {
-		holder, err = s.d.Store.User(cert.HolderID)
+		holder, err = s.d.Store.CertificateHolder(cert) // also an imported certificate whose holder has not registered
 	}
 	if domain.CodeOf(err) == domain.CodeNotFound {
 		s.throttle.Hit(ip, limitVerifyIP)

@@ -50,6 +50,16 @@ func (s *Server) printDoc(u domain.User, a domain.Application, fullID bool) (vie
 	if fullID {
 		d.FullID = u.IDNumber
 	}
+	if a.PledgeVersion != "" {
+		// The text of the version signed, not the one in force today.
+		t, found, err := s.d.Store.TextVersion(domain.TextPledge, a.PledgeVersion)
+		if err != nil {
+			return d, err
+		}
+		if found {
+			d.Pledge = t.Paragraphs
+		}
+	}
 	if ag := s.agencyByID(a.AgencyID); ag != nil {
 		d.Agency = *ag
 	}
@@ -88,7 +98,7 @@ func (s *Server) verifyDocument(c *fiber.Ctx) error {
 		return err
 	}
 	v := views.DocVerify{Number: a.Number, MaskedName: domain.MaskName(holder.Name), MaskedID: domain.MaskID(holder.IDNumber),
-		Post: domain.PostLabel(a.PostCode), Status: a.Status, CheckedAt: s.d.Now()}
+		Post: views.PostLabel(a.PostCode), Status: a.Status, CheckedAt: s.d.Now()}
 	if ag := s.agencyByID(a.AgencyID); ag != nil {
 		v.Agency = ag.Name
 	}

@@ -112,7 +112,7 @@ func (s *Server) appRows(c *fiber.Ctx) error {
 	rows := make([]views.QueueRowView, len(page.Rows))
 	for i, r := range page.Rows {
 		city, _ := domain.CityByCode(r.CityCode)
-		rows[i] = views.QueueRowView{AppID: r.AppID, Number: r.Number, Name: r.Name, Post: domain.PostLabel(r.PostCode),
+		rows[i] = views.QueueRowView{AppID: r.AppID, Number: r.Number, Name: r.Name, Post: views.PostLabel(r.PostCode),
 			City: city.Name, Status: r.Status.Label(), Submitted: r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"),
 			Pending: r.Status == domain.AppSubmitted, Marker: s.markers.other(r.AppID, u.ID, now)}
 	}

@@ -9,6 +9,7 @@ import (
 	"sitepro/domain"
 	"sitepro/export"
 	"sitepro/store"
+	"sitepro/views"
 )
 
 // decide runs one reviewer decision and reports the outcome: a conflict (someone else
@@ -144,7 +145,7 @@ func (s *Server) exportQueue(c *fiber.Ctx) error {
 	t := export.Table{Header: []string{"报名编号", "姓名", "岗位（专业）", "地市", "提交时间", "状态"}}
 	for _, r := range rows {
 		city, _ := domain.CityByCode(r.CityCode)
-		t.Rows = append(t.Rows, []string{r.Number, r.Name, domain.PostLabel(r.PostCode), city.Name,
+		t.Rows = append(t.Rows, []string{r.Number, r.Name, views.PostLabel(r.PostCode), city.Name,
 			r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), r.Status.Label()})
 	}
 	xlsx := strings.HasSuffix(c.Path(), ".xlsx")

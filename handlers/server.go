@@ -77,6 +77,8 @@ type Server struct {
 	// The two wizards as the wizard kit sees them (appWizard, ceWizard).
 	app wizard[domain.Step, domain.Application]
 	ce  wizard[domain.CEStep, domain.Enrolment]
+	// legacy runs the background job of 历史证书导入 (cert_legacy.go).
+	legacy legacyRunner
 }
 
 // New builds the whole HTTP application as main serves it and tests exercise it.
@@ -105,6 +107,9 @@ func New(d Deps) (*fiber.App, error) {
 		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
 		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg")}
 	s.app, s.ce = s.appWizard(), s.ceWizard()
+	if d.Store != nil {
+		s.knowPosts() // names of the catalog's added posts (目录与规则设置)
+	}
 	s.cookie = "sitepro_session"
 	if s.secure {
 		s.cookie = "__Host-sitepro_session"
@@ -135,6 +140,9 @@ func New(d Deps) (*fiber.App, error) {
 		app.Add(r.Method, r.Path, s.refuseWhenLow, s.guard(r.Access), r.Handler)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	if d.Done != nil { // serving (main), not a test: finish an import a restart interrupted
+		s.resumeLegacyImport()
+	}
 	return app, nil
 }
 

@@ -19,6 +19,7 @@ if [ $# -eq 0 ]; then
     ./domain:FuzzParseHours \
     ./domain:FuzzParseDate \
     ./domain:FuzzParseImport \
+    ./domain:FuzzParseLegacyLine \
     ./domain:FuzzNormalizeEmail \
     ./domain:FuzzCleanText \
     ./domain:FuzzCleanMultiline \

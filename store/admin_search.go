@@ -255,22 +255,3 @@ func (s *Store) AdminEnrolment(viewer domain.User, id string) (CEReview, error) 
 	})
 	return r, err
 }
-
-// AdminCertificate reads any certificate with its holder for an admin.
-func (s *Store) AdminCertificate(viewer domain.User, id string) (domain.Certificate, domain.User, error) {
-	var r certRec
-	var u domain.User
-	if viewer.Role != domain.RoleAdmin {
-		return r.Certificate, u, errNotFound
-	}
-	err := s.view(func(txn *badger.Txn) error {
-		if err := getJSON(txn, certKey(id), &r); err != nil {
-			return err
-		}
-		var err error
-		u, err = loadUser(txn, r.HolderID)
-		return err
-	})
-	u.PasswordHash = ""
-	return r.Certificate, u, err
-}

@@ -96,10 +96,23 @@ func (s *Store) AgenciesOf(city string) ([]domain.Agency, error) {
 	return out, nil
 }
 
+// validAgency checks the agency form, its ticked posts against the catalog in force
+// (目录与规则设置) unless the caller gave one.
+func (s *Store) validAgency(in domain.AgencyInput) (domain.AgencyProfile, error) {
+	if in.Catalog == nil {
+		cat, err := s.Catalog()
+		if err != nil {
+			return domain.AgencyProfile{}, err
+		}
+		in.Catalog = cat.Posts
+	}
+	return in.Validate()
+}
+
 // CreateAgency adds an agency after checking the form (all errors at once) and that no
 // other agency has its credit code.
 func (s *Store) CreateAgency(actor domain.User, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
-	p, err := in.Validate()
+	p, err := s.validAgency(in)
 	if err != nil {
 		return domain.Agency{}, err
 	}
@@ -118,7 +131,7 @@ func (s *Store) CreateAgency(actor domain.User, in domain.AgencyInput, now time.
 // revision the admin's form was opened at: when the agency was saved since, nothing is
 // written and the error is a domain.StaleEdit.
 func (s *Store) UpdateAgency(actor domain.User, id string, rev int, in domain.AgencyInput, now time.Time) (domain.Agency, error) {
-	p, err := in.Validate()
+	p, err := s.validAgency(in)
 	if err != nil {
 		return domain.Agency{}, err
 	}

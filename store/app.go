@@ -66,7 +66,11 @@ func (s *Store) StartApplication(trainee domain.User, now time.Time) (domain.App
 		if err != nil {
 			return err
 		}
-		if err := domain.CheckNotice(current); err != nil {
+		notice, err := textIn(txn, domain.TextNotice) // the version in force (settings)
+		if err != nil {
+			return err
+		}
+		if err := domain.CheckNotice(current, notice.Version); err != nil {
 			return err
 		}
 		a, err = appRecords.draftOrNew(txn, trainee.ID, func() (domain.Application, error) {
@@ -118,9 +122,15 @@ func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.
 }
 
 // stepRef reads what a step is checked against: the agency it names (for the city step,
-// the one already chosen), the catalog and the trainee's own record.
+// the one already chosen), the catalog and the pledge in force, and the trainee's own
+// record.
 func stepRef(txn *badger.Txn, traineeID string, a domain.Application, in domain.StepInput, now time.Time) (domain.StepRef, error) {
 	r := domain.StepRef{Now: now}
+	pledge, err := textIn(txn, domain.TextPledge)
+	if err != nil {
+		return r, err
+	}
+	r.PledgeVersion = pledge.Version
 	agencyID := in.Info.AgencyID
 	if in.Step == domain.StepCity || in.Step == domain.StepPost {
 		agencyID = a.AgencyID
@@ -170,10 +180,15 @@ func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn 
 }
 
 // agencyIn reads an agency in a transaction; found is false for an unknown id.
-// appPostChoices reads the posts step 4 offers for an application at the agency.
+// appPostChoices reads the posts step 4 offers for an application at the agency: the
+// catalog in force (目录与规则设置) filtered by what the agency trains for 新取证.
 func appPostChoices(txn *badger.Txn, agencyID string) ([]domain.Post, error) {
+	cat, err := catalogIn(txn)
+	if err != nil {
+		return nil, err
+	}
 	posts, err := postsAt(txn, appAgencyPostsKey(agencyID))
-	return domain.AppPostChoices(domain.DefaultPosts(), posts), err
+	return domain.AppPostChoices(cat.Posts, posts), err
 }
 
 // AppPostChoices lists the posts a 新取证 application with the agency may choose, as the

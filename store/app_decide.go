@@ -77,6 +77,15 @@ func (s *Store) DecideApplication(actor domain.User, appID string, d domain.Deci
 		if actor.Role != domain.RoleAdmin && (actor.Role != domain.RoleReviewer || actor.AgencyID != old.AgencyID || old.Status == domain.AppDraft) {
 			return errNotFound
 		}
+		if d.Kind == domain.AppResultDecision {
+			// The pass marks are the province's settings in force, read in this transaction,
+			// whatever the caller's copy says.
+			marks, err := examSettingsIn(txn)
+			if err != nil {
+				return err
+			}
+			d.PassMarks = marks.ExamSettings
+		}
 		if a, err = old.Apply(d, actor.Name, now); err != nil {
 			return err
 		}

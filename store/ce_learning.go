@@ -98,6 +98,9 @@ func addRecord(txn *badger.Txn, e domain.Enrolment, c domain.Course, day time.Ti
 	if err != nil {
 		return r, err
 	}
+	if err := ceStopped(txn, e.CertID, "记录学时（继续教育报名 "+e.Number+"）"); err != nil { // cert_withdraw.go
+		return r, err
+	}
 	if dup, err := exists(txn, ceRecordDayKey(r.CertID, r.CourseID, r.CompletedOn)); err != nil || dup {
 		if err == nil {
 			err = domain.FieldErrors{"date": "“" + c.Title + "”在" + r.CompletedOn.Format("2006年1月2日") + "已有记录，不能重复记录"}

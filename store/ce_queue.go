@@ -183,6 +183,11 @@ func (s *Store) DecideEnrolment(actor domain.User, id string, d domain.Decision,
 		if err != nil {
 			return err
 		}
+		if d.Kind == domain.EnrolConfirmDecision { // a cancelled or revoked certificate (cert_withdraw.go)
+			if err := ceStopped(txn, old.CertID, "确认这份继续教育报名"); err != nil {
+				return err
+			}
+		}
 		if e, err = old.Apply(d, actor.Name, now); err != nil {
 			return err
 		}

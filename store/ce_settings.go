@@ -9,19 +9,30 @@ import (
 // The continuing-education rules as data (domain.CESettings) and the posts each agency
 // trains.
 
+// ceSettingsRec is the stored rules. V1 holds the rules alone; V2, written by the
+// settings page (settings.go), adds the revision and who changed them last. Both read
+// the same way: a V1 record is revision 0.
 type ceSettingsRec struct {
 	V int
 	domain.CESettings
+	SettingsRev
+}
+
+// ceSettingsRecIn reads the stored rules with their revision; without stored overrides
+// they are the domain defaults.
+func ceSettingsRecIn(txn *badger.Txn) (ceSettingsRec, error) {
+	var r ceSettingsRec
+	err := getJSON(txn, ceSettingsKey(), &r)
+	if err == errNotFound {
+		return ceSettingsRec{CESettings: domain.DefaultCESettings()}, nil
+	}
+	return r, err
 }
 
 // ceSettings reads the province's rules inside a transaction; without stored overrides
 // they are the domain defaults.
 func ceSettings(txn *badger.Txn) (domain.CESettings, error) {
-	var r ceSettingsRec
-	err := getJSON(txn, ceSettingsKey(), &r)
-	if err == errNotFound {
-		return domain.DefaultCESettings(), nil
-	}
+	r, err := ceSettingsRecIn(txn)
 	return r.CESettings, err
 }
 
@@ -36,13 +47,18 @@ func (s *Store) CESettings() (domain.CESettings, error) {
 	return out, err
 }
 
-// SetCESettings replaces the rules after checking that they are consistent.
+// SetCESettings replaces the rules after checking that they are consistent, without a
+// history entry: for set-up by tools and tests. Admins change them with SaveCESettings.
 func (s *Store) SetCESettings(cs domain.CESettings) error {
 	if err := cs.Validate(); err != nil {
 		return err
 	}
 	return s.update(func(txn *badger.Txn) error {
-		return putJSON(txn, ceSettingsKey(), ceSettingsRec{V: 1, CESettings: cs})
+		old, err := ceSettingsRecIn(txn)
+		if err != nil {
+			return err
+		}
+		return putJSON(txn, ceSettingsKey(), ceSettingsRec{V: 2, CESettings: cs, SettingsRev: SettingsRev{Rev: old.Rev + 1}})
 	})
 }
 
@@ -79,7 +95,11 @@ func agencyOfferIn(txn *badger.Txn, id string) (o domain.AgencyOffer, found bool
 		return o, false, nil
 	}
 	posts, err := agencyPosts(txn, id)
-	return domain.AgencyOffer{Agency: ag, CEPosts: posts}, true, err
+	if err != nil {
+		return o, true, err
+	}
+	cat, err := catalogIn(txn) // an unconfigured list trains the posts enabled now
+	return domain.AgencyOffer{Agency: ag, CEPosts: posts.Resolve(cat)}, true, err
 }
 
 // EligibleAgencies lists the agencies a wizard's agency step offers (domain.EligibleAgencies),
@@ -91,12 +111,16 @@ func (s *Store) EligibleAgencies(f domain.AgencyFor) ([]domain.Agency, error) {
 	}
 	offers := make([]domain.AgencyOffer, len(ags))
 	err = s.view(func(txn *badger.Txn) error {
+		cat, err := catalogIn(txn)
+		if err != nil {
+			return err
+		}
 		for i, ag := range ags {
 			posts, err := agencyPosts(txn, ag.ID)
 			if err != nil {
 				return err
 			}
-			offers[i] = domain.AgencyOffer{Agency: ag, CEPosts: posts}
+			offers[i] = domain.AgencyOffer{Agency: ag, CEPosts: posts.Resolve(cat)}
 		}
 		return nil
 	})

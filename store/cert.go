@@ -8,9 +8,13 @@ import (
 	"sitepro/domain"
 )
 
+// certRec is the stored certificate. An imported (legacy) certificate also keeps its
+// holder as the file named them (cert_legacy*.go), so that it can wait for that person
+// to register and a re-import can be compared.
 type certRec struct {
 	V int
 	domain.Certificate
+	legacyHolder
 }
 
 // maxTokenLen bounds what a verification token from a URL may be before it is looked up;
@@ -46,11 +50,23 @@ func putNewCert(txn *badger.Txn, c domain.Certificate) error {
 	if taken {
 		return domain.Err(domain.CodeConflict, "证书编号已存在")
 	}
-	for _, kv := range []struct{ k, v []byte }{
-		{certHolderKey(c.HolderID, c.ID), nil},
+	return writeNewCert(txn, certRec{V: 1, Certificate: c})
+}
+
+// writeNewCert writes a certificate whose number is known to be free, with its number and
+// token indexes, its holder's index when it has a holder (an imported certificate may wait
+// for its holder's registration) and its statistics: every new certificate, issued,
+// added or imported, is written here.
+func writeNewCert(txn *badger.Txn, r certRec) error {
+	c := r.Certificate
+	kvs := []struct{ k, v []byte }{
 		{certNumberKey(c.Number), []byte(c.ID)},
 		{certTokenKey(c.VerifyToken), []byte(c.ID)},
-	} {
+	}
+	if c.HolderID != "" {
+		kvs = append(kvs, struct{ k, v []byte }{certHolderKey(c.HolderID, c.ID), nil})
+	}
+	for _, kv := range kvs {
 		if err := txn.Set(kv.k, kv.v); err != nil {
 			return err
 		}
@@ -58,7 +74,7 @@ func putNewCert(txn *badger.Txn, c domain.Certificate) error {
 	if err := statsCert(txn, domain.Certificate{}, c); err != nil { // statistics (stats.go)
 		return err
 	}
-	return putJSON(txn, certKey(c.ID), certRec{V: 1, Certificate: c})
+	return putJSON(txn, certKey(c.ID), r)
 }
 
 // CertificatesOf returns the certificates held by a user, most recently issued first.

@@ -36,6 +36,14 @@ import (
 //	v1/idx/cert/number/<number>                  → certID (unique)
 //	v1/idx/cert/token/<verifyToken>              → certID
 //	v1/meta/certseq/<yyyy>/<postCode>            → last sequence number of certificates issued that year for that post
+//	--- 历史证书导入 (cert_legacy*.go) ---
+//	v1/idx/cert/pending/<IDNUMBER>               → JSON list of certIDs of imported certificates whose holder has not
+//	                                             registered yet; read (one exact key, so Badger sees the conflict) and
+//	                                             emptied by the registration of that ID number and name
+//	v1/idx/cert/job/<jobID>/<certID>             → "" certificates an import job added (what undoing it deletes)
+//	v1/cert-import/<jobID>                       legacyJobRec (an import job; jobID sorts by creation time)
+//	v1/blob/cert-import/<jobID>                  the uploaded file, kept until the job has finished
+//	v1/meta/cert-import-active                   → jobID of the unfinished import (at most one at a time)
 //	v1/photo/<userID>                            photoRec (metadata and review state)
 //	v1/blob/photo/<photoID>                      normalised JPEG bytes (served only through an authorised handler)
 //	v1/idx/photo/owner/<photoID>                 → userID of the current photo
@@ -91,7 +99,7 @@ import (
 //	v1/idx/outbox/failed/<msgID>                 → "" a message that was given up (no more retries) unsent
 //
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
-// idno index key, which never leaves the process.
+// idno and pending-certificate index keys, which never leave the process.
 //
 // Only this file knows the layout: every other file builds keys with the functions below
 // and reads IDs back out of scanned keys with the parse functions, so each layout is
@@ -116,6 +124,11 @@ const (
 	pCertNumber     = "v1/idx/cert/number/"
 	pCertToken      = "v1/idx/cert/token/"
 	pCertSeq        = "v1/meta/certseq/"
+	pCertPending    = "v1/idx/cert/pending/"
+	pCertJob        = "v1/idx/cert/job/"
+	pCertImport     = "v1/cert-import/"
+	pCertImportBlob = "v1/blob/cert-import/"
+	pCertImportLive = "v1/meta/cert-import-active"
 	pPhoto          = "v1/photo/"
 	pPhotoBlob      = "v1/blob/photo/"
 	pPhotoPending   = "v1/idx/photo/pending/"
@@ -148,6 +161,13 @@ const (
 	// 账号管理 (staff accounts, store/staff.go).
 	pStaffRoster = "v1/meta/staff-roster"
 
+	// 目录与规则设置: settings with history, versioned texts, the catalog overrides.
+	pSettingsExam    = "v1/settings/exam"
+	pSettingsCert    = "v1/settings/cert"
+	pSettingsCatalog = "v1/settings/catalog"
+	pSettingsText    = "v1/settings/text/"     // <kind>: the current version of a text
+	pSettingsTextVer = "v1/settings/text-ver/" // <kind>/<version>: every version of a text
+	pSettingsHist    = "v1/settings-hist/"     // <kind>/<8-byte time><id>: the history
 	// Admin console (issue 12; admin_index.go).
 	pAppNumber    = "v1/idx/app/number/"
 	pAppTicket    = "v1/idx/app/ticket/"
@@ -182,6 +202,20 @@ func metaKey(name string) []byte     { return key(pMeta, name) }
 func migratedKey(name string) []byte { return key(pMigrated, name) }
 func secretKey(name string) []byte   { return key(pSecret, name) }
 func ceSettingsKey() []byte          { return key(pCESettings) }
+
+// 目录与规则设置 (store/settings*.go).
+
+func examSettingsKey() []byte            { return key(pSettingsExam) }
+func certSettingsKey() []byte            { return key(pSettingsCert) }
+func catalogSettingsKey() []byte         { return key(pSettingsCatalog) }
+func settingsTextKey(kind string) []byte { return key(pSettingsText, kind) }
+func settingsTextVersionKey(kind, version string) []byte {
+	return key(pSettingsTextVer, kind, "/", version)
+}
+func settingsHistKey(kind string, at time.Time, id string) []byte {
+	return key(pSettingsHist, kind, "/", timeKey(at), id)
+}
+func settingsHistPrefix(kind string) []byte { return key(pSettingsHist, kind, "/") }
 
 // Users and their one-time tokens.
 
@@ -239,6 +273,17 @@ func certTokenKey(token string) []byte            { return key(pCertToken, token
 func certSeqKey(year int, postCode string) []byte {
 	return key(pCertSeq, strconv.Itoa(year), "/", postCode)
 }
+
+// 历史证书导入: pending certificates by the holder's ID number, import jobs and their files.
+
+func certPendingKey(idNumber string) []byte    { return key(pCertPending, idNumber) }
+func certJobKey(jobID, certID string) []byte   { return key(pCertJob, jobID, "/", certID) }
+func certJobPrefix(jobID string) []byte        { return key(pCertJob, jobID, "/") }
+func parseCertJobKey(k []byte) (certID string) { return childID(k, pCertJob) }
+func certImportKey(jobID string) []byte        { return key(pCertImport, jobID) }
+func certImportPrefix() []byte                 { return key(pCertImport) }
+func certImportBlobKey(jobID string) []byte    { return key(pCertImportBlob, jobID) }
+func certImportActiveKey() []byte              { return key(pCertImportLive) }
 
 // Photos and their review queues.
 

@@ -47,6 +47,13 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{certNumberKey("N1"), "v1/idx/cert/number/N1"},
 		{certTokenKey("t"), "v1/idx/cert/token/t"},
 		{certSeqKey(2026, "101"), "v1/meta/certseq/2026/101"},
+		{certPendingKey("11010519491231002X"), "v1/idx/cert/pending/11010519491231002X"},
+		{certJobKey("j", "c"), "v1/idx/cert/job/j/c"},
+		{certJobPrefix("j"), "v1/idx/cert/job/j/"},
+		{certImportKey("j"), "v1/cert-import/j"},
+		{certImportPrefix(), "v1/cert-import/"},
+		{certImportBlobKey("j"), "v1/blob/cert-import/j"},
+		{certImportActiveKey(), "v1/meta/cert-import-active"},
 		{photoKey("u"), "v1/photo/u"},
 		{photoBlobKey("p"), "v1/blob/photo/p"},
 		{photoOwnerKey("p"), "v1/idx/photo/owner/p"},
@@ -112,6 +119,9 @@ func TestKeyParsersInvertBuilders(t *testing.T) {
 	}
 	if got := parseCertHolderKey(certHolderKey("u1", "c1")); got != "c1" {
 		t.Errorf("cert holder: %q", got)
+	}
+	if got := parseCertJobKey(certJobKey("j1", "c1")); got != "c1" {
+		t.Errorf("cert job: %q", got)
 	}
 	if got := parseAppTraineeKey(appTraineeKey("u1", "x1")); got != "x1" {
 		t.Errorf("app trainee: %q", got)

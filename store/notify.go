@@ -54,6 +54,10 @@ func (s *Store) MailFacts(n domain.Notification) (domain.MailFacts, error) {
 			f.Photo, err = loadPhoto(txn, n.Subject)
 		case domain.NotifyStaffActivation: // 账号管理: a reviewer's mail names the agency
 			agency = f.User.AgencyID
+		case domain.NotifyCertIssued, domain.NotifyCertWithdrawn: // cert_issue.go, cert_withdraw.go
+			var r certRec
+			err = getJSON(txn, certKey(n.Subject), &r)
+			f.Certificate = r.Certificate
 		}
 		if err != nil || agency == "" {
 			return err

@@ -64,6 +64,8 @@ var ErrIDTaken = domain.Err(domain.CodeConflict, "该身份证号已注册")
 
 // CreateTrainee registers a trainee, with the e-mail confirmation token and mail, in one
 // transaction. The ID number index makes a second registration of the same person fail.
+// Imported certificates waiting for this ID number and name join the trainee's 证书信息
+// in the same transaction (attachLegacyCerts).
 func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, now time.Time) (domain.User, error) {
 	u := domain.User{
 		ID: newID(), Role: domain.RoleTrainee, IDNumber: reg.ID.Value, Name: reg.Name,
@@ -84,6 +86,9 @@ func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, n
 			return err
 		}
 		if err := indexUserName(txn, u); err != nil {
+			return err
+		}
+		if err := attachLegacyCerts(txn, u, now); err != nil { // imported certificates waiting for this person
 			return err
 		}
 		if err := putToken(txn, TokenConfirm, tok, tokenRec{UserID: u.ID, Email: u.Email, Expires: now.Add(7 * 24 * time.Hour)}); err != nil {

@@ -50,7 +50,7 @@ func StatsLabel(agencies []domain.Agency, d domain.StatsDim, k string) string {
 		}
 		return cityName(k)
 	case domain.DimPost:
-		return domain.PostLabel(k)
+		return PostLabel(k)
 	}
 	if name, ok := strings.CutPrefix(k, "name:"); ok {
 		return name + "（证书所记机构）"

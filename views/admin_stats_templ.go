@@ -64,7 +64,7 @@ func AdminStats(p Page, m StatsModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(m.Form, Field{Name: "post", Label: "岗位（专业）", Type: "select", Options: postOptions(domain.DefaultPosts()), Empty: "全部岗位"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(m.Form, Field{Name: "post", Label: "岗位（专业）", Type: "select", Options: allPostOptions(), Empty: "全部岗位"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,7 +1,11 @@
 package views
 
 import (
+	"maps"
+	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"sitepro/domain"
@@ -16,10 +20,11 @@ type Wizard struct {
 	Form    Form
 	Rows    int // résumé rows to show
 	Cities  []domain.City
-	Options []Option // agencies or posts, depending on the step
-	Extra   []Field  // step 3's profile fields
-	Holder  string   // the trainee's name (pledge)
-	Upload  string   // error of an upload step
+	Options []Option             // agencies or posts, depending on the step
+	Extra   []Field              // step 3's profile fields
+	Holder  string               // the trainee's name (pledge)
+	Pledge  domain.VersionedText // the 个人报名承诺 in force (pledge step)
+	Upload  string               // error of an upload step
 }
 
 // Action is the form action of the current step, keeping the return-to-check flag.
@@ -42,13 +47,66 @@ func CheckURL(a domain.Application, s domain.Step) string { return StepURL(a, s)
 
 func rowKey(i int, f string) string { return "resume." + strconv.Itoa(i) + "." + f }
 
+// postLabel is the name of a post code: a national post, or an entry the province added
+// to the catalog (KnowPosts), disabled ones included so that old records keep their name.
 func postLabel(code string) string {
 	for _, p := range domain.DefaultPosts() {
 		if p.Code == code {
 			return p.Label()
 		}
 	}
+	if m := addedPosts.Load(); m != nil {
+		if l, ok := (*m)[code]; ok {
+			return l
+		}
+	}
 	return code
+}
+
+// PostLabel is the 岗位(专业) shown for a post code anywhere a page or a list shows it:
+// the national posts and the entries the province added (目录与规则设置); an unknown or
+// empty code reads as domain.PostLabel says.
+func PostLabel(code string) string {
+	if l := postLabel(code); l != code {
+		return l
+	}
+	return domain.PostLabel(code)
+}
+
+// addedPosts are the names of the entries added to the catalog, by code. Entries are
+// never removed or renamed, so the map only grows.
+var (
+	addedPosts   atomic.Pointer[map[string]string]
+	addedPostsMu sync.Mutex
+)
+
+// KnowPosts makes the views show the names of the catalog's added entries; the handlers
+// call it with the catalog in force at start and after each change.
+func KnowPosts(cat domain.Catalog) {
+	addedPostsMu.Lock()
+	defer addedPostsMu.Unlock()
+	m := map[string]string{}
+	if old := addedPosts.Load(); old != nil {
+		maps.Copy(m, *old)
+	}
+	for _, p := range cat.Posts {
+		if p.Added {
+			m[p.Code] = p.Label()
+		}
+	}
+	addedPosts.Store(&m)
+}
+
+// allPostOptions offers every post a record may carry, for filters: the national posts
+// and the entries the province added (KnowPosts), open or stopped.
+func allPostOptions() []Option {
+	out := postOptions(domain.DefaultPosts())
+	if m := addedPosts.Load(); m != nil {
+		for _, code := range slices.Sorted(maps.Keys(*m)) {
+			out = append(out, Option{Value: code, Label: (*m)[code]})
+		}
+	}
+	return out
 }
 
 func cityName(code string) string {

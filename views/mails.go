@@ -54,6 +54,10 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 	case domain.NotifyCEAgencySuspended:
 		e := f.Enrolment
 		return AgencySuspendedMessage(n.Kind, f.User, "继续教育报名", e.Number, f.Agency, e.MustChooseAgencyAgain(f.Agency), origin+"/ce/"+e.ID), nil
+	case domain.NotifyCertIssued: // BEGIN CERTS (cert_emails.go)
+		return CertIssuedMessage(f.User, f.Certificate, origin), nil
+	case domain.NotifyCertWithdrawn:
+		return CertWithdrawnMessage(f.User, f.Certificate, origin), nil // END CERTS
 	case domain.NotifyCECompleted:
 		p := domain.CycleProgress{Total: n.Hours, Professional: n.ProfessionalHours}
 		return CECompletedMessage(f.User, f.Enrolment, p, f.Agency), nil
