@@ -143,7 +143,11 @@ func (s *Server) adminSearch(c *fiber.Ctx) error {
 			MaskedID: domain.MaskID(u.IDNumber), What: "证书 " + e.CertNumber, Agency: h.Agencies[e.AgencyID], Status: e.Status.Label()})
 	}
 	for _, ct := range h.Certificates {
-		m.Certs = append(m.Certs, certRow(ct, holder(ct.HolderID), s))
+		u, ok := h.Unclaimed[ct.ID]
+		if !ok {
+			u = holder(ct.HolderID)
+		}
+		m.Certs = append(m.Certs, certRow(ct, u, s))
 	}
 	return render(c, fiber.StatusOK, views.AdminSearch(s.page(c, "跨机构查询"), m))
 }

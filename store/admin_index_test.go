@@ -200,3 +200,21 @@ func TestAdminIndexesAreBuiltForAnOldStore(t *testing.T) {
 	}
 	w.check(t)
 }
+
+// TestAdminSearchFindsUnclaimedLegacyCertificates: an imported certificate whose holder
+// has not registered yet is found by its number and by the holder's ID number, with the
+// holder as the file named them.
+func TestAdminSearchFindsUnclaimedLegacyCertificates(t *testing.T) {
+	s, _ := openTemp(t)
+	runLegacy(t, s, []byte(legacyHead+legacyLine(7, "孙丽")))
+	for _, q := range []AdminQuery{{IDNumber: legacyID(7)}, {Text: "豫建安C(2016)0000007"}} {
+		h, err := s.AdminSearch(adminUser, q, t0)
+		must(t, err)
+		if len(h.Certificates) != 1 || h.Certificates[0].HolderID != "" {
+			t.Fatalf("%+v: %+v", q, h.Certificates)
+		}
+		if u := h.Unclaimed[h.Certificates[0].ID]; u.Name != "孙丽" || u.IDNumber != legacyID(7) {
+			t.Errorf("%+v: holder %+v", q, u)
+		}
+	}
+}

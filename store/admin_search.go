@@ -24,6 +24,9 @@ type AdminHits struct {
 	Enrolments   []domain.Enrolment
 	Certificates []domain.Certificate
 	Agencies     map[string]string // agency id → name, for the rows
+	// Unclaimed holds, for an imported certificate whose holder has not registered yet
+	// (no HolderID), the holder as the import file named them (Name, IDNumber).
+	Unclaimed map[string]domain.User
 	More         bool              // more trainees matched the name than are listed
 }
 
@@ -33,18 +36,22 @@ const adminSearchTrainees = 20
 // AdminSearch looks across every agency: an ID number finds its trainee through the ID
 // index; a text is tried as an application, enrolment and certificate number (each one
 // index lookup; an application also by its 准考证号) and as the start of trainees' names (the name index). The trainees found
-// come with their applications, enrolments and certificates. A search by ID number is
+// come with their applications, enrolments and certificates; an ID number also finds the
+// imported certificates waiting for that person to register. A search by ID number is
 // audit-logged, with the number masked.
 func (s *Store) AdminSearch(viewer domain.User, q AdminQuery, now time.Time) (AdminHits, error) {
-	h := AdminHits{Agencies: map[string]string{}}
+	h := AdminHits{Agencies: map[string]string{}, Unclaimed: map[string]domain.User{}}
 	if viewer.Role != domain.RoleAdmin {
 		return h, errNotFound
 	}
 	search := func(txn *badger.Txn) error {
-		h = AdminHits{Agencies: map[string]string{}}
+		h = AdminHits{Agencies: map[string]string{}, Unclaimed: map[string]domain.User{}}
 		x := hitCollector{txn: txn, h: &h, seen: map[string]bool{}}
 		if q.IDNumber != "" {
 			if err := x.byIndex(userIDNoKey(q.IDNumber), x.trainee); err != nil {
+				return err
+			}
+			if err := x.unclaimed(q.IDNumber); err != nil {
 				return err
 			}
 			return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(),
@@ -181,6 +188,24 @@ func (x hitCollector) cert(id string) error {
 		return err
 	}
 	x.h.Certificates = append(x.h.Certificates, r.Certificate)
+	if r.HolderID == "" {
+		x.h.Unclaimed[r.ID] = domain.User{Name: r.HolderName, IDNumber: r.HolderIDNo}
+	}
+	return nil
+}
+
+// unclaimed adds the imported certificates waiting for the holder of idNumber to register
+// (历史证书导入's pending index).
+func (x hitCollector) unclaimed(idNumber string) error {
+	var ids []string
+	if err := getJSON(x.txn, certPendingKey(idNumber), &ids); err != nil && err != errNotFound {
+		return err
+	}
+	for _, id := range ids {
+		if err := x.cert(id); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
