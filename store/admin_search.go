@@ -27,7 +27,7 @@ type AdminHits struct {
 	// Unclaimed holds, for an imported certificate whose holder has not registered yet
 	// (no HolderID), the holder as the import file named them (Name, IDNumber).
 	Unclaimed map[string]domain.User
-	More         bool              // more trainees matched the name than are listed
+	More      bool // more trainees matched the name than are listed
 }
 
 // adminSearchTrainees bounds the trainees one name search lists (with all their records).
