@@ -65,7 +65,7 @@ func TestAdminHome(t *testing.T) {
 		`data-testid="photos-waiting">1<`, `data-testid="outbox-given-up"`, "550 5.1.1 邮箱不存在", w.failedMailTo, `data-testid="storage-free"`)
 	for _, l := range []string{"跨机构查询", "培训机构管理", "账号管理", "目录与规则设置", "历史证书导入", "统计", "邮件发件箱", "审计日志", "数据备份",
 		`href="/admin/agencies"`, `href="/admin/accounts"`, `href="/admin/settings"`, `href="/admin/certificates/import"`,
-		`href="/admin/stats"`, `href="/admin/outbox"`, `href="/admin/audit"`, `href="/admin/backup"`, `href="/admin/search"`} {
+		`href="/admin/stats"`, `href="/admin/certificates/issue"`, `href="/admin/outbox"`, `href="/admin/audit"`, `href="/admin/backup"`, `href="/admin/search"`} {
 		if !strings.Contains(r.body, l) {
 			t.Errorf("admin home lacks %q", l)
 		}
