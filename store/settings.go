@@ -103,31 +103,60 @@ func (s *Store) CESettingsRev() (domain.CESettings, SettingsRev, error) {
 // SaveCESettings replaces the continuing-education rules (管理员), recording who and when
 // and what changed. rev is the revision the admin's form showed.
 func (s *Store) SaveCESettings(actor domain.User, cs domain.CESettings, rev int, now time.Time) (domain.CESettings, error) {
+	return cs, saveSettings(s, ceSettingsGroup, actor, cs, rev, now)
+}
+
+// settingsGroup is one group of settings as the generic save (saveSettings) handles it:
+// where it is read and written, how it is checked and how a change reads.
+type settingsGroup[T any] struct {
+	kind     domain.SettingsKind
+	action   domain.AuditAction
+	validate func(T) error
+	changes  func(old, cur T) string
+	load     func(txn *badger.Txn) (T, SettingsRev, error)
+	put      func(txn *badger.Txn, v T, r SettingsRev) error
+}
+
+// saveSettings is the use case of every settings group: an admin replaces the group's
+// values after they were checked, on the revision the form showed, with the history and
+// audit entries of what changed, in one transaction; a save that changes nothing is
+// refused and leaves no trace.
+func saveSettings[T any](s *Store, g settingsGroup[T], actor domain.User, v T, rev int, now time.Time) error {
 	if actor.Role != domain.RoleAdmin {
-		return cs, errNotAdmin
+		return errNotAdmin
 	}
-	if err := cs.Validate(); err != nil {
-		return cs, err
+	if err := g.validate(v); err != nil {
+		return err
 	}
-	err := s.update(func(txn *badger.Txn) error {
-		old, err := ceSettingsRecIn(txn)
+	return s.update(func(txn *badger.Txn) error {
+		old, stored, err := g.load(txn)
 		if err != nil {
 			return err
 		}
-		if err := checkRev(domain.SettingsCE, old.SettingsRev, rev); err != nil {
+		if err := checkRev(g.kind, stored, rev); err != nil {
 			return err
 		}
-		detail := domain.CEChanges(old.CESettings, cs)
+		detail := g.changes(old, v)
 		if detail == "" {
 			return noChange
 		}
-		r, err := recordSettingsChange(txn, domain.SettingsCE, domain.AuditSettingsCE, actor, old.SettingsRev, detail, now)
+		r, err := recordSettingsChange(txn, g.kind, g.action, actor, stored, detail, now)
 		if err != nil {
 			return err
 		}
-		return putJSON(txn, ceSettingsKey(), ceSettingsRec{V: 2, CESettings: cs, SettingsRev: r})
+		return g.put(txn, v, r)
 	})
-	return cs, err
+}
+
+var ceSettingsGroup = settingsGroup[domain.CESettings]{
+	kind: domain.SettingsCE, action: domain.AuditSettingsCE, validate: domain.CESettings.Validate, changes: domain.CEChanges,
+	load: func(txn *badger.Txn) (domain.CESettings, SettingsRev, error) {
+		r, err := ceSettingsRecIn(txn)
+		return r.CESettings, r.SettingsRev, err
+	},
+	put: func(txn *badger.Txn, v domain.CESettings, r SettingsRev) error {
+		return putJSON(txn, ceSettingsKey(), ceSettingsRec{V: 2, CESettings: v, SettingsRev: r})
+	},
 }
 
 // --- exam pass marks ------------------------------------------------------------------
@@ -150,31 +179,18 @@ func (s *Store) ExamSettings() (domain.ExamSettings, SettingsRev, error) {
 
 // SaveExamSettings replaces the pass marks (管理员).
 func (s *Store) SaveExamSettings(actor domain.User, es domain.ExamSettings, rev int, now time.Time) (domain.ExamSettings, error) {
-	if actor.Role != domain.RoleAdmin {
-		return es, errNotAdmin
-	}
-	if err := es.Validate(); err != nil {
-		return es, err
-	}
-	err := s.update(func(txn *badger.Txn) error {
-		old, err := examSettingsIn(txn)
-		if err != nil {
-			return err
-		}
-		if err := checkRev(domain.SettingsExam, old.SettingsRev, rev); err != nil {
-			return err
-		}
-		detail := domain.ExamChanges(old.ExamSettings, es)
-		if detail == "" {
-			return noChange
-		}
-		r, err := recordSettingsChange(txn, domain.SettingsExam, domain.AuditSettingsExam, actor, old.SettingsRev, detail, now)
-		if err != nil {
-			return err
-		}
-		return putJSON(txn, examSettingsKey(), examSettingsRec{V: 1, ExamSettings: es, SettingsRev: r})
-	})
-	return es, err
+	return es, saveSettings(s, examSettingsGroup, actor, es, rev, now)
+}
+
+var examSettingsGroup = settingsGroup[domain.ExamSettings]{
+	kind: domain.SettingsExam, action: domain.AuditSettingsExam, validate: domain.ExamSettings.Validate, changes: domain.ExamChanges,
+	load: func(txn *badger.Txn) (domain.ExamSettings, SettingsRev, error) {
+		r, err := examSettingsIn(txn)
+		return r.ExamSettings, r.SettingsRev, err
+	},
+	put: func(txn *badger.Txn, v domain.ExamSettings, r SettingsRev) error {
+		return putJSON(txn, examSettingsKey(), examSettingsRec{V: 1, ExamSettings: v, SettingsRev: r})
+	},
 }
 
 // --- 发证单位 and the certificate-number prefix ----------------------------------------
@@ -198,30 +214,17 @@ func (s *Store) CertSettings() (domain.CertSettings, SettingsRev, error) {
 // SaveCertSettings replaces the 发证单位 and the number prefix of new certificates (管理员);
 // certificates already issued keep theirs.
 func (s *Store) SaveCertSettings(actor domain.User, cs domain.CertSettings, rev int, now time.Time) (domain.CertSettings, error) {
-	if actor.Role != domain.RoleAdmin {
-		return cs, errNotAdmin
-	}
 	cs = cs.Clean()
-	if err := cs.Validate(); err != nil {
-		return cs, err
-	}
-	err := s.update(func(txn *badger.Txn) error {
-		old, err := certSettingsIn(txn)
-		if err != nil {
-			return err
-		}
-		if err := checkRev(domain.SettingsCert, old.SettingsRev, rev); err != nil {
-			return err
-		}
-		detail := domain.CertChanges(old.CertSettings, cs)
-		if detail == "" {
-			return noChange
-		}
-		r, err := recordSettingsChange(txn, domain.SettingsCert, domain.AuditSettingsCert, actor, old.SettingsRev, detail, now)
-		if err != nil {
-			return err
-		}
-		return putJSON(txn, certSettingsKey(), certSettingsRec{V: 1, CertSettings: cs, SettingsRev: r})
-	})
-	return cs, err
+	return cs, saveSettings(s, certSettingsGroup, actor, cs, rev, now)
+}
+
+var certSettingsGroup = settingsGroup[domain.CertSettings]{
+	kind: domain.SettingsCert, action: domain.AuditSettingsCert, validate: domain.CertSettings.Validate, changes: domain.CertChanges,
+	load: func(txn *badger.Txn) (domain.CertSettings, SettingsRev, error) {
+		r, err := certSettingsIn(txn)
+		return r.CertSettings, r.SettingsRev, err
+	},
+	put: func(txn *badger.Txn, v domain.CertSettings, r SettingsRev) error {
+		return putJSON(txn, certSettingsKey(), certSettingsRec{V: 1, CertSettings: v, SettingsRev: r})
+	},
 }
