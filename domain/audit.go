@@ -91,6 +91,8 @@ const (
 	AuditExamRemove  AuditAction = "exam.remove"
 	AuditExamPublish AuditAction = "exam.publish"
 	// END EXAM AUDIT
+	// Admin console (issue 12): a trainee looked up by their full ID number.
+	AuditAdminIDSearch AuditAction = "admin.search.idno"
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -160,6 +162,7 @@ var auditActions = vocab[AuditAction]{
 	{AuditExamRemove, "移出考生"},
 	{AuditExamPublish, "发布考试批次"},
 	// END EXAM AUDIT
+	{AuditAdminIDSearch, "按身份证号查找学员"},
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

@@ -324,6 +324,15 @@ func authzRows() map[string]authzRow {
 		"POST /admin/exams/:id/publish":     {want: zAdmin, path: exam("/publish"), mutates: true},
 		"GET /admin/exams/:id/print/:sheet": {want: zAdmin, path: exam("/print/signin"), is200: true},
 		// END EXAM ROWS
+		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
+		// ID number) and read-only views of T1's objects.
+		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},
+		"GET /admin/search": {want: zAdmin, path: authzFixed("/admin/search"), is200: true},
+		"POST /admin/search": {want: zAdmin, path: authzFixed("/admin/search"), is200: true,
+			form: func(f *authzFix) url.Values { return url.Values{"q": {f.t1.IDNumber}} }},
+		"GET /admin/apps/:id":     {want: zAdmin, path: func(f *authzFix) string { return "/admin/apps/" + f.app.ID }, is200: true},
+		"GET /admin/ce/:id":       {want: zAdmin, path: func(f *authzFix) string { return "/admin/ce/" + f.ceEnrol.ID }, is200: true},
+		"GET /admin/trainees/:id": {want: zAdmin, path: func(f *authzFix) string { return "/admin/trainees/" + f.t1.ID }, is200: true},
 	}
 }
 

@@ -126,8 +126,9 @@ func (s *Server) Routes() []Route {
 		{get, "/admin/backup", Admin, s.backupPage},
 		{post, "/admin/backup", Admin, s.backup},
 	}, s.statsRoutes(), // 统计 (admin_stats.go)
-		s.settingsRoutes(), // 目录与规则设置 (admin_settings.go)
-		s.legacyRoutes(),   // 历史证书导入 (cert_legacy.go)
-		s.certRoutes(),     // 证书发放, 注销, 撤销 (cert_admin.go, cert_print.go)
-		s.examRoutes())     // 考试管理 (admin_exam.go)
+		s.settingsRoutes(),     // 目录与规则设置 (admin_settings.go)
+		s.legacyRoutes(),       // 历史证书导入 (cert_legacy.go)
+		s.certRoutes(),         // 证书发放, 注销, 撤销 (cert_admin.go, cert_print.go)
+		s.examRoutes(),         // 考试管理 (admin_exam.go)
+		s.adminConsoleRoutes()) // 管理员 console (admin_console.go)
 }

@@ -37,6 +37,7 @@ var appRecords = wizardRecords[domain.Application]{
 	traineeKey: appTraineeKey, traineePrefix: appTraineePrefix, parseTraineeKey: parseAppTraineeKey,
 	record: func(a domain.Application) any { return appRec{V: 1, Application: a} },
 	facts:  func(a domain.Application) docFacts { return docFacts{a.ID, a.TraineeID, a.Status == domain.AppDraft} },
+	admin:  appAdminKeys,
 }
 
 // appPlaces is where an application stands in its agency's indexes (placesOf): it waits
@@ -317,6 +318,9 @@ func (s *Store) DeleteApplication(traineeID, appID string, now time.Time) error 
 			if err := txn.Delete(appTokenKey(a.VerifyToken)); err != nil {
 				return err
 			}
+		}
+		if err := moveAdminKeys(txn, appAdminKeys(a), adminKeys{}); err != nil {
+			return err
 		}
 		for _, k := range [][]byte{appKey(a.ID), appTraineeKey(traineeID, a.ID)} {
 			if err := txn.Delete(k); err != nil {

@@ -28,6 +28,7 @@ var enrolRecords = wizardRecords[domain.Enrolment]{
 	traineeKey: ceTraineeKey, traineePrefix: ceTraineePrefix, parseTraineeKey: parseCETraineeKey,
 	record: func(e domain.Enrolment) any { return enrolRec{V: 1, Enrolment: e} },
 	facts:  func(e domain.Enrolment) docFacts { return docFacts{e.ID, e.TraineeID, e.Status == domain.EnrolDraft} },
+	admin:  enrolAdminKeys,
 }
 
 // takenBy returns the number of another submitted enrolment of the certificate's cycle.
@@ -274,6 +275,9 @@ func dropEnrol(txn *badger.Txn, e domain.Enrolment) error {
 		if err := txn.Delete(k); err != nil {
 			return err
 		}
+	}
+	if err := moveAdminKeys(txn, enrolAdminKeys(e), adminKeys{}); err != nil {
+		return err
 	}
 	return statsEnrol(txn, e, domain.Enrolment{})
 }

@@ -139,10 +139,22 @@ type CEReview struct {
 func (s *Store) ReviewEnrolment(viewer domain.User, id string) (CEReview, error) {
 	var r CEReview
 	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		if r.Enrolment, err = reviewable(txn, viewer, id); err != nil {
+		e, err := reviewable(txn, viewer, id)
+		if err != nil {
 			return err
 		}
+		r, err = ceReviewOf(txn, e)
+		return err
+	})
+	return r, err
+}
+
+// ceReviewOf reads what the detail of enrolment e shows (for its reviewer, or an admin
+// reading it).
+func ceReviewOf(txn *badger.Txn, e domain.Enrolment) (CEReview, error) {
+	r := CEReview{Enrolment: e}
+	err := func() error {
+		var err error
 		if r.Trainee, err = loadUser(txn, r.Enrolment.TraineeID); err != nil {
 			return err
 		}
@@ -156,7 +168,7 @@ func (s *Store) ReviewEnrolment(viewer domain.User, id string) (CEReview, error)
 		}
 		r.Settings, err = ceSettings(txn)
 		return err
-	})
+	}()
 	r.Trainee.PasswordHash = ""
 	return r, err
 }

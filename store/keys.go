@@ -93,6 +93,14 @@ import (
 //	                                             for every enrolment taking learning (half hours in its cycle)
 //	v1/meta/migrated/stats-v1                    → "" once the counters were built from existing data
 //
+// Admin console (issue 12; admin_index.go), written in the same transaction as the record:
+//
+//	v1/idx/app/number/<number>                   → appID (the reference people quote: XQ…)
+//	v1/idx/app/ticket/<准考证号>                  → appID once the exam is scheduled
+//	v1/idx/ce/number/<number>                    → enrolID (JX…)
+//	v1/idx/user/name/<name>/<userID>             → "" trainees by name (admin search by name or its start)
+//	v1/idx/outbox/failed/<msgID>                 → "" a message that was given up (no more retries) unsent
+//
 // IDs that reach URLs are 128-bit random values (newID); ID numbers appear only in the
 // idno and pending-certificate index keys, which never leave the process.
 //
@@ -166,6 +174,12 @@ const (
 	pExam            = "v1/exam/"
 	pExamApp         = "v1/idx/exam/app/"
 	pExamSeq         = "v1/meta/examseq/"
+	// Admin console (issue 12; admin_index.go).
+	pAppNumber    = "v1/idx/app/number/"
+	pAppTicket    = "v1/idx/app/ticket/"
+	pCENumber     = "v1/idx/ce/number/"
+	pUserName     = "v1/idx/user/name/"
+	pOutboxFailed = "v1/idx/outbox/failed/"
 )
 
 // key concatenates the parts of a key; only the builders below call it.
@@ -365,6 +379,26 @@ func parseAppAgencyKey(k []byte) (agencyID string) {
 }
 
 // END EXAM KEYS
+
+// Admin console (issue 12): number indexes of both wizards' documents, trainees by name,
+// messages given up.
+
+func appNumberKey(number string) []byte      { return key(pAppNumber, number) }
+func appTicketKey(ticket string) []byte      { return key(pAppTicket, ticket) }
+func ceNumberKey(number string) []byte       { return key(pCENumber, number) }
+func userNameKey(name, userID string) []byte { return key(pUserName, name, "/", userID) }
+func userNamePrefix(start string) []byte     { return key(pUserName, start) }
+
+// parseUserNameKey reads the user of a name index key; names may hold any character, the
+// user id (hex) never a slash, so it is everything after the last one.
+func parseUserNameKey(k []byte) (userID string) {
+	return string(k[bytes.LastIndexByte(k, '/')+1:])
+}
+func outboxFailedKey(msgID string) []byte { return key(pOutboxFailed, msgID) }
+func outboxFailedPrefix() []byte          { return key(pOutboxFailed) }
+func parseOutboxFailedKey(k []byte) (msgID string) {
+	return string(bytes.TrimPrefix(k, []byte(pOutboxFailed)))
+}
 
 // childID returns the last segment of an index key "<family><owner>/<child>": owner IDs
 // never contain a slash, so the child is everything after the first one.

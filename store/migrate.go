@@ -26,12 +26,15 @@ func (s *Store) migrate() error {
 	if errors.Is(err, ErrNoSpace) {
 		s.log.Warn("storage low: the per-agency photo queue index will be built at the next start",
 			"migration", migPhotoAgencyIndex)
-		return nil
+		err = nil
 	}
 	if err != nil {
 		return err
 	}
-	return s.migrateStats()
+	if err := s.migrateStats(); err != nil {
+		return err
+	}
+	return s.migrateAdminIndexes() // admin_index.go
 }
 
 // migrateStats builds the statistics counters from existing records (stats_rebuild.go)

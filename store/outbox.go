@@ -68,6 +68,11 @@ func (s *Store) modifyMessage(id string, fn func(m *domain.Message) (pending boo
 			if err := txn.Delete(outboxPendingKey(id)); err != nil {
 				return err
 			}
+			if !r.Sent() { // given up: the admin home shows it (admin_index.go)
+				if err := txn.Set(outboxFailedKey(id), nil); err != nil {
+					return err
+				}
+			}
 		}
 		return putJSON(txn, outboxKey(id), r)
 	})

@@ -85,6 +85,9 @@ func (s *Store) CreateTrainee(reg domain.Registration, hash string, tok Token, n
 		if err := txn.Set(userIDNoKey(u.IDNumber), []byte(u.ID)); err != nil {
 			return err
 		}
+		if err := indexUserName(txn, u); err != nil {
+			return err
+		}
 		if err := attachLegacyCerts(txn, u, now); err != nil { // imported certificates waiting for this person
 			return err
 		}

@@ -26,6 +26,7 @@ type wizardRecords[T any] struct {
 	summary         func(txn *badger.Txn, k []byte, x T) error // the queue rows' value
 	stats           func(txn *badger.Txn, old, x T) error      // moves the statistics counters (stats.go)
 	facts           func(x T) docFacts
+	admin           func(x T) adminKeys // its entries in the admin console's indexes (admin_index.go)
 	traineeKey      func(traineeID, id string) []byte
 	traineePrefix   func(traineeID string) []byte
 	parseTraineeKey func(k []byte) (id string)
@@ -44,6 +45,9 @@ type docFacts struct {
 func (r wizardRecords[T]) save(txn *badger.Txn, old, x T) error {
 	err := moveAgencyPlaces(txn, r.places(old), r.places(x), func(k []byte) error { return r.summary(txn, k, x) })
 	if err != nil {
+		return err
+	}
+	if err := moveAdminKeys(txn, r.admin(old), r.admin(x)); err != nil {
 		return err
 	}
 	if err := r.stats(txn, old, x); err != nil {

@@ -140,6 +140,9 @@ type CEReviewDetailModel struct {
 	Progress domain.CycleProgress
 	Courses  []domain.Course
 	Form     Form
+	// ReadOnly is an admin reading the enrolment (issue 12): no decision or recording forms.
+	ReadOnly bool
+	Agency   string // the agency's name, shown to the admin
 }
 
 // CEImportModel is the import page with the report of the last upload, if any.

@@ -317,7 +317,7 @@ func Home(p Page, m HomeModel) templ.Component {
 					}
 				}
 				if m.Role == domain.RoleAdmin {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<li><a href=\"/admin/certificates/issue\" data-testid=\"tile-cert-issue\"><strong>证书发放</strong><span>为考试合格的报名发证；按编号查找证书、打印、注销或撤销</span></a></li><li><a href=\"/admin/agencies\" data-testid=\"tile-agencies\"><strong>培训机构管理</strong><span>新增、修改、暂停或恢复培训机构</span></a></li><li><a href=\"/admin/accounts\" data-testid=\"tile-accounts\"><strong>账号管理</strong><span>新增审核员和管理员，发送激活邮件，停用、恢复或调整所属机构</span></a></li><li><a href=\"/admin/settings\" data-testid=\"tile-settings\"><strong>目录与规则设置</strong><span>岗位目录、继续教育学时、合格分数线、发证单位、告知书和承诺书，修改留有记录</span></a></li><li><a href=\"/admin/certificates/import\" data-testid=\"tile-legacy-import\"><strong>历史证书导入</strong><span>从 Excel 或 CSV 导入已有证书，逐行检查，全部正确才导入</span></a></li><li><a href=\"/admin/exams\" data-testid=\"tile-exams\"><strong>考试管理</strong><span>考试批次、安排考生、考场编排和发布准考证</span></a></li><li><a href=\"/admin/outbox\" data-testid=\"tile-outbox\"><strong>邮件发件箱</strong><span>查看系统发出的邮件和发送状态</span></a></li><li><a href=\"/admin/audit\" data-testid=\"tile-audit\"><strong>审计日志</strong><span>登录、审核、导出和管理操作记录</span></a></li><li><a href=\"/admin/backup\" data-testid=\"tile-backup\"><strong>数据备份</strong><span>下载当前数据的完整备份</span></a></li><li><a href=\"/admin/stats\" data-testid=\"tile-stats\"><strong>统计</strong><span>按状态、地市、岗位和培训机构统计报名、继续教育和证书，考试通过率和学时达标率，可导出 Excel</span></a></li>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<li><a href=\"/admin\" data-testid=\"tile-admin\"><strong>管理员工作台</strong><span>待办数量、等待最久的报名、邮件问题、跨机构查询和全部管理功能</span></a></li><li><a href=\"/admin/certificates/issue\" data-testid=\"tile-cert-issue\"><strong>证书发放</strong><span>为考试合格的报名发证；按编号查找证书、打印、注销或撤销</span></a></li><li><a href=\"/admin/agencies\" data-testid=\"tile-agencies\"><strong>培训机构管理</strong><span>新增、修改、暂停或恢复培训机构</span></a></li><li><a href=\"/admin/accounts\" data-testid=\"tile-accounts\"><strong>账号管理</strong><span>新增审核员和管理员，发送激活邮件，停用、恢复或调整所属机构</span></a></li><li><a href=\"/admin/settings\" data-testid=\"tile-settings\"><strong>目录与规则设置</strong><span>岗位目录、继续教育学时、合格分数线、发证单位、告知书和承诺书，修改留有记录</span></a></li><li><a href=\"/admin/certificates/import\" data-testid=\"tile-legacy-import\"><strong>历史证书导入</strong><span>从 Excel 或 CSV 导入已有证书，逐行检查，全部正确才导入</span></a></li><li><a href=\"/admin/exams\" data-testid=\"tile-exams\"><strong>考试管理</strong><span>考试批次、安排考生、考场编排和发布准考证</span></a></li><li><a href=\"/admin/outbox\" data-testid=\"tile-outbox\"><strong>邮件发件箱</strong><span>查看系统发出的邮件和发送状态</span></a></li><li><a href=\"/admin/audit\" data-testid=\"tile-audit\"><strong>审计日志</strong><span>登录、审核、导出和管理操作记录</span></a></li><li><a href=\"/admin/backup\" data-testid=\"tile-backup\"><strong>数据备份</strong><span>下载当前数据的完整备份</span></a></li><li><a href=\"/admin/stats\" data-testid=\"tile-stats\"><strong>统计</strong><span>按状态、地市、岗位和培训机构统计报名、继续教育和证书，考试通过率和学时达标率，可导出 Excel</span></a></li>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -334,7 +334,7 @@ func Home(p Page, m HomeModel) templ.Component {
 					var templ_7745c5c3_Var16 string
 					templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(sizeLabel(m.Storage.Free))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 109, Col: 101}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 110, Col: 101}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 					if templ_7745c5c3_Err != nil {
@@ -347,7 +347,7 @@ func Home(p Page, m HomeModel) templ.Component {
 					var templ_7745c5c3_Var17 string
 					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(sizeLabel(m.Storage.Reserve))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 109, Col: 143}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 110, Col: 143}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 					if templ_7745c5c3_Err != nil {
@@ -417,7 +417,7 @@ func ProfilePage(p Page, who Identity, f Form, fields []Field, ph domain.Photo) 
 			var templ_7745c5c3_Var20 string
 			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(who.Email)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 130, Col: 17}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 131, Col: 17}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 			if templ_7745c5c3_Err != nil {
@@ -445,7 +445,7 @@ func ProfilePage(p Page, who Identity, f Form, fields []Field, ph domain.Photo) 
 			var templ_7745c5c3_Var21 string
 			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(p.Support)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 140, Col: 120}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 141, Col: 120}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 			if templ_7745c5c3_Err != nil {
@@ -498,7 +498,7 @@ func ProfilePage(p Page, who Identity, f Form, fields []Field, ph domain.Photo) 
 			var templ_7745c5c3_Var24 string
 			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(ph.StatusOrNone().Label())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 144, Col: 132}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 145, Col: 132}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 			if templ_7745c5c3_Err != nil {
@@ -516,7 +516,7 @@ func ProfilePage(p Page, who Identity, f Form, fields []Field, ph domain.Photo) 
 				var templ_7745c5c3_Var25 string
 				templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(ph.Reason)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 146, Col: 47}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 147, Col: 47}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 				if templ_7745c5c3_Err != nil {
@@ -625,7 +625,7 @@ func EmailPage(p Page, f Form, current string) templ.Component {
 			var templ_7745c5c3_Var28 string
 			templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(current)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 191, Col: 43}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home.templ`, Line: 192, Col: 43}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 			if templ_7745c5c3_Err != nil {
