@@ -290,17 +290,23 @@ func portrait(variant int) []byte {
 	return b.Bytes()
 }
 
+// printLogins is the demo banner: who can sign in with what, and where. All sign in on
+// the one login page (/login of the address the server prints below); staff sign in with
+// their username and land on their home page.
 func printLogins(w io.Writer) {
 	fmt.Fprintln(w, "==================== 演示模式 DEMO MODE ====================")
 	fmt.Fprintln(w, "  These accounts have publicly known passwords. Never use demo mode in production.")
+	fmt.Fprintln(w, "  登录 sign in: 所有账号都在登录页 /login 登录（完整地址见下方“sitepro 已启动”一行）")
 	fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s\n", TraineeID, TraineePass)
 	for _, d := range photoTrainees {
 		fmt.Fprintf(w, "  学员 trainee : 身份证号 %s  密码 %s  (%s, 照片%s)\n", d.id, TraineePass, d.name, d.status.Label())
 	}
-	fmt.Fprintf(w, "  管理员 admin  : 用户名 %s  密码 %s\n", AdminUser, AdminPass)
+	fmt.Fprintf(w, "  管理员 admin  : 用户名 %s  密码 %s  → 管理员工作台 /admin\n", AdminUser, AdminPass)
+	fmt.Fprintln(w, "                 （考试管理 /admin/exams，证书发放 /admin/certificates/issue，账号管理 /admin/accounts，培训机构 /admin/agencies，历史证书导入 /admin/certificates/import）")
 	for _, a := range agencies {
 		fmt.Fprintf(w, "  审核员 reviewer: 用户名 %s  密码 %s  (%s)\n", a.user, ReviewerPass, a.name)
 	}
+	fmt.Fprintln(w, "                 审核员用上面的用户名登录 → 报名审核 /review，照片确认 /review/photos，继续教育 /review/ce")
 	fmt.Fprintln(w, "  Mail is not sent without SITEPRO_SMTP_URL; admins read it at /admin/outbox.")
 	fmt.Fprintln(w, "=============================================================")
 }
