@@ -47,3 +47,19 @@ func TestAgencyStepSaysPrefilledOnlyWhenItIs(t *testing.T) {
 	}
 	must(t, step3(c), 200, `data-testid="prefilled"`, "已根据您的个人资料自动填写", `value="河南大学"`)
 }
+
+// TestStartButtonSaysWhatItDoes: 报名记录's button starts a new application, or, with a
+// draft, says it continues the draft.
+func TestStartButtonSaysWhatItDoes(t *testing.T) {
+	e := newEnv(t)
+	c := e.registered(idA, "王芳")
+	id := startWizard(t, c)
+	must(t, c.get("/apply"), 200, `data-testid="apply-new">继续填写草稿<`)
+	c.get("/apply/" + id + "/delete")
+	must(t, c.post("/apply/"+id+"/delete", url.Values{}), 303)
+	r := c.get("/apply")
+	must(t, r, 200, `data-testid="apply-new">开始新的报名<`)
+	if strings.Contains(r.body, "开始新的报名（或") {
+		t.Error("the button still means two things")
+	}
+}
