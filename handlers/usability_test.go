@@ -63,3 +63,16 @@ func TestStartButtonSaysWhatItDoes(t *testing.T) {
 		t.Error("the button still means two things")
 	}
 }
+
+// TestRepeatedControlsSayWhich: the links that repeat per certificate have accessible
+// names that say which (containing their visible words), and phone numbers are tel: links.
+func TestRepeatedControlsSayWhich(t *testing.T) {
+	e := newEnv(t)
+	c := e.registered(idA, "王芳")
+	u := mustTrainee(t, e, idA)
+	e.addCert(u, "412021101000123", nil)
+	e.addCert(u, "412022101000200", nil)
+	r := c.get("/certificates")
+	must(t, r, 200, `aria-label="证书 412021101000123：查看详情和查验二维码"`, `aria-label="证书 412022101000200：查看详情和查验二维码"`,
+		`<a class="tel" href="tel:`)
+}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,4 +93,15 @@ func anyFilled(f Form, names []string) bool {
 		}
 	}
 	return false
+}
+
+// telNumber is a phone number at the start of a text such as the support contact
+// "0371-12345678（工作日 9:00–17:00）".
+var telNumber = regexp.MustCompile(`^\+?[0-9][0-9\-]{5,19}[0-9]`)
+
+// splitPhone splits a text into its leading phone number (empty when it has none), the
+// tel: address to dial and the rest.
+func splitPhone(s string) (number, dial, rest string) {
+	number = telNumber.FindString(s)
+	return number, "tel:" + strings.ReplaceAll(number, "-", ""), s[len(number):]
 }
