@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"sitepro/domain"
+	"sitepro/views"
 )
 
 // TestLoginRefusalSaidOnce: a wrong password is said once (not in a summary and again
@@ -75,4 +76,24 @@ func TestRepeatedControlsSayWhich(t *testing.T) {
 	r := c.get("/certificates")
 	must(t, r, 200, `aria-label="证书 412021101000123：查看详情和查验二维码"`, `aria-label="证书 412022101000200：查看详情和查验二维码"`,
 		`<a class="tel" href="tel:`)
+}
+
+// TestResumeAndEmployerReadBackAsRows: 核对信息 and the reviewer's page show the résumé
+// as one row per entry and the employer apart from its credit code.
+func TestResumeAndEmployerReadBackAsRows(t *testing.T) {
+	a := domain.Application{ID: "a1", Info: domain.AppInfo{Profile: domain.Profile{Employer: "河南某建筑公司", CreditCode: "91350100M000100Y43"}},
+		Resume: []domain.ResumeEntry{{Employer: "甲公司", Role: "施工员"}, {Employer: "乙公司", Role: "技术员"}}}
+	var b strings.Builder
+	if err := views.Check(views.Page{}, views.CheckModel{App: a}).Render(t.Context(), &b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`data-testid="resume-list"`, "甲公司 施工员</li>", "乙公司 技术员</li>", "河南某建筑公司（统一社会信用代码 91350100M000100Y43）"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("核对信息 lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "；") && strings.Contains(page, "甲公司 施工员；") {
+		t.Error("the résumé is still one paragraph")
+	}
 }
