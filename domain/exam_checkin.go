@@ -226,12 +226,23 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// ErrTicketUnknown is a ticket number no candidate holds.
+// ErrTicketUnknown is a ticket number no candidate holds (bad input, not a missing
+// page: the invigilator types again).
 func ErrTicketUnknown(ticket string) error {
 	if ticket == "" {
-		return Err(CodeNotFound, "没有找到这张准考证，请核对后手工输入准考证号")
+		return Err(CodeInvalid, "没有找到这张准考证，请核对后手工输入准考证号")
 	}
-	return Err(CodeNotFound, "没有找到准考证号 "+ticket+" 的考生，请核对后重新输入")
+	return Err(CodeInvalid, "没有找到准考证号 "+ticket+" 的考生，请核对后重新输入")
+}
+
+// CheckInCandidate is one candidate as the invigilator sees them: the ID number masked,
+// the photo by its ID (served, and audited, by /photos/:id).
+type CheckInCandidate struct {
+	AppID, AppNumber, AgencyID string
+	Name, MaskedID             string
+	PhotoID                    string // the confirmed personal photo ("" when none)
+	Exam                       Exam
+	Attendance                 Attendance
 }
 
 // ErrTicketOtherSession is a ticket of another exam session.

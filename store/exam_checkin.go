@@ -42,15 +42,6 @@ func putAttendance(txn *badger.Txn, a domain.Attendance) error {
 	return putJSON(txn, examAttKey(a.SessionID, a.AppID), attendRec{V: 1, Attendance: a})
 }
 
-// CheckInCandidate is one candidate as the invigilator sees them.
-type CheckInCandidate struct {
-	AppID, AppNumber, AgencyID string
-	Name, MaskedID             string
-	PhotoID                    string // the confirmed personal photo ("" when none)
-	Exam                       domain.Exam
-	Attendance                 domain.Attendance
-}
-
 // invigilates reports whether actor may open the exam-day pages of sess; a reviewer
 // needs a seated candidate of their agency in it.
 func invigilates(actor domain.User, sess domain.ExamSession) bool {
@@ -204,8 +195,8 @@ func inScope(txn *badger.Txn, actor domain.User, sessionID string, a domain.Appl
 	return domain.ErrTicketOtherAgency
 }
 
-func checkInCandidate(txn *badger.Txn, a domain.Application) (CheckInCandidate, error) {
-	c := CheckInCandidate{AppID: a.ID, AppNumber: a.Number, AgencyID: a.AgencyID, Exam: *a.Exam}
+func checkInCandidate(txn *badger.Txn, a domain.Application) (domain.CheckInCandidate, error) {
+	c := domain.CheckInCandidate{AppID: a.ID, AppNumber: a.Number, AgencyID: a.AgencyID, Exam: *a.Exam}
 	u, err := loadUser(txn, a.TraineeID)
 	if err != nil {
 		return c, err
@@ -223,8 +214,8 @@ func checkInCandidate(txn *badger.Txn, a domain.Application) (CheckInCandidate, 
 }
 
 // CheckInLookup shows the candidate of a typed ticket number or scanned QR code.
-func (s *Store) CheckInLookup(actor domain.User, sessionID string, ref domain.TicketRef) (CheckInCandidate, error) {
-	var out CheckInCandidate
+func (s *Store) CheckInLookup(actor domain.User, sessionID string, ref domain.TicketRef) (domain.CheckInCandidate, error) {
+	var out domain.CheckInCandidate
 	err := s.view(func(txn *badger.Txn) error {
 		a, err := checkInApp(txn, actor, sessionID, ref)
 		if err != nil {
@@ -240,8 +231,8 @@ func (s *Store) CheckInLookup(actor domain.User, sessionID string, ref domain.Ti
 // check-in is open now), in one transaction. A second check-in, even one racing this
 // one, is refused with the time and the invigilator of the first; the candidate is
 // returned with either answer.
-func (s *Store) CheckIn(actor domain.User, sessionID string, ref domain.TicketRef, subject string, now time.Time) (CheckInCandidate, error) {
-	var out CheckInCandidate
+func (s *Store) CheckIn(actor domain.User, sessionID string, ref domain.TicketRef, subject string, now time.Time) (domain.CheckInCandidate, error) {
+	var out domain.CheckInCandidate
 	var refusal error
 	err := s.update(func(txn *badger.Txn) error {
 		refusal = nil
@@ -261,7 +252,8 @@ func (s *Store) CheckIn(actor domain.User, sessionID string, ref domain.TicketRe
 			return nil
 		}
 		if !ok {
-			return domain.FieldErrors{"subject": "请选择本场考试的一个科目"}
+			refusal = domain.Err(domain.CodeConflict, "“"+subject+"”不是本场考试的科目，请重新查找考生后签到")
+			return nil
 		}
 		att, err := out.Attendance.CheckIn(sub, out.Name, actor, now)
 		if err != nil {
@@ -279,8 +271,8 @@ func (s *Store) CheckIn(actor domain.User, sessionID string, ref domain.TicketRe
 
 // CorrectAttendance overrides a candidate's state for a subject with a reason, audited
 // with the state before and after.
-func (s *Store) CorrectAttendance(actor domain.User, sessionID, appID string, in domain.CorrectionInput, now time.Time) (CheckInCandidate, error) {
-	var out CheckInCandidate
+func (s *Store) CorrectAttendance(actor domain.User, sessionID, appID string, in domain.CorrectionInput, now time.Time) (domain.CheckInCandidate, error) {
+	var out domain.CheckInCandidate
 	err := s.update(func(txn *badger.Txn) error {
 		a, err := loadApp(txn, appID)
 		if err != nil {

@@ -162,7 +162,7 @@ func TestCheckInScopeAndOtherSession(t *testing.T) {
 		!strings.Contains(domain.MessageOf(err), "另一个考试批次") {
 		t.Fatalf("other session: %v", err)
 	}
-	if _, err := f.s.CheckInLookup(examAdmin, f.sess1.ID, domain.TicketRef{Ticket: "2027000000009999"}); domain.CodeOf(err) != domain.CodeNotFound ||
+	if _, err := f.s.CheckInLookup(examAdmin, f.sess1.ID, domain.TicketRef{Ticket: "2027000000009999"}); domain.CodeOf(err) != domain.CodeInvalid ||
 		!strings.Contains(domain.MessageOf(err), "2027000000009999") {
 		t.Fatalf("unknown: %v", err)
 	}
