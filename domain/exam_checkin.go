@@ -203,6 +203,9 @@ func ParseTicketRef(s string) (TicketRef, error) {
 		}
 		return TicketRef{}, FieldErrors{"ticket": "扫到的二维码不是本系统的准考证，请手工输入准考证号"}
 	}
+	if strings.Contains(s, "://") {
+		return TicketRef{}, FieldErrors{"ticket": "扫到的二维码不是准考证上的二维码，请扫描准考证右上角的二维码，或手工输入准考证号"}
+	}
 	t := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '　' || r == '-' {
 			return -1

@@ -97,7 +97,7 @@ func TestParseTicketRef(t *testing.T) {
 			t.Errorf("%q: %+v %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"", "12345", "ABCDEFGHIJKLMNOP", "https://x/d/"} {
+	for _, bad := range []string{"", "12345", "ABCDEFGHIJKLMNOP", "https://x/d/", "https://example.cn/v/abc"} {
 		if _, err := ParseTicketRef(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

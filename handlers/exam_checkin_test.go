@@ -97,7 +97,7 @@ func TestExamDayCheckInWithoutJS(t *testing.T) {
 	must(t, revA.get("/review"), 200, `href="/exam-day"`, "考场签到")
 	must(t, revA.get("/exam-day"), 200, `data-testid="examday-session"`, "今天考试", sess.Name)
 	page := revA.get(base)
-	must(t, page, 200, `data-testid="ticket-form"`, `name="ticket"`, `data-scan hidden`, `data-testid="examday-current">`+domain.SubjectBasic)
+	must(t, page, 200, `data-testid="ticket-form"`, `name="ticket"`, `data-scan hidden`, `data-testid="examday-scoped"`, `data-testid="examday-current">`+domain.SubjectBasic)
 	if strings.Contains(page.body, "<script>") {
 		t.Fatal("inline script on the exam-day page")
 	}
