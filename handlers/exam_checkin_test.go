@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,4 +176,37 @@ func authzExamDay(t *testing.T, e *env, agA domain.Agency) (domain.ExamSession, 
 func examDayForm(f *authzFix) url.Values {
 	return url.Values{"ticket": {f.examDayApp.Exam.TicketNumber}, "app": {f.examDayApp.ID},
 		"subject": {domain.SubjectBasic}, "state": {"present"}, "reason": {""}}
+}
+
+// TestExamDayTwoInvigilatorsScanAtOnce: two invigilators post the same ticket's check-in
+// at the same moment; one gets 已签到 done (200), the other the 已签到 answer (409).
+func TestExamDayTwoInvigilatorsScanAtOnce(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100", Phone: "0371-1"})
+	_, appID := seatedCandidate(t, e, "410102199003071230", "王芳", ag)
+	sess := publishExamDay(t, e, ag)
+	a := examDayTicket(t, e, mustTrainee(t, e, "410102199003071230").ID, appID)
+	setClock(e, time.Date(2027, 1, 20, 0, 50, 0, 0, time.UTC))
+	c1, c2 := e.reviewer(ag.ID, "reva"), e.staff(domain.RoleAdmin, "admin")
+	base := "/exam-day/" + sess.ID
+	c1.get(base)
+	c2.get(base)
+	var wg sync.WaitGroup
+	var r1, r2 resp
+	wg.Go(func() { r1 = c1.post(base+"/checkin", url.Values{"ticket": {a.Exam.TicketNumber}}) })
+	wg.Go(func() { r2 = c2.post(base+"/checkin", url.Values{"ticket": {a.Exam.TicketNumber}}) })
+	wg.Wait()
+	got := []int{r1.status, r2.status}
+	slices.Sort(got)
+	if got[0] != 200 || got[1] != 409 {
+		t.Fatalf("statuses %v", got)
+	}
+	for _, r := range []resp{r1, r2} {
+		if r.status == 409 && !strings.Contains(r.body, "无需重复签到") {
+			t.Fatal("the second invigilator is not told 已签到")
+		}
+	}
+	if att, _ := e.st.ExamAttendance(sess.ID); att[appID].Rev != 1 {
+		t.Fatalf("attendance: %+v", att[appID])
+	}
 }
