@@ -71,6 +71,7 @@ func (s *Server) examDayPage(c *fiber.Ctx) error {
 func (s *Server) checkInAnswer(c *fiber.Ctx, m views.CheckInModel, cand domain.CheckInCandidate, err error, done string) error {
 	if cand.AppID != "" {
 		m.Candidate = &cand
+		m.Form.Values["ticket"] = "" // the field is for the next candidate
 	}
 	status := fiber.StatusOK
 	var de *domain.Error

@@ -399,7 +399,7 @@ func ExamDay(p Page, m ExamDayModel) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, " <table class=\"table stack\" data-testid=\"examday-rooms\"><thead><tr><th>考场</th><th>考生</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, " <table class=\"table stack examday\" data-testid=\"examday-rooms\"><thead><tr><th>考场</th><th>考生</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -577,7 +577,7 @@ func ExamDay(p Page, m ExamDayModel) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, " 名单</h2><table class=\"table stack\" data-testid=\"examday-roster\"><thead><tr><th>座位</th><th>姓名</th><th>准考证号</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, " 名单</h2><table class=\"table stack examday\" data-testid=\"examday-roster\"><thead><tr><th>座位</th><th>姓名</th><th>准考证号</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
