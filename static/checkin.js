@@ -29,6 +29,7 @@
       btn.hidden = false;
       function tick() {
         if (!stream) { return; }
+        if (!video.isConnected || !video.srcObject) { stop(); return; } // the page changed
         detector.detect(video).then(function (codes) {
           if (codes.length > 0 && codes[0].rawValue) {
             input.value = codes[0].rawValue;
@@ -62,9 +63,12 @@
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (e) { enhance(e.target); });
-  window.addEventListener("pagehide", function () {
+  // Leaving the page (also by an htmx-boosted link or form) turns the camera off.
+  function cameraOff() {
     document.querySelectorAll("video[data-scan-video]").forEach(function (v) {
-      if (v.srcObject) { v.srcObject.getTracks().forEach(function (t) { t.stop(); }); }
+      if (v.srcObject) { v.srcObject.getTracks().forEach(function (t) { t.stop(); }); v.srcObject = null; }
     });
-  });
+  }
+  window.addEventListener("pagehide", cameraOff);
+  document.addEventListener("htmx:beforeSwap", cameraOff);
 })();
