@@ -142,6 +142,7 @@ func (a Attendance) CheckIn(s ExamSubject, name string, by User, now time.Time) 
 		return a, ErrAlreadyCheckedIn(name, s.Name, e)
 	}
 	e.CheckedAt, e.By, e.ByID = now, by.AuditName(), by.ID
+	e.Corrected, e.Present = false, false // a check-in after a correction to 缺考 is in force (the audit log keeps the correction)
 	a.set(e)
 	a.Rev++
 	return a, nil

@@ -83,6 +83,10 @@ func TestAttendanceCorrection(t *testing.T) {
 	if err != nil || c.State(basic, basic.Start.Add(2*time.Minute)) != AttendAbsent {
 		t.Fatalf("revoked: %+v %v", c, err)
 	}
+	// The candidate then really arrives: a new check-in is in force.
+	if c, err = c.CheckIn(basic, "王芳", adm, basic.Start.Add(5*time.Minute)); err != nil || c.State(basic, basic.End) != AttendPresent {
+		t.Fatalf("check-in after the correction: %+v %v", c, err)
+	}
 }
 
 func TestParseTicketRef(t *testing.T) {
