@@ -89,6 +89,18 @@ func (a Attendance) State(s ExamSubject, now time.Time) AttendanceState {
 	return a.Of(s.Name).StateAt(s.End, now)
 }
 
+// AbsentSubjects names the subjects the candidate is 缺考 for at now (for score entry:
+// a subject listed here is prefilled 缺考).
+func (a Attendance) AbsentSubjects(subjects []ExamSubject, now time.Time) []string {
+	var out []string
+	for _, s := range subjects {
+		if a.State(s, now) == AttendAbsent {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
 // CheckInOpen refuses a check-in for a subject outside its day (Beijing time) or after
 // its end: after the end the candidate is 缺考 and only a correction with a reason
 // changes that.

@@ -43,6 +43,9 @@ func TestAttendanceAbsentAtSubjectEnd(t *testing.T) {
 	if _, err := a.CheckIn(practice, "王芳", inv, practice.End); err == nil || !strings.Contains(MessageOf(err), "已于") {
 		t.Fatalf("after end: %v", err)
 	}
+	if got := a.AbsentSubjects(subs, practice.End); len(got) != 1 || got[0] != SubjectPractice {
+		t.Fatalf("absent at the end of the day: %v", got)
+	}
 	if s, ok := CurrentSubject(subs, basic.End.Add(time.Minute)); !ok || s.Name != SubjectPractice {
 		t.Fatalf("current at 11:01: %v %v", s, ok)
 	}
