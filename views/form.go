@@ -82,3 +82,14 @@ func summaryText(name, msg string) string {
 	}
 	return "第 " + strconv.Itoa(n+1) + " 段工作经历：" + msg
 }
+
+// anyFilled reports whether any of the named fields has a value, so that a page says
+// "filled in for you" only when something was.
+func anyFilled(f Form, names []string) bool {
+	for _, n := range names {
+		if strings.TrimSpace(f.V(n)) != "" {
+			return true
+		}
+	}
+	return false
+}
