@@ -91,6 +91,9 @@ const (
 	AuditExamRemove  AuditAction = "exam.remove"
 	AuditExamPublish AuditAction = "exam.publish"
 	// END EXAM AUDIT
+	// 考场签到 (issue 13, exam_checkin): BEGIN CHECKIN AUDIT
+	AuditExamAttendCorrect AuditAction = "exam.attendance.correct"
+	// END CHECKIN AUDIT
 	// Admin console (issue 12): a trainee looked up by their full ID number.
 	AuditAdminIDSearch AuditAction = "admin.search.idno"
 )
@@ -162,6 +165,9 @@ var auditActions = vocab[AuditAction]{
 	{AuditExamRemove, "移出考生"},
 	{AuditExamPublish, "发布考试批次"},
 	// END EXAM AUDIT
+	// BEGIN CHECKIN AUDIT
+	{AuditExamAttendCorrect, "更正考场签到"},
+	// END CHECKIN AUDIT
 	{AuditAdminIDSearch, "按身份证号查找学员"},
 }
 

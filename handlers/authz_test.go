@@ -61,6 +61,8 @@ var (
 	zImageOfT1 = authzExpect{"guest": zLogin, "T1": zOK, "T2": zHidden, "RA": zOK, "RB": zHidden, "admin": zOK}
 	// Admin pages.
 	zAdmin = authzExpect{"guest": zLogin, "T1": zForbid, "T2": zForbid, "RA": zForbid, "RB": zForbid, "admin": zOK}
+	// 考场签到 of a session with a candidate of agency A: admins and reviewers of A.
+	zExamDay = authzExpect{"guest": zLogin, "T1": zForbid, "T2": zForbid, "RA": zOK, "RB": zHidden, "admin": zOK}
 	// Logout ends whatever session there is.
 	zLogout = authzAll(zOut)
 )
@@ -85,6 +87,9 @@ type authzFix struct {
 	staff        domain.User        // 账号管理: a pending reviewer of agency A that the admin rows act on
 	legacyJob    string             // a finished 历史证书导入 job
 	exam         domain.ExamSession // 考试管理: an empty session in 编排中
+	// 考场签到 (exam_checkin.go): a published session with one candidate (not T1) of agency A.
+	examDay    domain.ExamSession
+	examDayApp domain.Application
 }
 
 // authzRow classifies one route.
@@ -127,6 +132,9 @@ func authzRows() map[string]authzRow {
 	}
 	exam := func(suffix string) func(f *authzFix) string {
 		return func(f *authzFix) string { return "/admin/exams/" + f.exam.ID + suffix }
+	}
+	examDay := func(suffix string) func(f *authzFix) string { // BEGIN/END CHECKIN
+		return func(f *authzFix) string { return "/exam-day/" + f.examDay.ID + suffix }
 	}
 	return map[string]authzRow{
 		"GET /healthz":                 {want: zPublic, path: authzFixed("/healthz"), is200: true},
@@ -324,6 +332,15 @@ func authzRows() map[string]authzRow {
 		"POST /admin/exams/:id/publish":     {want: zAdmin, path: exam("/publish"), mutates: true},
 		"GET /admin/exams/:id/print/:sheet": {want: zAdmin, path: exam("/print/signin"), is200: true},
 		// END EXAM ROWS
+		// BEGIN CHECKIN ROWS (exam_checkin.go): staff only (trainees 403); a session is
+		// open to admins and to reviewers of an agency with candidates in it (B: 404).
+		"GET /exam-day": {want: authzExpect{"guest": zLogin, "T1": zForbid, "T2": zForbid, "RA": zOK, "RB": zOK, "admin": zOK},
+			path: authzFixed("/exam-day"), is200: true},
+		"GET /exam-day/:id":          {want: zExamDay, path: examDay(""), is200: true},
+		"POST /exam-day/:id/lookup":  {want: zExamDay, path: examDay("/lookup"), form: examDayForm, is200: true},
+		"POST /exam-day/:id/checkin": {want: zExamDay, path: examDay("/checkin"), form: examDayForm, mutates: true},
+		"POST /exam-day/:id/correct": {want: zExamDay, path: examDay("/correct"), form: examDayForm, mutates: true},
+		// END CHECKIN ROWS
 		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
 		// ID number) and read-only views of T1's objects.
 		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},
@@ -463,6 +480,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f.staff, _ = e.st.CreateStaff(domain.User{Role: domain.RoleReviewer, Username: "pending-c", Name: "丙审核员", AgencyID: f.agencyA.ID}, e.clock.Now())
 	f.legacyJob = legacyJobFixture(t, e)
 	f.exam = authzExamSession(t, e) // BEGIN/END EXAM FIXTURE
+	// BEGIN/END CHECKIN FIXTURE
+	f.examDay, f.examDayApp = authzExamDay(t, e, f.agencyA)
 
 	// T1 owns: a submitted application to A, a photo, a certificate, two more submitted
 	// applications (for the confirm rows) and a draft (for the delete row).

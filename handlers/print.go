@@ -70,6 +70,8 @@ func (s *Server) printDoc(u domain.User, a domain.Application, fullID bool) (vie
 	if photo.ID != "" {
 		d.PhotoURL = "/photos/" + url.PathEscape(photo.ID)
 	}
+	// The QR code (the 准考证's too) is the /d/<token> URL; 考场签到's scanner reads the
+	// ticket from it through the token (handlers/exam_checkin.go).
 	d.QR, err = qr.Matrix(d.VerifyURL)
 	return d, err
 }

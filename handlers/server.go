@@ -105,7 +105,8 @@ func New(d Deps) (*fiber.App, error) {
 	s := &Server{d: d, assets: assets, throttle: NewThrottle(d.Now), secure: strings.HasPrefix(d.Origin, "https://"), sseBeat: d.SSEHeartbeat}
 	s.views = views.Assets{CSS: assets.URL("app.css"), HTMX: assets.URL("vendor/htmx-2.0.11.min.js"),
 		SSE: assets.URL("vendor/htmx-ext-sse-2.2.4.js"), App: assets.URL("app.js"), Upload: assets.URL("upload.js"),
-		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg")}
+		Print: assets.URL("print.css"), PrintJS: assets.URL("print.js"), Icon: assets.URL("favicon.svg"),
+		Checkin: assets.URL("checkin.js")} // 考场签到's 扫码 (exam_checkin.go)
 	s.app, s.ce = s.appWizard(), s.ceWizard()
 	if d.Store != nil {
 		s.knowPosts() // names of the catalog's added posts (目录与规则设置)

@@ -79,6 +79,8 @@ import (
 //	v1/exam/<sessionID>                          examRec (an exam session, 考试批次, with its candidates and their seats)
 //	v1/idx/exam/app/<appID>                      → sessionID while the application is in an open session (at most one)
 //	v1/meta/examseq/<yyyy>                       → last session number of that exam year (the ticket numbers' session part)
+//	v1/exam-att/<sessionID>/<appID>              attendRec (考场签到: one candidate's check-ins and corrections per subject;
+//	                                             not under v1/exam/, which the session scan reads)
 //
 // Statistics (issue 12, stats.go): counters kept in the same transaction as the records they
 // count, so the statistics page reads a few thousand small keys instead of every record.
@@ -174,6 +176,7 @@ const (
 	pExam            = "v1/exam/"
 	pExamApp         = "v1/idx/exam/app/"
 	pExamSeq         = "v1/meta/examseq/"
+	pExamAtt         = "v1/exam-att/" // 考场签到 (exam_checkin.go)
 	// Admin console (issue 12; admin_index.go).
 	pAppNumber    = "v1/idx/app/number/"
 	pAppTicket    = "v1/idx/app/ticket/"
@@ -379,6 +382,13 @@ func parseAppAgencyKey(k []byte) (agencyID string) {
 }
 
 // END EXAM KEYS
+
+// 考场签到 (issue 13, exam_checkin.go): BEGIN CHECKIN KEYS
+
+func examAttKey(sessionID, appID string) []byte { return key(pExamAtt, sessionID, "/", appID) }
+func examAttPrefix(sessionID string) []byte     { return key(pExamAtt, sessionID, "/") }
+
+// END CHECKIN KEYS
 
 // Admin console (issue 12): number indexes of both wizards' documents, trainees by name,
 // messages given up.

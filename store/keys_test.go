@@ -105,6 +105,8 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{examPrefix(), "v1/exam/"},
 		{examAppKey("x"), "v1/idx/exam/app/x"},
 		{examSeqKey(2027), "v1/meta/examseq/2027"},
+		{examAttKey("s", "a"), "v1/exam-att/s/a"},
+		{examAttPrefix("s"), "v1/exam-att/s/"},
 		{appAgencyAllPrefix(), "v1/idx/app/agency/"},
 		// END EXAM KEYS
 	} {

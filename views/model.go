@@ -7,7 +7,7 @@ import (
 )
 
 // Assets are the content-hashed URLs of the embedded static files.
-type Assets struct{ CSS, HTMX, SSE, App, Upload, Print, PrintJS, Icon string }
+type Assets struct{ CSS, HTMX, SSE, App, Upload, Print, PrintJS, Icon, Checkin string }
 
 // Page carries what every full page needs besides its own content.
 type Page struct {
