@@ -46,7 +46,12 @@ func ceStepKitOf(st domain.CEStep) ceStepKit {
 	case domain.CEStepAgency:
 		return ceStepKit{
 			parse: func(v map[string]string) domain.EnrolStepInput {
-				return domain.EnrolStepInput{City: v["city"], Agency: v["agency"], CityOnly: v["op"] == "city"}
+				// A city other than the one whose agencies the page listed (or none listed
+				// yet) only shows that city's agencies: nobody is asked to pick from a list
+				// they have not seen.
+				shown, listed := v["shown_city"]
+				cityOnly := v["op"] == "city" || (listed && v["city"] != shown) || (!listed && v["agency"] == "")
+				return domain.EnrolStepInput{City: v["city"], Agency: v["agency"], CityOnly: cityOnly}
 			},
 			prefill: func(e domain.Enrolment, v map[string]string) { v["city"], v["agency"] = e.CityCode, e.AgencyID },
 			render:  (*Server).ceAgencyStep}

@@ -115,6 +115,19 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	if strings.Contains(page.body, "洛阳培训部") {
 		t.Fatal("an agency of another city is offered")
 	}
+	must(t, page, 200, `name="shown_city" value="410100"`, `data-submit-on-change="f-city"`)
+	// 确定，下一步 with another city than the one listed (as a browser sends it, with the
+	// listed city) shows that city's agencies, not "choose an agency".
+	r = c.post(base+"agency", url.Values{"city": {"410300"}, "shown_city": {"410100"}})
+	if r.status != 303 || r.header.Get("Location") != base+"agency" {
+		t.Fatalf("another city with 确定，下一步: %d %q", r.status, r.header.Get("Location"))
+	}
+	if page = c.get(base + "agency"); !strings.Contains(page.body, "洛阳培训部") || strings.Contains(page.body, `data-testid="err-agency"`) {
+		t.Fatal("the other city's agencies are not listed, or an error is shown before any choice")
+	}
+	// Listed, nothing chosen: now it is asked for.
+	must(t, c.post(base+"agency", url.Values{"city": {"410300"}, "shown_city": {"410300"}}), 422, `data-testid="err-agency"`)
+	must(t, c.post(base+"agency", url.Values{"city": {"410100"}, "op": {"city"}}), 303)
 	must(t, c.post(base+"agency", url.Values{"city": {"410100"}, "agency": {agB.ID}}), 422, `data-testid="err-agency"`)
 	must(t, c.post(base+"agency", url.Values{"city": {"410100"}, "agency": {agA.ID}}), 303)
 	// Step 4: add a row without losing what was typed; at least one line is needed.

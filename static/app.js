@@ -43,6 +43,31 @@
     if (s) { s.focus(); }
   });
 
+  // A live preview that finds the value valid (the ID number at registration) carries
+  // data-clears: the errors shown for that value before (beside the field and in the
+  // summary) no longer hold and go at once, not at the next submit.
+  document.addEventListener("htmx:afterSettle", function () {
+    var els = document.querySelectorAll("[data-clears]");
+    for (var i = 0; i < els.length; i++) {
+      var ids = els[i].getAttribute("data-clears").split(" ");
+      for (var j = 0; j < ids.length; j++) {
+        var x = document.getElementById(ids[j]);
+        if (x) { x.remove(); }
+      }
+      els[i].removeAttribute("data-clears");
+    }
+  });
+
+  // A choice that decides what the rest of the form offers (继续教育 step 3: the city,
+  // whose agencies are listed) is sent at once when it changes, through the button that
+  // does the same without JavaScript (data-submit-on-change names the field's id).
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!t.id || !t.form) { return; }
+    var b = t.form.querySelector('button[data-submit-on-change="' + t.id + '"]');
+    if (b && t.form.requestSubmit) { lastOp = b.value; t.form.requestSubmit(b); }
+  });
+
   // Bulk confirm: a 全选 box (shown only with JavaScript) ticks every row of its form, and
   // the ticks survive the live refresh of the rows, which replaces them when anything
   // changes in the queue (otherwise a new submission would silently clear a selection).
