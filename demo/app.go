@@ -110,9 +110,9 @@ func advanceApp(st *store.Store, rev, admin domain.User, a domain.Application, t
 		Room: "第3考场", Seat: "17", Subjects: []domain.ExamSubject{
 			{Name: "专业基础知识", Start: time.Date(2026, 12, 12, 1, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 12, 3, 0, 0, 0, time.UTC)},
 			{Name: "专业管理实务", Start: time.Date(2026, 12, 12, 6, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 12, 8, 0, 0, 0, time.UTC)}}}
-	scores := domain.Scores{Basic: 78, Practice: 66}
+	scores := domain.Scores{Basic: domain.Points(78), Practice: domain.Points(66)}
 	if to == domain.AppFailed {
-		scores = domain.Scores{Basic: 52, Practice: 71}
+		scores = domain.Scores{Basic: domain.Points(52), Practice: domain.Points(71)}
 	}
 	type step struct {
 		until domain.AppStatus

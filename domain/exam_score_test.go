@@ -1,0 +1,78 @@
+package domain
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestParseScore(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		want   Score
+		absent bool
+		ok     bool
+	}{
+		{"0", 0, false, true}, {"100", 1000, false, true}, {"78.5", 785, false, true}, {" 60 ", 600, false, true},
+		{"７８．５", 785, false, true}, {"59,9", 599, false, true}, {"缺考", 0, true, true}, {"100.0", 1000, false, true},
+		{"100.1", 0, false, false}, {"-1", 0, false, false}, {"78.55", 0, false, false}, {"七十", 0, false, false},
+		{"", 0, false, false}, {"1e2", 0, false, false}, {"78.", 0, false, false}, {".5", 0, false, false}, {"1000", 0, false, false},
+	} {
+		got, absent, err := ParseScore(SubjectBasic, tt.in)
+		if (err == nil) != tt.ok || got != tt.want || absent != tt.absent {
+			t.Errorf("ParseScore(%q) = %v, %v, %v; want %v, %v, ok=%v", tt.in, got, absent, err, tt.want, tt.absent, tt.ok)
+		}
+		if err != nil && CodeOf(err) != CodeInvalid {
+			t.Errorf("ParseScore(%q): code %v", tt.in, CodeOf(err))
+		}
+	}
+}
+
+func TestScoreJSONReadsOldWholeNumbers(t *testing.T) {
+	var s Scores
+	if err := json.Unmarshal([]byte(`{"Basic":80,"Practice":59,"Absent":false,"Confirmed":true}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Basic != Points(80) || s.Practice != Points(59) {
+		t.Fatalf("old record read as %v/%v", s.Basic, s.Practice)
+	}
+	b, _ := json.Marshal(Scores{Basic: 785, Practice: Points(60)})
+	var back Scores
+	if err := json.Unmarshal(b, &back); err != nil || back.Basic != 785 || back.Practice != 600 {
+		t.Fatalf("round trip %s → %+v, %v", b, back, err)
+	}
+	if got := Score(785).String(); got != "78.5" {
+		t.Fatalf("String = %q", got)
+	}
+}
+
+func TestScoreInputRules(t *testing.T) {
+	if _, err := (ScoreInput{Basic: "80", Absent: true}).Scores(); err == nil {
+		t.Fatal("a score for a 缺考 candidate must be refused")
+	}
+	s, err := (ScoreInput{Absent: true}).Scores()
+	if err != nil || !s.Absent || !s.Missed(SubjectPractice) {
+		t.Fatalf("absent row: %+v %v", s, err)
+	}
+	if _, err := (ScoreInput{Basic: "101", Practice: ""}).Scores(); len(err.(FieldErrors)) != 2 {
+		t.Fatalf("both fields must be reported: %v", err)
+	}
+	s, err = (ScoreInput{Basic: "缺考", Practice: "90"}).Scores()
+	if err != nil || !s.BasicAbsent || s.Absent || s.Practice != 900 {
+		t.Fatalf("one subject missed: %+v %v", s, err)
+	}
+	pass := DefaultExamSettings()
+	for _, tt := range []struct {
+		s    Scores
+		want ExamResult
+	}{
+		{Scores{Basic: 600, Practice: 600}, ResultPass},
+		{Scores{Basic: 599, Practice: 1000}, ResultFail},
+		{Scores{BasicAbsent: true, Practice: 1000}, ResultFail},
+		{Scores{BasicAbsent: true, PracticeAbsent: true}, ResultAbsent},
+		{Scores{Absent: true}, ResultAbsent},
+	} {
+		if got := tt.s.Judge(pass); got != tt.want {
+			t.Errorf("Judge(%+v) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
