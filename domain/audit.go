@@ -91,6 +91,11 @@ const (
 	AuditExamRemove  AuditAction = "exam.remove"
 	AuditExamPublish AuditAction = "exam.publish"
 	// END EXAM AUDIT
+	// 成绩录入 / 成绩确认 (issue 13): BEGIN SCORES AUDIT
+	AuditExamResults     AuditAction = "exam.results"
+	AuditExamScoreImport AuditAction = "exam.scores.import"
+	AuditScoreCorrect    AuditAction = "exam.scores.correct"
+	// END SCORES AUDIT
 	// Admin console (issue 12): a trainee looked up by their full ID number.
 	AuditAdminIDSearch AuditAction = "admin.search.idno"
 )
@@ -162,6 +167,11 @@ var auditActions = vocab[AuditAction]{
 	{AuditExamRemove, "移出考生"},
 	{AuditExamPublish, "发布考试批次"},
 	// END EXAM AUDIT
+	// BEGIN SCORES AUDIT
+	{AuditExamResults, "确认考试批次成绩"},
+	{AuditExamScoreImport, "导入成绩"},
+	{AuditScoreCorrect, "成绩复核"},
+	// END SCORES AUDIT
 	{AuditAdminIDSearch, "按身份证号查找学员"},
 }
 

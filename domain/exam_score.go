@@ -2,8 +2,12 @@ package domain
 
 import (
 	"bytes"
+	"cmp"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // 成绩录入 (issue 13): a subject's score is 0 to 100 with at most one decimal. It is kept
@@ -190,4 +194,158 @@ func (s Scores) Cell(subject string) string {
 		return s.Basic.String()
 	}
 	return s.Practice.String()
+}
+
+// ErrExamNotPublished refuses scores for a session not yet published.
+var ErrExamNotPublished = Err(CodeConflict, "考试批次还没有发布，不能录入成绩：请先完成考场编排并发布。")
+
+// ErrExamResultsConfirmed refuses entering scores once the session's results are
+// confirmed (已结束): a correction is a 成绩复核.
+var ErrExamResultsConfirmed = Err(CodeConflict, "本考试批次的成绩已确认，不能再录入；如需更正，请由管理员在成绩确认页做成绩复核。")
+
+// ErrNotInExam refuses a score for an application that is not a seated candidate of the
+// session.
+var ErrNotInExam = Err(CodeInvalid, "这名考生不在本考试批次中，请刷新页面后再试。")
+
+// resultsStale is how long a started confirmation of results is taken as still running:
+// after it, confirming again resumes an interrupted one.
+const resultsStale = 10 * time.Minute
+
+// CanScore reports whether scores may be entered: only while the session is published
+// and its results are not being confirmed.
+func (s ExamSession) CanScore() error {
+	switch {
+	case s.State == ExamArranging:
+		return ErrExamNotPublished
+	case s.State == ExamEnded || s.Closing:
+		return ErrExamResultsConfirmed
+	}
+	return nil
+}
+
+// BeginResults starts confirming the results (成绩确认): every seated candidate must have
+// a score or 缺考 (missing is how many do not). Only one confirmation runs: a second one
+// while the first is under way is refused, and one started more than resultsStale ago
+// (interrupted) is resumed.
+func (s ExamSession) BeginResults(missing int, now time.Time) (ExamSession, error) {
+	switch {
+	case s.State == ExamArranging:
+		return s, ErrExamNotPublished
+	case s.State == ExamEnded:
+		return s, Err(CodeConflict, "本考试批次的成绩已经确认过了。")
+	case s.Closing && now.Sub(s.ClosingAt) < resultsStale:
+		return s, Err(CodeConflict, "另一位管理员正在确认本批次的成绩，请稍后刷新页面查看结果。")
+	case missing > 0:
+		return s, Err(CodeConflict, fmt.Sprintf("还有 %d 名考生没有成绩：请先录入他们的分数，没参加考试的请勾选“缺考”，再确认成绩。", missing))
+	}
+	s.Closing, s.ClosingAt = true, now
+	s.Rev++
+	s.UpdatedAt = now
+	return s, nil
+}
+
+// EndResults closes the session once every result is confirmed: 已结束.
+func (s ExamSession) EndResults(now time.Time) ExamSession {
+	s.State, s.Closing = ExamEnded, false
+	s.EndedAt, s.UpdatedAt = now, now
+	s.Rev++
+	return s
+}
+
+// ScoreRow is one seated candidate of a score sheet: the candidate with their room, the
+// masked ID number, and their application's state and scores.
+type ScoreRow struct {
+	ExamCandidate
+	Room     string // the room's name (the venue's when there are several)
+	MaskedID string
+	Status   AppStatus
+	Scores   *Scores
+}
+
+// Scored reports whether the row has a score or 缺考 entered.
+func (r ScoreRow) Scored() bool { return r.Scores != nil }
+
+// ResultGroup is a pass count of one post or agency.
+type ResultGroup struct {
+	Key, Label                 string
+	Sat, Passed, Absent, Count int
+}
+
+// Rate is the pass rate of those who sat the exam, in whole percent ("—" when none sat).
+func (g ResultGroup) Rate() string {
+	if g.Sat == 0 {
+		return "—"
+	}
+	return strconv.Itoa((g.Passed*100+g.Sat/2)/g.Sat) + "%"
+}
+
+// ScoreBins is the number of bars of the histogram: 0–9, 10–19, …, 90–100.
+const ScoreBins = 10
+
+// ResultSummary is what the 成绩确认 page shows of a session: the distribution of the
+// scores of each subject, pass counts by post and agency (under the pass marks, as
+// they would be confirmed), and who has no score yet.
+type ResultSummary struct {
+	Basic, Practice [ScoreBins]int
+	Total           ResultGroup
+	ByPost          []ResultGroup
+	ByAgency        []ResultGroup
+	Missing         []ScoreRow
+}
+
+// Summarize counts the rows; agencyName names an agency by ID.
+func Summarize(rows []ScoreRow, pass ExamSettings, agencyName func(string) string) ResultSummary {
+	var out ResultSummary
+	posts, agencies := map[string]*ResultGroup{}, map[string]*ResultGroup{}
+	group := func(m map[string]*ResultGroup, key, label string) *ResultGroup {
+		if g, ok := m[key]; ok {
+			return g
+		}
+		g := &ResultGroup{Key: key, Label: label}
+		m[key] = g
+		return g
+	}
+	bin := func(s Score) int { return min(int(s)/100, ScoreBins-1) }
+	for _, r := range rows {
+		gs := []*ResultGroup{&out.Total, group(posts, r.PostCode, PostLabel(r.PostCode)), group(agencies, r.AgencyID, agencyName(r.AgencyID))}
+		for _, g := range gs {
+			g.Count++
+		}
+		if r.Scores == nil {
+			out.Missing = append(out.Missing, r)
+			continue
+		}
+		sc := *r.Scores
+		if !sc.Missed(SubjectBasic) {
+			out.Basic[bin(sc.Basic)]++
+		}
+		if !sc.Missed(SubjectPractice) {
+			out.Practice[bin(sc.Practice)]++
+		}
+		res := sc.Result
+		if !sc.Confirmed || res == "" {
+			res = sc.Judge(pass)
+		}
+		for _, g := range gs {
+			switch res {
+			case ResultAbsent:
+				g.Absent++
+			case ResultPass:
+				g.Sat++
+				g.Passed++
+			default:
+				g.Sat++
+			}
+		}
+	}
+	sorted := func(m map[string]*ResultGroup) []ResultGroup {
+		var gs []ResultGroup
+		for _, g := range m {
+			gs = append(gs, *g)
+		}
+		slices.SortFunc(gs, func(a, b ResultGroup) int { return cmp.Compare(a.Key, b.Key) })
+		return gs
+	}
+	out.ByPost, out.ByAgency = sorted(posts), sorted(agencies)
+	return out
 }
