@@ -59,6 +59,9 @@ var (
 	// Images of T1 (photo, ID documents): the owner, reviewers of an agency T1 applied to,
 	// admins.
 	zImageOfT1 = authzExpect{"guest": zLogin, "T1": zOK, "T2": zHidden, "RA": zOK, "RB": zHidden, "admin": zOK}
+	// A reviewer route on an object that has nothing of either agency (成绩录入 of a
+	// session without their candidates): not found for every reviewer.
+	zReviewerNone = authzExpect{"guest": zLogin, "T1": zForbid, "T2": zForbid, "RA": zHidden, "RB": zHidden, "admin": zForbid}
 	// Admin pages.
 	zAdmin = authzExpect{"guest": zLogin, "T1": zForbid, "T2": zForbid, "RA": zForbid, "RB": zForbid, "admin": zOK}
 	// Logout ends whatever session there is.
@@ -324,6 +327,20 @@ func authzRows() map[string]authzRow {
 		"POST /admin/exams/:id/publish":     {want: zAdmin, path: exam("/publish"), mutates: true},
 		"GET /admin/exams/:id/print/:sheet": {want: zAdmin, path: exam("/print/signin"), is200: true},
 		// END EXAM ROWS
+		// BEGIN SCORE ROWS (exam_score.go): 成绩录入 and 成绩确认 on the empty session in 编排中:
+		// admins reach it (a row or a confirmation is refused as not published); a
+		// reviewer's grid of a session without their agency's candidates is not found, for
+		// agency A as for B (the scope with candidates is in exam_score_test.go).
+		"GET /admin/exams/:id/scores": {want: zAdmin, path: exam("/scores"), is200: true},
+		"POST /admin/exams/:id/scores/:app": {want: zAdmin, path: func(f *authzFix) string { return "/admin/exams/" + f.exam.ID + "/scores/" + f.app.ID },
+			form: func(*authzFix) url.Values { return url.Values{"basic": {"60"}, "practice": {"60"}} }},
+		"GET /admin/exams/:id/results":  {want: zAdmin, path: exam("/results"), is200: true},
+		"POST /admin/exams/:id/results": {want: zAdmin, path: exam("/results")},
+		"GET /review/exams":             {want: zReviewer, path: authzFixed("/review/exams"), is200: true},
+		"GET /review/exams/:id/scores":  {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores" }},
+		"POST /review/exams/:id/scores/:app": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/" + f.app.ID },
+			form: func(*authzFix) url.Values { return url.Values{"basic": {"60"}, "practice": {"60"}} }},
+		// END SCORE ROWS
 		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
 		// ID number) and read-only views of T1's objects.
 		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},

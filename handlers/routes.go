@@ -130,5 +130,6 @@ func (s *Server) Routes() []Route {
 		s.legacyRoutes(),       // 历史证书导入 (cert_legacy.go)
 		s.certRoutes(),         // 证书发放, 注销, 撤销 (cert_admin.go, cert_print.go)
 		s.examRoutes(),         // 考试管理 (admin_exam.go)
+		s.scoreRoutes(),        // 成绩录入, 成绩确认 (exam_score.go)
 		s.adminConsoleRoutes()) // 管理员 console (admin_console.go)
 }
