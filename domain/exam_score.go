@@ -349,3 +349,92 @@ func Summarize(rows []ScoreRow, pass ExamSettings, agencyName func(string) strin
 	out.ByPost, out.ByAgency = sorted(posts), sorted(agencies)
 	return out
 }
+
+// ScoreImportHeader is the header of a score import file (成绩导入) and its template.
+var ScoreImportHeader = []string{"准考证号", "姓名", SubjectBasic, SubjectPractice, "缺考"}
+
+// MaxScoreImportLines bounds one import: a session has at most MaxSessionSeats seats.
+const MaxScoreImportLines = MaxSessionSeats
+
+// ScoreImportLine is one line of a score import, checked for its shape.
+type ScoreImportLine struct {
+	Line         int
+	Ticket, Name string
+	Scores       Scores
+}
+
+// absentCell reads the 缺考 column: empty or 否 is not absent; 是, 缺考, √, 1 or Y is.
+func absentCell(v string) (bool, bool) {
+	switch strings.ToUpper(strings.TrimSpace(v)) {
+	case "", "否", "0", "N", "NO":
+		return false, true
+	case "是", "缺考", "√", "1", "Y", "YES":
+		return true, true
+	}
+	return false, false
+}
+
+// ParseScoreImport checks the shape of a score import: the header, every line's ticket
+// number and scores (the grid's rules: 0 to 100 with one decimal, no score with 缺考),
+// and ticket numbers twice in the file. It returns the lines and every line's errors;
+// err is set when the file as a whole cannot be used.
+func ParseScoreImport(rows [][]string) (lines []ScoreImportLine, errs []LineError, err error) {
+	if len(rows) == 0 {
+		return nil, nil, Err(CodeInvalid, "文件是空的。第一行应为表头："+strings.Join(ScoreImportHeader, "、"))
+	}
+	if got := trimRow(rows[0]); strings.Join(got, "|") != strings.Join(ScoreImportHeader, "|") &&
+		strings.Join(got, "|") != strings.Join(ScoreImportHeader[:4], "|") {
+		return nil, nil, Err(CodeInvalid, "表头（第一行）应为五列：“"+strings.Join(ScoreImportHeader, "、")+"”，按这个顺序；您的文件第一行是：“"+
+			strings.Join(got, "、")+"”。请下载模板，按模板填写")
+	}
+	seen := map[string]int{}
+	for i, row := range rows[1:] {
+		cells := trimRow(row)
+		if len(cells) == 0 {
+			continue
+		}
+		get := func(i int) string {
+			if i < len(cells) {
+				return cells[i]
+			}
+			return ""
+		}
+		l := ScoreImportLine{Line: i + 2, Ticket: strings.ToUpper(get(0)), Name: get(1)}
+		var msgs []string
+		if len(cells) > len(ScoreImportHeader) {
+			msgs = append(msgs, "多出了第6列及以后的内容，只能有五列")
+		}
+		absent, ok := absentCell(get(4))
+		if !ok {
+			msgs = append(msgs, "“缺考”一列只能填“是”或留空")
+		}
+		switch {
+		case l.Ticket == "":
+			msgs = append(msgs, "没有填写准考证号")
+		case seen[l.Ticket] > 0:
+			msgs = append(msgs, "准考证号 "+l.Ticket+" 与第"+strconv.Itoa(seen[l.Ticket])+"行重复")
+		default:
+			seen[l.Ticket] = l.Line
+		}
+		sc, err := ScoreInput{Basic: get(2), Practice: get(3), Absent: absent}.Scores()
+		if fe, isFE := err.(FieldErrors); isFE {
+			for _, k := range []string{"absent", "basic", "practice"} {
+				if m := fe[k]; m != "" {
+					msgs = append(msgs, m)
+				}
+			}
+		}
+		l.Scores = sc
+		for _, m := range msgs {
+			errs = append(errs, LineError{Line: l.Line, Message: m})
+		}
+		lines = append(lines, l)
+	}
+	switch {
+	case len(lines) == 0:
+		return nil, nil, Err(CodeInvalid, "文件中只有表头，没有成绩")
+	case len(lines) > MaxScoreImportLines:
+		return nil, nil, Err(CodeInvalid, "一次最多导入"+strconv.Itoa(MaxScoreImportLines)+"行")
+	}
+	return lines, errs, nil
+}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -74,5 +75,38 @@ func TestScoreInputRules(t *testing.T) {
 		if got := tt.s.Judge(pass); got != tt.want {
 			t.Errorf("Judge(%+v) = %v, want %v", tt.s, got, tt.want)
 		}
+	}
+}
+
+func TestParseScoreImport(t *testing.T) {
+	rows := [][]string{ScoreImportHeader,
+		{"2027410100010001", "王芳", "78.5", "60", ""},
+		{"2027410100010002", "李四", "", "", "是"},
+		{"2027410100010001", "王芳", "80", "80", ""},
+		{"2027410100010003", "张三", "80", "", "是"},
+		{"2027410100010004", "赵六", "缺考", "61", "也许"},
+		{},
+	}
+	lines, errs, err := ParseScoreImport(rows)
+	if err != nil || len(lines) != 5 {
+		t.Fatalf("%d lines, %v", len(lines), err)
+	}
+	if !lines[1].Scores.Absent || lines[0].Scores.Basic != 785 {
+		t.Fatalf("lines: %+v", lines[:2])
+	}
+	want := map[int]string{4: "与第2行重复", 5: "已勾选“缺考”", 6: "只能填“是”"}
+	if len(errs) != 3 {
+		t.Fatalf("errors: %+v", errs)
+	}
+	for _, e := range errs {
+		if w, ok := want[e.Line]; !ok || !strings.Contains(e.Message, w) {
+			t.Errorf("line %d: %s", e.Line, e.Message)
+		}
+	}
+	if _, _, err := ParseScoreImport([][]string{{"准考证号", "分数"}}); CodeOf(err) != CodeInvalid {
+		t.Fatalf("wrong header: %v", err)
+	}
+	if _, _, err := ParseScoreImport([][]string{ScoreImportHeader}); CodeOf(err) != CodeInvalid {
+		t.Fatalf("header only: %v", err)
 	}
 }

@@ -340,6 +340,14 @@ func authzRows() map[string]authzRow {
 		"GET /review/exams/:id/scores":  {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores" }},
 		"POST /review/exams/:id/scores/:app": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/" + f.app.ID },
 			form: func(*authzFix) url.Values { return url.Values{"basic": {"60"}, "practice": {"60"}} }},
+		"GET /admin/exams/:id/scores/import":         {want: zAdmin, path: exam("/scores/import"), is200: true},
+		"POST /admin/exams/:id/scores/import":        {want: zAdmin, path: exam("/scores/import")},
+		"GET /admin/exams/:id/scores/template.xlsx":  {want: zAdmin, path: exam("/scores/template.xlsx"), is200: true},
+		"GET /admin/exams/:id/scores/template.csv":   {want: zAdmin, path: exam("/scores/template.csv"), is200: true},
+		"GET /review/exams/:id/scores/import":        {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/import" }},
+		"POST /review/exams/:id/scores/import":       {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/import" }},
+		"GET /review/exams/:id/scores/template.xlsx": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/template.xlsx" }},
+		"GET /review/exams/:id/scores/template.csv":  {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/template.csv" }},
 		// END SCORE ROWS
 		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
 		// ID number) and read-only views of T1's objects.

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
+	"sitepro/export"
 	"sitepro/views"
 )
 
@@ -21,11 +23,19 @@ func (s *Server) scoreRoutes() []Route {
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []Route{
 		{get, "/admin/exams/:id/scores", Admin, s.scoreGrid},
+		{get, "/admin/exams/:id/scores/import", Admin, s.scoreImportPage},
+		{post, "/admin/exams/:id/scores/import", Admin, s.scoreImport},
+		{get, "/admin/exams/:id/scores/template.xlsx", Admin, s.scoreTemplate},
+		{get, "/admin/exams/:id/scores/template.csv", Admin, s.scoreTemplate},
 		{post, "/admin/exams/:id/scores/:app", Admin, s.saveScoreRow},
 		{get, "/admin/exams/:id/results", Admin, s.resultsPage},
 		{post, "/admin/exams/:id/results", Admin, s.confirmResults},
 		{get, "/review/exams", Reviewer, s.reviewExams},
 		{get, "/review/exams/:id/scores", Reviewer, s.scoreGrid},
+		{get, "/review/exams/:id/scores/import", Reviewer, s.scoreImportPage},
+		{post, "/review/exams/:id/scores/import", Reviewer, s.scoreImport},
+		{get, "/review/exams/:id/scores/template.xlsx", Reviewer, s.scoreTemplate},
+		{get, "/review/exams/:id/scores/template.csv", Reviewer, s.scoreTemplate},
 		{post, "/review/exams/:id/scores/:app", Reviewer, s.saveScoreRow},
 	}
 }
@@ -174,4 +184,80 @@ func (s *Server) confirmResults(c *fiber.Ctx) error {
 func csrfToken(c *fiber.Ctx) string {
 	t, _ := c.Locals(kCSRF).(string)
 	return t
+}
+
+// scoreImportModel is the import page's frame: the session (as the actor may see it) and
+// the grid's address.
+func (s *Server) scoreImportModel(c *fiber.Ctx) (views.ScoreImportModel, error) {
+	u := currentUser(c)
+	sheet, err := s.d.Store.ScoreSheet(*u, c.Params("id"), "")
+	if err != nil {
+		return views.ScoreImportModel{}, err
+	}
+	base, _ := scoreBase(u, sheet.Session.ID)
+	return views.ScoreImportModel{Base: base, Session: sheet.Session, Candidates: len(sheet.Rows)}, nil
+}
+
+func (s *Server) scoreImportPage(c *fiber.Ctx) error {
+	m, err := s.scoreImportModel(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ScoreImport(s.page(c, "导入成绩"), m))
+}
+
+// scoreImport reads an uploaded CSV or Excel file and imports it all or nothing, showing
+// every line's error when there is any.
+func (s *Server) scoreImport(c *fiber.Ctx) error {
+	m, err := s.scoreImportModel(c)
+	if err != nil {
+		return err
+	}
+	m.Done = true
+	show := func(status int) error { return render(c, status, views.ScoreImport(s.page(c, "导入成绩"), m)) }
+	name, data, msg := readImportFile(c)
+	if msg != "" {
+		m.Error = msg
+		return show(fiber.StatusUnprocessableEntity)
+	}
+	rows, err := export.ReadTable(name, data)
+	if re, ok := err.(*export.ReadError); ok {
+		m.Error = re.Message
+		return show(fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	lines, perrs, err := domain.ParseScoreImport(rows)
+	if err != nil {
+		if domain.CodeOf(err) == domain.CodeInternal {
+			return err
+		}
+		m.Error = domain.MessageOf(err)
+		return show(fiber.StatusUnprocessableEntity)
+	}
+	rep, err := s.d.Store.ImportScores(*currentUser(c), m.Session.ID, lines, perrs, s.d.Now())
+	if code := domain.CodeOf(err); code == domain.CodeConflict {
+		m.Error = domain.MessageOf(err)
+		return show(fiber.StatusConflict)
+	}
+	if err != nil {
+		return err
+	}
+	m.Lines, m.Errors, m.Written = rep.Lines, rep.Errors, rep.Written
+	if len(rep.Errors) > 0 {
+		return show(fiber.StatusUnprocessableEntity)
+	}
+	return show(fiber.StatusOK)
+}
+
+// scoreTemplate is the import template: the header and a line per candidate the actor
+// may score (ticket number and name, with the scores entered so far).
+func (s *Server) scoreTemplate(c *fiber.Ctx) error {
+	rows, err := s.d.Store.ScoreTemplate(*currentUser(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	t := export.Table{Header: domain.ScoreImportHeader, Rows: rows}
+	return sendTable(c, "成绩导入模板", "成绩", strings.HasSuffix(c.Path(), ".xlsx"), t)
 }

@@ -110,3 +110,30 @@ func TestScoreEntryAndResultsJourney(t *testing.T) {
 	must(t, ra.get(grid), 200, `data-testid="score-closed"`)
 	must(t, ra.post(grid+"/"+appA, url.Values{"basic": {"90"}, "practice": {"90"}}), 422, "成绩已确认")
 }
+
+// TestScoreImportPage: the template lists the reviewer's own candidates; a file with
+// another agency's ticket is refused line by line and writes nothing; a clean file
+// imports, and the grid shows the scores.
+func TestScoreImportPage(t *testing.T) {
+	e := newEnv(t)
+	sess, ra, _, _, appA, appB := publishedScoreExam(t, e)
+	cA, _ := sess.Candidate(appA)
+	cB, _ := sess.Candidate(appB)
+	grid := "/review/exams/" + sess.ID + "/scores"
+	must(t, ra.get(grid), 200, `data-testid="score-import-link"`)
+	must(t, ra.get(grid+"/import"), 200, `data-testid="score-import-form"`, `enctype="multipart/form-data"`)
+	tpl := ra.get(grid + "/template.csv")
+	must(t, tpl, 200, "准考证号,姓名,专业基础知识,专业管理实务,缺考", cA.Ticket)
+	if strings.Contains(tpl.body, cB.Ticket) {
+		t.Fatal("the template lists another agency's candidate")
+	}
+	bad := "准考证号,姓名,专业基础知识,专业管理实务,缺考\n" + cA.Ticket + ",王芳,88,92.5,\n" + cB.Ticket + ",李四,60,60,\n"
+	must(t, ra.upload(grid+"/import", "file", "scores.csv", []byte(bad)), 422, `data-testid="score-import-errors"`, "第 3 行", "没有导入任何成绩")
+	if a, _ := e.st.ApplicationOf(mustTrainee(t, e, idA).ID, appA); a.Scores != nil {
+		t.Fatal("a refused file wrote a score")
+	}
+	must(t, ra.upload(grid+"/import", "file", "scores.csv", []byte("准考证号,分数\n1,2\n")), 422, `data-testid="score-import-error"`, "表头")
+	good := "准考证号,姓名,专业基础知识,专业管理实务,缺考\n" + cA.Ticket + ",王芳,88,92.5,\n"
+	must(t, ra.upload(grid+"/import", "file", "scores.csv", []byte(good)), 200, `data-testid="score-import-ok"`, "已导入 1 名考生的成绩")
+	must(t, ra.get(grid), 200, `value="92.5"`, "已录入 1 / 1 人")
+}

@@ -356,3 +356,141 @@ func (s *Store) ConfirmExamResults(actor domain.User, id string, now time.Time) 
 	})
 	return confirmed, err
 }
+
+// ScoreImportReport is what an import did: its lines, every line's error (nothing is
+// written when there is any), and how many scores were written.
+type ScoreImportReport struct {
+	Lines   int
+	Errors  []domain.LineError // sorted by line
+	Written int
+}
+
+// checkScoreImport resolves the lines against the session within txn: each ticket must be
+// a seated candidate the actor may score (another agency's is reported like an unknown
+// ticket, revealing nothing), the name must match, and the application must carry the
+// session's exam and still take scores.
+func checkScoreImport(txn *badger.Txn, actor domain.User, sess domain.ExamSession, lines []domain.ScoreImportLine) ([]domain.ExamCandidate, []domain.LineError, error) {
+	byTicket := make(map[string]domain.ExamCandidate, len(sess.Candidates))
+	for _, c := range sess.Candidates {
+		if c.Seated() && scoreScope(actor, c) {
+			byTicket[c.Ticket] = c
+		}
+	}
+	var errs []domain.LineError
+	cs := make([]domain.ExamCandidate, len(lines))
+	for i, l := range lines {
+		c, ok := byTicket[l.Ticket]
+		if !ok {
+			errs = append(errs, domain.LineError{Line: l.Line, Message: "准考证号 " + l.Ticket + " 不是本考试批次中您可以录入成绩的考生，请核对"})
+			continue
+		}
+		if l.Name != "" && l.Name != c.Name {
+			errs = append(errs, domain.LineError{Line: l.Line, Message: "姓名“" + l.Name + "”与准考证号 " + l.Ticket + " 的考生不一致，请核对"})
+			continue
+		}
+		a, err := loadApp(txn, c.AppID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if a.Exam == nil || a.Exam.SessionID != sess.ID || (a.Status != domain.AppScheduled && a.Status != domain.AppScored) {
+			errs = append(errs, domain.LineError{Line: l.Line, Message: "准考证号 " + l.Ticket + " 的报名现在是“" + a.Status.Label() + "”，不能录入成绩"})
+			continue
+		}
+		cs[i] = c
+	}
+	return cs, errs, nil
+}
+
+// ImportScores imports a score file (成绩导入) into a published session, all or nothing:
+// the lines are checked first (domain.ParseScoreImport for their shape, then against the
+// session in one read), and only when no line has an error are the scores written. A
+// file of up to examResultBatch lines is checked again and written in one transaction; a
+// longer one (a whole session's scores do not fit in one Badger transaction) is written
+// in batches of that size, each checking its lines again, like publishing. A reviewer
+// imports only their own agency's candidates.
+func (s *Store) ImportScores(actor domain.User, id string, lines []domain.ScoreImportLine, parseErrs []domain.LineError, now time.Time) (ScoreImportReport, error) {
+	rep := ScoreImportReport{Lines: len(lines)}
+	if err := staffOnly(actor); err != nil {
+		return rep, err
+	}
+	sortErrs := func(errs []domain.LineError) []domain.LineError {
+		slices.SortStableFunc(errs, func(a, b domain.LineError) int { return cmp.Compare(a.Line, b.Line) })
+		return errs
+	}
+	err := s.view(func(txn *badger.Txn) error {
+		sess, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		if actor.Role != domain.RoleAdmin && !slices.ContainsFunc(sess.Candidates, func(c domain.ExamCandidate) bool { return c.Seated() && scoreScope(actor, c) }) {
+			return errNotFound
+		}
+		if err := sess.CanScore(); err != nil {
+			return err
+		}
+		_, errs, err := checkScoreImport(txn, actor, sess, lines)
+		rep.Errors = sortErrs(append(slices.Clone(parseErrs), errs...))
+		return err
+	})
+	if err != nil || len(rep.Errors) > 0 {
+		return rep, err
+	}
+	for chunk := range slices.Chunk(lines, examResultBatch) {
+		n := 0
+		err := s.update(func(txn *badger.Txn) error {
+			n = 0
+			sess, err := loadExam(txn, id)
+			if err != nil {
+				return err
+			}
+			if err := sess.CanScore(); err != nil {
+				return err
+			}
+			cs, errs, err := checkScoreImport(txn, actor, sess, chunk)
+			if err != nil {
+				return err
+			}
+			if len(errs) > 0 {
+				rep.Errors = sortErrs(errs)
+				return domain.Err(domain.CodeConflict, "导入过程中考试批次或报名有变化")
+			}
+			for i, l := range chunk {
+				if _, err := enterScores(txn, actor, sess, cs[i], l.Scores, now); err != nil {
+					return err
+				}
+				n++
+			}
+			return examAudit(txn, actor, domain.AuditExamScoreImport, sess, fmt.Sprintf("导入 %d 名考生的成绩", len(chunk)), now)
+		})
+		if err != nil {
+			if len(rep.Errors) > 0 {
+				return rep, nil
+			}
+			return rep, err
+		}
+		rep.Written += n
+	}
+	return rep, nil
+}
+
+// ScoreTemplate is the import template of a session for the actor: a line per seated
+// candidate they may score (ticket number and name), in room and seat order, with the
+// scores entered so far.
+func (s *Store) ScoreTemplate(actor domain.User, id string) ([][]string, error) {
+	sheet, err := s.ScoreSheet(actor, id, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]string, 0, len(sheet.Rows))
+	for _, r := range sheet.Rows {
+		line := []string{r.Ticket, r.Name, "", "", ""}
+		if r.Scores != nil {
+			line[2], line[3] = r.Scores.Cell(domain.SubjectBasic), r.Scores.Cell(domain.SubjectPractice)
+			if r.Scores.Absent {
+				line[4] = "是"
+			}
+		}
+		out = append(out, line)
+	}
+	return out, nil
+}

@@ -157,3 +157,52 @@ func appOf(t *testing.T, s *Store, id string) domain.Application {
 	}
 	return a
 }
+
+// TestImportScoresAllOrNothingAndScoped: a file with one bad line (an unknown ticket,
+// another agency's candidate for a reviewer) writes nothing; a clean one writes all.
+func TestImportScoresAllOrNothingAndScoped(t *testing.T) {
+	s, _ := openTemp(t)
+	sess, a, _, apps := publishedExam(t, s)
+	ra := domain.User{ID: "ra", Name: "甲审核员", Role: domain.RoleReviewer, AgencyID: a.ID}
+	ticket := func(i int) string { c, _ := sess.Candidate(apps[i].ID); return c.Ticket }
+	name := func(i int) string { c, _ := sess.Candidate(apps[i].ID); return c.Name }
+	parse := func(rows ...[]string) ([]domain.ScoreImportLine, []domain.LineError) {
+		lines, errs, err := domain.ParseScoreImport(append([][]string{domain.ScoreImportHeader}, rows...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lines, errs
+	}
+	// Reviewer A: their two candidates, plus B's candidate and an unknown ticket.
+	lines, perrs := parse([]string{ticket(0), name(0), "70", "80"}, []string{ticket(1), name(1), "", "", "是"},
+		[]string{ticket(2), name(2), "90", "90"}, []string{"2027999999999999", "某人", "60", "60"})
+	rep, err := s.ImportScores(ra, sess.ID, lines, perrs, examDay)
+	if err != nil || len(rep.Errors) != 2 || rep.Errors[0].Line != 4 || rep.Errors[1].Line != 5 || rep.Written != 0 {
+		t.Fatalf("report: %+v %v", rep, err)
+	}
+	for _, app := range apps {
+		if appOf(t, s, app.ID).Scores != nil {
+			t.Fatal("a refused import wrote scores")
+		}
+	}
+	// A wrong name is reported too.
+	lines, perrs = parse([]string{ticket(0), "别人", "70", "80"})
+	if rep, _ := s.ImportScores(ra, sess.ID, lines, perrs, examDay); len(rep.Errors) != 1 {
+		t.Fatalf("wrong name: %+v", rep)
+	}
+	lines, perrs = parse([]string{ticket(0), name(0), "70", "80"}, []string{ticket(1), name(1), "", "", "是"})
+	rep, err = s.ImportScores(ra, sess.ID, lines, perrs, examDay)
+	if err != nil || len(rep.Errors) != 0 || rep.Written != 2 {
+		t.Fatalf("clean import: %+v %v", rep, err)
+	}
+	if got := appOf(t, s, apps[0].ID); got.Scores == nil || got.Scores.Basic != 700 || got.Status != domain.AppScored {
+		t.Fatalf("imported: %+v", got.Scores)
+	}
+	if got := appOf(t, s, apps[1].ID); got.Scores == nil || !got.Scores.Absent {
+		t.Fatalf("imported absent: %+v", got.Scores)
+	}
+	tpl, err := s.ScoreTemplate(ra, sess.ID)
+	if err != nil || len(tpl) != 2 || tpl[0][2] != "70" {
+		t.Fatalf("template: %v %v", tpl, err)
+	}
+}

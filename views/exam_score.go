@@ -141,3 +141,15 @@ func scoreBars(bins [domain.ScoreBins]int) []Bar {
 	}
 	return out
 }
+
+// ScoreImportModel is the 成绩导入 page of a session and, after an upload, its report.
+type ScoreImportModel struct {
+	Base       string // the grid's address; the page is Base + "/import"
+	Session    domain.ExamSession
+	Candidates int
+	Done       bool
+	Error      string // the file as a whole cannot be used
+	Lines      int
+	Errors     []domain.LineError
+	Written    int
+}
