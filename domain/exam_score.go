@@ -438,3 +438,50 @@ func ParseScoreImport(rows [][]string) (lines []ScoreImportLine, errs []LineErro
 	}
 	return lines, errs, nil
 }
+
+// CorrectScores is a 成绩复核: a correction of confirmed scores, with its reason. The
+// result is judged again under the pass marks and the application moves with it (考试合格
+// ↔ 考试不合格); a certified application cannot be corrected here (its certificate would
+// have to be revoked first). The timeline keeps the scores before and after.
+func (a Application) CorrectScores(s Scores, pass ExamSettings, reason, by string, now time.Time) (Application, error) {
+	if a.Scores == nil || !a.Scores.Confirmed || (a.Status != AppPassed && a.Status != AppFailed) {
+		if a.Status == AppCertified {
+			return a, Err(CodeConflict, "这份报名已发证，不能再复核成绩；如成绩确有错误，请先撤销证书。")
+		}
+		return a, conflict(a, "成绩复核")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return a, FieldErrors{"reason": "请填写成绩复核的原因，考生会在邮件中看到"}
+	}
+	reason, err := CleanText(reason, "复核原因", 200, true)
+	if err != nil {
+		return a, FieldErrors{"reason": MessageOf(err)}
+	}
+	if err := pass.Validate(); err != nil {
+		return a, Err(CodeInvalid, "合格分数线设置有误，请检查考试设置后再复核成绩")
+	}
+	s = s.normal()
+	if s.Basic < 0 || s.Basic > Points(100) || s.Practice < 0 || s.Practice > Points(100) {
+		return a, Err(CodeInvalid, "分数应在 0 到 100 之间")
+	}
+	before := *a.Scores
+	s.Confirmed, s.Result = true, s.Judge(pass)
+	if s.Basic == before.Basic && s.Practice == before.Practice && s.Absent == before.Absent &&
+		s.BasicAbsent == before.BasicAbsent && s.PracticeAbsent == before.PracticeAbsent {
+		return a, FieldErrors{"basic": "分数与已确认的成绩相同，没有需要更正的内容"}
+	}
+	a.Scores = &s
+	a.Status = AppFailed
+	if s.Result == ResultPass {
+		a.Status = AppPassed
+	}
+	a.log(now, "成绩复核："+s.Result.Label(), by, ScoresChange(before, s)+"；原因："+reason)
+	return a, nil
+}
+
+// ScoresChange is the before → after of a correction, for the timeline and the audit.
+func ScoresChange(before, after Scores) string {
+	text := func(s Scores) string { return s.Text(SubjectBasic) + "、" + s.Text(SubjectPractice) }
+	return text(before) + " → " + text(after)
+}

@@ -110,3 +110,27 @@ func TestParseScoreImport(t *testing.T) {
 		t.Fatalf("header only: %v", err)
 	}
 }
+
+func TestCorrectScores(t *testing.T) {
+	pass := DefaultExamSettings()
+	a := Application{Status: AppFailed, Scores: &Scores{Basic: 595, Practice: 700, Confirmed: true, Result: ResultFail}}
+	if _, err := a.CorrectScores(Scores{Basic: 600, Practice: 700}, pass, " ", "管理员", appNow); err == nil {
+		t.Fatal("a correction without a reason")
+	}
+	if _, err := a.CorrectScores(Scores{Basic: 595, Practice: 700}, pass, "复查", "管理员", appNow); err == nil {
+		t.Fatal("a correction that changes nothing")
+	}
+	got, err := a.CorrectScores(Scores{Basic: 600, Practice: 700}, pass, "试卷复查漏计0.5分", "管理员", appNow)
+	if err != nil || got.Status != AppPassed || got.Scores.Result != ResultPass || !got.Scores.Confirmed {
+		t.Fatalf("corrected: %s %+v %v", got.Status, got.Scores, err)
+	}
+	if last := got.Timeline[len(got.Timeline)-1]; !strings.Contains(last.Note, "59.5 分") || !strings.Contains(last.Note, "60 分") || !strings.Contains(last.Note, "漏计") {
+		t.Fatalf("timeline: %+v", last)
+	}
+	if _, err := (Application{Status: AppScored, Scores: &Scores{}}).CorrectScores(Scores{Basic: 600}, pass, "x", "管理员", appNow); CodeOf(err) != CodeConflict {
+		t.Fatalf("before confirmation: %v", err)
+	}
+	if _, err := (Application{Status: AppCertified, Scores: &Scores{Confirmed: true}}).CorrectScores(Scores{Basic: 600}, pass, "x", "管理员", appNow); CodeOf(err) != CodeConflict {
+		t.Fatalf("certified: %v", err)
+	}
+}

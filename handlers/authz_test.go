@@ -336,8 +336,12 @@ func authzRows() map[string]authzRow {
 			form: func(*authzFix) url.Values { return url.Values{"basic": {"60"}, "practice": {"60"}} }},
 		"GET /admin/exams/:id/results":  {want: zAdmin, path: exam("/results"), is200: true},
 		"POST /admin/exams/:id/results": {want: zAdmin, path: exam("/results")},
-		"GET /review/exams":             {want: zReviewer, path: authzFixed("/review/exams"), is200: true},
-		"GET /review/exams/:id/scores":  {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores" }},
+		"POST /admin/exams/:id/results/correct": {want: zAdmin, path: exam("/results/correct"),
+			form: func(*authzFix) url.Values {
+				return url.Values{"who": {"nobody"}, "basic": {"60"}, "practice": {"60"}, "reason": {"复查"}}
+			}},
+		"GET /review/exams":            {want: zReviewer, path: authzFixed("/review/exams"), is200: true},
+		"GET /review/exams/:id/scores": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores" }},
 		"POST /review/exams/:id/scores/:app": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/" + f.app.ID },
 			form: func(*authzFix) url.Values { return url.Values{"basic": {"60"}, "practice": {"60"}} }},
 		"GET /admin/exams/:id/scores/import":         {want: zAdmin, path: exam("/scores/import"), is200: true},

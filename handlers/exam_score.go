@@ -30,6 +30,7 @@ func (s *Server) scoreRoutes() []Route {
 		{post, "/admin/exams/:id/scores/:app", Admin, s.saveScoreRow},
 		{get, "/admin/exams/:id/results", Admin, s.resultsPage},
 		{post, "/admin/exams/:id/results", Admin, s.confirmResults},
+		{post, "/admin/exams/:id/results/correct", Admin, s.correctScores},
 		{get, "/review/exams", Reviewer, s.reviewExams},
 		{get, "/review/exams/:id/scores", Reviewer, s.scoreGrid},
 		{get, "/review/exams/:id/scores/import", Reviewer, s.scoreImportPage},
@@ -260,4 +261,30 @@ func (s *Server) scoreTemplate(c *fiber.Ctx) error {
 	}
 	t := export.Table{Header: domain.ScoreImportHeader, Rows: rows}
 	return sendTable(c, "成绩导入模板", "成绩", strings.HasSuffix(c.Path(), ".xlsx"), t)
+}
+
+// correctScores is a 成绩复核 from the results page: the candidate (ticket or application
+// number), the corrected scores and the reason; refused input comes back as typed.
+func (s *Server) correctScores(c *fiber.Ctx) error {
+	f := formOf(c, "who", "basic", "practice", "absent", "reason")
+	in := domain.ScoreInput{Basic: f.V("basic"), Practice: f.V("practice"), Absent: f.V("absent") != ""}
+	a, err := s.d.Store.CorrectScores(*currentUser(c), c.Params("id"), f.V("who"), in, f.V("reason"), s.d.Now())
+	if err == nil {
+		flash(c, "已复核 "+a.Number+" 的成绩："+a.Scores.Result.Label()+"。考生已收到邮件通知。")
+		return redirect(c, "/admin/exams/"+c.Params("id")+"/results")
+	}
+	status := fiber.StatusUnprocessableEntity
+	if !withErrors(&f, err) {
+		if domain.CodeOf(err) != domain.CodeConflict && domain.CodeOf(err) != domain.CodeInvalid {
+			return err
+		}
+		status = fiber.StatusConflict
+		f.Errors["who"] = domain.MessageOf(err)
+	}
+	m, lerr := s.resultsModel(c)
+	if lerr != nil {
+		return lerr
+	}
+	m.Correct = f
+	return render(c, status, views.AdminExamResults(s.page(c, "成绩确认"), m))
 }

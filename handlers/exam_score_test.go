@@ -109,6 +109,28 @@ func TestScoreEntryAndResultsJourney(t *testing.T) {
 	// Confirmed: the grid is read-only and a row is refused.
 	must(t, ra.get(grid), 200, `data-testid="score-closed"`)
 	must(t, ra.post(grid+"/"+appA, url.Values{"basic": {"90"}, "practice": {"90"}}), 422, "成绩已确认")
+
+	// 成绩复核: a reason is required, what was typed stays; then 李四 (缺考) passes.
+	must(t, admin.get(base+"/results"), 200, `data-testid="results-correct-form"`)
+	must(t, admin.post(base+"/results/correct", url.Values{"who": {cB.Ticket}, "basic": {"65"}, "practice": {"70.5"}}), 422,
+		`data-testid="err-reason"`, `value="70.5"`)
+	must(t, admin.post(base+"/results/correct", url.Values{"who": {"2027000000000000"}, "basic": {"65"}, "practice": {"70"}, "reason": {"复查"}}), 422, `data-testid="err-who"`)
+	must(t, admin.post(base+"/results/correct", url.Values{"who": {cB.Ticket}, "basic": {"65"}, "practice": {"70.5"}, "reason": {"签到表漏记，考生实际参加了考试"}}), 303)
+	b, _ := e.st.ApplicationOf(mustTrainee(t, e, idB).ID, appB)
+	if b.Status != domain.AppPassed || b.Scores.Practice != 705 || b.Scores.Absent {
+		t.Fatalf("corrected: %s %+v", b.Status, b.Scores)
+	}
+	msgs, _ = e.messages(100)
+	corrected := 0
+	for _, m := range msgs {
+		if m.Kind == string(domain.NotifyExamCorrected) && strings.Contains(m.Body, "70.5 分") {
+			corrected++
+		}
+	}
+	if corrected != 1 {
+		t.Fatalf("%d correction mails", corrected)
+	}
+	must(t, admin.get("/admin/audit"), 200, "成绩复核", "签到表漏记")
 }
 
 // TestScoreImportPage: the template lists the reviewer's own candidates; a file with

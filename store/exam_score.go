@@ -494,3 +494,54 @@ func (s *Store) ScoreTemplate(actor domain.User, id string) ([][]string, error) 
 	}
 	return out, nil
 }
+
+// CorrectScores is a 成绩复核 of a candidate of a session whose results are confirmed
+// (已结束), found by ticket or application number: the admin gives the corrected scores
+// and a reason; the application is judged again under the pass marks in force, the
+// before → after and the reason are audited, and the trainee is mailed, in one
+// transaction.
+func (s *Store) CorrectScores(actor domain.User, id, ref string, in domain.ScoreInput, reason string, now time.Time) (domain.Application, error) {
+	var a domain.Application
+	if err := adminOnly(actor); err != nil {
+		return a, err
+	}
+	sc, verr := in.Scores()
+	err := s.update(func(txn *badger.Txn) error {
+		sess, err := loadExam(txn, id)
+		if err != nil {
+			return err
+		}
+		if sess.State != domain.ExamEnded {
+			return domain.Err(domain.CodeConflict, "本考试批次的成绩还没有确认：确认前请直接在成绩录入中修改。")
+		}
+		c, ok := sess.CandidateByRef(ref)
+		if !ok || !c.Seated() {
+			return domain.FieldErrors{"who": "本考试批次中没有准考证号或报名编号为“" + ref + "”的考生，请核对"}
+		}
+		if verr != nil {
+			return verr
+		}
+		marks, err := examSettingsIn(txn)
+		if err != nil {
+			return err
+		}
+		old, err := loadApp(txn, c.AppID)
+		if err != nil {
+			return err
+		}
+		if old.Exam == nil || old.Exam.SessionID != sess.ID {
+			return domain.ErrNotInExam
+		}
+		if a, err = old.CorrectScores(sc, marks.ExamSettings, reason, actor.Name, now); err != nil {
+			return err
+		}
+		// The timeline's note is the scores before → after and the reason.
+		detail := a.Number + " " + c.Ticket + "（" + old.Status.Label() + " → " + a.Status.Label() + "）：" + a.Timeline[len(a.Timeline)-1].Note
+		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: domain.AuditScoreCorrect,
+			Object: a.ID, Detail: detail}); err != nil {
+			return err
+		}
+		return appRecords.saveNotified(txn, old, a, domain.NotifyExamCorrected, now)
+	})
+	return a, err
+}

@@ -119,7 +119,11 @@ type ExamResultsModel struct {
 	Pass    domain.ExamSettings
 	Summary domain.ResultSummary
 	Problem string
+	Correct Form // the 成绩复核 form as typed
 }
+
+// correctFields is the order of the 成绩复核 form's fields, for its error summary.
+var correctFields = []string{"who", "absent", "basic", "practice", "reason"}
 
 // scoreBars are a subject's histogram bars: 0–9, 10–19, …, 90–100.
 func scoreBars(bins [domain.ScoreBins]int) []Bar {
