@@ -92,7 +92,8 @@ func TestScoreEntryAndResultsJourney(t *testing.T) {
 	if a.Status != domain.AppPassed || a.Scores.Basic != 785 {
 		t.Fatalf("after confirmation: %s %+v", a.Status, a.Scores)
 	}
-	must(t, t1.get("/apply/"+appA), 200, "78.5 分", "60 分", `data-testid="exam-result">合格<`)
+	must(t, t1.get("/apply/"+appA), 200, "78.5 分", "60 分", `data-testid="exam-result">合格<`, "成绩确认：合格")
+	must(t, t1.get("/apply"), 200, `data-testid="app-card-scores"`, "专业基础知识 78.5 分", `data-testid="app-card-result">合格<`, cA.Ticket)
 	msgs, _ := e.messages(100)
 	mailed := 0
 	for _, m := range msgs {
