@@ -86,7 +86,13 @@ func TestScoreEntryAndResultsJourney(t *testing.T) {
 	must(t, admin.post(base+"/results", url.Values{}), 409, "还有 1 名考生没有成绩")
 	must(t, admin.post(base+"/scores/"+appB, url.Values{"absent": {"1"}}), 303)
 	must(t, admin.post(base+"/results", url.Values{}), 303)
-	must(t, admin.get(base+"/results"), 200, "已结束", `data-testid="results-rate">1 / 1 人（100%）`)
+	must(t, admin.get(base+"/results"), 200, "已结束", `data-testid="results-rate">1 / 1 人（100%）`, `data-testid="results-issue"`)
+	// 证书发放 for the whole session: the filter keeps the session's passed candidates.
+	must(t, admin.get("/admin/certificates/issue?exam="+sess.ID), 200, "王芳", `name="exam" value="`+sess.ID+`"`)
+	other := authzExamSession(t, e)
+	if r := admin.get("/admin/certificates/issue?exam=" + other.ID); r.status != 200 || strings.Contains(r.body, "王芳") {
+		t.Fatalf("another session's list shows 王芳: %d", r.status)
+	}
 
 	a, _ := e.st.ApplicationOf(mustTrainee(t, e, idA).ID, appA)
 	if a.Status != domain.AppPassed || a.Scores.Basic != 785 {
