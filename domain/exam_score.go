@@ -233,6 +233,8 @@ func (s ExamSession) BeginResults(missing int, now time.Time) (ExamSession, erro
 		return s, ErrExamNotPublished
 	case s.State == ExamEnded:
 		return s, Err(CodeConflict, "本考试批次的成绩已经确认过了。")
+	case s.Pending:
+		return s, Err(CodeConflict, "本批次的发布还没有全部完成：请先在考试批次页面点击“完成发布”，再确认成绩。")
 	case s.Closing && now.Sub(s.ClosingAt) < resultsStale:
 		return s, Err(CodeConflict, "另一位管理员正在确认本批次的成绩，请稍后刷新页面查看结果。")
 	case missing > 0:

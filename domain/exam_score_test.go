@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseScore(t *testing.T) {
@@ -132,5 +133,33 @@ func TestCorrectScores(t *testing.T) {
 	}
 	if _, err := (Application{Status: AppCertified, Scores: &Scores{Confirmed: true}}).CorrectScores(Scores{Basic: 600}, pass, "x", "管理员", appNow); CodeOf(err) != CodeConflict {
 		t.Fatalf("certified: %v", err)
+	}
+}
+
+func TestBeginResults(t *testing.T) {
+	s := ExamSession{State: ExamPublished}
+	if _, err := (ExamSession{State: ExamArranging}).BeginResults(0, appNow); err != ErrExamNotPublished {
+		t.Fatalf("arranging: %v", err)
+	}
+	if _, err := s.BeginResults(2, appNow); CodeOf(err) != CodeConflict || !strings.Contains(MessageOf(err), "2 名考生") {
+		t.Fatalf("missing scores: %v", err)
+	}
+	pending := s
+	pending.Pending = true
+	if _, err := pending.BeginResults(0, appNow); CodeOf(err) != CodeConflict {
+		t.Fatalf("publishing not finished: %v", err)
+	}
+	got, err := s.BeginResults(0, appNow)
+	if err != nil || !got.Closing || got.CanScore() == nil {
+		t.Fatalf("begin: %+v %v", got, err)
+	}
+	if _, err := got.BeginResults(0, appNow.Add(time.Minute)); CodeOf(err) != CodeConflict {
+		t.Fatalf("a second confirmation while the first runs: %v", err)
+	}
+	if _, err := got.BeginResults(0, appNow.Add(time.Hour)); err != nil {
+		t.Fatalf("an interrupted confirmation is resumed: %v", err)
+	}
+	if ended := got.EndResults(appNow); ended.State != ExamEnded || ended.Closing {
+		t.Fatalf("ended: %+v", ended)
 	}
 }
