@@ -82,6 +82,18 @@ func TestScoreEntryAndResultsJourney(t *testing.T) {
 	must(t, admin.get("/admin"), 200, `data-testid="admin-link-scores"`)
 	must(t, admin.get(base), 200, `data-testid="exam-scores-link"`, `data-testid="exam-results-link"`)
 	must(t, admin.get(base+"/scores"), 200, cA.Ticket, cB.Ticket, "已录入 1 / 2 人")
+	// One room at a time: both sit in room 1.
+	must(t, admin.get(base+"/scores?room=1.1"), 200, cA.Ticket, cB.Ticket)
+	must(t, admin.get(base+"/scores?room=1.2"), 200, `data-testid="score-empty"`)
+	tpl := admin.get(base + "/scores/template.xlsx")
+	if tpl.status != 200 || !strings.Contains(tpl.header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("admin template: %d %s", tpl.status, tpl.header.Get("Content-Type"))
+	}
+	must(t, admin.get(base+"/scores/import"), 200, `data-testid="score-import-form"`, "2 名考生")
+	// A session not yet published: the admin's grid says so, a reviewer does not find it.
+	draft := authzExamSession(t, e)
+	must(t, admin.get("/admin/exams/"+draft.ID+"/scores"), 200, `data-testid="score-closed"`, "还没有发布")
+	must(t, ra.get("/review/exams/"+draft.ID+"/scores"), 404)
 	must(t, admin.get(base+"/results"), 200, `class="chart-svg"`, `data-testid="results-missing"`, "李四", "郑州中心")
 	must(t, admin.post(base+"/results", url.Values{}), 409, "还有 1 名考生没有成绩")
 	must(t, admin.post(base+"/scores/"+appB, url.Values{"absent": {"1"}}), 303)
