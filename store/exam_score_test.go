@@ -133,6 +133,16 @@ func TestConfirmResultsOneWinnerAndEnds(t *testing.T) {
 			t.Fatalf("app %d: %s %+v", i, got.Status, got.Scores)
 		}
 	}
+	// The statistics counters moved with the applications (appRecords.save).
+	byResult := map[domain.ExamResult]int{}
+	for _, c := range statsCells(t, s).Cells {
+		if c.Result != "" {
+			byResult[c.Result] += c.N
+		}
+	}
+	if byResult[domain.ResultPass] != 1 || byResult[domain.ResultFail] != 1 || byResult[domain.ResultAbsent] != 1 {
+		t.Fatalf("statistics by result: %v", byResult)
+	}
 	if n := len(notifications(t, s, domain.NotifyExamResult)); n != 3 {
 		t.Fatalf("%d result mails", n)
 	}
