@@ -535,6 +535,20 @@ func (s *Store) CorrectScores(actor domain.User, id, ref string, in domain.Score
 		if a, err = old.CorrectScores(sc, marks.ExamSettings, reason, actor.Name, now); err != nil {
 			return err
 		}
+		if old.Status == domain.AppFailed && a.Status == domain.AppPassed {
+			// A failed candidate may have applied again for the post: one open
+			// application per post, so that one must be dealt with first.
+			mine, err := appRecords.of(txn, a.TraineeID)
+			if err != nil {
+				return err
+			}
+			for _, o := range mine {
+				if o.ID != a.ID && o.PostCode == a.PostCode && o.Status.Open() {
+					return domain.Err(domain.CodeConflict, "考生已重新报名同一岗位（报名编号 "+cmp.Or(o.Number, "草稿")+"，"+o.Status.Label()+
+						"），改为合格会出现两份报名：请先与考生和培训机构联系，删除或处理那份报名后再复核。")
+				}
+			}
+		}
 		// The timeline's note is the scores before → after and the reason.
 		detail := a.Number + " " + c.Ticket + "（" + old.Status.Label() + " → " + a.Status.Label() + "）：" + a.Timeline[len(a.Timeline)-1].Note
 		if err := writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: domain.AuditScoreCorrect,

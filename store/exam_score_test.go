@@ -216,3 +216,53 @@ func TestImportScoresAllOrNothingAndScoped(t *testing.T) {
 		t.Fatalf("template: %v %v", tpl, err)
 	}
 }
+
+// TestCorrectScoresAfterConfirmation: 成绩复核 only once the session has ended, with a
+// reason; a failed candidate who applied again for the post cannot be made 合格 until
+// that application is gone; the correction is audited and mailed.
+func TestCorrectScoresAfterConfirmation(t *testing.T) {
+	s, _ := openTemp(t)
+	sess, a, _, apps := publishedExam(t, s)
+	c0, _ := sess.Candidate(apps[0].ID)
+	for i, in := range []domain.ScoreInput{{Basic: "59.5", Practice: "80"}, {Basic: "80", Practice: "80"}, {Absent: true}} {
+		if _, err := s.EnterScores(examAdmin, sess.ID, apps[i].ID, in, examDay); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fix := domain.ScoreInput{Basic: "60", Practice: "80"}
+	if _, err := s.CorrectScores(examAdmin, sess.ID, c0.Ticket, fix, "复查", examDay); domain.CodeOf(err) != domain.CodeConflict {
+		t.Fatalf("a correction before confirmation: %v", err)
+	}
+	if _, err := s.ConfirmExamResults(examAdmin, sess.ID, examDay); err != nil {
+		t.Fatal(err)
+	}
+	ra := domain.User{ID: "ra", Role: domain.RoleReviewer, AgencyID: a.ID}
+	if _, err := s.CorrectScores(ra, sess.ID, c0.Ticket, fix, "复查", examDay); err != errNotFound {
+		t.Fatalf("a reviewer corrected: %v", err)
+	}
+	if _, err := s.CorrectScores(examAdmin, sess.ID, c0.Ticket, fix, "", examDay); domain.CodeOf(err) != domain.CodeInvalid {
+		t.Fatalf("no reason: %v", err)
+	}
+	// The failed trainee applied again for the same post (101).
+	var u domain.User
+	if err := s.view(func(txn *badger.Txn) error { var err error; u, err = loadUser(txn, apps[0].TraineeID); return err }); err != nil {
+		t.Fatal(err)
+	}
+	again := fillApp(t, s, u, a)
+	if _, err := s.SaveStep(u.ID, again.ID, domain.StepInput{Step: domain.StepPost, Post: "101"}, examDay); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CorrectScores(examAdmin, sess.ID, c0.Ticket, fix, "试卷复查漏计0.5分", examDay); domain.CodeOf(err) != domain.CodeConflict {
+		t.Fatalf("two open applications for the post: %v", err)
+	}
+	if err := s.DeleteApplication(u.ID, again.ID, examDay); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CorrectScores(examAdmin, sess.ID, c0.Ticket, fix, "试卷复查漏计0.5分", examDay)
+	if err != nil || got.Status != domain.AppPassed || got.Scores.Basic != 600 {
+		t.Fatalf("corrected: %+v %v", got.Scores, err)
+	}
+	if n := len(notifications(t, s, domain.NotifyExamCorrected)); n != 1 {
+		t.Fatalf("%d correction mails", n)
+	}
+}
