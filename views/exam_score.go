@@ -22,7 +22,7 @@ type ScoreGridModel struct {
 	Problem string
 }
 
-// Editable reports whether scores can be entered now, and if not why.
+// closed is why scores cannot be entered now ("" when they can).
 func (m ScoreGridModel) closed() string {
 	if err := m.Session.CanScore(); err != nil {
 		return domain.MessageOf(err)
