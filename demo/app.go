@@ -29,6 +29,30 @@ var seededApps = []seededApp{
 	{"410702199309150030", "109", domain.AppCertified},
 }
 
+// tookExam reports whether the application sat the past exam session: it got as far as
+// scores.
+func (d seededApp) tookExam() bool {
+	switch d.status {
+	case domain.AppScored, domain.AppPassed, domain.AppFailed, domain.AppCertified:
+		return true
+	}
+	return false
+}
+
+// seededAt is when the i-th application was filled in and submitted: those that sat the
+// past session four months ago, the others in the last ten days.
+func seededAt(now time.Time, i int, d seededApp) time.Time {
+	if d.tookExam() {
+		return now.AddDate(0, 0, -120+i)
+	}
+	return now.Add(time.Duration(i-len(seededApps)) * 24 * time.Hour)
+}
+
+// seedApplications fills in and submits every seeded application as its trainee does and
+// has the reviewer decide it. The admin then runs the exams as in 考试管理: a past session
+// seats the applications that got scores, which get them, their results and (passed)
+// their certificate through 证书发放; a current published session seats the scheduled
+// one (exam.go).
 func seedApplications(st *store.Store, img Images, ag domain.Agency, now time.Time) error {
 	reviewer, err := st.UserByLogin(agencies[0].user, false)
 	if err != nil {
@@ -46,12 +70,17 @@ func seedApplications(st *store.Store, img Images, ag domain.Agency, now time.Ti
 	if err != nil {
 		return err
 	}
+	type sitter struct {
+		appID string
+		to    domain.AppStatus
+	}
+	var sat []sitter // the applications of the past exam session, and what they become
 	for i, d := range seededApps {
 		u, err := st.UserByLogin(d.holderID, true)
 		if err != nil {
 			return err
 		}
-		at := now.Add(time.Duration(i-len(seededApps)) * 24 * time.Hour)
+		at := seededAt(now, i, d)
 		if _, err := st.AgreeNotice(u.ID, notice.Version, at); err != nil {
 			return err
 		}
@@ -73,11 +102,22 @@ func seedApplications(st *store.Store, img Images, ag domain.Agency, now time.Ti
 		if a, err = st.SubmitApplication(u, a.ID, at); err != nil {
 			return err
 		}
-		if err := advanceApp(st, reviewer, admin, a, d.status, at); err != nil {
+		if err := reviewApp(st, reviewer, a, d.status, at.Add(3*time.Hour)); err != nil {
+			return err
+		}
+		if d.tookExam() {
+			sat = append(sat, sitter{a.ID, d.status})
+		}
+	}
+	if err := pastSession(st, admin, ag, now); err != nil {
+		return err
+	}
+	for _, x := range sat {
+		if err := gradeApp(st, admin, x.appID, x.to, now); err != nil {
 			return err
 		}
 	}
-	return nil
+	return currentSession(st, admin, ag, now)
 }
 
 func fillApp(st *store.Store, u domain.User, ag domain.Agency, d seededApp, at time.Time) (domain.Application, error) {
@@ -104,57 +144,43 @@ func fillApp(st *store.Store, u domain.User, ag domain.Agency, d seededApp, at t
 	return a, nil
 }
 
-// advanceApp drives a submitted application through reviewer and admin decisions.
-func advanceApp(st *store.Store, rev, admin domain.User, a domain.Application, to domain.AppStatus, at time.Time) error {
-	exam := domain.Exam{TicketNumber: "2026" + a.Number[len(a.Number)-6:], Venue: "郑州建设职业培训中心考点（金水区纬五路12号）",
-		Room: "第3考场", Seat: "17", Subjects: []domain.ExamSubject{
-			{Name: "专业基础知识", Start: time.Date(2026, 12, 12, 1, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 12, 3, 0, 0, 0, time.UTC)},
-			{Name: "专业管理实务", Start: time.Date(2026, 12, 12, 6, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 12, 8, 0, 0, 0, time.UTC)}}}
+// reviewApp is the reviewer's decision on a submitted application: returned or rejected
+// for those that end so, confirmed for all that go further.
+func reviewApp(st *store.Store, rev domain.User, a domain.Application, to domain.AppStatus, at time.Time) error {
+	var d domain.Decision
+	switch to {
+	case domain.AppSubmitted:
+		return nil
+	case domain.AppReturned:
+		d = domain.Decision{Kind: domain.AppReturnDecision, Reasons: []string{domain.ReturnReasonsList[0]},
+			Note: "身份证正面图片反光，请在光线均匀处重新拍摄。"}
+	case domain.AppRejected:
+		d = domain.Decision{Kind: domain.AppRejectDecision, Reason: "所学专业与报考岗位不符，且工作年限不足。"}
+	default:
+		d = domain.Decision{Kind: domain.AppConfirmDecision}
+	}
+	_, err := st.DecideApplication(rev, a.ID, d, at)
+	return err
+}
+
+// gradeApp is what the admin does after the past exam: the scores, the result by the pass
+// marks in force (目录与规则设置) and, for a certified one, the certificate (证书发放),
+// which numbers it.
+func gradeApp(st *store.Store, admin domain.User, appID string, to domain.AppStatus, now time.Time) error {
 	scores := domain.Scores{Basic: domain.Points(78), Practice: domain.Points(66)}
 	if to == domain.AppFailed {
 		scores = domain.Scores{Basic: domain.Points(52), Practice: domain.Points(71)}
 	}
-	type step struct {
-		until domain.AppStatus
-		who   domain.User
-		do    *domain.Decision // nil: the certificate is issued
+	if _, err := st.DecideApplication(admin, appID, domain.Decision{Kind: domain.AppScoresDecision, Scores: &scores}, now.AddDate(0, 0, -60)); err != nil || to == domain.AppScored {
+		return err
 	}
-	plan := map[domain.AppStatus][]step{
-		domain.AppReturned: {{domain.AppReturned, rev, &domain.Decision{Kind: domain.AppReturnDecision,
-			Reasons: []string{domain.ReturnReasonsList[0]}, Note: "身份证正面图片反光，请在光线均匀处重新拍摄。"}}},
-		domain.AppRejected: {{domain.AppRejected, rev, &domain.Decision{Kind: domain.AppRejectDecision,
-			Reason: "所学专业与报考岗位不符，且工作年限不足。"}}},
-	}
-	marks, _, err := st.ExamSettings() // the pass marks in force (目录与规则设置)
+	marks, _, err := st.ExamSettings()
 	if err != nil {
 		return err
 	}
-	chain := []step{
-		{domain.AppConfirmed, rev, &domain.Decision{Kind: domain.AppConfirmDecision}},
-		{domain.AppScheduled, admin, &domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
-		{domain.AppScored, admin, &domain.Decision{Kind: domain.AppScoresDecision, Scores: &scores}},
-		{domain.AppPassed, admin, &domain.Decision{Kind: domain.AppResultDecision, PassMarks: marks}},
-		{domain.AppCertified, admin, nil}, // issued through the admin's use case below
+	if _, err := st.DecideApplication(admin, appID, domain.Decision{Kind: domain.AppResultDecision, PassMarks: marks}, now.AddDate(0, 0, -58)); err != nil || to != domain.AppCertified {
+		return err
 	}
-	steps, ok := plan[to]
-	if !ok && to != domain.AppSubmitted {
-		for _, s := range chain {
-			steps = append(steps, s)
-			if s.until == to || (to == domain.AppFailed && s.until == domain.AppPassed) {
-				break
-			}
-		}
-	}
-	for _, s := range steps {
-		var err error
-		if s.do == nil {
-			_, _, err = st.IssueCertificate(s.who, a.ID, at)
-		} else {
-			_, err = st.DecideApplication(s.who, a.ID, *s.do, at)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	_, _, err = st.IssueCertificate(admin, appID, now.AddDate(0, 0, -50))
+	return err
 }

@@ -142,7 +142,7 @@ func (a *Application) SetResume(lines []ResumeInput, achievements string, birth,
 func (a *Application) SetPledge(typed, holder, version string, agreed bool, now time.Time) error {
 	fe := FieldErrors{}
 	if !agreed {
-		fe.Add("agree", "请阅读承诺内容并勾选“本人承诺”")
+		fe.Add("agree", "请阅读承诺内容，并勾选“本人已阅读并承诺遵守以上内容”")
 	}
 	if strings.TrimSpace(typed) != holder {
 		fe.Add("signature", "请输入您本人的姓名“"+holder+"”作为签名")

@@ -40,7 +40,10 @@ func TestBrowserProvinceFromAnEmptyDataDirectory(t *testing.T) {
 	adm := newBrowser(t, false)
 	adm.do("desktop width", chromedp.EmulateViewport(1280, 800))
 	adm.login(srv, "shengting", adminPass)
-	adm.step("open 培训机构管理", tid("agency-new"), chromedp.Click(tid("tile-agencies")))
+	adm.step("open 管理员工作台", tid("admin-counts"), chromedp.Click(tid("tile-admin")))
+	adm.wantPath("/admin")
+	adm.shot("admin-home-empty", true)
+	adm.step("open 培训机构管理", tid("agency-new"), chromedp.Click(tid("admin-link-agencies")))
 	adm.step("新增培训机构", tid("agency-form"), chromedp.Click(tid("agency-new")))
 	adm.do("fill the agency",
 		typeInto("name", agencyName),
@@ -57,7 +60,7 @@ func TestBrowserProvinceFromAnEmptyDataDirectory(t *testing.T) {
 		t.Fatalf("the agency list row = %q, want %s 在用", list, agencyName)
 	}
 
-	adm.step("open 账号管理", tid("account-new"), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(tid("tile-accounts")), chromedp.Click(tid("tile-accounts")))
+	adm.step("open 账号管理", tid("account-new"), chromedp.Navigate(srv.URL+"/admin"), chromedp.WaitVisible(tid("admin-link-accounts")), chromedp.Click(tid("admin-link-accounts")))
 	adm.step("新增账号", tid("account-form"), chromedp.Click(tid("account-new")))
 	agencyID := evalJS[string](adm, `([...document.getElementById("f-agency").options].find(o => o.text.includes(`+jsString(agencyName)+`)) || {value: ""}).value`)
 	if agencyID == "" {
@@ -110,7 +113,7 @@ func TestBrowserProvinceFromAnEmptyDataDirectory(t *testing.T) {
 	if err := os.WriteFile(csv, []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	adm.step("open 历史证书导入", tid("legacy-form"), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(tid("tile-legacy-import")), chromedp.Click(tid("tile-legacy-import")))
+	adm.step("open 历史证书导入", tid("legacy-form"), chromedp.Navigate(srv.URL+"/admin"), chromedp.WaitVisible(tid("admin-link-import")), chromedp.Click(tid("admin-link-import")))
 	adm.step("upload the file", tid("legacy-state"), chromedp.SetUploadFiles(tid("legacy-file"), []string{csv}), chromedp.Click(tid("legacy-submit")))
 	job := adm.path()
 	for deadline := time.Now().Add(30 * time.Second); !evalJS[bool](adm, `document.querySelector('[data-testid="legacy-ok"]') !== null`); {
@@ -166,6 +169,22 @@ func TestBrowserProvinceFromAnEmptyDataDirectory(t *testing.T) {
 	}
 	number := tr.text(tid("done-number"))
 	tr.shot("ce-done", true)
+
+	// ---- The admin sees it waiting, and finds the trainee by the full ID number. ----
+	adm.step("back to 管理员工作台", tid("admin-counts"), chromedp.Navigate(srv.URL+"/admin"))
+	if rows := adm.text(tid("waiting-row")); !strings.Contains(rows, number) || !strings.Contains(rows, agencyName) {
+		t.Errorf("the longest-waiting list = %q, want %s at %s", rows, number, agencyName)
+	}
+	adm.step("跨机构查询 by ID number", tid("search-row"), typeInto("q", holder.ID),
+		chromedp.Click(chromedp.CSS(`[data-testid="admin-home-search"] button[type="submit"]`)))
+	found := adm.text(chromedp.CSS("main"))
+	if !strings.Contains(found, holder.Name) || !strings.Contains(found, certNumber) || strings.Contains(found, holder.ID) {
+		t.Errorf("the search by ID number should list %s and %s with the ID number masked:\n%s", holder.Name, certNumber, lastChars(found, 1500))
+	}
+	if strings.Contains(adm.path(), holder.ID[6:14]) {
+		t.Errorf("the ID number reached the URL: %s", adm.path())
+	}
+	adm.shot("admin-search", true)
 
 	// ---- The reviewer confirms it. ----
 	rev.step("open the 继续教育 queue", fresh("ce-tab-queue"), chromedp.Navigate(srv.URL+"/review/ce"))

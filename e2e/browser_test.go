@@ -506,6 +506,29 @@ func TestBrowserRegisterConfirmResetLogin(t *testing.T) {
 
 // TestBrowserRegisterWithoutJavaScript registers with page scripts switched off: plain
 // form posts must work, show every error next to its field and keep what was typed.
+// TestBrowserRegisterCorrectedIDClearsItsError: with JavaScript, a registration refused for
+// the ID number's check digit drops that error (beside the field and in the summary) as
+// soon as the corrected number is recognised, together with the live preview.
+func TestBrowserRegisterCorrectedIDClearsItsError(t *testing.T) {
+	srv := startServer(t, serverOpts{})
+	b := newBrowser(t, false)
+	who := makeTrainee("fixid", 779)
+	bad := who
+	bad.ID = wrongCheckDigit(who.ID)
+	b.step("open 个人注册", tid("register-submit"), chromedp.Navigate(srv.URL+"/register"))
+	b.do("fill the registration with a wrong check digit", fillRegistration(bad, who.Password+"x"))
+	b.step("submit the registration", tid("error-summary"), chromedp.Click(tid("register-submit")))
+	if got := b.text(tid("err-id_number")); !strings.Contains(got, "校验码") {
+		t.Fatalf("ID number error = %q, want the check-digit message", got)
+	}
+	b.do("correct the ID number", typeInto("id_number", who.ID))
+	b.waitIDPreview(who.ID)
+	b.waitFor("the stale ID number error goes", `document.getElementById("e-id_number") === null && document.getElementById("s-id_number") === null`, stepTimeout)
+	if summary := b.text(tid("error-summary")); strings.Contains(summary, "校验码") || !strings.Contains(summary, "不一致") {
+		t.Errorf("the summary after the correction = %q, want only the other error (passwords 不一致)", summary)
+	}
+}
+
 func TestBrowserRegisterWithoutJavaScript(t *testing.T) {
 	srv := startServer(t, serverOpts{})
 	b := newBrowser(t, true)

@@ -114,12 +114,13 @@ func TestRegistrationSignsInAndSendsConfirmation(t *testing.T) {
 	link := msgs[0].Body[strings.Index(msgs[0].Body, "/confirm-email/"):]
 	link = strings.TrimSpace(link[:strings.Index(link, "\n")])
 	must(t, c.get(link), 303)
-	must(t, c.get("/confirm-email"), 200, "确认邮箱")
+	must(t, c.get("/confirm-email"), 200, "确认邮箱", `data-testid="confirm-address">`+u.Email+`<`)
 	must(t, c.post("/confirm-email", url.Values{}), 303)
 	if u, _ := e.st.User(u.ID); !u.EmailConfirmed {
 		t.Fatal("email not confirmed")
 	}
 	must(t, c.get(link), 303)
+	must(t, c.get("/confirm-email"), 422, "链接已失效") // said before the button, not after
 	must(t, c.post("/confirm-email", url.Values{}), 422, "链接已失效")
 	e.assertNoIDInLogs()
 }

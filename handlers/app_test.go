@@ -136,7 +136,7 @@ func TestWizardEndToEnd(t *testing.T) {
 		}
 	}
 	done := c.get(base + "done")
-	must(t, done, 200, "报名已提交", "XQ")
+	must(t, done, 200, "报名已提交", "XQ", `href="/apply" data-testid="done-records">查看报名记录`, `data-testid="done-detail">查看这份报名`)
 	apps, _ := e.st.ApplicationsOf(mustTrainee(t, e, idA).ID)
 	if len(apps) != 1 || apps[0].Status != domain.AppSubmitted || len(apps[0].Timeline) != 2 {
 		t.Fatalf("after submit: %+v", apps)

@@ -82,10 +82,15 @@ func (s *Server) confirmLink(c *fiber.Ctx) error { return tokenLink(c, kConfirm,
 
 // confirmEmailPage asks for a press of the button: a GET must never change state.
 func (s *Server) confirmEmailPage(c *fiber.Ctx) error {
-	if hash, _ := sess(c).Get(kConfirm).(string); hash == "" {
+	hash, _ := sess(c).Get(kConfirm).(string)
+	if hash == "" {
 		return store.ErrTokenInvalid
 	}
-	return render(c, fiber.StatusOK, views.ConfirmEmail(s.page(c, "确认电子邮箱")))
+	email, err := s.d.Store.ConfirmationAddress(hash, s.d.Now())
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.ConfirmEmail(s.page(c, "确认电子邮箱"), email))
 }
 
 func (s *Server) confirmEmail(c *fiber.Ctx) error {

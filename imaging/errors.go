@@ -10,7 +10,7 @@ import (
 // what to do next.
 const (
 	msgEmpty     = "文件是空的，请重新选择照片"
-	msgFormat    = "只支持 JPG、PNG 或 WebP 格式的图片，请重新选择"
+	msgFormat    = "这个文件不是 JPG、PNG 或 WebP 格式的图片（或者已经损坏），请重新拍摄或选择一张照片"
 	msgCorrupt   = "图片文件已损坏或不完整，请重新拍摄或选择"
 	msgGrayscale = "请上传彩色照片"
 	msgBusy      = "系统繁忙，请稍后再试"

@@ -20,7 +20,7 @@ import (
 // Messages the tests pin down; they are the user-facing contract of the package.
 const (
 	wantEmpty     = "文件是空的，请重新选择照片"
-	wantFormat    = "只支持 JPG、PNG 或 WebP 格式的图片，请重新选择"
+	wantFormat    = "这个文件不是 JPG、PNG 或 WebP 格式的图片（或者已经损坏），请重新拍摄或选择一张照片"
 	wantCorrupt   = "图片文件已损坏或不完整，请重新拍摄或选择"
 	wantGrayscale = "请上传彩色照片"
 	wantBusy      = "系统繁忙，请稍后再试"

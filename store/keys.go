@@ -424,6 +424,7 @@ func timeAndID(b []byte) (time.Time, string) {
 const (
 	pStats        = "v1/stats/"
 	pStatsApp     = "v1/stats/app/"
+	pStatsSession = "v1/stats/session/" // exam session ID → its name, for the pass rates per session
 	pStatsCE      = "v1/stats/ce/"
 	pStatsCert    = "v1/stats/cert/"
 	pStatsCEHours = "v1/stats/ce-hours/"
@@ -445,9 +446,13 @@ func readPart(s string) string {
 	return s
 }
 
-func statsAppKey(agency, city, post, status, result string) []byte {
-	return key(pStatsApp, statsPart(agency), "/", statsPart(city), "/", statsPart(post), "/", statsPart(status), "/", statsPart(result))
+// statsAppKey is an application counter; session is the exam session of a confirmed
+// result (empty otherwise), for the pass rates per session.
+func statsAppKey(agency, city, post, status, result, session string) []byte {
+	return key(pStatsApp, statsPart(agency), "/", statsPart(city), "/", statsPart(post), "/", statsPart(status), "/",
+		statsPart(result), "/", statsPart(session))
 }
+func statsSessionKey(sessionID string) []byte { return key(pStatsSession, sessionID) }
 func statsCEKey(agency, city, post, status string) []byte {
 	return key(pStatsCE, statsPart(agency), "/", statsPart(city), "/", statsPart(post), "/", statsPart(status))
 }

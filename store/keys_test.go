@@ -94,8 +94,8 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{ceRecordPrefix("c"), "v1/ce/record/c/"},
 		{ceRecordDayKey("c", "k", day), "v1/idx/ce/record-key/c/k/20260307"},
 		// Statistics (stats.go).
-		{statsAppKey("a", "410100", "111", "failed", "absent"), "v1/stats/app/a/410100/111/failed/absent"},
-		{statsAppKey("a", "", "111", "submitted", ""), "v1/stats/app/a/-/111/submitted/-"},
+		{statsAppKey("a", "410100", "111", "failed", "absent", "s1"), "v1/stats/app/a/410100/111/failed/absent/s1"},
+		{statsAppKey("a", "", "111", "submitted", "", ""), "v1/stats/app/a/-/111/submitted/-/-"},
 		{statsCEKey("a", "410100", "111", "learning"), "v1/stats/ce/a/410100/111/learning"},
 		{statsCertKey("110", "valid", "20190519", "郑州/培训"), "v1/stats/cert/110/valid/20190519/郑州/培训"},
 		{statsCEHoursKey(day, "e"), "v1/stats/ce-hours/20260307/e"},

@@ -24,7 +24,7 @@ import (
 // (rebuildStats, a migration).
 
 // migStats is the migration that builds the counters from existing records.
-const migStats = "stats-v1"
+const migStats = "stats-v2" // v2: application counters carry the exam session of a result
 
 // appCounter is the counter an application adds to; drafts (and deleted applications,
 // passed as the zero value) are not counted.
@@ -33,7 +33,11 @@ func appCounter(a domain.Application) []byte {
 		return nil
 	}
 	r, _ := a.ConfirmedResult()
-	return statsAppKey(a.AgencyID, a.CityCode, a.PostCode, string(a.Status), string(r))
+	session := ""
+	if r != "" && a.Exam != nil {
+		session = a.Exam.SessionID
+	}
+	return statsAppKey(a.AgencyID, a.CityCode, a.PostCode, string(a.Status), string(r), session)
 }
 
 // enrolCounter is the counter an enrolment adds to; drafts are not counted.
@@ -60,6 +64,11 @@ func certCounter(c domain.Certificate) []byte {
 
 // statsApp moves an application's count from where old stood to where a stands.
 func statsApp(txn *badger.Txn, old, a domain.Application) error {
+	if k, name := sessionLabel(a); k != nil {
+		if err := txn.Set(k, name); err != nil {
+			return err
+		}
+	}
 	return moveCounter(txn, appCounter(old), appCounter(a))
 }
 
@@ -272,12 +281,16 @@ func readCounters(txn *badger.Txn, d *StatsData, now time.Time) error {
 		byName[a.Name] = a
 	}
 	certs := map[domain.StatsCell]int{}
+	sessions, err := examSessionLabels(txn)
+	if err != nil {
+		return err
+	}
 	// Counter values are 8 bytes, kept in the LSM tree beside their keys: reading them
 	// without the iterator's prefetching halves the time of a page.
 	for _, fam := range []struct {
 		prefix string
 		parts  int
-	}{{pStatsApp, 5}, {pStatsCE, 4}, {pStatsCert, 4}} {
+	}{{pStatsApp, 6}, {pStatsCE, 4}, {pStatsCert, 4}} {
 		err := scanItems(txn, span{prefix: []byte(fam.prefix)}, func(item *badger.Item) (bool, error) {
 			var n int64
 			_ = item.Value(func(b []byte) error { n = countOf(b); return nil })
@@ -286,7 +299,7 @@ func readCounters(txn *badger.Txn, d *StatsData, now time.Time) error {
 			case !ok:
 			case fam.prefix == pStatsApp:
 				d.Cells = append(d.Cells, domain.StatsCell{Kind: domain.StatsApps, Agency: p[0], City: p[1], Post: p[2],
-					Status: p[3], Result: domain.ExamResult(p[4]), N: int(n)})
+					Status: p[3], Result: domain.ExamResult(p[4]), Session: sessions.label(p[5]), N: int(n)})
 			case fam.prefix == pStatsCE:
 				d.Cells = append(d.Cells, domain.StatsCell{Kind: domain.StatsCE, Agency: p[0], City: p[1], Post: p[2], Status: p[3], N: int(n)})
 			default:
@@ -323,4 +336,46 @@ func certCell(p []string, byName map[string]domain.Agency, now time.Time) domain
 		cell.Agency = "name:" + p[3]
 	}
 	return cell
+}
+
+// sessionLabels name exam sessions by their ID for the pass rates per session.
+type sessionLabels map[string]string
+
+func (l sessionLabels) label(id string) string {
+	if id == "" {
+		return ""
+	}
+	if name, ok := l[id]; ok {
+		return name
+	}
+	return id
+}
+
+// sessionLabel is the label key of the exam session of an application's confirmed result
+// (nil when it has none) with the session's name as scheduled: the pass rates per session
+// name sessions without reading the sessions, which hold every candidate.
+func sessionLabel(a domain.Application) (k, name []byte) {
+	if a.Exam == nil || a.Exam.SessionID == "" {
+		return nil, nil
+	}
+	if r, _ := a.ConfirmedResult(); r == "" {
+		return nil, nil
+	}
+	return statsSessionKey(a.Exam.SessionID), []byte(a.Exam.Session)
+}
+
+// examSessionLabels reads the names of the sessions that have confirmed results.
+func examSessionLabels(txn *badger.Txn) (sessionLabels, error) {
+	out := sessionLabels{}
+	prefix := []byte(pStatsSession)
+	err := scanItems(txn, span{prefix: prefix}, func(item *badger.Item) (bool, error) {
+		id := string(item.Key()[len(prefix):])
+		return true, item.Value(func(v []byte) error {
+			if len(v) > 0 {
+				out[id] = string(v)
+			}
+			return nil
+		})
+	})
+	return out, err
 }

@@ -28,8 +28,15 @@ func (s *Store) rebuildStats() error {
 				counts[string(k)]++
 			}
 		}
-		err := scanUntil(txn, []byte(pApp), false, func(r *appRec) bool { count(appCounter(r.Application)); return true })
-		if err != nil {
+		var labelErr error
+		err := scanUntil(txn, []byte(pApp), false, func(r *appRec) bool {
+			count(appCounter(r.Application))
+			if k, name := sessionLabel(r.Application); k != nil {
+				labelErr = wb.Set(k, name)
+			}
+			return labelErr == nil
+		})
+		if err = errors.Join(err, labelErr); err != nil {
 			return err
 		}
 		var hoursErr error

@@ -308,3 +308,42 @@ func TestStatsCountersExactUnderConcurrentDecisions(t *testing.T) {
 	}
 	assertRebuildAgrees(t, s)
 }
+
+// TestStatsPassRatesPerExamSession: confirmed results are counted per exam session and
+// named by the session's name, in the counters kept by the transactions and in a
+// rebuild alike; results before sessions existed belong to no session.
+func TestStatsPassRatesPerExamSession(t *testing.T) {
+	s, _ := openTemp(t)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	rev := domain.User{ID: "ra", Role: domain.RoleReviewer, AgencyID: ag.ID, Name: "甲"}
+	admin := domain.User{ID: "ad", Role: domain.RoleAdmin, Name: "管理员", Username: "admin"}
+	in := func(session, name string) domain.Decision {
+		e := domain.Exam{SessionID: session, Session: name, TicketNumber: "1", Venue: "考点", Room: "1", Seat: "1",
+			Subjects: []domain.ExamSubject{{Name: "专业基础知识", Start: t0, End: t0.Add(time.Hour)}}}
+		return domain.Decision{Kind: domain.AppScheduleDecision, Exam: &e}
+	}
+	result := domain.Decision{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}
+	scores := func(b, p int) domain.Decision {
+		return domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(b), Practice: domain.Points(p)}}
+	}
+	for i, c := range []struct {
+		session, name string
+		basic         int
+	}{{"s1", "2027年第一批", 80}, {"s1", "2027年第一批", 40}, {"s2", "2027年第二批", 90}, {"", "", 70}} {
+		_, a := submitFor(t, s, 10+i, ag, "111")
+		decide(t, s, rev, a.ID, domain.Decision{Kind: domain.AppConfirmDecision})
+		decide(t, s, admin, a.ID, in(c.session, c.name), scores(c.basic, 75), result)
+	}
+	want := fmt.Sprint([]domain.PassRow{{Key: "2027年第一批", Passed: 1, Failed: 1, Total: 2}, {Key: "", Passed: 1, Total: 1},
+		{Key: "2027年第二批", Passed: 1, Total: 1}})
+	kept := domain.PassRates(statsCells(t, s).Cells, domain.StatsFilter{Kind: domain.StatsApps}, domain.DimSession)
+	if fmt.Sprint(kept) != want {
+		t.Fatalf("pass rates per session:\n got %+v\nwant %s", kept, want)
+	}
+	if err := s.rebuildStats(); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := domain.PassRates(statsCells(t, s).Cells, domain.StatsFilter{Kind: domain.StatsApps}, domain.DimSession); fmt.Sprint(rebuilt) != want {
+		t.Fatalf("after a rebuild:\n got %+v\nwant %s", rebuilt, want)
+	}
+}

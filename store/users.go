@@ -390,6 +390,18 @@ func (s *Store) ResetPassword(hash, newHash string, now time.Time) (domain.User,
 
 // ConfirmEmail marks the address the token was sent to as confirmed, if it is still the
 // user's address, and consumes the token.
+// ConfirmationAddress is the address a live confirmation link confirms, for the page that
+// asks to press the button; a dead link is ErrTokenInvalid already there.
+func (s *Store) ConfirmationAddress(hash string, now time.Time) (string, error) {
+	var email string
+	err := s.view(func(txn *badger.Txn) error {
+		r, err := liveToken(txn, TokenConfirm, hash, now)
+		email = r.Email
+		return err
+	})
+	return email, err
+}
+
 func (s *Store) ConfirmEmail(hash string, now time.Time) (domain.User, error) {
 	var u domain.User
 	err := s.update(func(txn *badger.Txn) error {

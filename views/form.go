@@ -1,6 +1,7 @@
 package views
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,4 +82,26 @@ func summaryText(name, msg string) string {
 		return msg
 	}
 	return "第 " + strconv.Itoa(n+1) + " 段工作经历：" + msg
+}
+
+// anyFilled reports whether any of the named fields has a value, so that a page says
+// "filled in for you" only when something was.
+func anyFilled(f Form, names []string) bool {
+	for _, n := range names {
+		if strings.TrimSpace(f.V(n)) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// telNumber is a phone number at the start of a text such as the support contact
+// "0371-12345678（工作日 9:00–17:00）".
+var telNumber = regexp.MustCompile(`^\+?[0-9][0-9\-]{5,19}[0-9]`)
+
+// splitPhone splits a text into its leading phone number (empty when it has none), the
+// tel: address to dial and the rest.
+func splitPhone(s string) (number, dial, rest string) {
+	number = telNumber.FindString(s)
+	return number, "tel:" + strings.ReplaceAll(number, "-", ""), s[len(number):]
 }

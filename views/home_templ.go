@@ -568,7 +568,7 @@ func ProfilePage(p Page, who Identity, f Form, fields []Field, ph domain.Photo) 
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "<button type=\"submit\" class=\"button primary\" data-testid=\"profile-save\">保存</button></form></section><section class=\"card\"><h2>我的数据</h2><p>您可以随时查看或下载本系统保存的关于您的全部信息。</p><p class=\"actions\"><a class=\"button\" href=\"/profile/data\" data-testid=\"my-data\">查看全部数据（可打印）</a> <a class=\"button\" href=\"/profile/data.json\" hx-boost=\"false\" download data-testid=\"my-data-json\">下载数据文件（JSON）</a></p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "<button type=\"submit\" class=\"button primary\" data-testid=\"profile-save\">保存</button></form></section><section class=\"card\"><h2>我的数据</h2><p>您可以随时查看或下载本系统保存的关于您的全部信息。</p><p class=\"actions\"><a class=\"button\" href=\"/profile/data\" data-testid=\"my-data\">查看全部数据（可打印）</a> <a class=\"button\" href=\"/profile/data.json\" hx-boost=\"false\" download data-testid=\"my-data-json\">下载全部数据（供其他软件读取的 JSON 文件）</a></p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,38 @@
+package views
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestPhoneIsATelLinkThatKeepsTogether: a text starting with a phone number links the
+// number with tel: (digits only) in a span that does not break, keeps the rest, and sits
+// in its sentence without added spaces; a text without a number stays text.
+func TestPhoneIsATelLinkThatKeepsTogether(t *testing.T) {
+	var b strings.Builder
+	if err := Said("遇到问题？请联系客服：", "0371-12345678（工作日 9:00–17:00）", "。").Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	want := `遇到问题？请联系客服：<a class="tel" href="tel:037112345678">0371-12345678</a>（工作日 9:00–17:00）。`
+	if got := b.String(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	b.Reset()
+	if err := Phone("请到窗口咨询").Render(context.Background(), &b); err != nil || b.String() != "请到窗口咨询" {
+		t.Fatalf("a text without a number: %q %v", b.String(), err)
+	}
+}
+
+// TestResumeRowButtonsSayWhichRow: each row's 删除这一段 names its row.
+func TestResumeRowButtonsSayWhichRow(t *testing.T) {
+	var b strings.Builder
+	if err := ResumeRows(Form{Values: map[string]string{}, Errors: map[string]string{}}, 2, "").Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`aria-label="删除这一段（第 1 段工作经历）"`, `aria-label="删除这一段（第 2 段工作经历）"`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the rows lack %s", want)
+		}
+	}
+}
