@@ -167,9 +167,9 @@ func reviewApp(st *store.Store, rev domain.User, a domain.Application, to domain
 // marks in force (目录与规则设置) and, for a certified one, the certificate (证书发放),
 // which numbers it.
 func gradeApp(st *store.Store, admin domain.User, appID string, to domain.AppStatus, now time.Time) error {
-	scores := domain.Scores{Basic: 78, Practice: 66}
+	scores := domain.Scores{Basic: domain.Points(78), Practice: domain.Points(66)}
 	if to == domain.AppFailed {
-		scores = domain.Scores{Basic: 52, Practice: 71}
+		scores = domain.Scores{Basic: domain.Points(52), Practice: domain.Points(71)}
 	}
 	if _, err := st.DecideApplication(admin, appID, domain.Decision{Kind: domain.AppScoresDecision, Scores: &scores}, now.AddDate(0, 0, -60)); err != nil || to == domain.AppScored {
 		return err

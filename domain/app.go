@@ -100,22 +100,27 @@ func (r *ExamResult) UnmarshalText(b []byte) error {
 
 // Scores are the exam results (分数 / 成绩 / 成绩确认).
 type Scores struct {
-	Basic, Practice int  // 专业基础知识, 专业管理实务, out of 100
-	Absent          bool // 缺考
-	Confirmed       bool
+	Basic, Practice Score // 专业基础知识, 专业管理实务, out of 100 in tenths (see Score)
+	Absent          bool  // 缺考 for the whole exam
+	// BasicAbsent and PracticeAbsent are 缺考 for one subject (Absent sets both); a
+	// missed subject has no score and cannot be passed.
+	BasicAbsent    bool `json:",omitempty"`
+	PracticeAbsent bool `json:",omitempty"`
+	Confirmed      bool
 	// Result is the result as confirmed (ConfirmResult sets it with Confirmed). Records
 	// confirmed before it existed lack it; Application.ConfirmedResult derives theirs.
 	Result ExamResult `json:",omitempty"`
 }
 
-// Judge is the result the scores give under the pass marks: 缺考 when absent, 合格 when
-// both subjects reach their pass mark, 不合格 otherwise. Before confirmation it is only
+// Judge is the result the scores give under the pass marks: 缺考 when absent from the
+// exam, 合格 when both subjects were sat and reach their pass mark, 不合格 otherwise (a
+// missed subject is not passed). Before confirmation it is only
 // provisional; the confirmed result is Scores.Result.
 func (s Scores) Judge(pass ExamSettings) ExamResult {
 	switch {
-	case s.Absent:
+	case s.Absent || (s.BasicAbsent && s.PracticeAbsent):
 		return ResultAbsent
-	case s.Basic >= pass.PassBasic && s.Practice >= pass.PassPractice:
+	case !s.BasicAbsent && !s.PracticeAbsent && s.Basic.Reaches(pass.PassBasic) && s.Practice.Reaches(pass.PassPractice):
 		return ResultPass
 	}
 	return ResultFail
@@ -372,12 +377,17 @@ func (a Application) RecordScores(s Scores, by string, now time.Time) (Applicati
 	if a.Status != AppScheduled && a.Status != AppScored {
 		return a, conflict(a, "录入成绩")
 	}
-	if !s.Absent && (s.Basic < 0 || s.Basic > 100 || s.Practice < 0 || s.Practice > 100) {
+	s = s.normal()
+	if s.Basic < 0 || s.Basic > Points(100) || s.Practice < 0 || s.Practice > Points(100) {
 		return a, Err(CodeInvalid, "分数应在 0 到 100 之间")
 	}
 	s.Confirmed, s.Result = false, ""
+	what := "录入成绩"
+	if a.Status == AppScored {
+		what = "修改成绩"
+	}
 	a.Status, a.Scores = AppScored, &s
-	a.log(now, "录入成绩", by, "")
+	a.log(now, what, by, s.Text(SubjectBasic)+"，"+s.Text(SubjectPractice))
 	return a, nil
 }
 

@@ -98,7 +98,7 @@ func TestLifecycle(t *testing.T) {
 			return a.Schedule(Exam{TicketNumber: "T1", Venue: "郑州考点", Subjects: []ExamSubject{{Name: "专业基础知识"}}}, "管理员", appNow)
 		}, AppScheduled},
 		{"scores", func(a Application) (Application, error) {
-			return a.RecordScores(Scores{Basic: 75, Practice: 61}, "管理员", appNow)
+			return a.RecordScores(Scores{Basic: Points(75), Practice: Points(61)}, "管理员", appNow)
 		}, AppScored},
 		{"result", func(a Application) (Application, error) {
 			return a.ConfirmResult(DefaultExamSettings(), "管理员", appNow)
@@ -155,16 +155,16 @@ func TestExamResults(t *testing.T) {
 	for _, tc := range []struct {
 		s    Scores
 		want string
-	}{{Scores{Basic: 60, Practice: 60}, "合格"}, {Scores{Basic: 59, Practice: 100}, "不合格"}, {Scores{Absent: true}, "缺考"}} {
+	}{{Scores{Basic: Points(60), Practice: Points(60)}, "合格"}, {Scores{Basic: Points(59), Practice: Points(100)}, "不合格"}, {Scores{Absent: true}, "缺考"}} {
 		if got := tc.s.Judge(DefaultExamSettings()).Label(); got != tc.want {
 			t.Errorf("%+v: %s want %s", tc.s, got, tc.want)
 		}
 	}
 	a := Application{Status: AppScheduled}
-	if _, err := a.RecordScores(Scores{Basic: 101}, "x", appNow); CodeOf(err) != CodeInvalid {
+	if _, err := a.RecordScores(Scores{Basic: Points(101)}, "x", appNow); CodeOf(err) != CodeInvalid {
 		t.Fatal("score over 100 accepted")
 	}
-	a, _ = a.RecordScores(Scores{Basic: 50, Practice: 80}, "x", appNow)
+	a, _ = a.RecordScores(Scores{Basic: Points(50), Practice: Points(80)}, "x", appNow)
 	a, _ = a.ConfirmResult(DefaultExamSettings(), "x", appNow)
 	if a.Status != AppFailed || !a.Scores.Confirmed || a.Status.Open() {
 		t.Fatalf("failed result: %+v", a)

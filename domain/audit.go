@@ -94,6 +94,11 @@ const (
 	// 考场签到 (issue 13, exam_checkin): BEGIN CHECKIN AUDIT
 	AuditExamAttendCorrect AuditAction = "exam.attendance.correct"
 	// END CHECKIN AUDIT
+	// 成绩录入 / 成绩确认 (issue 13): BEGIN SCORES AUDIT
+	AuditExamResults     AuditAction = "exam.results"
+	AuditExamScoreImport AuditAction = "exam.scores.import"
+	AuditScoreCorrect    AuditAction = "exam.scores.correct"
+	// END SCORES AUDIT
 	// Admin console (issue 12): a trainee looked up by their full ID number.
 	AuditAdminIDSearch AuditAction = "admin.search.idno"
 )
@@ -168,6 +173,11 @@ var auditActions = vocab[AuditAction]{
 	// BEGIN CHECKIN AUDIT
 	{AuditExamAttendCorrect, "更正考场签到"},
 	// END CHECKIN AUDIT
+	// BEGIN SCORES AUDIT
+	{AuditExamResults, "确认考试批次成绩"},
+	{AuditExamScoreImport, "导入成绩"},
+	{AuditScoreCorrect, "成绩复核"},
+	// END SCORES AUDIT
 	{AuditAdminIDSearch, "按身份证号查找学员"},
 }
 

@@ -20,11 +20,11 @@ func TestDecisionsApplyTheirTransition(t *testing.T) {
 		{Decision{Kind: AppReturnDecision, Reasons: []string{ReturnReasonsList[0]}, Note: "请重拍"}, AppSubmitted, AppReturned, "退回报名"},
 		{Decision{Kind: AppRejectDecision, Reason: "岗位不符"}, AppSubmitted, AppRejected, "不予确认"},
 		{Decision{Kind: AppScheduleDecision, Exam: &exam}, AppConfirmed, AppScheduled, "安排考试"},
-		{Decision{Kind: AppScoresDecision, Scores: &Scores{Basic: 80, Practice: 70}}, AppScheduled, AppScored, "录入成绩"},
+		{Decision{Kind: AppScoresDecision, Scores: &Scores{Basic: Points(80), Practice: Points(70)}}, AppScheduled, AppScored, "录入成绩"},
 		{Decision{Kind: AppResultDecision, PassMarks: DefaultExamSettings()}, AppScored, AppPassed, "确认成绩"},
 	}
 	for _, tt := range apps {
-		a := Application{Status: tt.from, Scores: &Scores{Basic: 80, Practice: 70}}
+		a := Application{Status: tt.from, Scores: &Scores{Basic: Points(80), Practice: Points(70)}}
 		got, err := a.Apply(tt.d, "审核员", now)
 		if err != nil || got.Status != tt.want || tt.d.Kind.Label() != tt.label {
 			t.Errorf("%s: %s %v, label %q", tt.d.Kind, got.Status, err, tt.d.Kind.Label())

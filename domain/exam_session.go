@@ -125,7 +125,12 @@ type ExamSession struct {
 	// changes a ticket, until every seated candidate's application reads the session's
 	// exam: the store brings them in line in batches (a session's applications do not fit
 	// in one Badger transaction), and a crash in between is resumed from this flag.
-	Pending     bool `json:",omitempty"`
+	Pending bool `json:",omitempty"`
+	// Closing is set while the results are being confirmed (成绩确认, in batches like
+	// publishing), from ClosingAt; EndResults clears it and the session is 已结束.
+	Closing     bool      `json:",omitempty"`
+	ClosingAt   time.Time `json:",omitempty"`
+	EndedAt     time.Time `json:",omitempty"`
 	Rev         int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

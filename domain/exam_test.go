@@ -40,13 +40,13 @@ func TestScoresJudge(t *testing.T) {
 		pass ExamSettings
 		want ExamResult
 	}{
-		{Scores{Basic: 60, Practice: 60}, def, ResultPass},
-		{Scores{Basic: 59, Practice: 100}, def, ResultFail},
-		{Scores{Basic: 100, Practice: 59}, def, ResultFail},
-		{Scores{Absent: true, Basic: 100, Practice: 100}, def, ResultAbsent},
-		{Scores{Basic: 69, Practice: 90}, strict, ResultFail},
-		{Scores{Basic: 70, Practice: 55}, strict, ResultPass},
-		{Scores{Basic: 80, Practice: 54}, strict, ResultFail},
+		{Scores{Basic: Points(60), Practice: Points(60)}, def, ResultPass},
+		{Scores{Basic: Points(59), Practice: Points(100)}, def, ResultFail},
+		{Scores{Basic: Points(100), Practice: Points(59)}, def, ResultFail},
+		{Scores{Absent: true, Basic: Points(100), Practice: Points(100)}, def, ResultAbsent},
+		{Scores{Basic: Points(69), Practice: Points(90)}, strict, ResultFail},
+		{Scores{Basic: Points(70), Practice: Points(55)}, strict, ResultPass},
+		{Scores{Basic: Points(80), Practice: Points(54)}, strict, ResultFail},
 	} {
 		if got := tc.s.Judge(tc.pass); got != tc.want {
 			t.Errorf("%+v under %+v: %s, want %s", tc.s, tc.pass, got, tc.want)
@@ -56,7 +56,7 @@ func TestScoresJudge(t *testing.T) {
 
 func TestConfirmResultRecordsTheResult(t *testing.T) {
 	scored := func(s Scores) Application { return Application{Status: AppScored, Scores: &s} }
-	a := scored(Scores{Basic: 65, Practice: 80})
+	a := scored(Scores{Basic: Points(65), Practice: Points(80)})
 	if _, ok := a.ConfirmedResult(); ok {
 		t.Fatal("a result before confirmation")
 	}
@@ -76,7 +76,7 @@ func TestConfirmResultRecordsTheResult(t *testing.T) {
 	}
 	// New scores clear a result.
 	got.Status = AppScored
-	if got, _ = got.RecordScores(Scores{Basic: 1, Practice: 1}, "管理员", appNow); got.Scores.Result != "" || got.Scores.Confirmed {
+	if got, _ = got.RecordScores(Scores{Basic: Points(1), Practice: Points(1)}, "管理员", appNow); got.Scores.Result != "" || got.Scores.Confirmed {
 		t.Fatalf("re-recorded scores keep the old result: %+v", got.Scores)
 	}
 

@@ -33,6 +33,11 @@ const (
 	// The session was published without the trainee: their personal photo was not
 	// confirmed (the ticket carries it); Subject: application ID.
 	NotifyExamBlocked NotificationKind = "exam_blocked"
+	// BEGIN SCORES: the result of the trainee's exam was confirmed (成绩确认), or corrected
+	// after confirmation (成绩复核); Subject: application ID.
+	NotifyExamResult    NotificationKind = "exam_result"
+	NotifyExamCorrected NotificationKind = "exam_result_corrected"
+	// END SCORES
 )
 
 // Notification is a typed outbox entry: what happened, to whom, about what. A use case

@@ -25,7 +25,7 @@ func TestAdminStats(t *testing.T) {
 	adminUser := mustUser(t, e, "admin")
 	exam := printExam
 	for _, d := range []domain.Decision{{Kind: domain.AppConfirmDecision}, {Kind: domain.AppScheduleDecision, Exam: &exam},
-		{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: 80, Practice: 75}},
+		{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(80), Practice: domain.Points(75)}},
 		{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}} {
 		if _, err := e.st.DecideApplication(adminUser, passed, d, e.clock.Now()); err != nil {
 			t.Fatalf("%s: %v", d.Kind, err)

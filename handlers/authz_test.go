@@ -59,6 +59,9 @@ var (
 	// Images of T1 (photo, ID documents): the owner, reviewers of an agency T1 applied to,
 	// admins.
 	zImageOfT1 = authzExpect{"guest": zLogin, "T1": zOK, "T2": zHidden, "RA": zOK, "RB": zHidden, "admin": zOK}
+	// A reviewer route on an object that has nothing of either agency (成绩录入 of a
+	// session without their candidates): not found for every reviewer.
+	zReviewerNone = authzExpect{"guest": zLogin, "T1": zForbid, "T2": zForbid, "RA": zHidden, "RB": zHidden, "admin": zForbid}
 	// Admin pages.
 	zAdmin = authzExpect{"guest": zLogin, "T1": zForbid, "T2": zForbid, "RA": zForbid, "RB": zForbid, "admin": zOK}
 	// 考场签到 of a session with a candidate of agency A: admins and reviewers of A.
@@ -341,6 +344,32 @@ func authzRows() map[string]authzRow {
 		"POST /exam-day/:id/checkin": {want: zExamDay, path: examDay("/checkin"), form: examDayForm, mutates: true},
 		"POST /exam-day/:id/correct": {want: zExamDay, path: examDay("/correct"), form: examDayForm, mutates: true},
 		// END CHECKIN ROWS
+		// BEGIN SCORE ROWS (exam_score.go): 成绩录入 and 成绩确认 on the empty session in 编排中:
+		// admins reach it (a row or a confirmation is refused as not published); a
+		// reviewer's grid of a session without their agency's candidates is not found, for
+		// agency A as for B (the scope with candidates is in exam_score_test.go).
+		"GET /admin/exams/:id/scores": {want: zAdmin, path: exam("/scores"), is200: true},
+		"POST /admin/exams/:id/scores/:app": {want: zAdmin, path: func(f *authzFix) string { return "/admin/exams/" + f.exam.ID + "/scores/" + f.app.ID },
+			form: func(*authzFix) url.Values { return url.Values{"basic": {"60"}, "practice": {"60"}} }},
+		"GET /admin/exams/:id/results":  {want: zAdmin, path: exam("/results"), is200: true},
+		"POST /admin/exams/:id/results": {want: zAdmin, path: exam("/results")},
+		"POST /admin/exams/:id/results/correct": {want: zAdmin, path: exam("/results/correct"),
+			form: func(*authzFix) url.Values {
+				return url.Values{"who": {"nobody"}, "basic": {"60"}, "practice": {"60"}, "reason": {"复查"}}
+			}},
+		"GET /review/exams":            {want: zReviewer, path: authzFixed("/review/exams"), is200: true},
+		"GET /review/exams/:id/scores": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores" }},
+		"POST /review/exams/:id/scores/:app": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/" + f.app.ID },
+			form: func(*authzFix) url.Values { return url.Values{"basic": {"60"}, "practice": {"60"}} }},
+		"GET /admin/exams/:id/scores/import":         {want: zAdmin, path: exam("/scores/import"), is200: true},
+		"POST /admin/exams/:id/scores/import":        {want: zAdmin, path: exam("/scores/import")},
+		"GET /admin/exams/:id/scores/template.xlsx":  {want: zAdmin, path: exam("/scores/template.xlsx"), is200: true},
+		"GET /admin/exams/:id/scores/template.csv":   {want: zAdmin, path: exam("/scores/template.csv"), is200: true},
+		"GET /review/exams/:id/scores/import":        {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/import" }},
+		"POST /review/exams/:id/scores/import":       {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/import" }},
+		"GET /review/exams/:id/scores/template.xlsx": {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/template.xlsx" }},
+		"GET /review/exams/:id/scores/template.csv":  {want: zReviewerNone, path: func(f *authzFix) string { return "/review/exams/" + f.exam.ID + "/scores/template.csv" }},
+		// END SCORE ROWS
 		// 管理员 console (admin_console.go): the home, the search (a POST: the box may hold an
 		// ID number) and read-only views of T1's objects.
 		"GET /admin":        {want: zAdmin, path: authzFixed("/admin"), is200: true},

@@ -36,8 +36,13 @@ func (s *Server) certRoutes() []Route {
 
 // issueFilter reads the list's filter (query or form), keeping only an existing agency
 // and a known post, so a stale link shows everything rather than nothing.
-func (s *Server) issueFilter(agency, post string, ags []domain.Agency) (store.IssueFilter, views.Form) {
+func (s *Server) issueFilter(agency, post, exam string, ags []domain.Agency) (store.IssueFilter, views.Form) {
 	f := store.IssueFilter{}
+	if exam != "" {
+		if sess, err := s.d.Store.ExamSession(exam); err == nil {
+			f.SessionID = sess.ID
+		}
+	}
 	for _, ag := range ags {
 		if ag.ID == agency {
 			f.AgencyID = agency
@@ -46,7 +51,7 @@ func (s *Server) issueFilter(agency, post string, ags []domain.Agency) (store.Is
 	if _, ok := domain.PostByCode(post); ok {
 		f.PostCode = post
 	}
-	return f, views.Form{Values: map[string]string{"agency": f.AgencyID, "post": f.PostCode}, Errors: domain.FieldErrors{}}
+	return f, views.Form{Values: map[string]string{"agency": f.AgencyID, "post": f.PostCode, "exam": f.SessionID}, Errors: domain.FieldErrors{}}
 }
 
 // issueListURL is the list with a filter, where the issue actions return.
@@ -57,6 +62,9 @@ func issueListURL(f store.IssueFilter) string {
 	}
 	if f.PostCode != "" {
 		q.Set("post", f.PostCode)
+	}
+	if f.SessionID != "" {
+		q.Set("exam", f.SessionID)
 	}
 	if len(q) == 0 {
 		return "/admin/certificates/issue"
@@ -69,7 +77,7 @@ func (s *Server) certIssuePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, form := s.issueFilter(c.Query("agency"), c.Query("post"), ags)
+	f, form := s.issueFilter(c.Query("agency"), c.Query("post"), c.Query("exam"), ags)
 	f.Page, _ = strconv.Atoi(c.Query("page"))
 	pg, err := s.d.Store.IssuableApplications(*currentUser(c), f)
 	if err != nil {
@@ -81,6 +89,15 @@ func (s *Server) certIssuePage(c *fiber.Ctx) error {
 	}
 	for _, p := range domain.DefaultPosts() {
 		m.Posts = append(m.Posts, views.Option{Value: p.Code, Label: p.Label()})
+	}
+	exams, err := s.d.Store.ExamSessions()
+	if err != nil {
+		return err
+	}
+	for _, e := range exams {
+		if e.State != domain.ExamArranging {
+			m.Exams = append(m.Exams, views.Option{Value: e.ID, Label: e.Name + "（" + e.State.Label() + "）"})
+		}
 	}
 	for _, r := range pg.Rows {
 		m.Rows = append(m.Rows, views.IssueRowView{AppID: r.AppID, Number: r.Number, Name: r.Name, Post: domain.PostLabel(r.PostCode),
@@ -96,7 +113,7 @@ func (s *Server) certIssueOne(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, _ := s.issueFilter(c.FormValue("agency"), c.FormValue("post"), ags)
+	f, _ := s.issueFilter(c.FormValue("agency"), c.FormValue("post"), c.FormValue("exam"), ags)
 	a, cert, err := s.d.Store.IssueCertificate(*currentUser(c), c.Params("id"), s.d.Now())
 	switch {
 	case domain.CodeOf(err) == domain.CodeConflict:
@@ -117,7 +134,7 @@ func (s *Server) certIssueAll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, _ := s.issueFilter(c.FormValue("agency"), c.FormValue("post"), ags)
+	f, _ := s.issueFilter(c.FormValue("agency"), c.FormValue("post"), c.FormValue("exam"), ags)
 	expect, err := strconv.Atoi(c.FormValue("expect"))
 	digest := c.FormValue("digest")
 	if err != nil || expect < 0 || digest == "" {

@@ -31,7 +31,7 @@ func decidedApp(t *testing.T, e *env, id, name string, ag domain.Agency, basic i
 	}{
 		{reviewer, domain.Decision{Kind: domain.AppConfirmDecision}},
 		{admin, domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
-		{admin, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: basic, Practice: 75}}},
+		{admin, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(basic), Practice: domain.Points(75)}}},
 		{admin, domain.Decision{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}},
 	} {
 		if a, err = e.st.DecideApplication(st.who, appID, st.d, now); err != nil {

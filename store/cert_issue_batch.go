@@ -21,7 +21,10 @@ import (
 type IssueFilter struct {
 	AgencyID string
 	PostCode string
-	Page     int
+	// SessionID keeps the candidates of one exam session (考试批次): 发证 for a whole
+	// session.
+	SessionID string
+	Page      int
 }
 
 // IssueRow is one passed application waiting for its certificate.
@@ -85,10 +88,21 @@ func issuableRows(txn *badger.Txn, f IssueFilter) ([]IssueRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	var inSession map[string]bool
+	if f.SessionID != "" {
+		sess, err := loadExam(txn, f.SessionID)
+		if err != nil && err != errNotFound {
+			return nil, err
+		}
+		inSession = make(map[string]bool, len(sess.Candidates))
+		for _, c := range sess.Candidates {
+			inSession[c.AppID] = true
+		}
+	}
 	var rows []IssueRow
 	for _, ag := range agencies {
 		err := scanJSON(txn, appAgencyPrefix(ag.ID), false, 0, func(sm *appSummary) {
-			if sm.Status == domain.AppPassed && (f.PostCode == "" || sm.PostCode == f.PostCode) {
+			if sm.Status == domain.AppPassed && (f.PostCode == "" || sm.PostCode == f.PostCode) && (inSession == nil || inSession[sm.ID]) {
 				rows = append(rows, IssueRow{AppID: sm.ID, Number: sm.Number, Name: sm.Name, PostCode: sm.PostCode,
 					AgencyID: ag.ID, AgencyName: ag.Name, PassedAt: sm.UpdatedAt})
 			}

@@ -84,7 +84,7 @@ func passedApplication(t *testing.T, s *Store, now time.Time) (admin, reviewer d
 	}{
 		{reviewer, domain.Decision{Kind: domain.AppConfirmDecision}},
 		{admin, domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
-		{admin, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: 80, Practice: 75}}},
+		{admin, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(80), Practice: domain.Points(75)}}},
 		{admin, domain.Decision{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}},
 	}
 	for _, st := range steps {

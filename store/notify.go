@@ -45,7 +45,8 @@ func (s *Store) MailFacts(n domain.Notification) (domain.MailFacts, error) {
 		agency := ""
 		switch n.Kind {
 		case domain.NotifyAppSubmitted, domain.NotifyAppDecision, domain.NotifyAppAgencySuspended,
-			domain.NotifyExamScheduled, domain.NotifyExamChanged, domain.NotifyExamBlocked:
+			domain.NotifyExamScheduled, domain.NotifyExamChanged, domain.NotifyExamBlocked,
+			domain.NotifyExamResult, domain.NotifyExamCorrected: // 成绩确认, 成绩复核
 			f.Application, err = loadApp(txn, n.Subject)
 			agency = f.Application.AgencyID
 			if err == nil && n.Kind == domain.NotifyExamBlocked {

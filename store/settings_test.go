@@ -175,7 +175,7 @@ func TestStoredExamAndCertSettingsDecide(t *testing.T) {
 	}{
 		{reviewer, domain.Decision{Kind: domain.AppConfirmDecision}},
 		{settingsAdmin, domain.Decision{Kind: domain.AppScheduleDecision, Exam: &exam}},
-		{settingsAdmin, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: 80, Practice: 75}}},
+		{settingsAdmin, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(80), Practice: domain.Points(75)}}},
 		{settingsAdmin, domain.Decision{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}},
 	} {
 		if a, err = s.DecideApplication(st.who, a.ID, st.d, t0); err != nil {

@@ -99,9 +99,9 @@ func seedApplications(tb testing.TB, s *Store, agencies []domain.Agency, n int) 
 			CreatedAt: t, SubmittedAt: t, UpdatedAt: t, Timeline: []domain.Event{{At: t, What: "提交报名", Actor: "本人"}}}
 		switch st {
 		case domain.AppPassed, domain.AppCertified:
-			a.Scores = &domain.Scores{Basic: 80, Practice: 70, Confirmed: true, Result: domain.ResultPass}
+			a.Scores = &domain.Scores{Basic: domain.Points(80), Practice: domain.Points(70), Confirmed: true, Result: domain.ResultPass}
 		case domain.AppFailed:
-			a.Scores = &domain.Scores{Basic: 40, Practice: 70, Confirmed: true, Result: domain.ResultFail, Absent: i%3 == 0}
+			a.Scores = &domain.Scores{Basic: domain.Points(40), Practice: domain.Points(70), Confirmed: true, Result: domain.ResultFail, Absent: i%3 == 0}
 			if a.Scores.Absent {
 				a.Scores.Result = domain.ResultAbsent
 			}

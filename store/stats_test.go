@@ -125,11 +125,11 @@ func TestStatsCountApplicationsByStatusCityPostAgency(t *testing.T) {
 	decide(t, s, revA, a2.ID, confirm)
 	decide(t, s, revB, a3.ID, domain.Decision{Kind: domain.AppReturnDecision, Reasons: []string{domain.ReturnReasonsList[0]}})
 	decide(t, s, revA, a4.ID, confirm)
-	decide(t, s, admin, a4.ID, schedule, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: 80, Practice: 75}}, result)
+	decide(t, s, admin, a4.ID, schedule, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(80), Practice: domain.Points(75)}}, result)
 	decide(t, s, revA, a5.ID, confirm)
 	decide(t, s, admin, a5.ID, schedule, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Absent: true}}, result)
 	decide(t, s, revB, a6.ID, confirm)
-	decide(t, s, admin, a6.ID, schedule, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: 50, Practice: 75}}, result)
+	decide(t, s, admin, a6.ID, schedule, domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(50), Practice: domain.Points(75)}}, result)
 	if _, _, err := s.IssueCertificate(admin, a4.ID, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestStatsPassRatesPerExamSession(t *testing.T) {
 	}
 	result := domain.Decision{Kind: domain.AppResultDecision, PassMarks: domain.DefaultExamSettings()}
 	scores := func(b, p int) domain.Decision {
-		return domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: b, Practice: p}}
+		return domain.Decision{Kind: domain.AppScoresDecision, Scores: &domain.Scores{Basic: domain.Points(b), Practice: domain.Points(p)}}
 	}
 	for i, c := range []struct {
 		session, name string

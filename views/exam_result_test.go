@@ -17,9 +17,9 @@ func TestAppDetailShowsTheConfirmedResult(t *testing.T) {
 		a    domain.Application
 		want string
 	}{
-		{"scored, not confirmed", domain.Application{Status: domain.AppScored, Scores: &domain.Scores{Basic: 90, Practice: 90}}, "待确认"},
-		{"confirmed pass", domain.Application{Status: domain.AppPassed, Scores: &domain.Scores{Basic: 50, Practice: 50, Confirmed: true, Result: domain.ResultPass}}, "合格"},
-		{"old record, failed", domain.Application{Status: domain.AppFailed, Scores: &domain.Scores{Basic: 70, Practice: 70, Confirmed: true}}, "不合格"},
+		{"scored, not confirmed", domain.Application{Status: domain.AppScored, Scores: &domain.Scores{Basic: domain.Points(90), Practice: domain.Points(90)}}, "待确认"},
+		{"confirmed pass", domain.Application{Status: domain.AppPassed, Scores: &domain.Scores{Basic: domain.Points(50), Practice: domain.Points(50), Confirmed: true, Result: domain.ResultPass}}, "合格"},
+		{"old record, failed", domain.Application{Status: domain.AppFailed, Scores: &domain.Scores{Basic: domain.Points(70), Practice: domain.Points(70), Confirmed: true}}, "不合格"},
 		{"old record, absent", domain.Application{Status: domain.AppFailed, Scores: &domain.Scores{Absent: true, Confirmed: true}}, "缺考"},
 	} {
 		tc.a.ID = "a1"

@@ -62,6 +62,8 @@ func RenderMail(n domain.Notification, f domain.MailFacts, origin string) (domai
 		return ExamMessage(n.Kind, f.User, f.Application, origin), nil
 	case domain.NotifyExamBlocked:
 		return ExamBlockedMessage(f.User, f.Application, f.Agency, f.Photo, origin), nil
+	case domain.NotifyExamResult, domain.NotifyExamCorrected: // 成绩确认 (exam_score_mails.go)
+		return ExamResultMessage(n.Kind, f.User, f.Application, origin), nil
 	case domain.NotifyCECompleted:
 		p := domain.CycleProgress{Total: n.Hours, Professional: n.ProfessionalHours}
 		return CECompletedMessage(f.User, f.Enrolment, p, f.Agency), nil
