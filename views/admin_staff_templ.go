@@ -44,7 +44,7 @@ type StaffDetailModel struct {
 }
 
 // staffFields is the order of the new-account form's fields, for its error summary.
-var staffFields = []string{"role", "username", "name", "email", "agency"}
+var staffFields = []string{"role", "agency", "username", "name", "email"}
 
 // StaffRoleOptions offers the roles an admin can give.
 func staffRoleOptions() []Option {
