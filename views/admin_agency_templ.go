@@ -69,7 +69,7 @@ func AdminAgencies(p Page, m AgencyListModel) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>培训机构管理</h1><p><a href=\"/admin/agencies/new\" class=\"button primary\" data-testid=\"agency-new\">新增培训机构</a></p><form method=\"get\" action=\"/admin/agencies\" class=\"filters\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/admin\">返回管理员工作台</a></p><h1>培训机构管理</h1><p><a href=\"/admin/agencies/new\" class=\"button primary\" data-testid=\"agency-new\">新增培训机构</a></p><form method=\"get\" action=\"/admin/agencies\" class=\"filters\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -78,7 +78,7 @@ func AdminSettings(p Page, m SettingsModel) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>目录与规则设置</h1><p class=\"meta\">每次修改都会记录修改人和时间，并写入审计日志。修改只影响以后的报名、学时和发证，已有的记录保持不变。</p><nav aria-label=\"设置分类\"><p class=\"actions\"><a href=\"#ce\" class=\"button\">继续教育规则</a> <a href=\"#exam\" class=\"button\">考试合格分数线</a> <a href=\"#cert\" class=\"button\">发证单位和证书编号</a> <a href=\"#notice\" class=\"button\">告知承诺制告知书</a> <a href=\"#pledge\" class=\"button\">个人报名承诺</a> <a href=\"#posts\" class=\"button\">岗位目录</a></p></nav><section class=\"card\" id=\"ce\" data-testid=\"settings-ce\"><h2>继续教育规则</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/admin\">返回管理员工作台</a></p><h1>目录与规则设置</h1><p class=\"meta\">每次修改都会记录修改人和时间，并写入审计日志。修改只影响以后的报名、学时和发证，已有的记录保持不变。</p><nav aria-label=\"设置分类\"><p class=\"actions\"><a href=\"#ce\" class=\"button\">继续教育规则</a> <a href=\"#exam\" class=\"button\">考试合格分数线</a> <a href=\"#cert\" class=\"button\">发证单位和证书编号</a> <a href=\"#notice\" class=\"button\">告知承诺制告知书</a> <a href=\"#pledge\" class=\"button\">个人报名承诺</a> <a href=\"#posts\" class=\"button\">岗位目录</a></p></nav><section class=\"card\" id=\"ce\" data-testid=\"settings-ce\"><h2>继续教育规则</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

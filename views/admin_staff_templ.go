@@ -44,7 +44,7 @@ type StaffDetailModel struct {
 }
 
 // staffFields is the order of the new-account form's fields, for its error summary.
-var staffFields = []string{"role", "username", "name", "email", "agency"}
+var staffFields = []string{"role", "agency", "username", "name", "email"}
 
 // StaffRoleOptions offers the roles an admin can give.
 func staffRoleOptions() []Option {
@@ -106,7 +106,7 @@ func AdminStaff(p Page, m StaffListModel) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>账号管理</h1><p><a href=\"/admin/accounts/new\" class=\"button primary\" data-testid=\"account-new\">新增账号</a></p><form method=\"get\" action=\"/admin/accounts\" class=\"filters\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/admin\">返回管理员工作台</a></p><h1>账号管理</h1><p><a href=\"/admin/accounts/new\" class=\"button primary\" data-testid=\"account-new\">新增账号</a></p><form method=\"get\" action=\"/admin/accounts\" class=\"filters\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -43,7 +43,7 @@ func AdminStats(p Page, m StatsModel) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>统计</h1><form method=\"get\" action=\"/admin/stats\" class=\"filters stats-filters\" data-testid=\"stats-filter\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/admin\">返回管理员工作台</a></p><h1>统计</h1><form method=\"get\" action=\"/admin/stats\" class=\"filters stats-filters\" data-testid=\"stats-filter\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

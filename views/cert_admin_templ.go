@@ -99,7 +99,7 @@ func AdminCertIssue(p Page, m IssueListModel) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>证书发放</h1><p class=\"lead\">这里列出成绩已确认、考试合格但还没有发证的报名。发证后报名变为“已发证”，证书出现在学员的“证书信息”中，学员会收到邮件。证书编号按“41＋发证年份＋岗位代码＋6位流水号”自动连续编排。</p><p><a href=\"/admin/certificates\" data-testid=\"cert-lookup-link\">按证书编号查找证书（注销、撤销、打印）</a></p><form method=\"get\" action=\"/admin/certificates/issue\" class=\"filters\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/admin\">返回管理员工作台</a></p><h1>证书发放</h1><p class=\"lead\">这里列出成绩已确认、考试合格但还没有发证的报名。发证后报名变为“已发证”，证书出现在学员的“证书信息”中，学员会收到邮件。证书编号按“41＋发证年份＋岗位代码＋6位流水号”自动连续编排。</p><p><a href=\"/admin/certificates\" data-testid=\"cert-lookup-link\">按证书编号查找证书（注销、撤销、打印）</a></p><form method=\"get\" action=\"/admin/certificates/issue\" class=\"filters\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -107,7 +107,7 @@ func AdminCertIssue(p Page, m IssueListModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(m.Filter, Field{Name: "post", Label: "岗位(专业)", Type: "select", Options: m.Posts, Empty: "全部岗位"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(m.Filter, Field{Name: "post", Label: "岗位（专业）", Type: "select", Options: m.Posts, Empty: "全部岗位"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -237,7 +237,7 @@ func AdminCertIssue(p Page, m IssueListModel) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, " 人发证</button></form></section><table class=\"table stack\" data-testid=\"issue-table\"><thead><tr><th>报名编号</th><th>姓名</th><th>岗位(专业)</th><th>培训机构</th><th>成绩确认</th><th>操作</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, " 人发证</button></form></section><table class=\"table stack\" data-testid=\"issue-table\"><thead><tr><th>报名编号</th><th>姓名</th><th>岗位（专业）</th><th>培训机构</th><th>成绩确认</th><th>操作</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -268,14 +268,14 @@ func AdminCertIssue(p Page, m IssueListModel) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</td><td data-label=\"岗位(专业)\">")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</td><td data-label=\"岗位（专业）\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var13 string
 					templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(r.Post)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `cert_admin.templ`, Line: 100, Col: 47}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `cert_admin.templ`, Line: 100, Col: 51}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 					if templ_7745c5c3_Err != nil {
@@ -508,7 +508,7 @@ func AdminCertLookup(p Page, m CertLookupModel) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>证书管理</h1><p><a href=\"/admin/certificates/issue\" data-testid=\"issue-link\">证书发放：为考试合格的报名发证</a></p><section class=\"card narrow\"><h2>按证书编号查找</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<p class=\"back\"><a href=\"/admin\">返回管理员工作台</a></p><h1>证书管理</h1><p><a href=\"/admin/certificates/issue\" data-testid=\"issue-link\">证书发放：为考试合格的报名发证</a></p><section class=\"card narrow\"><h2>按证书编号查找</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -126,7 +126,7 @@ func PrintCertificate(p Page, d CertPrint) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = kvRow("岗位(专业)", d.Cert.Post).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = kvRow("岗位（专业）", d.Cert.Post).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
