@@ -159,7 +159,11 @@ func (s *Server) certIssueAll(c *fiber.Ctx) error {
 // issueReport is the flash after "issue all": how many, which numbers, and why any
 // application was left out.
 func issueReport(rep store.IssueReport) string {
-	msg := fmt.Sprintf("已发证 %d 张，证书编号 %s 至 %s。学员会收到邮件通知。", rep.Issued, rep.First, rep.Last)
+	numbers := rep.First + " 至 " + rep.Last
+	if rep.First == rep.Last {
+		numbers = rep.First
+	}
+	msg := fmt.Sprintf("已发证 %d 张，证书编号 %s。学员会收到邮件通知。", rep.Issued, numbers)
 	if n := len(rep.Skipped); n > 0 {
 		shown := rep.Skipped[:min(n, 3)]
 		msg += fmt.Sprintf("另有 %d 份报名没有发证（可能刚被其他管理员处理）：%s", n, strings.Join(shown, "；"))

@@ -134,7 +134,7 @@ func TestCertIssuePageIssuesOneAndAllWithClearRefusals(t *testing.T) {
 	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"abc"}, "digest": {digest}}), 422)
 	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"1"}}), 422)
 	must(t, admin.post("/admin/certificates/issue", url.Values{"expect": {"1"}, "digest": {digest}}), 303)
-	must(t, admin.get("/admin/certificates/issue"), 200, "已发证 1 张，证书编号 412026111000002 至 412026111000002", "待发证 0 人")
+	must(t, admin.get("/admin/certificates/issue"), 200, "已发证 1 张，证书编号 412026111000002。", "待发证 0 人")
 	if got, _ := e.st.ApplicationOf(a2.TraineeID, a2.ID); got.Status != domain.AppCertified {
 		t.Fatalf("second application: %s", got.Status)
 	}

@@ -43,7 +43,7 @@ func AdminExams(p Page, all []domain.ExamSession) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/\">返回首页</a></p><h1>考试管理</h1><p><a href=\"/admin/exams/new\" class=\"button primary\" data-testid=\"exam-new\">新建考试批次</a></p><p class=\"meta\">考试批次的流程：新建 → 安排考生 → 考场编排 → 发布（考生的报名变为“已安排考试”，可以打印准考证）。</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"back\"><a href=\"/admin\">返回管理员工作台</a></p><h1>考试管理</h1><p><a href=\"/admin/exams/new\" class=\"button primary\" data-testid=\"exam-new\">新建考试批次</a></p><p class=\"meta\">考试批次的流程：新建 → 安排考生 → 考场编排 → 发布（考生的报名变为“已安排考试”，可以打印准考证）。</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
