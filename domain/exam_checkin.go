@@ -288,3 +288,21 @@ func (s ExamSession) InvigilationOpen(now time.Time) bool {
 func (s ExamSession) ExamToday(now time.Time) bool {
 	return slices.ContainsFunc(s.Subjects, func(x ExamSubject) bool { return ChinaDay(x.Start).Equal(ChinaDay(now)) })
 }
+
+// ScoreAgainstAttendance refuses scores for a subject the candidate is 缺考 for by the
+// check-in (absent: AbsentSubjects): the rule "whoever is not checked in when a subject
+// ends is 缺考 for it" holds unless the check-in is corrected with a reason.
+func ScoreAgainstAttendance(sc Scores, absent []string) error {
+	fe := FieldErrors{}
+	for _, subject := range absent {
+		if sc.Missed(subject) {
+			continue
+		}
+		field := "basic"
+		if subject == SubjectPractice {
+			field = "practice"
+		}
+		fe.Add(field, "考场签到记录该考生"+subject+"缺考，不能录入分数；如考生确实参加了考试，请先在“考场签到”中更正并写明原因")
+	}
+	return fe.Err()
+}

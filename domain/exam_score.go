@@ -262,6 +262,9 @@ type ScoreRow struct {
 	MaskedID string
 	Status   AppStatus
 	Scores   *Scores
+	// CheckInAbsent are the subjects the check-in records the candidate 缺考 for (the
+	// grid prefills them; a score for them is refused).
+	CheckInAbsent []string
 }
 
 // Scored reports whether the row has a score or 缺考 entered.

@@ -51,7 +51,7 @@ func scoreBase(u *domain.User, id string) (base, back string) {
 
 func (s *Server) scoreGridModel(c *fiber.Ctx, room string) (views.ScoreGridModel, error) {
 	u := currentUser(c)
-	sheet, err := s.d.Store.ScoreSheet(*u, c.Params("id"), room)
+	sheet, err := s.d.Store.ScoreSheet(*u, c.Params("id"), room, s.d.Now())
 	if err != nil {
 		return views.ScoreGridModel{}, err
 	}
@@ -152,7 +152,7 @@ func (s *Server) reviewExams(c *fiber.Ctx) error {
 }
 
 func (s *Server) resultsModel(c *fiber.Ctx) (views.ExamResultsModel, error) {
-	r, err := s.d.Store.ExamResultsOf(*currentUser(c), c.Params("id"))
+	r, err := s.d.Store.ExamResultsOf(*currentUser(c), c.Params("id"), s.d.Now())
 	return views.ExamResultsModel{Session: r.Session, Pass: r.Pass, Summary: r.Summary}, err
 }
 
@@ -191,7 +191,7 @@ func csrfToken(c *fiber.Ctx) string {
 // the grid's address.
 func (s *Server) scoreImportModel(c *fiber.Ctx) (views.ScoreImportModel, error) {
 	u := currentUser(c)
-	sheet, err := s.d.Store.ScoreSheet(*u, c.Params("id"), "")
+	sheet, err := s.d.Store.ScoreSheet(*u, c.Params("id"), "", s.d.Now())
 	if err != nil {
 		return views.ScoreImportModel{}, err
 	}
@@ -255,7 +255,7 @@ func (s *Server) scoreImport(c *fiber.Ctx) error {
 // scoreTemplate is the import template: the header and a line per candidate the actor
 // may score (ticket number and name, with the scores entered so far).
 func (s *Server) scoreTemplate(c *fiber.Ctx) error {
-	rows, err := s.d.Store.ScoreTemplate(*currentUser(c), c.Params("id"))
+	rows, err := s.d.Store.ScoreTemplate(*currentUser(c), c.Params("id"), s.d.Now())
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func roomOf(c domain.ExamCandidate) string {
 }
 
 // scoreRow reads a candidate's application and holder for the grid.
-func scoreRow(txn *badger.Txn, sess domain.ExamSession, c domain.ExamCandidate) (domain.ScoreRow, error) {
+func scoreRow(txn *badger.Txn, sess domain.ExamSession, c domain.ExamCandidate, now time.Time) (domain.ScoreRow, error) {
 	a, err := loadApp(txn, c.AppID)
 	if err != nil {
 		return domain.ScoreRow{}, err
@@ -58,6 +58,9 @@ func scoreRow(txn *badger.Txn, sess domain.ExamSession, c domain.ExamCandidate) 
 		room = v.Name + " " + room
 	}
 	r := domain.ScoreRow{ExamCandidate: c, Room: room, MaskedID: domain.MaskID(u.IDNumber), Status: a.Status}
+	if r.CheckInAbsent, err = checkInAbsent(txn, sess, a, now); err != nil {
+		return r, err
+	}
 	if a.Scores != nil && a.Exam != nil && a.Exam.SessionID == sess.ID {
 		sc := *a.Scores
 		r.Scores = &sc
@@ -68,7 +71,7 @@ func scoreRow(txn *badger.Txn, sess domain.ExamSession, c domain.ExamCandidate) 
 // ScoreSheet lists the seated candidates of a session the actor may score, in room and
 // seat order, optionally of one room ("<venue>.<room>" from 1). A reviewer with no
 // candidate in the session, or a session in 编排中 for a reviewer, is not found.
-func (s *Store) ScoreSheet(actor domain.User, id, room string) (ScoreSheet, error) {
+func (s *Store) ScoreSheet(actor domain.User, id, room string, now time.Time) (ScoreSheet, error) {
 	var out ScoreSheet
 	if err := staffOnly(actor); err != nil {
 		return out, err
@@ -88,7 +91,7 @@ func (s *Store) ScoreSheet(actor domain.User, id, room string) (ScoreSheet, erro
 			if room != "" && roomOf(c) != room {
 				continue
 			}
-			r, err := scoreRow(txn, sess, c)
+			r, err := scoreRow(txn, sess, c, now)
 			if err != nil {
 				return err
 			}
@@ -187,7 +190,7 @@ func (s *Store) EnterScores(actor domain.User, id, appID string, in domain.Score
 		if err != nil {
 			return err
 		}
-		out, err = scoreRow(txn, sess, c)
+		out, err = scoreRow(txn, sess, c, now)
 		out.Status = a.Status
 		return err
 	})
@@ -203,6 +206,13 @@ func enterScores(txn *badger.Txn, actor domain.User, sess domain.ExamSession, c 
 	}
 	if old.Exam == nil || old.Exam.SessionID != sess.ID {
 		return old, domain.ErrNotInExam
+	}
+	absent, err := checkInAbsent(txn, sess, old, now)
+	if err != nil {
+		return old, err
+	}
+	if err := domain.ScoreAgainstAttendance(sc, absent); err != nil {
+		return old, err
 	}
 	d := domain.Decision{Kind: domain.AppScoresDecision, Scores: &sc}
 	a, err := old.Apply(d, actor.Name, now)
@@ -225,12 +235,12 @@ type ExamResults struct {
 }
 
 // ExamResultsOf summarizes a session's scores for the admin.
-func (s *Store) ExamResultsOf(actor domain.User, id string) (ExamResults, error) {
+func (s *Store) ExamResultsOf(actor domain.User, id string, now time.Time) (ExamResults, error) {
 	var out ExamResults
 	if err := adminOnly(actor); err != nil {
 		return out, err
 	}
-	sheet, err := s.ScoreSheet(actor, id, "")
+	sheet, err := s.ScoreSheet(actor, id, "", now)
 	if err != nil {
 		return out, err
 	}
@@ -476,8 +486,8 @@ func (s *Store) ImportScores(actor domain.User, id string, lines []domain.ScoreI
 // ScoreTemplate is the import template of a session for the actor: a line per seated
 // candidate they may score (ticket number and name), in room and seat order, with the
 // scores entered so far.
-func (s *Store) ScoreTemplate(actor domain.User, id string) ([][]string, error) {
-	sheet, err := s.ScoreSheet(actor, id, "")
+func (s *Store) ScoreTemplate(actor domain.User, id string, now time.Time) ([][]string, error) {
+	sheet, err := s.ScoreSheet(actor, id, "", now)
 	if err != nil {
 		return nil, err
 	}
@@ -558,4 +568,23 @@ func (s *Store) CorrectScores(actor domain.User, id, ref string, in domain.Score
 		return appRecords.saveNotified(txn, old, a, domain.NotifyExamCorrected, now)
 	})
 	return a, err
+}
+
+// checkInAbsent names the subjects the check-in (考场签到) records the application's
+// candidate 缺考 for at now. A session in which nobody was checked in did not use the
+// check-in (its exam was run on paper): its attendance says nothing, and nobody is
+// absent by it.
+func checkInAbsent(txn *badger.Txn, sess domain.ExamSession, a domain.Application, now time.Time) ([]string, error) {
+	if a.Exam == nil || a.Exam.SessionID != sess.ID {
+		return nil, nil
+	}
+	used := false
+	if err := scanKeys(txn, examAttPrefix(sess.ID), func([]byte) (bool, error) { used = true; return false, nil }); err != nil || !used {
+		return nil, err
+	}
+	att, err := loadAttendance(txn, sess.ID, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	return att.AbsentSubjects(a.Exam.Subjects, now), nil
 }

@@ -39,7 +39,7 @@ func TestScoresReviewerScopeAndRules(t *testing.T) {
 	rb := domain.User{ID: "rb", Name: "乙审核员", Role: domain.RoleReviewer, AgencyID: b.ID}
 	trainee := domain.User{ID: apps[0].TraineeID, Role: domain.RoleTrainee}
 
-	sheet, err := s.ScoreSheet(ra, sess.ID, "")
+	sheet, err := s.ScoreSheet(ra, sess.ID, "", t0)
 	if err != nil || len(sheet.Rows) != 2 {
 		t.Fatalf("reviewer A sees %d rows, %v", len(sheet.Rows), err)
 	}
@@ -48,10 +48,10 @@ func TestScoresReviewerScopeAndRules(t *testing.T) {
 			t.Fatalf("row %+v", r)
 		}
 	}
-	if all, _ := s.ScoreSheet(examAdmin, sess.ID, ""); len(all.Rows) != 3 {
+	if all, _ := s.ScoreSheet(examAdmin, sess.ID, "", t0); len(all.Rows) != 3 {
 		t.Fatalf("admin sees %d rows", len(all.Rows))
 	}
-	if _, err := s.ScoreSheet(trainee, sess.ID, ""); err != errNotFound {
+	if _, err := s.ScoreSheet(trainee, sess.ID, "", t0); err != errNotFound {
 		t.Fatalf("trainee sheet: %v", err)
 	}
 	if list, err := s.ScoringSessions(rb); err != nil || len(list) != 1 || list[0].Seated != 1 {
@@ -95,7 +95,7 @@ func TestConfirmResultsOneWinnerAndEnds(t *testing.T) {
 	if _, err := s.ConfirmExamResults(examAdmin, sess.ID, examDay); domain.CodeOf(err) != domain.CodeConflict {
 		t.Fatalf("confirmed with two scores missing: %v", err)
 	}
-	res, err := s.ExamResultsOf(examAdmin, sess.ID)
+	res, err := s.ExamResultsOf(examAdmin, sess.ID, t0)
 	if err != nil || len(res.Summary.Missing) != 2 || res.Summary.Total.Sat != 1 || res.Summary.Total.Passed != 0 {
 		t.Fatalf("summary: %+v %v", res.Summary, err)
 	}
@@ -211,7 +211,7 @@ func TestImportScoresAllOrNothingAndScoped(t *testing.T) {
 	if got := appOf(t, s, apps[1].ID); got.Scores == nil || !got.Scores.Absent {
 		t.Fatalf("imported absent: %+v", got.Scores)
 	}
-	tpl, err := s.ScoreTemplate(ra, sess.ID)
+	tpl, err := s.ScoreTemplate(ra, sess.ID, t0)
 	if err != nil || len(tpl) != 2 || tpl[0][2] != "70" {
 		t.Fatalf("template: %v %v", tpl, err)
 	}

@@ -48,6 +48,18 @@ func ScoreRowForm(r domain.ScoreRow) Form {
 		if r.Scores.Absent {
 			f.Values["absent"] = "1"
 		}
+		return f
+	}
+	// Nothing entered yet: the subjects the check-in records as 缺考 are prefilled so.
+	for _, subject := range r.CheckInAbsent {
+		if subject == domain.SubjectBasic {
+			f.Values["basic"] = domain.AbsentMark
+		} else {
+			f.Values["practice"] = domain.AbsentMark
+		}
+	}
+	if len(r.CheckInAbsent) == 2 {
+		f.Values["basic"], f.Values["practice"], f.Values["absent"] = "", "", "1"
 	}
 	return f
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"sitepro/domain"
 )
 
 // TestPhoneIsATelLinkThatKeepsTogether: a text starting with a phone number links the
@@ -34,5 +36,22 @@ func TestResumeRowButtonsSayWhichRow(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the rows lack %s", want)
 		}
+	}
+}
+
+// TestScoreRowPrefillsTheCheckIn: a row without scores prefills 缺考 for the subjects the
+// check-in records as missed (both: the row's 缺考 box); entered scores win.
+func TestScoreRowPrefillsTheCheckIn(t *testing.T) {
+	f := ScoreRowForm(domain.ScoreRow{CheckInAbsent: []string{domain.SubjectPractice}})
+	if f.V("practice") != domain.AbsentMark || f.V("basic") != "" || f.V("absent") != "" {
+		t.Errorf("one subject missed: %v", f.Values)
+	}
+	f = ScoreRowForm(domain.ScoreRow{CheckInAbsent: []string{domain.SubjectBasic, domain.SubjectPractice}})
+	if f.V("absent") != "1" || f.V("basic") != "" || f.V("practice") != "" {
+		t.Errorf("both missed: %v", f.Values)
+	}
+	sc := domain.Scores{Basic: domain.Points(80), Practice: domain.Points(70)}
+	if f = ScoreRowForm(domain.ScoreRow{Scores: &sc, CheckInAbsent: []string{domain.SubjectBasic}}); f.V("basic") != "80" {
+		t.Errorf("entered scores: %v", f.Values)
 	}
 }
