@@ -65,7 +65,7 @@
     var t = e.target;
     if (!t.id || !t.form) { return; }
     var b = t.form.querySelector('button[data-submit-on-change="' + t.id + '"]');
-    if (b && t.form.requestSubmit) { lastOp = b.value; t.form.requestSubmit(b); }
+    if (b) { b.click(); } // a click, so that the button's name and value go with the form, with or without htmx
   });
 
   // Bulk confirm: a 全选 box (shown only with JavaScript) ticks every row of its form, and
