@@ -106,6 +106,15 @@ type ExamCandidate struct {
 	Venue, Room, Seat int
 }
 
+// HeldBack is a candidate whom an open exam session holds back (ExamCandidate.Blocked),
+// with the session's name: what the candidate's agency must see to act.
+type HeldBack struct {
+	Session string
+	Name    string
+	AppNo   string
+	Reason  string
+}
+
 // Seated reports whether the candidate has a seat.
 func (c ExamCandidate) Seated() bool { return c.Seat > 0 }
 

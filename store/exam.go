@@ -534,3 +534,26 @@ func (s *Store) ExamPhotoIDs(actor domain.User, id string) (map[string]string, e
 	})
 	return out, err
 }
+
+// HeldBackOf lists the candidates of the reviewer's agency held back by open sessions
+// (their photo is not confirmed), so the agency's console tells it what to do. The
+// sessions are read whole; a province has few open at a time.
+func (s *Store) HeldBackOf(actor domain.User) ([]domain.HeldBack, error) {
+	if actor.Role != domain.RoleReviewer || actor.AgencyID == "" {
+		return nil, nil
+	}
+	var out []domain.HeldBack
+	err := s.view(func(txn *badger.Txn) error {
+		return scanJSON(txn, examPrefix(), false, 0, func(r *examRec) {
+			if !r.State.Open() {
+				return
+			}
+			for _, c := range r.Candidates {
+				if c.Blocked != "" && c.AgencyID == actor.AgencyID {
+					out = append(out, domain.HeldBack{Session: r.Name, Name: c.Name, AppNo: c.AppNumber, Reason: c.Blocked})
+				}
+			}
+		})
+	})
+	return out, err
+}

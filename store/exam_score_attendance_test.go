@@ -50,3 +50,30 @@ func TestScoresFollowTheCheckIn(t *testing.T) {
 		t.Fatalf("a session run on paper: %v", err)
 	}
 }
+
+// TestAgencyToldOfHeldBackCandidates: a candidate held back by an open session for an
+// unconfirmed photo is listed for the reviewers of their agency, not for another agency's.
+func TestAgencyToldOfHeldBackCandidates(t *testing.T) {
+	s, _ := openTemp(t)
+	zz, _ := s.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	ly, _ := s.PutAgency(domain.Agency{Name: "洛阳中心", CityCode: "410300"})
+	held := confirmedApp(t, s, zz, 1, "101", false)
+	confirmedApp(t, s, zz, 2, "101", true)
+	sess, err := s.CreateExamSession(examAdmin, examSessionInput("第1考场 30"), examDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AssignExamCandidates(examAdmin, sess.ID, ExamFilter{AgencyID: zz.ID}, examDay); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ArrangeExamSession(examAdmin, sess.ID, examDay); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.HeldBackOf(domain.User{ID: "r1", Role: domain.RoleReviewer, AgencyID: zz.ID})
+	if err != nil || len(got) != 1 || got[0].AppNo != held.Number || !strings.Contains(got[0].Reason, "照片") {
+		t.Fatalf("held back for 郑州: %+v %v", got, err)
+	}
+	if other, _ := s.HeldBackOf(domain.User{ID: "r2", Role: domain.RoleReviewer, AgencyID: ly.ID}); len(other) != 0 {
+		t.Fatalf("another agency is told: %+v", other)
+	}
+}

@@ -55,3 +55,19 @@ func TestScoreRowPrefillsTheCheckIn(t *testing.T) {
 		t.Errorf("entered scores: %v", f.Values)
 	}
 }
+
+// TestReviewConsoleTellsHeldBack: the reviewer console lists the agency's candidates held
+// back by a session and says what to do.
+func TestReviewConsoleTellsHeldBack(t *testing.T) {
+	var b strings.Builder
+	m := ReviewModel{Tab: domain.QueueApps, Form: Form{Values: map[string]string{}, Errors: map[string]string{}},
+		HeldBack: []domain.HeldBack{{Session: "2027年第一批", Name: "王芳", AppNo: "XQ1", Reason: "个人照片待确认"}}}
+	if err := ReviewQueue(Page{}, m).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`data-testid="held-back"`, "1 名考生因个人照片未确认", "2027年第一批：王芳（XQ1）— 个人照片待确认", "照片确认"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the console lacks %q", want)
+		}
+	}
+}
