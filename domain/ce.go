@@ -38,15 +38,7 @@ func ParseHours(raw string, maxHours int) (HalfHours, error) {
 		return 0, Err(CodeInvalid, "学时格式不正确，请填写如 2 或 1.5 这样的数字")
 	}
 	v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(v, "学时"), "小时"))
-	v = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return '0' + (r - '０')
-		case r == '．' || r == '。':
-			return '.'
-		}
-		return r
-	}, v)
+	v = fullWidthDigits(v)
 	if v == "" {
 		return 0, Err(CodeInvalid, "请填写学时")
 	}
