@@ -4,8 +4,8 @@ package e2e
 // demo mode, a real SMTP peer and Chromium: staff on a desktop (1280×800), the trainee on
 // a phone (360×740). The demo's 李秀英 has a confirmed 资料员 application (post 114) and a
 // photo waiting for confirmation; the reviewer confirms the photo, the admin creates a
-// session, assigns, arranges and publishes it, the trainee prints the 准考证 from the
-// link of the publishing mail, the reviewer checks her in by typing the ticket number, the
+// session, assigns, arranges and publishes it, the trainee opens her application from
+// the link of the 考试安排 mail and prints the 准考证 from it, the reviewer checks her in by typing the ticket number, the
 // admin imports the scores from a CSV file, confirms the results, issues the certificate,
 // the trainee sees it in 证书信息 and on its verification (QR) page, and the admin revokes
 // it, after which the verification page says 撤销.
@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"sitepro/testkit/smtppeer"
 )
 
 // examTrainee is the demo's 李秀英: a confirmed application for post 114, photo 待确认.
@@ -59,6 +61,25 @@ func writeScoreCSV(t *testing.T, rows [][]string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// nextMailPrefixed returns the next message to `to` whose subject starts with prefix,
+// skipping others.
+func nextMailPrefixed(t *testing.T, p *smtppeer.Peer, to, prefix string, limit time.Duration) *smtppeer.Message {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	var skipped []string
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			t.Fatalf("no mail %q… to %s within %v (skipped %q)", prefix, to, limit, skipped)
+		}
+		if m := p.Next(t, to, left); strings.HasPrefix(m.Subject, prefix) {
+			return m
+		} else {
+			skipped = append(skipped, m.Subject)
+		}
+	}
 }
 
 // bodyText is the visible text of <main>.
@@ -152,22 +173,16 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	}
 
 	// The trainee gets the 考试安排 mail with the link of the 准考证.
-	var appID string
-	for deadline := time.Now().Add(20 * time.Second); appID == ""; {
-		left := time.Until(deadline)
-		if left <= 0 {
-			t.Fatalf("no 考试安排 mail to %s", examTraineeMail)
-		}
-		m := mail.Next(t, examTraineeMail, left)
-		if strings.HasPrefix(m.Subject, "考试安排：") {
-			sm := ticketLink.FindStringSubmatch(m.Body)
-			if sm == nil {
-				t.Fatalf("the 考试安排 mail has no 准考证 link:\n%s", m.Body)
-			}
-			appID = sm[1]
-			if !strings.Contains(m.Body, "专业基础知识") {
-				t.Errorf("the 考试安排 mail does not name the subjects:\n%s", m.Body)
-			}
+	m := nextMailPrefixed(t, mail, examTraineeMail, "考试安排：", 20*time.Second)
+	appNumber := strings.TrimPrefix(m.Subject, "考试安排：")
+	sm := ticketLink.FindStringSubmatch(m.Body)
+	if sm == nil {
+		t.Fatalf("the 考试安排 mail has no 准考证 link:\n%s", m.Body)
+	}
+	appID := sm[1]
+	for _, want := range []string{ticket, "郑州考点", "专业基础知识"} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("the 考试安排 mail does not say %q:\n%s", want, m.Body)
 		}
 	}
 
@@ -177,7 +192,9 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	tr.step("open the application", chromedp.CSS("main h1"), chromedp.Navigate(srv.URL+"/apply/"+appID))
 	tr.wantText("the application", "已安排考试")
 	tr.noSideScroll("the application page")
-	tr.step("打印准考证", tid("ticket-number"), chromedp.Navigate(srv.URL+"/apply/"+appID+"/print/ticket"))
+	tr.shot("application-scheduled", true)
+	tr.step("打印准考证", tid("ticket-number"), chromedp.Click(chromedp.CSS(`main a[href$="/print/ticket"]`)))
+	tr.wantPath("/apply/" + appID + "/print/ticket")
 	if got := tr.text(tid("ticket-number")); !strings.Contains(got, ticket) {
 		t.Errorf("准考证 shows ticket %q, want %s", got, ticket)
 	}
@@ -186,6 +203,7 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	if strings.Contains(tr.bodyText(), examTraineeID) {
 		t.Errorf("the 准考证 shows the whole ID number; it must be masked")
 	}
+	tr.waitFor("the photo on the 准考证 loads", `(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('[data-testid="photo-box"] img'))`, stepTimeout)
 	tr.noSideScroll("准考证")
 	tr.shot("ticket", true)
 
@@ -218,6 +236,10 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	tr.step("the application after the results", chromedp.CSS("main h1"), chromedp.Navigate(srv.URL+"/apply/"+appID))
 	tr.wantText("the application", "考试合格")
 	tr.wantText("the application", "78.5")
+	tr.noSideScroll("the application page with the result")
+	if m := nextMailWithSubject(t, mail, examTraineeMail, "考试成绩："+appNumber, 20*time.Second); !strings.Contains(m.Body, "78.5") || !strings.Contains(m.Body, "合格") {
+		t.Errorf("the 考试成绩 mail does not give the score 78.5 and 合格:\n%s", m.Body)
+	}
 	adm.step("证书发放", tid("issue-table"), chromedp.Navigate(srv.URL+"/admin/certificates/issue?exam="+sid))
 	adm.step("发证", fresh("flash"), clickIn(`[data-testid="issue-row"]`, examTraineeName, `[data-testid="issue-one"]`))
 	flash := adm.text(tid("flash"))
@@ -228,6 +250,7 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	if n := evalJS[int](adm, `document.querySelectorAll('[data-testid="issue-row"]').length`); n != 0 {
 		t.Errorf("the session's 证书发放 list still has %d rows after issuing", n)
 	}
+	nextMailWithSubject(t, mail, examTraineeMail, "证书已发放："+number, 20*time.Second)
 	adm.step("证书管理", tid("lookup-submit"), chromedp.Navigate(srv.URL+"/admin/certificates"))
 	adm.step("find the certificate", tid("cert-withdraw"), typeInto("number", number), chromedp.Click(tid("lookup-submit")))
 	certPath := adm.path()
@@ -252,6 +275,12 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	if got := tr.text(tid("cert-status")); got != "有效" {
 		t.Errorf("verification page status = %q, want 有效", got)
 	}
+	if got := tr.text(tid("cert-number")); got != number {
+		t.Errorf("verification page number = %q, want %s", got, number)
+	}
+	if strings.Contains(tr.bodyText(), examTraineeID) {
+		t.Errorf("the public verification page shows the whole ID number")
+	}
 	tr.noSideScroll("the verification page")
 
 	// ---- The admin revokes it; the verification page says 撤销. ----
@@ -259,6 +288,9 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	adm.do("choose 撤销", chromedp.SetValue(formField("kind"), "revoke"), chromedp.SendKeys(formField("reason"), "个人承诺不实，经核查以欺骗手段取得。"))
 	adm.step("确认操作", tid("cert-withdrawn"), chromedp.Click(tid("withdraw-submit")))
 	adm.shot("cert-revoked", true)
+	if m := nextMailPrefixed(t, mail, examTraineeMail, "证书已", 20*time.Second); !strings.Contains(m.Subject, "撤销") || !strings.Contains(m.Body, "个人承诺不实") {
+		t.Errorf("the holder's mail after revoking is %q, want 撤销 with the reason:\n%s", m.Subject, m.Body)
+	}
 	tr.step("reload the verification page", tid("verify-result"), chromedp.Navigate(verify))
 	if got := tr.text(tid("cert-status")); !strings.Contains(got, "撤销") {
 		t.Errorf("after revoking, the verification page status = %q, want 撤销", got)
