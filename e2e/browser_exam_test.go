@@ -213,9 +213,21 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	if got := rev.text(tid("checkin-name")); got != examTraineeName {
 		t.Errorf("check-in shows %q, want %s", got, examTraineeName)
 	}
-	rev.step("签到：专业基础知识", tid("checkin-done"), chromedp.Click(tid("checkin-submit")))
-	if got := rev.text(tid("checkin-state")); !strings.Contains(got, "已签到") {
-		t.Errorf("after check-in the state is %q, want 已签到", got)
+	const basicButton = `[...document.querySelectorAll('[data-testid="checkin-submit"]')].find(b => b.textContent.trim() === "签到：专业基础知识")`
+	rev.step("签到：专业基础知识", tid("checkin-done"), chromedp.Evaluate[chromedp.Void](basicButton+`.click()`))
+	states := func() []string {
+		return evalJS[[]string](rev, `[...document.querySelectorAll('[data-testid="checkin-state"]')].map(d => d.textContent.trim())`)
+	}
+	if got := states(); len(got) != 2 || !strings.HasPrefix(got[0], "已签到") || !strings.HasPrefix(got[1], "未签到") {
+		t.Errorf("after check-in the subjects' states are %q, want 已签到 for 专业基础知识 and 未签到 for 专业管理实务", got)
+	}
+	// Typing the ticket again shows her as checked in, without a second check-in button.
+	rev.step("查找考生 again", fresh("checkin-candidate"), typeInto("ticket", ticket), chromedp.Click(tid("ticket-lookup")))
+	if got := states(); len(got) == 0 || !strings.HasPrefix(got[0], "已签到") {
+		t.Errorf("looked up again, the states are %q, want 已签到 first", got)
+	}
+	if evalJS[bool](rev, `!!(`+basicButton+`)`) {
+		t.Errorf("looked up again after check-in, the page still offers 签到：专业基础知识")
 	}
 	rev.shot("checked-in", true)
 
