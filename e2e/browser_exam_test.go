@@ -320,6 +320,11 @@ func TestBrowserExamToCertificate(t *testing.T) {
 		t.Errorf("after revoking, the verification page status = %q, want 撤销", got)
 	}
 	tr.shot("verify-revoked", true)
+	tr.step("证书信息 after revoking", tid("cert-card"), chromedp.Navigate(srv.URL+"/certificates"))
+	if got := evalJS[string](tr, `(`+card+`).querySelector('[data-testid="cert-status"]').textContent.trim()`); !strings.Contains(got, "撤销") {
+		t.Errorf("证书信息 shows the revoked certificate as %q, want 撤销", got)
+	}
+	tr.noSideScroll("证书信息 after revoking")
 
 	if d := admDlg.messages(); len(d) > 0 {
 		t.Logf("confirm dialogs the admin accepted: %q", d)
