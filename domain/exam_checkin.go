@@ -306,3 +306,22 @@ func ScoreAgainstAttendance(sc Scores, absent []string) error {
 	}
 	return fe.Err()
 }
+
+// CheckInLines say, per subject of the exam, how the candidate stands at the check-in at
+// now, for the trainee's application page: "已签到（12月5日 08:41）", "未签到", "缺考"
+// (with the correction's reason when one decided it).
+func (a Attendance) CheckInLines(subjects []ExamSubject, now time.Time) []string {
+	var out []string
+	for _, sub := range subjects {
+		e := a.Of(sub.Name)
+		line := sub.Name + "：" + e.StateAt(sub.End, now).Label()
+		switch {
+		case e.Corrected:
+			line += "（已更正：" + e.Reason + "）"
+		case !e.CheckedAt.IsZero():
+			line += "（" + e.CheckedAt.In(chinaZone).Format("1月2日 15:04") + "）"
+		}
+		out = append(out, line)
+	}
+	return out
+}

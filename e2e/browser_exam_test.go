@@ -230,6 +230,12 @@ func TestBrowserExamToCertificate(t *testing.T) {
 		t.Errorf("looked up again after check-in, the page still offers 签到：专业基础知识")
 	}
 	rev.shot("checked-in", true)
+	// The trainee's application page says it too.
+	tr.step("the application after check-in", tid("exam-checkin"), chromedp.Navigate(srv.URL+"/apply/"+appID))
+	if got := tr.text(tid("exam-checkin")); !strings.Contains(got, "专业基础知识：已签到") || !strings.Contains(got, "专业管理实务：未签到") {
+		t.Errorf("the trainee's 考场签到 reads %q, want 专业基础知识 已签到 and 专业管理实务 未签到", got)
+	}
+	tr.noSideScroll("the application after check-in")
 
 	// ---- The admin imports the scores, confirms the results and issues the certificate. ----
 	importURL := srv.URL + "/admin/exams/" + sid + "/scores/import"

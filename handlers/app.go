@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -60,7 +61,7 @@ func (s *Server) appWizard() wizard[domain.Step, domain.Application] {
 			return recordFacts{id: a.ID, number: a.Number, agencyID: a.AgencyID, submitted: a.Status == domain.AppSubmitted}
 		},
 		load: s.d.Store.ApplicationOf, start: s.d.Store.StartApplication, submit: s.d.Store.SubmitApplication, remove: s.d.Store.DeleteApplication,
-		renderCheck: s.renderCheck, detailView: views.AppDetail, doneView: views.Done, deleteView: views.DeleteConfirm,
+		renderCheck: s.renderCheck, detailView: (*Server).appDetail, doneView: views.Done, deleteView: views.DeleteConfirm,
 		text: wizardTexts{detail: "报名详情", done: "报名已提交", delete: "删除报名", locked: "这份报名已提交，不能再修改。",
 			unconfirmed: "请勾选“我已核对以上信息，确认提交”后再提交。", deleted: "报名已删除。"}}
 }
@@ -105,4 +106,14 @@ func (s *Server) applyStep(c *fiber.Ctx) error {
 		return err
 	}
 	return redirect(c, s.app.paths(saved).next(c, st))
+}
+
+// appDetail is the application's page with, once its exam is arranged in a session that
+// uses the check-in, how the trainee stands at it per subject.
+func (s *Server) appDetail(p views.Page, a domain.Application, agency *domain.Agency) (templ.Component, error) {
+	att, used, err := s.d.Store.CheckInOf(a)
+	if err != nil || !used {
+		return views.AppDetail(p, a, agency, nil), err
+	}
+	return views.AppDetail(p, a, agency, att.CheckInLines(a.Exam.Subjects, s.d.Now())), nil
 }

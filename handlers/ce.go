@@ -34,7 +34,7 @@ func (s *Server) ceWizard() wizard[domain.CEStep, domain.Enrolment] {
 			return recordFacts{id: e.ID, number: e.Number, agencyID: e.AgencyID, submitted: e.Status == domain.EnrolPending}
 		},
 		load: s.d.Store.EnrolmentOf, start: s.d.Store.StartEnrolment, submit: s.d.Store.SubmitEnrolment, remove: s.d.Store.DeleteEnrolment,
-		renderCheck: s.renderCECheck, detailView: views.CEDetail, doneView: views.CEDone, deleteView: views.CEDeleteConfirm,
+		renderCheck: s.renderCECheck, detailView: plainDetail(views.CEDetail), doneView: views.CEDone, deleteView: views.CEDeleteConfirm,
 		text: wizardTexts{detail: "继续教育报名", done: "报名成功", delete: "删除继续教育报名", locked: "这份继续教育报名已提交，不能再修改。",
 			unconfirmed: "请勾选“我已核对以上信息，确认报名”后再确认。", deleted: "继续教育报名已删除。"}}
 }

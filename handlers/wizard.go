@@ -245,3 +245,11 @@ func editResumeRows(values map[string]string, op string) int {
 func resumeRowsOp(values map[string]string, op string) {
 	values["_rows"] = strconv.Itoa(editResumeRows(values, op))
 }
+
+// plainDetail is a record's detail page that needs nothing beyond the record and its
+// agency.
+func plainDetail[D any](view func(views.Page, D, *domain.Agency) templ.Component) func(*Server, views.Page, D, *domain.Agency) (templ.Component, error) {
+	return func(_ *Server, p views.Page, d D, ag *domain.Agency) (templ.Component, error) {
+		return view(p, d, ag), nil
+	}
+}

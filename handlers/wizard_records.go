@@ -39,7 +39,7 @@ type wizard[S domain.WizardStep, D wizardDoc[S]] struct {
 
 	// The wizard's own pages; the check page also gates (see checkGate).
 	renderCheck func(c *fiber.Ctx, status int, d D, msg string) error
-	detailView  func(views.Page, D, *domain.Agency) templ.Component
+	detailView  func(*Server, views.Page, D, *domain.Agency) (templ.Component, error)
 	doneView    func(views.Page, D, domain.Agency) templ.Component
 	deleteView  func(views.Page, D) templ.Component
 	text        wizardTexts
@@ -115,7 +115,11 @@ func (w wizard[S, D]) detailPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, w.detailView(w.s.page(c, w.text.detail), d, w.s.agencyByID(w.facts(d).agencyID)))
+	page, err := w.detailView(w.s, w.s.page(c, w.text.detail), d, w.s.agencyByID(w.facts(d).agencyID))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, page)
 }
 
 // checkPage is the last page before submitting (核对信息, 确认报名).

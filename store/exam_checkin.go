@@ -306,3 +306,20 @@ func (s *Store) CorrectAttendance(actor domain.User, sessionID, appID string, in
 	})
 	return out, err
 }
+
+// CheckInOf is the application's attendance for the trainee's page; used is false when
+// the application has no exam of a session, or its session ran without the check-in
+// (then its attendance says nothing).
+func (s *Store) CheckInOf(a domain.Application) (att domain.Attendance, used bool, err error) {
+	if a.Exam == nil || a.Exam.SessionID == "" {
+		return att, false, nil
+	}
+	err = s.view(func(txn *badger.Txn) error {
+		if err := scanKeys(txn, examAttPrefix(a.Exam.SessionID), func([]byte) (bool, error) { used = true; return false, nil }); err != nil || !used {
+			return err
+		}
+		att, err = loadAttendance(txn, a.Exam.SessionID, a.ID)
+		return err
+	})
+	return att, used, err
+}

@@ -34,6 +34,16 @@ func TestScoresFollowTheCheckIn(t *testing.T) {
 	if got := absent[missing.ID]; len(got) != 2 {
 		t.Errorf("never checked in: absent from %v, want both subjects", got)
 	}
+	// The trainee's page says the same, per subject.
+	att, used, err := f.s.CheckInOf(f.app(t, present.ID))
+	lines := att.CheckInLines(f.app(t, present.ID).Exam.Subjects, over)
+	if err != nil || !used || len(lines) != 2 || !strings.HasPrefix(lines[0], domain.SubjectBasic+"：已签到（3月20日 08:30）") ||
+		lines[1] != domain.SubjectPractice+"：缺考" {
+		t.Fatalf("the trainee's check-in lines: %q used %v %v", lines, used, err)
+	}
+	if _, used, _ := f.s.CheckInOf(f.app(t, f.lyApp.ID)); used {
+		t.Fatal("a session run without check-in shows check-in states")
+	}
 	paper, err := f.s.ScoreSheet(examAdmin, f.sess2.ID, "", over)
 	if err != nil || len(paper.Rows) != 1 || paper.Rows[0].CheckInAbsent != nil {
 		t.Fatalf("a session without check-ins: %+v %v", paper.Rows, err)

@@ -24,7 +24,7 @@ func TestAppDetailShowsTheConfirmedResult(t *testing.T) {
 	} {
 		tc.a.ID = "a1"
 		var b bytes.Buffer
-		if err := AppDetail(Page{Title: "报名详情"}, tc.a, nil).Render(context.Background(), &b); err != nil {
+		if err := AppDetail(Page{Title: "报名详情"}, tc.a, nil, nil).Render(context.Background(), &b); err != nil {
 			t.Fatal(err)
 		}
 		html := b.String()
