@@ -14,8 +14,8 @@ package e2e
 // can only be assigned up to the cut-off, while check-in is only open on the exam day. So
 // the admin creates the session for tomorrow with today as the cut-off, assigns, and then
 // moves the exam to today (cut-off yesterday) before arranging — an edit the 修改考试批次
-// form allows before publishing. 专业基础知识 runs today 00:00–23:58 and 专业管理实务
-// 23:58–23:59 (Beijing time), so check-in is open whenever the test runs before 23:58.
+// form allows before publishing. 专业基础知识 runs today 00:00–23:59 and 专业管理实务
+// tomorrow (Beijing time), so check-in is open whenever the test runs before 23:59.
 
 import (
 	"encoding/csv"
@@ -107,8 +107,8 @@ func TestBrowserExamToCertificate(t *testing.T) {
 	mail := startSMTPPeer(t)
 	srv := startServer(t, serverOpts{Env: []string{"SITEPRO_DEMO=1", "SITEPRO_SMTP_URL=" + mail.URL(), "SITEPRO_SMTP_FROM=noreply@sitepro.test"}})
 	bj := time.Now().In(time.FixedZone("CST", 8*3600))
-	if bj.Hour() == 23 && bj.Minute() >= 57 {
-		t.Fatalf("it is %s in Beijing: check-in for today's 专业基础知识 (until 23:58) cannot be tested now; run again after midnight", bj.Format("15:04"))
+	if bj.Hour() == 23 && bj.Minute() >= 59 {
+		t.Fatalf("it is %s in Beijing: check-in for today's 专业基础知识 (until 23:59) cannot be tested now; run again after midnight", bj.Format("15:04"))
 	}
 	today, tomorrow, yesterday := bj.Format("2006-01-02"), bj.AddDate(0, 0, 1).Format("2006-01-02"), bj.AddDate(0, 0, -1).Format("2006-01-02")
 
@@ -157,8 +157,8 @@ func TestBrowserExamToCertificate(t *testing.T) {
 
 	adm.step("修改考试批次", tid("exam-form"), chromedp.Click(tid("exam-edit")))
 	adm.do("move the exam to today",
-		setField("basic_date", today), setField("basic_start", "00:00"), setField("basic_end", "23:58"),
-		setField("practice_date", today), setField("practice_start", "23:58"), setField("practice_end", "23:59"),
+		setField("basic_date", today), setField("basic_start", "00:00"), setField("basic_end", "23:59"),
+		setField("practice_date", tomorrow), setField("practice_start", "09:00"), setField("practice_end", "11:00"),
 		setField("cutoff", yesterday))
 	adm.step("save the change", tid("exam-steps"), chromedp.Click(tid("exam-save")))
 	adm.step("考场编排", tid("exam-publish"), chromedp.Click(tid("exam-arrange")))
