@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -242,6 +244,29 @@ func TestPrintOutsInChromium(t *testing.T) {
 		if dir != "" {
 			writeArtifact(t, dir, "print-"+tc.doc+".pdf", res.Data)
 		}
+		// The PDF's content, not only its page count: laid out as print media at A4's
+		// content width (210 − 2 × 15 mm = 180 mm ≈ 680 CSS px), nothing of the sheet may
+		// stick out at either side (a clipped photo box, time column or 考点 table).
+		run("A4's content width", chromedp.EmulateViewport(680, 1009))
+		runIn(t, ctx, "print media", func(ctx context.Context, _ *chromedp.Target) (cdp.Empty, error) {
+			return chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		})
+		out := runIn(t, ctx, "inside A4", chromedp.Evaluate[[]string](`(() => {
+			const w = document.documentElement.clientWidth, out = [];
+			for (const el of document.querySelectorAll("main.sheet *")) {
+				const r = el.getBoundingClientRect();
+				if (r.width > 0 && (r.left < -0.5 || r.right > w + 0.5)) out.push(el.tagName + "." + el.className + " " + Math.round(r.left) + "–" + Math.round(r.right));
+			}
+			if (document.documentElement.scrollWidth > w) out.push("scrollWidth " + document.documentElement.scrollWidth);
+			return out.slice(0, 8);
+		})()`))
+		if len(out) > 0 {
+			t.Errorf("%s: sticks out of A4's content width (680 px): %q", tc.doc, out)
+		}
+		runIn(t, ctx, "screen media", func(ctx context.Context, _ *chromedp.Target) (cdp.Empty, error) {
+			return chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		})
+		run("back to the phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	}
 	e.assertNoIDInLogs()
 }
