@@ -30,8 +30,13 @@ func (s *Server) home(c *fiber.Ctx) error {
 			return err
 		}
 		for _, a := range apps {
-			if a.Status == domain.AppReturned {
+			switch {
+			case a.Status == domain.AppReturned:
 				m.Returned = append(m.Returned, a)
+			case a.Status == domain.AppDraft && m.Draft == nil:
+				m.Draft = &a
+			case a.Status == domain.AppScheduled && a.Exam != nil:
+				m.Tickets = append(m.Tickets, a)
 			}
 		}
 		if m.Photo, err = s.d.Store.PhotoOf(u.ID); err != nil {

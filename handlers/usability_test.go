@@ -97,3 +97,19 @@ func TestResumeAndEmployerReadBackAsRows(t *testing.T) {
 		t.Error("the résumé is still one paragraph")
 	}
 }
+
+// TestHomeSaysWhatIsNext: the trainee's home page offers to continue a draft, asks for the
+// photo the agency needs, and says when a 准考证 can be printed.
+func TestHomeSaysWhatIsNext(t *testing.T) {
+	e := newEnv(t)
+	c := e.registered(idB, "李强")
+	if r := c.get("/"); strings.Contains(r.body, `data-testid="home-draft"`) || strings.Contains(r.body, `data-testid="home-photo-needed"`) {
+		t.Fatal("nudges before anything was started")
+	}
+	id := startWizard(t, c)
+	must(t, c.get("/"), 200, `data-testid="home-draft"`, `href="/apply/`+id+`"`, "继续填写草稿", `data-testid="home-photo-needed"`)
+
+	tr, appID, _ := printFixture(t, e, resumeStep(1, printAchieve))
+	e.schedule(appID)
+	must(t, tr.get("/"), 200, `data-testid="home-ticket"`, `href="/apply/`+appID+`/print/ticket"`, "准考证可以打印了")
+}
