@@ -33,6 +33,9 @@ type AppInfoInput struct {
 	AgencyID string
 	Profile  ProfileInput
 	Phone    string
+	// KeepInProfile saves the information into the trainee's profile too, so that the
+	// next application (and the home page) does not ask for it again.
+	KeepInProfile bool
 }
 
 // SetAgencyInfo is step 3: an agency the application's choice allows (AgencyFor: one of

@@ -64,12 +64,14 @@ func choiceStep(name string, in func(string) domain.StepInput, saved func(domain
 }
 
 func agencyInfoInput(v map[string]string) domain.StepInput {
-	return domain.StepInput{Info: domain.AppInfoInput{AgencyID: v["agency"], Phone: v["phone"], Profile: profileInput(v)}}
+	return domain.StepInput{Info: domain.AppInfoInput{AgencyID: v["agency"], Phone: v["phone"], Profile: profileInput(v),
+		KeepInProfile: v["keep_profile"] == "1"}}
 }
 
 func agencyInfoValues(a domain.Application, v map[string]string) {
 	maps.Copy(v, profileValues(a.Info.Profile))
 	v["agency"], v["phone"] = a.AgencyID, a.Info.Phone
+	v["keep_profile"] = "1" // offered ticked: what is typed here is asked again next time otherwise
 }
 
 func appResumeValues(a domain.Application, v map[string]string) {

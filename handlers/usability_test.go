@@ -113,3 +113,32 @@ func TestHomeSaysWhatIsNext(t *testing.T) {
 	e.schedule(appID)
 	must(t, tr.get("/"), 200, `data-testid="home-ticket"`, `href="/apply/`+appID+`/print/ticket"`, "准考证可以打印了")
 }
+
+// TestAgencyStepKeepsInProfile: step 3 offers, ticked, to keep what was typed in the
+// profile; kept, the next application is prefilled and the home page stops asking; left
+// unticked, the profile stays as it was.
+func TestAgencyStepKeepsInProfile(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州建设职业培训中心", CityCode: "410100"})
+	step3 := func(c *client, keep bool) string {
+		id := startWizard(t, c)
+		must(t, c.post("/apply/"+id+"/employment", url.Values{"employment": {"待业"}}), 303)
+		must(t, c.post("/apply/"+id+"/city", url.Values{"city": {"410100"}}), 303)
+		must(t, c.get("/apply/"+id+"/agency"), 200, `name="keep_profile" value="1" checked`)
+		v := url.Values{"agency": {ag.ID}, "phone": {"13812345678"}, "education": {"大学本科"}, "school": {"河南大学"},
+			"major": {"土木工程"}, "graduation": {"2010-07"}, "work_start": {"2010-08"}, "address": {"郑州市金水区"}}
+		if keep {
+			v.Set("keep_profile", "1")
+		}
+		must(t, c.post("/apply/"+id+"/agency", v), 303)
+		return id
+	}
+	step3(e.registered(idA, "王芳"), true)
+	if u := mustTrainee(t, e, idA); u.Profile.School != "河南大学" || !u.Profile.Complete() {
+		t.Fatalf("kept: the profile is %+v", u.Profile)
+	}
+	step3(e.registered(idB, "李强"), false)
+	if u := mustTrainee(t, e, idB); u.Profile.School != "" {
+		t.Fatalf("not kept, but the profile changed: %+v", u.Profile)
+	}
+}

@@ -113,6 +113,9 @@ func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.
 		}
 		*a = y
 		a.ForgetTyped(slug)
+		if in.Step == domain.StepAgency && in.Info.KeepInProfile {
+			return keepInProfile(txn, traineeID, y.Info.Profile, now)
+		}
 		return nil
 	})
 	if err == nil && fe != nil {
@@ -180,6 +183,17 @@ func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn 
 }
 
 // agencyIn reads an agency in a transaction; found is false for an unknown id.
+// keepInProfile saves the checked information of step 3 into the trainee's profile, in
+// the step's transaction.
+func keepInProfile(txn *badger.Txn, traineeID string, p domain.Profile, now time.Time) error {
+	u, err := loadUser(txn, traineeID)
+	if err != nil {
+		return err
+	}
+	u.Profile, u.UpdatedAt = p, now
+	return putJSON(txn, userKey(u.ID), userRec{V: 1, User: u})
+}
+
 // appPostChoices reads the posts step 4 offers for an application at the agency: the
 // catalog in force (目录与规则设置) filtered by what the agency trains for 新取证.
 func appPostChoices(txn *badger.Txn, agencyID string) ([]domain.Post, error) {
