@@ -311,15 +311,23 @@ func (s *Store) CorrectAttendance(actor domain.User, sessionID, appID string, in
 // the application has no exam of a session, or its session ran without the check-in
 // (then its attendance says nothing).
 func (s *Store) CheckInOf(a domain.Application) (att domain.Attendance, used bool, err error) {
-	if a.Exam == nil || a.Exam.SessionID == "" {
-		return att, false, nil
-	}
 	err = s.view(func(txn *badger.Txn) error {
-		if err := scanKeys(txn, examAttPrefix(a.Exam.SessionID), func([]byte) (bool, error) { used = true; return false, nil }); err != nil || !used {
-			return err
-		}
-		att, err = loadAttendance(txn, a.Exam.SessionID, a.ID)
+		att, used, err = checkInIn(txn, a)
 		return err
 	})
 	return att, used, err
+}
+
+// checkInIn reads the application's attendance in the session of its exam; used is false
+// when it has no exam of a session, or nobody in that session was checked in (the
+// session ran without the check-in, and its attendance says nothing).
+func checkInIn(txn *badger.Txn, a domain.Application) (att domain.Attendance, used bool, err error) {
+	if a.Exam == nil || a.Exam.SessionID == "" {
+		return att, false, nil
+	}
+	if err := scanKeys(txn, examAttPrefix(a.Exam.SessionID), func([]byte) (bool, error) { used = true; return false, nil }); err != nil || !used {
+		return att, false, err
+	}
+	att, err = loadAttendance(txn, a.Exam.SessionID, a.ID)
+	return att, true, err
 }

@@ -578,12 +578,8 @@ func checkInAbsent(txn *badger.Txn, sess domain.ExamSession, a domain.Applicatio
 	if a.Exam == nil || a.Exam.SessionID != sess.ID {
 		return nil, nil
 	}
-	used := false
-	if err := scanKeys(txn, examAttPrefix(sess.ID), func([]byte) (bool, error) { used = true; return false, nil }); err != nil || !used {
-		return nil, err
-	}
-	att, err := loadAttendance(txn, sess.ID, a.ID)
-	if err != nil {
+	att, used, err := checkInIn(txn, a)
+	if err != nil || !used {
 		return nil, err
 	}
 	return att.AbsentSubjects(a.Exam.Subjects, now), nil

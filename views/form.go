@@ -48,13 +48,13 @@ func summaryOrder(f Form, order []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range order {
-		if f.E(n) != "" && !seen[n] {
+		if f.E(n) != "" && !seen[n] && n != "form" {
 			out, seen[n] = append(out, n), true
 		}
 	}
 	var rest []string
 	for n := range f.Errors {
-		if !seen[n] {
+		if !seen[n] && n != "form" { // the whole form's refusal is not a field (ErrorSummary)
 			rest = append(rest, n)
 		}
 	}
