@@ -135,7 +135,7 @@ func (s *Server) adminSearch(c *fiber.Ctx) error {
 	for _, a := range h.Apps {
 		u := holder(a.TraineeID)
 		m.Apps = append(m.Apps, views.SearchRow{Link: "/admin/apps/" + a.ID, Number: a.Number, Name: u.Name,
-			MaskedID: domain.MaskID(u.IDNumber), What: domain.PostLabel(a.PostCode), Agency: h.Agencies[a.AgencyID], Status: a.Status.Label()})
+			MaskedID: domain.MaskID(u.IDNumber), What: views.PostLabel(a.PostCode), Agency: h.Agencies[a.AgencyID], Status: a.Status.Label()})
 	}
 	for _, e := range h.Enrolments {
 		u := holder(e.TraineeID)
@@ -154,7 +154,7 @@ func (s *Server) adminSearch(c *fiber.Ctx) error {
 
 func certRow(ct domain.Certificate, u domain.User, s *Server) views.SearchRow {
 	return views.SearchRow{Link: "/admin/certificates/" + ct.ID, Number: ct.Number, Name: u.Name,
-		MaskedID: domain.MaskID(u.IDNumber), What: domain.PostLabel(ct.PostCode), Agency: ct.AgencyName,
+		MaskedID: domain.MaskID(u.IDNumber), What: views.PostLabel(ct.PostCode), Agency: ct.AgencyName,
 		Status: ct.EffectiveStatus(s.d.Now()).Label()}
 }
 
@@ -207,7 +207,7 @@ func (s *Server) adminTrainee(c *fiber.Ctx) error {
 			continue
 		}
 		m.Apps = append(m.Apps, views.SearchRow{Link: "/admin/apps/" + a.ID, Number: a.Number, Name: v.User.Name,
-			MaskedID: masked, What: domain.PostLabel(a.PostCode), Agency: s.agencyName(a.AgencyID), Status: a.Status.Label()})
+			MaskedID: masked, What: views.PostLabel(a.PostCode), Agency: s.agencyName(a.AgencyID), Status: a.Status.Label()})
 	}
 	for _, e := range v.Enrolments {
 		if e.Status == domain.EnrolDraft {

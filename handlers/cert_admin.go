@@ -100,7 +100,7 @@ func (s *Server) certIssuePage(c *fiber.Ctx) error {
 		}
 	}
 	for _, r := range pg.Rows {
-		m.Rows = append(m.Rows, views.IssueRowView{AppID: r.AppID, Number: r.Number, Name: r.Name, Post: domain.PostLabel(r.PostCode),
+		m.Rows = append(m.Rows, views.IssueRowView{AppID: r.AppID, Number: r.Number, Name: r.Name, Post: views.PostLabel(r.PostCode),
 			Agency: r.AgencyName, PassedAt: r.PassedAt.In(chinaTZ).Format("2006-01-02 15:04")})
 	}
 	return render(c, fiber.StatusOK, views.AdminCertIssue(s.page(c, "证书发放"), m))
