@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -551,14 +552,32 @@ func (b *browser) wizardStep(n int, name string, actions ...chromedp.Action[chro
 }
 
 // upload chooses a file on the document step: with JavaScript the choice alone starts the
-// upload (reduced in the browser) and the next step follows; without it the form's own
-// button sends it.
+// upload (reduced in the browser) and the step comes back with the picture; without it
+// the form's own button sends it.
 func (p wizardPlan) upload(file string) chromedp.Action[chromedp.Void] {
 	choose := chromedp.SetUploadFiles(tid("doc-input"), []string{file})
 	if p.noJS {
 		return chromedp.Steps(choose, chromedp.Click(tid("step-submit")))
 	}
 	return choose
+}
+
+// wantPictureShown waits until the picture of the document step has loaded (its load
+// event, not a timer) and asserts that it is an image the browser could decode.
+func (b *browser) wantPictureShown() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`new Promise(done => {
+		const img = document.querySelector('main:not([data-e2e-stale]) [data-testid="doc-current"]');
+		if (!img) { done(-1); return; }
+		if (img.complete) { done(img.naturalWidth); return; }
+		img.addEventListener("load", () => done(img.naturalWidth));
+		img.addEventListener("error", () => done(0));
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil || w <= 0 {
+		b.t.Fatalf("the uploaded picture is not shown on the step (natural width %d, %v)\n%s", w, err, b.where())
+	}
 }
 
 // applyThroughWizard goes from the start page through 新取证报名 and the nine steps to
@@ -646,10 +665,16 @@ func (b *browser) applyThroughWizard(srv *serverProc, p wizardPlan) submittedApp
 		if got := b.text(chromedp.CSS("main h1")); got != title {
 			t.Errorf("step %d heading = %q, want %s", n, got, title)
 		}
-		b.wizardStep(n, title, p.upload(p.docs[i]))
-		if n < 9 {
-			b.wantFlash(title + "已上传")
+		// The upload comes back to the step with the picture as it was kept, to be
+		// checked before going on.
+		b.step(fmt.Sprintf("step %d %s: upload", n, title), fresh("doc-current"), p.upload(p.docs[i]))
+		b.wantStep(n)
+		b.wantFlash(title + "已上传")
+		b.wantPictureShown()
+		if n == 7 {
+			b.shot("document-uploaded", true)
 		}
+		b.wizardStep(n, title+": 确定，下一步", chromedp.Click(tid("step-next")))
 		breakAfter(n)
 	}
 
@@ -957,7 +982,9 @@ func TestBrowserReviewerLiveQueue(t *testing.T) {
 	// (back on /review after the decision) shows it again without reload.
 	tr.step("核对信息并提交", fresh("check-list"), chromedp.Click(tid("go-check")))
 	tr.step("修改 身份证正面", fresh("doc-input"), chromedp.Click(chromedp.CSS(`[data-testid="check-list"] a[href$="/id-front?back=check"]`)))
-	tr.step("upload a new ID front", fresh("check-list"), chromedp.SetUploadFiles(tid("doc-input"), []string{colourJPEG(t, 1600, 1000, 14)}))
+	tr.step("upload a new ID front", fresh("doc-current"), chromedp.SetUploadFiles(tid("doc-input"), []string{colourJPEG(t, 1600, 1000, 14)}))
+	tr.wantPictureShown()
+	tr.step("确定，返回核对", fresh("check-list"), chromedp.Click(tid("step-next")))
 	tr.wantPathSuffix("/check")
 	dlg := tr.acceptDialogs()
 	asked := len(dlg.messages())

@@ -147,7 +147,9 @@ func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, st d
 	return render(c, status, comp)
 }
 
-// applyDocument runs an upload of a document step through the image pipeline and advances.
+// applyDocument runs an upload of a document step through the image pipeline and comes
+// back to the step, which shows the picture as it was kept: the trainee checks it and goes
+// on with 确定，下一步 (or replaces it).
 func (s *Server) applyDocument(c *fiber.Ctx, a domain.Application, st domain.Step) error {
 	data, msg := readUpload(c, "file")
 	if msg != "" {
@@ -164,8 +166,8 @@ func (s *Server) applyDocument(c *fiber.Ctx, a domain.Application, st domain.Ste
 	if err != nil {
 		return err
 	}
-	flash(c, st.Title()+"已上传。")
-	return redirect(c, s.app.paths(saved).next(c, st))
+	flash(c, st.Title()+"已上传。请核对下面的图片：清楚完整就点“"+views.DocGoOn(c.Query("back"))+"”，看不清就更换。")
+	return redirect(c, s.app.paths(saved).step(st)+backQuery(c))
 }
 
 func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg string) error {

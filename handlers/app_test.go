@@ -91,11 +91,26 @@ func TestWizardEndToEnd(t *testing.T) {
 	}
 	must(t, c.post(base+"pledge", url.Values{"signature": {"李四"}}), 422, `data-testid="err-agree"`, `value="李四"`)
 	must(t, c.post(base+"pledge", url.Values{"signature": {"王芳"}, "agree": {"1"}}), 303)
-	for _, step := range []string{"id-front", "id-back", "diploma"} {
+	docs := map[string]string{}
+	for i, step := range []string{"id-front", "id-back", "diploma"} {
 		must(t, c.upload(base+step, "file", "scan.jpg", colourJPEG(t, 400, 400, true)), 422, "彩色")
 		must(t, c.upload(base+step, "file", "x.pdf", []byte("%PDF-1.4")), 422, `data-testid="err-file"`)
-		r := c.upload(base+step, "file", "photo.jpg", colourJPEG(t, 2400, 1600, false))
-		must(t, r, 303)
+		docs[step] = uploadAndCheck(t, c, base, step, []string{"id-back", "diploma", "check"}[i])
+	}
+	// Replacing a picture: the new one is shown on the step, the old one is gone from it.
+	newFront := uploadAndCheck(t, c, base, "id-front", "id-back")
+	if newFront == docs["id-front"] {
+		t.Error("replacing the ID front kept the old picture on the step")
+	}
+	// Opened from 核对信息, the step goes back there after the upload is checked.
+	r = c.upload(base+"diploma?back=check", "file", "photo.jpg", colourJPEG(t, 1600, 2400, false))
+	if r.status != 303 || r.header.Get("Location") != base+"diploma?back=check" {
+		t.Fatalf("an upload from 核对信息 went to %d %q, want the step again (with back=check)", r.status, r.header.Get("Location"))
+	}
+	fromCheck := c.get(base + "diploma?back=check")
+	must(t, fromCheck, 200, `data-testid="doc-current"`, `href="`+base+`check" data-testid="step-next">确定，返回核对`, "点“确定，返回核对”")
+	if strings.Contains(fromCheck.body, `data-testid="step-back"`) {
+		t.Error("a document step opened from 核对信息 offers 上一步, which leaves the change")
 	}
 	// Check answers, change one answer and come back.
 	check := c.get(base + "check")
@@ -204,4 +219,36 @@ func TestWizardNeedsNoticeAndSurvivesNewSession(t *testing.T) {
 		t.Fatalf("resume on another device went to %q", r.header.Get("Location"))
 	}
 	must(t, phone.get("/apply/"+id+"/employment"), 200, fmt.Sprintf(`value="%s" checked`, "待业"))
+}
+
+// uploadAndCheck uploads a picture to a document step and follows it as a trainee would:
+// the upload comes back to the step (not the next one), which says it was uploaded and
+// shows the picture kept (the owner's image route, no ID number in the URL), 更换 and
+// 确定，下一步 to next; it returns the picture's upload id.
+func uploadAndCheck(t *testing.T, c *client, base, step, next string) string {
+	t.Helper()
+	r := c.upload(base+step, "file", "photo.jpg", colourJPEG(t, 2400, 1600, false))
+	if r.status != 303 || r.header.Get("Location") != base+step {
+		t.Fatalf("upload to %s: %d %q, want the step itself", step, r.status, r.header.Get("Location"))
+	}
+	page := c.get(base + step)
+	title := map[string]string{"id-front": "身份证正面", "id-back": "身份证反面", "diploma": "学历证书"}[step]
+	must(t, page, 200, `data-testid="flash"`, title+"已上传。请核对下面的图片", `data-testid="doc-current"`,
+		`data-testid="doc-replace"`, "更换图片", `data-testid="doc-input"`, `data-testid="step-back"`,
+		`href="`+base+next+`" data-testid="step-next">确定，下一步`)
+	m := regexp.MustCompile(`<img src="/documents/([0-9a-f]+)" alt="您上传的` + title + `" data-testid="doc-current"`).FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatalf("step %s does not show the uploaded picture through /documents/:id:\n%.2000s", step, page.body)
+	}
+	img := c.get("/documents/" + m[1])
+	if img.status != 200 || img.header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(img.body, "\xff\xd8") {
+		t.Fatalf("the step's picture: %d %q", img.status, img.header.Get("Content-Type"))
+	}
+	// Opening the done step again shows the same picture, without the flash.
+	again := c.get(base + step)
+	must(t, again, 200, `src="/documents/`+m[1]+`"`, "更换图片")
+	if strings.Contains(again.body, "已上传。请核对") {
+		t.Error("the upload's flash is shown again on the next visit")
+	}
+	return m[1]
 }
