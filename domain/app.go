@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -186,6 +187,16 @@ const (
 // KeepTyped keeps the form values typed in step slug (see Typed), without the form's
 // technical fields, bounded in number and length.
 func (a *Application) KeepTyped(slug string, values map[string]string) {
+	a.Typed = keepTyped(a.Typed, slug, values)
+}
+
+// ForgetTyped drops the kept values of step slug once the step is saved.
+func (a *Application) ForgetTyped(slug string) { a.Typed = forgetTyped(a.Typed, slug) }
+
+// keepTyped is KeepTyped of both wizards (新取证 and 继续教育). It returns a new map of
+// steps, so that a copy of the document made before (the one a store compares with)
+// keeps its own.
+func keepTyped(typed map[string]map[string]string, slug string, values map[string]string) map[string]map[string]string {
 	kept := map[string]string{}
 	for k, v := range values {
 		if k == "_csrf" || k == "op" || len(kept) >= maxTypedFields {
@@ -196,14 +207,26 @@ func (a *Application) KeepTyped(slug string, values map[string]string) {
 		}
 		kept[k] = v
 	}
-	if a.Typed == nil {
-		a.Typed = map[string]map[string]string{}
+	out := maps.Clone(typed)
+	if out == nil {
+		out = map[string]map[string]string{}
 	}
-	a.Typed[slug] = kept
+	out[slug] = kept
+	return out
 }
 
-// ForgetTyped drops the kept values of step slug once the step is saved.
-func (a *Application) ForgetTyped(slug string) { delete(a.Typed, slug) }
+// forgetTyped is ForgetTyped of both wizards; like keepTyped it leaves the given map as it is.
+func forgetTyped(typed map[string]map[string]string, slug string) map[string]map[string]string {
+	if _, ok := typed[slug]; !ok {
+		return typed
+	}
+	out := maps.Clone(typed)
+	delete(out, slug)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
 
 // AppInfo is the necessary information of step 3 (prefilled from the profile).
 type AppInfo struct {

@@ -55,7 +55,19 @@ type Enrolment struct {
 	UpdatedAt     time.Time
 	SubmittedAt   time.Time
 	CompletedAt   time.Time
+
+	// Typed holds, per step slug, what the trainee typed in a step that did not pass its
+	// checks yet (as Application.Typed), so that leaving the page loses nothing.
+	Typed map[string]map[string]string `json:",omitempty"`
 }
+
+// KeepTyped keeps the form values typed in step slug (see Typed), bounded as in 新取证.
+func (e *Enrolment) KeepTyped(slug string, values map[string]string) {
+	e.Typed = keepTyped(e.Typed, slug, values)
+}
+
+// ForgetTyped drops the kept values of step slug once the step is saved.
+func (e *Enrolment) ForgetTyped(slug string) { e.Typed = forgetTyped(e.Typed, slug) }
 
 // Done reports whether step s has valid answers.
 func (e Enrolment) Done(s CEStep) bool {
@@ -207,6 +219,10 @@ type EnrolStepInput struct {
 	Agency    string        // CEStepAgency
 	CityOnly  bool          // CEStepAgency
 	Resume    []ResumeInput // CEStepResume
+	// Typed is the form as posted: kept in the draft when the answers fail their checks
+	// (KeepTyped); KeepOnly keeps it and checks nothing (a résumé row added or removed).
+	Typed    map[string]string
+	KeepOnly bool
 }
 
 // EnrolStepRef is the reference data an enrolment step is checked against, read by the

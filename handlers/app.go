@@ -87,12 +87,13 @@ func (s *Server) applyStep(c *fiber.Ctx) error {
 	in := k.parse(values)
 	in.Step, in.Typed = st, values
 	if op := values["op"]; k.rowOps && op != "" {
-		// Adding or removing a résumé entry saves nothing, but keeps what was typed.
+		// Adding or removing a résumé entry saves nothing, but keeps what was typed (with
+		// the rows as they are now: a removed entry does not come back).
+		resumeRowsOp(values, op)
 		in.KeepOnly = true
 		if _, err := s.d.Store.SaveStep(currentUser(c).ID, a.ID, in, s.d.Now()); err != nil {
 			return err
 		}
-		resumeRowsOp(values, op)
 		return s.renderStep(c, fiber.StatusOK, a, st, values, nil, "")
 	}
 	// One transaction: the answers are saved, or, when they fail their checks, what was

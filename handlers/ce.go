@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"maps"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -70,9 +72,18 @@ func (s *Server) ceStepPage(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
+	return s.renderCEStep(c, fiber.StatusOK, e, st, ceStepValues(e, st), nil)
+}
+
+// ceStepValues prefills a step's form: what was typed last time and not saved (it failed
+// its checks), otherwise the saved answers.
+func ceStepValues(e domain.Enrolment, st domain.CEStep) map[string]string {
+	if typed := e.Typed[st.Slug()]; len(typed) > 0 {
+		return maps.Clone(typed)
+	}
 	v := map[string]string{}
 	ceStepKitOf(st).prefill(e, v)
-	return s.renderCEStep(c, fiber.StatusOK, e, st, v, nil)
+	return v
 }
 
 func (s *Server) ceStep(c *fiber.Ctx) error {
@@ -82,18 +93,25 @@ func (s *Server) ceStep(c *fiber.Ctx) error {
 	}
 	k := ceStepKitOf(st)
 	values := formValues(c)
-	op := values["op"]
-	if k.rowOps && op != "" {
-		// Adding or removing a résumé entry saves nothing, but keeps what was typed.
-		resumeRowsOp(values, op)
-		return s.renderCEStep(c, fiber.StatusOK, e, st, values, nil)
-	}
 	in := k.parse(values)
-	in.Step = st
+	in.Step, in.Typed = st, values
+	if op := values["op"]; k.rowOps && op != "" {
+		// Adding or removing a résumé entry saves nothing, but keeps what was typed (with
+		// the rows as they are now).
+		resumeRowsOp(values, op)
+		in.KeepOnly = true
+		kept, err := s.d.Store.SaveEnrolStep(*currentUser(c), e.ID, in, s.d.Now())
+		if err != nil {
+			return err
+		}
+		return s.renderCEStep(c, fiber.StatusOK, kept, st, values, nil)
+	}
+	// One transaction: the answers are saved, or, when they fail their checks, what was
+	// typed is kept in the draft so that leaving the page now loses nothing.
 	saved, err := s.d.Store.SaveEnrolStep(*currentUser(c), e.ID, in, s.d.Now())
 	var fe domain.FieldErrors
 	if withFieldErrors(&fe, err) {
-		return s.renderCEStep(c, fiber.StatusUnprocessableEntity, e, st, values, fe)
+		return s.renderCEStep(c, fiber.StatusUnprocessableEntity, saved, st, values, fe)
 	}
 	if err != nil {
 		return err

@@ -235,3 +235,74 @@ func TestCEResumePrefilledFromLastApplication(t *testing.T) {
 	must(t, c.post(base+"resume", url.Values{"resume.0.from": {"2015-03"}, "resume.0.employer": {"中建七局第二建筑有限公司"}, "resume.0.role": {"施工员"}}), 303)
 	must(t, c.get(base+"check"), 200, "中建七局第二建筑有限公司")
 }
+
+// TestCEKeepsTypedInputOfAFailedStep: as in 新取证, what was typed in a step that failed
+// its checks is kept in the draft; leaving the step (上一步, the task list) and coming
+// back shows it again, marked as not saved, and saving the step drops it.
+func TestCEKeepsTypedInputOfAFailedStep(t *testing.T) {
+	e := newEnv(t)
+	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	c := e.registered(ceID1, "王建国")
+	u := e.holderOf(ceID1)
+	e.addCert(u, "412021101000123", nil)
+	id := ceStart(t, c)
+	base := "/ce/" + id + "/"
+
+	// Step 1: a mistyped certificate number is refused; after a visit to 继续教育 the step
+	// shows the number as typed, not the empty field.
+	must(t, c.post(base+"cert", url.Values{"cert": {"412021101000124"}}), 422, domain.MsgCertNotYours, `value="412021101000124"`)
+	c.get("/ce")
+	must(t, c.get(base+"cert"), 200, `data-testid="typed-restored"`, `value="412021101000124"`)
+	must(t, c.post(base+"cert", url.Values{"cert": {"412021101000123"}}), 303)
+	if back := c.get(base + "cert"); strings.Contains(back.body, `data-testid="typed-restored"`) || strings.Contains(back.body, "412021101000124") {
+		t.Error("after the certificate step was saved it still shows the refused number")
+	}
+	must(t, c.post(base+"post", url.Values{"confirm": {"1"}}), 303)
+	must(t, c.post(base+"agency", url.Values{"city": {ag.CityCode}, "agency": {ag.ID}}), 303)
+
+	// Step 4: two entries, the second ending before it starts.
+	bad := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"},
+		"resume.1.from": {"2015-01"}, "resume.1.to": {"2014-01"}, "resume.1.employer": {"郑州某公司"}, "resume.1.role": {"技术员"}}
+	must(t, c.post(base+"resume", bad), 422, `data-testid="error-summary"`, `value="郑州某公司"`)
+	// 上一步 and back: both entries as typed, said to be unsaved; nothing was saved.
+	must(t, c.get(base+"agency"), 200)
+	back := c.get(base + "resume")
+	must(t, back, 200, `data-testid="typed-restored"`, `value="郑州某公司"`, `value="2014-01"`, `value="技术员"`)
+	if n := strings.Count(back.body, `data-testid="resume-row"`); n != 2 {
+		t.Errorf("the kept résumé shows %d entries, want 2", n)
+	}
+	en, err := e.st.EnrolmentOf(u.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(en.Resume) != 0 || en.Done(domain.CEStepResume) {
+		t.Errorf("an invalid résumé was saved as the answer: %+v", en.Resume)
+	}
+	// The check page is not open yet: the step is still to be done.
+	if r := c.get(base + "check"); r.status != 303 || r.header.Get("Location") != base+"resume" {
+		t.Errorf("确认报名 with a failed step 4: %d %q, want the step", r.status, r.header.Get("Location"))
+	}
+	// Adding a row keeps what was typed too (and the extra row).
+	rows := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"}, "op": {"add"}}
+	must(t, c.post(base+"resume", rows), 200, `value="河南某建筑公司"`)
+	if n := strings.Count(c.get(base+"resume").body, `data-testid="resume-row"`); n != 2 {
+		t.Errorf("after adding a row and leaving, the step shows %d entries, want 2", n)
+	}
+	// Removing it again: the removed row does not come back either.
+	two := url.Values{"resume.0.from": {"2012-08"}, "resume.0.employer": {"河南某建筑公司"}, "resume.0.role": {"施工员"},
+		"resume.1.from": {"2015-01"}, "resume.1.employer": {"郑州某公司"}, "op": {"remove-1"}}
+	must(t, c.post(base+"resume", two), 200)
+	if after := c.get(base + "resume").body; strings.Count(after, `data-testid="resume-row"`) != 1 || strings.Contains(after, "郑州某公司") {
+		t.Errorf("after removing the second entry and leaving, the step shows it again")
+	}
+	rows.Del("op")
+	must(t, c.post(base+"resume", rows), 303)
+	saved := c.get(base + "resume")
+	if strings.Contains(saved.body, `data-testid="typed-restored"`) || strings.Contains(saved.body, "郑州某公司") {
+		t.Error("after saving, the step still shows the earlier unsaved typing")
+	}
+	if en, _ := e.st.EnrolmentOf(u.ID, id); len(en.Typed) != 0 || len(en.Resume) != 1 {
+		t.Errorf("after saving: typed %v, résumé %+v; want nothing kept and one entry", en.Typed, en.Resume)
+	}
+	must(t, c.get(base+"check"), 200, "河南某建筑公司")
+}

@@ -124,10 +124,12 @@ func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrol
 
 // SaveEnrolStep applies one step's typed answers to an editable enrolment and saves the
 // draft, checking them against the certificate, agency and trainee read in the same
-// transaction; when the answers are invalid nothing is written and the field errors are
-// returned.
+// transaction. Answers that fail their checks change no answer but, when the input
+// carries what was typed, that is kept in the draft; the field errors are returned
+// either way. KeepOnly only keeps what was typed.
 func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolStepInput, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
+	var fe domain.FieldErrors
 	err := s.update(func(txn *badger.Txn) error {
 		old, err := enrolRecords.own(txn, trainee.ID, id)
 		if err != nil {
@@ -136,14 +138,26 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolSte
 		if !old.Editable() {
 			return domain.Err(domain.CodeConflict, "这份继续教育报名已提交，不能再修改")
 		}
-		e = old
+		e, fe = old, nil
+		slug := in.Step.Slug()
+		if in.KeepOnly {
+			e.KeepTyped(slug, in.Typed)
+			return enrolRecords.save(txn, old, e)
+		}
 		r, err := enrolStepRef(txn, trainee, old, in, now)
 		if err != nil {
 			return err
 		}
 		if err := e.ApplyStep(in, r); err != nil {
+			if errFE, ok := err.(domain.FieldErrors); ok && in.Typed != nil {
+				// Nothing is saved as an answer, but what was typed is kept in the draft.
+				e, fe = old, errFE
+				e.KeepTyped(slug, in.Typed)
+				return enrolRecords.save(txn, old, e)
+			}
 			return err
 		}
+		e.ForgetTyped(slug)
 		if old.Status != domain.EnrolDraft && old.AgencyID != e.AgencyID {
 			// A returned enrolment moved to another agency: the old one loses access.
 			if err := unlinkUnlessTied(txn, old.AgencyID, trainee.ID, leaving{enrol: e.ID}); err != nil {
@@ -153,6 +167,9 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolSte
 		e.UpdatedAt = now
 		return enrolRecords.save(txn, old, e)
 	})
+	if err == nil && fe != nil {
+		return e, fe
+	}
 	return e, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -144,6 +145,16 @@ func postOptions(posts []domain.Post) []Option {
 		out = append(out, Option{Value: p.Code, Label: p.Label()})
 	}
 	return out
+}
+
+// returnReasons is why an application was returned, in one line: the reasons and the
+// agency's note (one text, so that no space of the template falls before a "；").
+func returnReasons(a domain.Application) string {
+	parts := slices.Clone(a.ReturnReasons)
+	if a.ReturnNote != "" {
+		parts = append(parts, a.ReturnNote)
+	}
+	return strings.Join(parts, "；")
 }
 
 // StepFrame is what the shared wizard shell and step form need, for either wizard

@@ -229,5 +229,6 @@ func (w CEWizard) Frame() StepFrame {
 	done := func(s domain.CEStep) bool { return w.E.Done(s) && s < open }
 	f := newFrame(w.E.ID, "/ce/", w.Step, domain.CESteps(), done, func(s domain.CEStep) string { return CEStepURL(w.E, s) })
 	f.Saved, f.Agency, f.Form, f.Action, f.Back, f.CheckName = w.E.UpdatedAt, w.Agency, w.Form, w.Action(), w.Back, "确认"
+	f.Restored = len(w.E.Typed[w.Step.Slug()]) > 0 && !w.Form.HasErrors()
 	return f
 }
