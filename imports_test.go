@@ -52,6 +52,8 @@ var importLaw = map[string]rule{
 	// The journeys drive the built binary from outside: besides the kit and chromedp they
 	// know only the demo's published logins.
 	"sitepro/e2e": {tests: append([]string{"sitepro/demo", kit, smtpPeer, browser}, chromedp...)},
+	// The load generator speaks HTTP only; the composition root prepares data and servers.
+	"sitepro/loadtest": {},
 	// The test kit: a stdlib-only core and one subpackage per test library.
 	kit:      {},
 	smtpPeer: {code: []string{kit, "github.com/emersion/go-smtp", "github.com/emersion/go-sasl"}},

@@ -101,10 +101,12 @@ func main() {
 		err = rotateKeyCmd(args)
 	case "backup-keygen":
 		err = backupKeygenCmd(args, os.Stdout)
+	case "loadtest": // the province-peak load test (issue 15, loadtest_cmd.go)
+		err = loadtestCmd(args, os.Stdout)
 	case "imaging-worker": // started by the server itself; serves image jobs on stdin/stdout
 		err = imaging.RunWorker()
 	default:
-		err = fmt.Errorf("unknown command %q; commands: serve (default), create-admin, backup, restore, rotate-key, backup-keygen", cmd)
+		err = fmt.Errorf("unknown command %q; commands: serve (default), create-admin, backup, restore, rotate-key, backup-keygen, loadtest", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sitepro:", err)

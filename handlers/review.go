@@ -139,16 +139,24 @@ func emptyQueueText(qf store.QueueFilter, what string) string {
 	return "队列是空的。新的" + what + "提交后会自动出现在这里。"
 }
 
+// photoPageSize is how many photos a page of the photo queue shows (each is an image the
+// browser loads); the next page follows the cursor, as the application queue's does.
+const photoPageSize = 24
+
 func (s *Server) photoRows(c *fiber.Ctx) error {
-	rows, err := s.d.Store.PhotoQueue(*currentUser(c))
+	page, err := s.d.Store.PhotoQueue(*currentUser(c), c.Query("after"), photoPageSize)
 	if err != nil {
 		return err
 	}
-	out := make([]views.PhotoRowView, len(rows))
-	for i, r := range rows {
+	out := make([]views.PhotoRowView, len(page.Rows))
+	for i, r := range page.Rows {
 		out[i] = views.PhotoRowView{UserID: r.UserID, Name: r.Name, PhotoID: r.PhotoID, Uploaded: r.UploadedAt.In(chinaTZ).Format("2006-01-02 15:04")}
 	}
-	return s.fragment(c, "照片队列", views.PhotoRows(currentCSRF(c), out))
+	more := ""
+	if page.Next != "" {
+		more = "/review/photos/rows?after=" + url.QueryEscape(page.Next)
+	}
+	return s.fragment(c, "照片队列", views.PhotoRows(currentCSRF(c), out, page.Total, more))
 }
 
 // fragment renders rows alone for htmx and inside the page layout for a plain request

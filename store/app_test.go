@@ -185,7 +185,7 @@ func TestDeletingTheApplicationEndsTheAgencysAccess(t *testing.T) {
 	if _, err := s.PhotoImage(rev, p.ID, t0); domain.CodeOf(err) != domain.CodeNotFound {
 		t.Fatalf("after the application was deleted the agency still sees the photo: %v", err)
 	}
-	if rows, _ := s.PhotoQueue(rev); len(rows) != 0 {
+	if page, _ := s.PhotoQueue(rev, "", 0); len(page.Rows) != 0 || page.Total != 0 {
 		t.Fatal("the photo is still in the agency's queue")
 	}
 	if _, err := s.DecidePhoto(rev, u.ID, photoDecision(true, ""), t0); domain.CodeOf(err) != domain.CodeNotFound {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/hex"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -66,33 +67,53 @@ func (s *Store) countPhotoQueue(txn *badger.Txn, viewer domain.User) (int, error
 	return len(owners), err
 }
 
-// PhotoQueue lists photos waiting for review that the viewer may decide, oldest first.
-func (s *Store) PhotoQueue(viewer domain.User) ([]PhotoRow, error) {
+// PhotoPage is one page of a photo queue, with the size of the whole queue.
+type PhotoPage struct {
+	Rows  []PhotoRow
+	Total int
+	Next  string // cursor for the next page; "" on the last page
+}
+
+// PhotoQueue lists photos waiting for review that the viewer may decide, oldest first:
+// up to limit of them (every one when limit ≤ 0) after the cursor of the previous page
+// ("" for the first). Only the page's photos and users are read; the total comes from
+// the index keys, so a queue of 100,000 costs one page, not 100,000 records.
+func (s *Store) PhotoQueue(viewer domain.User, after string, limit int) (PhotoPage, error) {
 	q, ok := s.photoScope(viewer)
 	if !ok {
-		return nil, nil
+		return PhotoPage{}, nil
 	}
-	var out []PhotoRow
+	cursor, _ := hex.DecodeString(after) // a damaged cursor starts at the beginning
+	var out PhotoPage
 	err := s.view(func(txn *badger.Txn) error {
-		owners, err := q.owners(txn)
-		if err != nil {
+		var err error
+		if out.Total, err = s.countPhotoQueue(txn, viewer); err != nil {
 			return err
 		}
-		for _, id := range owners {
+		var last []byte
+		return scanItems(txn, span{prefix: q.prefix, after: cursor}, func(item *badger.Item) (bool, error) {
+			_, id := q.parse(item.Key())
+			if q.linkedTo != "" {
+				if linked, err := exists(txn, agencyTraineeKey(q.linkedTo, id)); err != nil || !linked {
+					return err == nil, err
+				}
+			}
+			if limit > 0 && len(out.Rows) == limit {
+				out.Next = hex.EncodeToString(last)
+				return false, nil
+			}
 			p, err := loadPhoto(txn, id)
 			if err != nil {
-				return err
+				return false, err
 			}
 			u, err := loadUser(txn, id)
 			if err != nil {
-				return err
+				return false, err
 			}
-			out = append(out, PhotoRow{UserID: id, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt})
-		}
-		return nil
+			out.Rows = append(out.Rows, PhotoRow{UserID: id, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt})
+			last = item.KeyCopy(last[:0])
+			return true, nil
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, err
 }

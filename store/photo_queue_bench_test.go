@@ -42,9 +42,9 @@ func BenchmarkPhotoQueue100k(b *testing.B) {
 		b.ReportAllocs()
 		rows := 0
 		for b.Loop() {
-			r, err := s.PhotoQueue(reviewer)
+			r, err := s.PhotoQueue(reviewer, "", 0)
 			must(b, err)
-			rows = len(r)
+			rows = len(r.Rows)
 		}
 		b.ReportMetric(float64(rows), "rows")
 	})

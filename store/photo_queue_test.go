@@ -46,13 +46,30 @@ func assertPhotoIndex(t *testing.T, s *Store) {
 
 func queueOwners(t *testing.T, s *Store, viewer domain.User) []string {
 	t.Helper()
-	rows, err := s.PhotoQueue(viewer)
+	page, err := s.PhotoQueue(viewer, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rows := page.Rows
 	_, n, err := s.QueueCounts(viewer)
-	if err != nil || n != len(rows) {
+	if err != nil || n != len(rows) || page.Total != n || page.Next != "" {
 		t.Fatalf("QueueCounts = %d, %v; the queue has %d rows", n, err, len(rows))
+	}
+	// Walked two at a time with the cursors, the pages are the same queue, each with its
+	// total, the last without a next page.
+	var paged []PhotoRow
+	for after := ""; ; {
+		p, err := s.PhotoQueue(viewer, after, 2)
+		if err != nil || p.Total != n || len(p.Rows) > 2 || (p.Next != "" && len(p.Rows) != 2) {
+			t.Fatalf("page after %q: %d rows, total %d of %d, next %q, %v", after, len(p.Rows), p.Total, n, p.Next, err)
+		}
+		paged = append(paged, p.Rows...)
+		if after = p.Next; after == "" {
+			break
+		}
+	}
+	if !slices.Equal(paged, rows) {
+		t.Fatalf("paged queue %v, whole queue %v", paged, rows)
 	}
 	var out []string
 	for _, r := range rows {
