@@ -76,17 +76,13 @@ func (s *Server) reviewModel(c *fiber.Ctx, tab domain.Queue) (views.ReviewModel,
 	if err != nil {
 		return views.ReviewModel{}, err
 	}
-	apps, photos, err := s.d.Store.QueueCounts(*u)
-	if err != nil {
-		return views.ReviewModel{}, err
-	}
-	ce, err := s.d.Store.CEQueueCount(*u)
+	counts, err := s.queueCounts(*u)
 	if err != nil {
 		return views.ReviewModel{}, err
 	}
 	held, err := s.d.Store.HeldBackOf(*u)
 	_, f, q := queueFilter(c)
-	return views.ReviewModel{Agency: ag, Tab: tab, Form: f, AppsCount: apps, PhotosCount: photos, CECount: ce, Query: q, HeldBack: held}, err
+	return views.ReviewModel{Agency: ag, Tab: tab, Form: f, Count: counts, Query: q, HeldBack: held}, err
 }
 
 func (s *Server) reviewQueue(c *fiber.Ctx) error {
