@@ -142,7 +142,8 @@ func (s *Server) photoRows(c *fiber.Ctx) error {
 	}
 	out := make([]views.PhotoRowView, len(rows))
 	for i, r := range rows {
-		out[i] = views.PhotoRowView{UserID: r.UserID, Name: r.Name, PhotoID: r.PhotoID, Uploaded: r.UploadedAt.In(chinaTZ).Format("2006-01-02 15:04")}
+		out[i] = views.PhotoRowView{UserID: r.UserID, Name: r.Name, PhotoID: r.PhotoID, Uploaded: r.UploadedAt.In(chinaTZ).Format("2006-01-02 15:04"),
+			IDFront: r.IDFront, AppNumber: r.AppNumber}
 	}
 	return s.fragment(c, "照片队列", views.PhotoRows(currentCSRF(c), out))
 }
