@@ -379,6 +379,8 @@ func authzRows() map[string]authzRow {
 		"GET /admin/apps/:id":     {want: zAdmin, path: func(f *authzFix) string { return "/admin/apps/" + f.app.ID }, is200: true},
 		"GET /admin/ce/:id":       {want: zAdmin, path: func(f *authzFix) string { return "/admin/ce/" + f.ceEnrol.ID }, is200: true},
 		"GET /admin/trainees/:id": {want: zAdmin, path: func(f *authzFix) string { return "/admin/trainees/" + f.t1.ID }, is200: true},
+		// Reviewer console tab counts (review_tabs.go): each reviewer's own agency's counts.
+		"GET /review/counts": {want: zReviewer, path: authzFixed("/review/counts"), is200: true},
 	}
 }
 

@@ -31,12 +31,10 @@ func ceFilter(c *fiber.Ctx) (store.CEFilter, views.Form, string) {
 	return store.CEFilter{Status: f.V("status"), Query: f.V("q"), After: c.Query("after")}, f, q.Encode()
 }
 
-// ceCount returns the counts of all three queues for the console's tabs.
+// ceCount returns the counts of all three queues for the console's tabs (review_tabs.go).
 func (s *Server) ceCount(c *fiber.Ctx) views.QueueCounts {
-	u := currentUser(c)
-	apps, photos, _ := s.d.Store.QueueCounts(*u)
-	n, _ := s.d.Store.CEQueueCount(*u)
-	return views.QueueCounts{Apps: apps, Photos: photos, CE: n}
+	n, _ := s.queueCounts(*currentUser(c))
+	return n
 }
 
 // ceQueue is the page shell of the CE queue; the rows come from ceRows.

@@ -72,7 +72,7 @@ func TestCEReviewerQueueScopeAndOneWinner(t *testing.T) {
 	must(t, f.revB.post("/review/ce/"+id+"/confirm", url.Values{}), 404)
 	must(t, f.trainee.get("/review/ce"), 403)
 	must(t, f.revA.get("/ce"), 403)
-	must(t, f.revA.get("/review/ce/"+id), 200, "1101", "确认（Alt+C）", "河南某建筑公司")
+	must(t, f.revA.get("/review/ce/"+id), 200, "1101", `accesskey="c" data-testid="ce-confirm"`, "（Alt+C）", "河南某建筑公司")
 	must(t, f.revA.post("/review/ce/"+id+"/return", url.Values{"reason": {" "}}), 422, `data-testid="err-reason"`)
 	var wg sync.WaitGroup
 	res := make([]resp, 2)

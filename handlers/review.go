@@ -76,17 +76,13 @@ func (s *Server) reviewModel(c *fiber.Ctx, tab domain.Queue) (views.ReviewModel,
 	if err != nil {
 		return views.ReviewModel{}, err
 	}
-	apps, photos, err := s.d.Store.QueueCounts(*u)
-	if err != nil {
-		return views.ReviewModel{}, err
-	}
-	ce, err := s.d.Store.CEQueueCount(*u)
+	counts, err := s.queueCounts(*u)
 	if err != nil {
 		return views.ReviewModel{}, err
 	}
 	held, err := s.d.Store.HeldBackOf(*u)
 	_, f, q := queueFilter(c)
-	return views.ReviewModel{Agency: ag, Tab: tab, Form: f, AppsCount: apps, PhotosCount: photos, CECount: ce, Query: q, HeldBack: held}, err
+	return views.ReviewModel{Agency: ag, Tab: tab, Form: f, Count: counts, Query: q, HeldBack: held}, err
 }
 
 func (s *Server) reviewQueue(c *fiber.Ctx) error {
@@ -150,7 +146,8 @@ func (s *Server) photoRows(c *fiber.Ctx) error {
 	}
 	out := make([]views.PhotoRowView, len(page.Rows))
 	for i, r := range page.Rows {
-		out[i] = views.PhotoRowView{UserID: r.UserID, Name: r.Name, PhotoID: r.PhotoID, Uploaded: r.UploadedAt.In(chinaTZ).Format("2006-01-02 15:04")}
+		out[i] = views.PhotoRowView{UserID: r.UserID, Name: r.Name, PhotoID: r.PhotoID, Uploaded: r.UploadedAt.In(chinaTZ).Format("2006-01-02 15:04"),
+			IDFront: r.IDFront, AppNumber: r.AppNumber}
 	}
 	more := ""
 	if page.Next != "" {

@@ -9,10 +9,16 @@ import (
 	"sitepro/domain"
 )
 
-// PhotoRow is one photo waiting for review.
+// PhotoRow is one photo waiting for review, with the ID-card image to compare it with.
 type PhotoRow struct {
 	UserID, Name, PhotoID string
 	UploadedAt            time.Time
+	// IDFront is the upload of the ID-card front of the trainee's newest submitted
+	// application whose documents the viewer may see (DocumentImage's rule: at the
+	// reviewer's own agency, any for an admin), and AppNumber that application's number;
+	// both "" when there is none (a trainee the agency knows only from continuing
+	// education, whose enrolment carries no ID-card image).
+	IDFront, AppNumber string
 }
 
 // photoScope is the index a viewer's photo queue reads: an admin decides every pending
@@ -110,10 +116,34 @@ func (s *Store) PhotoQueue(viewer domain.User, after string, limit int) (PhotoPa
 			if err != nil {
 				return false, err
 			}
-			out.Rows = append(out.Rows, PhotoRow{UserID: id, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt})
+			front, number, err := idFrontFor(txn, viewer, id)
+			if err != nil {
+				return false, err
+			}
+			out.Rows = append(out.Rows, PhotoRow{UserID: id, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt, IDFront: front, AppNumber: number})
 			last = item.KeyCopy(last[:0])
 			return true, nil
 		})
 	})
 	return out, err
+}
+
+// idFrontFor returns the ID-card front upload and the number of the trainee's newest
+// submitted application that the viewer may see the documents of, by the rule
+// DocumentImage applies to staff, so that the photo queue links only images the image
+// route will serve the viewer; "" when there is none.
+func idFrontFor(txn *badger.Txn, viewer domain.User, traineeID string) (upload, number string, err error) {
+	apps, err := appRecords.of(txn, traineeID)
+	if err != nil {
+		return "", "", err
+	}
+	var newest domain.Application
+	for _, a := range apps {
+		staffMay := viewer.Role == domain.RoleAdmin ||
+			(viewer.Role == domain.RoleReviewer && viewer.AgencyID != "" && viewer.AgencyID == a.AgencyID && a.Status != domain.AppDraft)
+		if a.IDFront != "" && staffMay && !a.SubmittedAt.Before(newest.SubmittedAt) {
+			newest = a
+		}
+	}
+	return newest.IDFront, newest.Number, nil
 }
