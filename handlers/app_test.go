@@ -236,7 +236,7 @@ func uploadAndCheck(t *testing.T, c *client, base, step, next string) string {
 	must(t, page, 200, `data-testid="flash"`, title+"已上传。请核对下面的图片", `data-testid="doc-current"`,
 		`data-testid="doc-replace"`, "更换图片", `data-testid="doc-input"`, `data-testid="step-back"`,
 		`href="`+base+next+`" data-testid="step-next">确定，下一步`)
-	m := regexp.MustCompile(`<img src="/documents/([0-9a-f]+)" alt="您上传的` + title + `" data-testid="doc-current"`).FindStringSubmatch(page.body)
+	m := regexp.MustCompile(`<img src="/documents/([0-9a-f]+)" alt="您上传的` + title + `（点击查看大图）" data-testid="doc-current"`).FindStringSubmatch(page.body)
 	if m == nil {
 		t.Fatalf("step %s does not show the uploaded picture through /documents/:id:\n%.2000s", step, page.body)
 	}
