@@ -52,9 +52,9 @@ func TestAuditObjectShowsNumberAndName(t *testing.T) {
 	page := admin.get("/admin/audit")
 	obj := func(link, text string) string {
 		if link == "" {
-			return `<td data-label="对象" data-testid="audit-object">` + text + `</td>`
+			return `<td data-label="对象" class="audit-obj" data-testid="audit-object">` + text + `</td>`
 		}
-		return `<td data-label="对象" data-testid="audit-object"><a href="` + link + `">` + text + `</a></td>`
+		return `<td data-label="对象" class="audit-obj" data-testid="audit-object"><a href="` + link + `" class="row-action">` + text + `</a></td>`
 	}
 	reva := mustUser(t, e, "reva")
 	must(t, page, 200,
