@@ -11,21 +11,23 @@ type AuditObjectKind string
 
 // Object kinds. Empty: the object is not a record (a settings name, nothing at all).
 const (
-	ObjectApplication AuditObjectKind = "app"
-	ObjectEnrolment   AuditObjectKind = "enrol"
-	ObjectCertificate AuditObjectKind = "cert"
-	ObjectTrainee     AuditObjectKind = "trainee"
-	ObjectStaff       AuditObjectKind = "staff"
-	ObjectAgency      AuditObjectKind = "agency"
-	ObjectExam        AuditObjectKind = "exam"
-	ObjectCourse      AuditObjectKind = "course"
-	ObjectGone        AuditObjectKind = "gone" // an id that no longer names a record (a deleted application)
+	ObjectApplication  AuditObjectKind = "app"
+	ObjectEnrolment    AuditObjectKind = "enrol"
+	ObjectCertificate  AuditObjectKind = "cert"
+	ObjectTrainee      AuditObjectKind = "trainee"
+	ObjectStaff        AuditObjectKind = "staff"
+	ObjectAgency       AuditObjectKind = "agency"
+	ObjectExam         AuditObjectKind = "exam"
+	ObjectCourse       AuditObjectKind = "course"
+	ObjectLegacyImport AuditObjectKind = "legacy-import"
+	ObjectGone         AuditObjectKind = "gone" // an id that no longer names a record (a deleted application)
 )
 
 // Label is the kind's Chinese name, as the log prefixes the object with it.
 func (k AuditObjectKind) Label() string {
 	return map[AuditObjectKind]string{ObjectApplication: "报名", ObjectEnrolment: "继续教育报名", ObjectCertificate: "证书",
-		ObjectTrainee: "学员", ObjectStaff: "账号", ObjectAgency: "培训机构", ObjectExam: "考试批次", ObjectCourse: "课程"}[k]
+		ObjectTrainee: "学员", ObjectStaff: "账号", ObjectAgency: "培训机构", ObjectExam: "考试批次", ObjectCourse: "课程",
+		ObjectLegacyImport: "历史证书导入文件"}[k]
 }
 
 // AuditObject is the object of an audit entry as the log shows it.

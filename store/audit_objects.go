@@ -114,6 +114,11 @@ func (r *objectResolver) lookup(e domain.AuditEntry) (domain.AuditObject, error)
 		o.Kind, o.Name = domain.ObjectExam, ex.Name
 		return o, err
 	}
+	var job legacyJobRec
+	if ok, err := found(getJSON(r.txn, certImportKey(id), &job)); err != nil || ok {
+		o.Kind, o.Name = domain.ObjectLegacyImport, job.FileName
+		return o, err
+	}
 	// A course is kept under its agency: the agency of the reviewer who added it.
 	if actor, err := loadUser(r.txn, e.ActorID); err == nil && actor.AgencyID != "" {
 		cs, err := loadCourse(r.txn, actor.AgencyID, id)

@@ -447,7 +447,7 @@ func Backup(p Page, b BackupInfo) templ.Component {
 func auditObjectLink(o domain.AuditObject) string {
 	base := map[domain.AuditObjectKind]string{domain.ObjectApplication: "/admin/apps/", domain.ObjectEnrolment: "/admin/ce/",
 		domain.ObjectCertificate: "/admin/certificates/", domain.ObjectTrainee: "/admin/trainees/", domain.ObjectStaff: "/admin/accounts/",
-		domain.ObjectAgency: "/admin/agencies/", domain.ObjectExam: "/admin/exams/"}[o.Kind]
+		domain.ObjectAgency: "/admin/agencies/", domain.ObjectExam: "/admin/exams/", domain.ObjectLegacyImport: "/admin/certificates/import/"}[o.Kind]
 	if base == "" || o.ID == "" {
 		return ""
 	}
