@@ -21,7 +21,9 @@ func TestAuditPageNamesObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	job := domain.LegacyImport{ID: newID(), FileName: "2025年证书.xlsx"}
-	must(t, f.s.update(func(txn *badger.Txn) error { return putJSON(txn, certImportKey(job.ID), legacyJobRec{V: 1, LegacyImport: job}) }))
+	must(t, f.s.update(func(txn *badger.Txn) error {
+		return putJSON(txn, certImportKey(job.ID), legacyJobRec{V: 1, LegacyImport: job})
+	}))
 	for _, obj := range []string{f.cert.ID, job.ID, f.u.ID, newID(), "继续教育规则"} {
 		must(t, f.s.Audit(domain.AuditEntry{At: t0, ActorID: f.revA.ID, Actor: "测试", Action: domain.AuditAgencyUpdate, Object: obj}))
 	}
@@ -42,8 +44,8 @@ func TestAuditPageNamesObjects(t *testing.T) {
 		"继续教育规则", "（已删除）", "学员 " + u.Name, "历史证书导入文件 2025年证书.xlsx",
 		"证书 " + f.cert.Number + " · " + u.Name,
 		"继续教育报名 " + e.Number + " · " + u.Name, // the confirmation
-		"课程 法律法规",                              // the course added
-		"账号 甲审核员（reva）",                        // the reviewer's account created
+		"课程 法律法规",                             // the course added
+		"账号 甲审核员（reva）",                       // the reviewer's account created
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("missing %q in:\n%s", want, all)
