@@ -118,17 +118,19 @@ type RemovedRecord struct {
 	Reason    string
 }
 
-// Recount moves the enrolment after its learning was corrected or removed: a cycle that
-// now reaches the hours completes it (completed reports that, so the trainee is told
-// once, as with Learn); a completed enrolment whose hours no longer reach the minimum is
-// 学习中 again, with the reason in its timeline.
-func (e Enrolment) Recount(p CycleProgress, by, why string, now time.Time) (out Enrolment, completed bool, err error) {
+// Recount moves the enrolment after its learning was corrected or removed: the change
+// goes into its timeline (what, with the note: the record, the change and the reason, so
+// the trainee sees why the hours changed); a cycle that now reaches the hours completes it
+// (completed reports that, so the trainee is told once, as with Learn); a completed
+// enrolment whose hours no longer reach the minimum is 学习中 again.
+func (e Enrolment) Recount(p CycleProgress, by, what, note string, now time.Time) (out Enrolment, completed bool, err error) {
 	if !e.Status.Learning() {
 		return e, false, enrolConflict(e, "更正学时")
 	}
+	e.log(now, what, by, note)
 	if e.Status == EnrolCompleted && !p.Met() {
 		e.Status, e.CompletedAt = EnrolLearning, time.Time{}
-		e.log(now, "学时更正后未达标", by, "本周期现有"+p.Total.String()+"学时，其中专业课"+p.Professional.String()+"学时；"+why)
+		e.log(now, "学时更正后未达标", by, "本周期现有"+p.Total.String()+"学时，其中专业课"+p.Professional.String()+"学时")
 		return e, false, nil
 	}
 	return e.Learn(p, by, now)

@@ -43,15 +43,15 @@ func TestRecordCorrectionRules(t *testing.T) {
 	if err := next.CheckRev(0); !errors.As(err, &stale) || CodeOf(err) != CodeConflict || !strings.Contains(MessageOf(err), "乙") {
 		t.Fatalf("stale: %v", err)
 	}
-	low, done, err := e.Recount(Progress(cy, hoursIn(cy, 28, 22), s, now), "乙", "更正原因：录多了", now)
-	if err != nil || done || low.Status != EnrolLearning || !low.CompletedAt.IsZero() || low.Timeline[len(low.Timeline)-1].What != "学时更正后未达标" {
+	low, done, err := e.Recount(Progress(cy, hoursIn(cy, 28, 22), s, now), "乙", "更正学习记录", "原因：录多了", now)
+	if err != nil || done || low.Status != EnrolLearning || !low.CompletedAt.IsZero() || low.Timeline[len(low.Timeline)-1].What != "学时更正后未达标" || low.Timeline[len(low.Timeline)-2].Note != "原因：录多了" {
 		t.Fatalf("back to learning: %v %+v", err, low)
 	}
-	again, done, err := low.Recount(Progress(cy, hoursIn(cy, 32, 22), s, now), "乙", "", now)
+	again, done, err := low.Recount(Progress(cy, hoursIn(cy, 32, 22), s, now), "乙", "更正学习记录", "", now)
 	if err != nil || !done || again.Status != EnrolCompleted {
 		t.Fatalf("completed again: %v %v %s", err, done, again.Status)
 	}
-	if _, done, _ := again.Recount(Progress(cy, hoursIn(cy, 32, 22), s, now), "乙", "", now); done {
+	if _, done, _ := again.Recount(Progress(cy, hoursIn(cy, 32, 22), s, now), "乙", "更正学习记录", "", now); done {
 		t.Fatal("completed twice")
 	}
 }

@@ -56,6 +56,7 @@ func TestCERecordCorrectAndRemove(t *testing.T) {
 	must(t, rev.post(base, url.Values{"rev": {"0"}, "course": {r.CourseID}, "hours": {"4"}, "date": {"2026-11-19"}, "reason": {"课时按半天计"}}), 303)
 	must(t, rev.get("/review/ce/"+id), 200, "学习记录已更正。本周期学时尚未达标。", "还需 28 学时")
 	must(t, f.trainee.get("/ce/learning"), 200, "2026-11-19", "还需 28 学时")
+	must(t, f.trainee.get("/ce/"+id), 200, "更正学习记录", "学时：8 → 4", "原因：课时按半天计") // the enrolment's timeline
 	admin := f.e.staff(domain.RoleAdmin, "admin")
 	must(t, admin.get("/admin/audit?action="+string(domain.AuditLearningCorrect)), 200, "更正学习记录", "学时：8 → 4", "完成日期：2026-11-20 → 2026-11-19", "原因：课时按半天计")
 	// A form opened before the correction is refused (409) with what was typed.

@@ -147,7 +147,7 @@ func (s *Store) CorrectLearning(actor domain.User, enrolID, recordID string, in 
 		if err := putJSON(txn, ceRecordKey(after.CertID, after.ID), learningRec{V: 1, LearningRecord: after}); err != nil {
 			return err
 		}
-		if e, err = recount(txn, old, cs, actor.Name, "更正原因："+reason, now); err != nil {
+		if e, err = recount(txn, old, cs, actor.Name, "更正学习记录", before.Summary()+"："+changes+"；原因："+reason, now); err != nil {
 			return err
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: domain.AuditLearningCorrect, Object: e.ID,
@@ -192,7 +192,7 @@ func (s *Store) RemoveLearning(actor domain.User, enrolID, recordID string, rev 
 		if err := txn.Delete(ceRecordDayKey(r.CertID, r.CourseID, r.CompletedOn)); err != nil {
 			return err
 		}
-		if e, err = recount(txn, old, cs, actor.Name, "删除原因："+why, now); err != nil {
+		if e, err = recount(txn, old, cs, actor.Name, "删除学习记录", r.Summary()+"；原因："+why, now); err != nil {
 			return err
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: actor.ID, Actor: actor.AuditName(), Action: domain.AuditLearningRemove, Object: e.ID,
@@ -207,13 +207,13 @@ func (s *Store) RemoveLearning(actor domain.User, enrolID, recordID string, rev 
 // recount moves the enrolment after its records changed in this transaction and saves it
 // (which recomputes its learning-hours summary for the statistics); the trainee is told
 // when the cycle has just reached the hours, as advance does.
-func recount(txn *badger.Txn, e domain.Enrolment, cs domain.CESettings, by, why string, now time.Time) (domain.Enrolment, error) {
+func recount(txn *badger.Txn, e domain.Enrolment, cs domain.CESettings, by, what, note string, now time.Time) (domain.Enrolment, error) {
 	records, err := recordsOfCert(txn, e.CertID)
 	if err != nil {
 		return e, err
 	}
 	p := domain.Progress(e.Cycle, records, cs, now)
-	next, completed, err := e.Recount(p, by, why, now)
+	next, completed, err := e.Recount(p, by, what, note, now)
 	if err != nil {
 		return e, err
 	}
