@@ -52,6 +52,8 @@ func TestCERecordCorrectAndRemove(t *testing.T) {
 	must(t, rev.post(base, url.Values{"rev": {"0"}, "course": {r.CourseID}, "hours": {"1.25"}, "date": {"2026-11-20"}, "reason": {"录错"}}), 422,
 		`data-testid="err-hours"`, "半小时")
 	must(t, rev.post(base+"/remove", url.Values{"rev": {"0"}, "remove_reason": {" "}}), 422, `data-testid="err-remove_reason"`, "请填写删除原因")
+	must(t, rev.post(base, url.Values{"rev": {"0"}, "course": {r.CourseID}, "hours": {"8"}, "date": {"2026-11-20"}, "reason": {"核对"}}), 422,
+		`data-testid="err-form"`, "您没有修改任何内容")
 	// The correction.
 	must(t, rev.post(base, url.Values{"rev": {"0"}, "course": {r.CourseID}, "hours": {"4"}, "date": {"2026-11-19"}, "reason": {"课时按半天计"}}), 303)
 	must(t, rev.get("/review/ce/"+id), 200, "学习记录已更正。本周期学时尚未达标。", "还需 28 学时")

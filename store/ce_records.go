@@ -127,7 +127,7 @@ func (s *Store) CorrectLearning(actor domain.User, enrolID, recordID string, in 
 		}
 		changes := domain.RecordChanges(before, after)
 		if changes == "" {
-			return domain.FieldErrors{"hours": "您没有修改任何内容。请修改课程、学时或完成日期后再提交；不需要更正时请返回"}
+			return domain.FieldErrors{"form": "您没有修改任何内容。请修改课程、学时或完成日期后再提交；不需要更正时请返回"}
 		}
 		oldDay, newDay := ceRecordDayKey(before.CertID, before.CourseID, before.CompletedOn), ceRecordDayKey(after.CertID, after.CourseID, after.CompletedOn)
 		if string(oldDay) != string(newDay) {
