@@ -101,6 +101,10 @@ const (
 	// END SCORES AUDIT
 	// Admin console (issue 12): a trainee looked up by their full ID number.
 	AuditAdminIDSearch AuditAction = "admin.search.idno"
+	// 更正、删除学习记录 (issue 14): BEGIN RECORDS AUDIT
+	AuditLearningCorrect AuditAction = "ce.record.correct"
+	AuditLearningRemove  AuditAction = "ce.record.remove"
+	// END RECORDS AUDIT
 )
 
 // auditActions holds the wording of every action, in the order the audit filter lists
@@ -179,6 +183,10 @@ var auditActions = vocab[AuditAction]{
 	{AuditScoreCorrect, "成绩复核"},
 	// END SCORES AUDIT
 	{AuditAdminIDSearch, "按身份证号查找学员"},
+	// BEGIN RECORDS AUDIT
+	{AuditLearningCorrect, "更正学习记录"},
+	{AuditLearningRemove, "删除学习记录"},
+	// END RECORDS AUDIT
 }
 
 // AuditActions lists every action, in the order the audit filter offers them.

@@ -61,6 +61,11 @@ type LearningRecord struct {
 	CompletedOn time.Time // a calendar date (midnight UTC)
 	RecordedAt  time.Time
 	RecordedBy  string
+	// Rev is raised by every correction (ce_records.go), so that a correction made on an
+	// older revision is refused (StaleRecord); UpdatedBy and UpdatedAt say whose it was.
+	Rev       int       `json:",omitempty"`
+	UpdatedBy string    `json:",omitempty"`
+	UpdatedAt time.Time `json:",omitempty"`
 }
 
 // NewLearningRecord builds the record of a course completed on a day for an enrolment and

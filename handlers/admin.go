@@ -48,7 +48,7 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	// label, which is read as its code (and shown selected).
 	action := domain.AuditActionOf(c.Query("action"))
 	f := views.Form{Values: map[string]string{"action": string(action), "actor": c.Query("actor")}}
-	entries, err := s.d.Store.AuditLog(store.AuditFilter{Action: action, Actor: f.V("actor")}, 200)
+	entries, err := s.d.Store.AuditPage(store.AuditFilter{Action: action, Actor: f.V("actor")}, 200)
 	if err != nil {
 		return err
 	}

@@ -158,13 +158,15 @@ func certRow(ct domain.Certificate, u domain.User, s *Server) views.SearchRow {
 		Status: ct.EffectiveStatus(s.d.Now()).Label()}
 }
 
-// adminApp shows any application read-only, with the reviewer's detail view; its
-// document images are served by /documents/:id, which audit-logs an admin's view.
+// adminApp shows any application read-only, with the reviewer's detail view; the view
+// of its document images is audit-logged once per page (review_docview.go).
 func (s *Server) adminApp(c *fiber.Ctx) error {
-	a, trainee, others, err := s.d.Store.ReviewApplication(*currentUser(c), c.Params("id"))
+	u, now := currentUser(c), s.d.Now()
+	a, trainee, others, err := s.d.Store.ViewApplication(*u, c.Params("id"), now)
 	if err != nil {
 		return err
 	}
+	s.docViews.seen(u.ID, a.ID, now)
 	ph, err := s.d.Store.PhotoOf(trainee.ID)
 	if err != nil {
 		return err

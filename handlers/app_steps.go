@@ -184,7 +184,8 @@ func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg
 
 // documentImage serves an application's ID card or diploma image within its scope.
 func (s *Server) documentImage(c *fiber.Ctx) error {
-	b, err := s.d.Store.DocumentImage(*currentUser(c), c.Params("id"), s.d.Now())
+	u, now := currentUser(c), s.d.Now()
+	b, err := s.d.Store.DocumentImageFor(*u, c.Params("id"), now, s.docViews.covers(u.ID, now))
 	if err != nil {
 		return err
 	}

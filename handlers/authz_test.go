@@ -93,6 +93,11 @@ type authzFix struct {
 	// 考场签到 (exam_checkin.go): a published session with one candidate (not T1) of agency A.
 	examDay    domain.ExamSession
 	examDayApp domain.Application
+	// 更正、删除学习记录 (ce_records.go): BEGIN RECORDS FIXTURE — an enrolment of T1
+	// confirmed at agency A with one learning record.
+	ceLearn  domain.Enrolment
+	ceRecord domain.LearningRecord
+	// END RECORDS FIXTURE
 }
 
 // authzRow classifies one route.
@@ -114,6 +119,11 @@ type authzRow struct {
 	stream bool
 	// fresh runs each actor on a newly signed-in session (logout ends it).
 	fresh bool
+}
+
+// ceRecordPath is the path of the records fixture's learning record (RECORDS).
+func ceRecordPath(suffix string) func(*authzFix) string {
+	return func(f *authzFix) string { return "/review/ce/" + f.ceLearn.ID + "/records/" + f.ceRecord.ID + suffix }
 }
 
 func authzFixed(p string) func(*authzFix) string { return func(*authzFix) string { return p } }
@@ -242,6 +252,16 @@ func authzRows() map[string]authzRow {
 		"POST /review/ce/:id/return": {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, "/return")},
 		"POST /review/ce/:id/records": {want: zReviewerOfA, path: ceReview(func(f *authzFix) string { return f.ceEnrol.ID }, "/records"),
 			form: func(*authzFix) url.Values { return url.Values{"course": {"bogus"}, "date": {"2026-11-20"}} }},
+		// BEGIN RECORDS ROWS: 更正、删除学习记录. Without a reason both forms are refused
+		// (422) after the scope check, so neither changes the record.
+		"GET /review/ce/:id/records/:rid": {want: zReviewerOfA, is200: true, path: ceRecordPath("")},
+		"POST /review/ce/:id/records/:rid": {want: zReviewerOfA, path: ceRecordPath(""),
+			form: func(f *authzFix) url.Values {
+				return url.Values{"rev": {"0"}, "course": {f.ceRecord.CourseID}, "hours": {"4"}, "date": {f.ceRecord.CompletedOn.Format("2006-01-02")}}
+			}},
+		"POST /review/ce/:id/records/:rid/remove": {want: zReviewerOfA, path: ceRecordPath("/remove"),
+			form: func(*authzFix) url.Values { return url.Values{"rev": {"0"}} }},
+		// END RECORDS ROWS
 		// 培训机构管理: an empty form is refused (422) without a change; suspending and
 		// re-enabling act on agency B, which T1's objects do not use.
 		"GET /admin/agencies":      {want: zAdmin, path: authzFixed("/admin/agencies?city=410100"), is200: true},
@@ -574,6 +594,36 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"RB":    func() *client { c := e.client(); must(t, c.login("revb", pwOK), 303); return c },
 		"admin": func() *client { c := e.client(); must(t, c.login("admin", pwOK), 303); return c },
 	}
+	// BEGIN RECORDS FIXTURE: a third certificate of T1, enrolled and confirmed at A, with
+	// one learning record recorded by RA.
+	if _, err := e.st.AddCertificate(domain.Certificate{Number: "412021112000300", HolderID: f.t1.ID, PostCode: "112",
+		Issuer: "河南省住房和城乡建设厅", IssuedOn: time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC), Status: domain.CertValid}); err != nil {
+		t.Fatal(err)
+	}
+	learnID := ceEnrol(t, t1, "412021112000300", f.agencyA) // it resumed T1's draft: start another
+	if f.ceDraft, err = e.st.EnrolmentOf(f.t1.ID, ceStart(t, t1)); err != nil || f.ceDraft.Status != domain.EnrolDraft {
+		t.Fatalf("records fixture: draft %v", err)
+	}
+	ra.get("/review/ce")
+	must(t, ra.post("/review/ce/"+learnID+"/confirm", url.Values{}), 303)
+	must(t, ra.post("/review/ce/courses", url.Values{"title": {"建筑施工技术"}, "category": {"专业"}, "hours": {"8"}}), 303)
+	courses, _ := e.st.Courses(mustUser(t, e, "reva"))
+	must(t, ra.post("/review/ce/"+learnID+"/records", url.Values{"course": {courses[0].ID},
+		"date": {domain.ChinaDay(e.clock.Now()).Format("2006-01-02")}}), 303)
+	if f.ceLearn, err = e.st.EnrolmentOf(f.t1.ID, learnID); err != nil || f.ceLearn.Status != domain.EnrolLearning {
+		t.Fatalf("records fixture: %v %s", err, f.ceLearn.Status)
+	}
+	if l, err := e.st.LearningOf(f.t1.ID); err == nil {
+		for _, rs := range l.Records {
+			for _, r := range rs {
+				f.ceRecord = r
+			}
+		}
+	}
+	if f.ceRecord.ID == "" {
+		t.Fatal("records fixture: no learning record")
+	}
+	// END RECORDS FIXTURE
 	// Who may change T1's data at all; after anyone else's request it must be unchanged.
 	entitled := map[string]bool{"T1": true, "RA": true, "admin": true}
 

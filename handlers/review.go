@@ -192,15 +192,16 @@ func (s *Server) revealPhone(c *fiber.Ctx) error {
 // audited reveal, "" to show it masked.
 func (s *Server) reviewDetailPage(c *fiber.Ctx, status int, f views.Form, phone string) error {
 	u := currentUser(c)
-	a, trainee, others, err := s.d.Store.ReviewApplication(*u, c.Params("id"))
+	now := s.d.Now()
+	a, trainee, others, err := s.d.Store.ViewApplication(*u, c.Params("id"), now)
 	if err != nil {
 		return err
 	}
+	s.docViews.seen(u.ID, a.ID, now)
 	ph, err := s.d.Store.PhotoOf(trainee.ID)
 	if err != nil {
 		return err
 	}
-	now := s.d.Now()
 	m := views.ReviewDetailModel{App: a, Trainee: trainee, Photo: ph, Others: others, Form: f, Marker: s.markers.other(a.ID, u.ID, now), Phone: phone}
 	if a.Status == domain.AppSubmitted {
 		s.markers.set(a.ID, u.ID, u.Name, now)

@@ -113,8 +113,10 @@ func TestReviewerQueueScopeDecisionsAndExport(t *testing.T) {
 	} else if strings.Contains(trainee.get("/").body, `data-testid="home-returned"`) {
 		t.Error("the home page shows a confirmed application as returned")
 	}
-	if log, _ := e.st.AuditLog(storeFilter("查看证件图片"), 10); len(log) != 1 {
-		t.Fatalf("staff views of ID images audited: %d", len(log))
+	// One entry per detail page shown to staff (revA, revA2, the refused return shown
+	// again, the loser's look), none for the image its page loads (issue 14).
+	if log, _ := e.st.AuditLog(storeFilter("查看证件图片"), 10); len(log) != 4 || !strings.HasPrefix(log[3].Detail, "打开报名详情") {
+		t.Fatalf("staff views of ID images audited: %d %+v", len(log), log)
 	}
 	// Exports contain the rows and are audited.
 	csv := revA.get("/review/apps/export.csv?status=all")

@@ -133,5 +133,6 @@ func (s *Server) Routes() []Route {
 		s.examDayRoutes(),      // 考场签到 (exam_checkin.go)
 		s.scoreRoutes(),        // 成绩录入, 成绩确认 (exam_score.go)
 		s.adminConsoleRoutes(), // 管理员 console (admin_console.go)
-		s.reviewTabsRoutes())   // reviewer console tab counts (review_tabs.go)
+		s.reviewTabsRoutes(),   // reviewer console tab counts (review_tabs.go)
+		s.recordRoutes())       // 更正、删除学习记录 (ce_records.go)
 }

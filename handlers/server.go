@@ -72,6 +72,7 @@ type Server struct {
 	secure   bool
 	cookie   string
 	markers  markers
+	docViews docViews // detail views that cover their document images (review_docview.go)
 	sseBeat  time.Duration
 	streams  streamCounts // open SSE streams per session and user
 	// The two wizards as the wizard kit sees them (appWizard, ceWizard).

@@ -14,6 +14,11 @@ import (
 // DocumentImage returns a document image to its owner, reviewers of the application's
 // agency and admins; staff views are audit-logged.
 func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time) ([]byte, error) {
+	return s.documentImage(viewer, uploadID, now, nil)
+}
+
+// documentImage serves DocumentImage and DocumentImageFor (app_docview.go).
+func (s *Store) documentImage(viewer domain.User, uploadID string, now time.Time, viewed func(appID string) bool) ([]byte, error) {
 	var out []byte
 	err := s.update(func(txn *badger.Txn) error {
 		var u uploadRec
@@ -36,7 +41,7 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 		if out, err = item.ValueCopy(nil); err != nil {
 			return err
 		}
-		if viewer.ID == u.OwnerID {
+		if viewer.ID == u.OwnerID || (viewed != nil && viewed(a.ID)) {
 			return nil
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditDocumentView, Object: a.ID, Detail: domain.Step(u.Step).Title()})

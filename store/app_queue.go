@@ -137,23 +137,29 @@ func (s *Store) ReviewApplication(viewer domain.User, appID string) (domain.Appl
 	var others []domain.Application
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		if a, err = loadApp(txn, appID); err != nil {
-			return err
-		}
-		if viewer.Role != domain.RoleAdmin && (viewer.Role != domain.RoleReviewer || viewer.AgencyID != a.AgencyID || a.Status == domain.AppDraft) {
-			return errNotFound
-		}
-		if u, err = loadUser(txn, a.TraineeID); err != nil {
-			return err
-		}
-		all, err := appRecords.of(txn, a.TraineeID)
-		for _, x := range all {
-			if x.ID != a.ID && x.Status != domain.AppDraft && (viewer.Role == domain.RoleAdmin || x.AgencyID == viewer.AgencyID) {
-				others = append(others, x)
-			}
-		}
+		a, u, others, err = reviewApplication(txn, viewer, appID)
 		return err
 	})
 	u.PasswordHash = ""
+	return a, u, others, err
+}
+
+// reviewApplication is the read of ReviewApplication and ViewApplication (app_docview.go).
+func reviewApplication(txn *badger.Txn, viewer domain.User, appID string) (a domain.Application, u domain.User, others []domain.Application, err error) {
+	if a, err = loadApp(txn, appID); err != nil {
+		return
+	}
+	if viewer.Role != domain.RoleAdmin && (viewer.Role != domain.RoleReviewer || viewer.AgencyID != a.AgencyID || a.Status == domain.AppDraft) {
+		return domain.Application{}, u, nil, errNotFound
+	}
+	if u, err = loadUser(txn, a.TraineeID); err != nil {
+		return
+	}
+	all, err := appRecords.of(txn, a.TraineeID)
+	for _, x := range all {
+		if x.ID != a.ID && x.Status != domain.AppDraft && (viewer.Role == domain.RoleAdmin || x.AgencyID == viewer.AgencyID) {
+			others = append(others, x)
+		}
+	}
 	return a, u, others, err
 }

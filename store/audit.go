@@ -37,19 +37,28 @@ type AuditFilter struct {
 // AuditLog returns matching entries, newest first.
 func (s *Store) AuditLog(f AuditFilter, limit int) ([]domain.AuditEntry, error) {
 	var out []domain.AuditEntry
-	action := domain.AuditActionOf(string(f.Action))
 	err := s.view(func(txn *badger.Txn) error {
-		// Newest first: stop at the limit or at the first entry older than Since.
-		return scanUntil(txn, auditPrefix(), true, func(r *auditRec) bool {
-			e := r.AuditEntry
-			if !f.Since.IsZero() && e.At.Before(f.Since) {
-				return false
-			}
-			if (action == "" || e.Action == action) && (f.Actor == "" || strings.Contains(e.Actor, f.Actor)) {
-				out = append(out, e)
-			}
-			return len(out) < limit
-		})
+		var err error
+		out, err = auditEntries(txn, f, limit)
+		return err
+	})
+	return out, err
+}
+
+// auditEntries reads matching entries newest first, stopping at the limit or at the first
+// entry older than Since.
+func auditEntries(txn *badger.Txn, f AuditFilter, limit int) ([]domain.AuditEntry, error) {
+	var out []domain.AuditEntry
+	action := domain.AuditActionOf(string(f.Action))
+	err := scanUntil(txn, auditPrefix(), true, func(r *auditRec) bool {
+		e := r.AuditEntry
+		if !f.Since.IsZero() && e.At.Before(f.Since) {
+			return false
+		}
+		if (action == "" || e.Action == action) && (f.Actor == "" || strings.Contains(e.Actor, f.Actor)) {
+			out = append(out, e)
+		}
+		return len(out) < limit
 	})
 	return out, err
 }

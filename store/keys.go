@@ -494,3 +494,14 @@ func statsCEHoursKey(cycleEnd time.Time, enrolID string) []byte {
 // statsCEHoursFrom is where the cycles that have not ended by day start: the keys sort by
 // cycle end, so a scan from here skips every finished cycle.
 func statsCEHoursFrom(day time.Time) []byte { return key(pStatsCEHours, day.Format("20060102")) }
+
+// 更正、删除学习记录 (issue 14, ce_records.go): BEGIN RECORDS KEYS. A removed learning
+// record is moved here, under its certificate, with who removed it, when and why; it no
+// longer counts anywhere (recordsOfCert reads only pCERecord).
+const pCERecordRemoved = "v1/ce/record-removed/"
+
+func ceRecordRemovedKey(certID, recordID string) []byte {
+	return key(pCERecordRemoved, certID, "/", recordID)
+}
+
+// END RECORDS KEYS

@@ -93,6 +93,7 @@ func TestKeyLayoutIsPinned(t *testing.T) {
 		{ceRecordKey("c", "r"), "v1/ce/record/c/r"},
 		{ceRecordPrefix("c"), "v1/ce/record/c/"},
 		{ceRecordDayKey("c", "k", day), "v1/idx/ce/record-key/c/k/20260307"},
+		{ceRecordRemovedKey("c", "r"), "v1/ce/record-removed/c/r"}, // RECORDS
 		// Statistics (stats.go).
 		{statsAppKey("a", "410100", "111", "failed", "absent", "s1"), "v1/stats/app/a/410100/111/failed/absent/s1"},
 		{statsAppKey("a", "", "111", "submitted", "", ""), "v1/stats/app/a/-/111/submitted/-/-"},
