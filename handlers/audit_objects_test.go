@@ -132,3 +132,39 @@ func TestDocumentViewOncePerDetailView(t *testing.T) {
 		t.Fatalf("the admin's view: %d entries", len(got))
 	}
 }
+
+// TestPhotoQueueLogsItsIDImagesOnce (issue 14): the photo queue's cards show ID-card
+// fronts; a page of the queue writes one 查看证件图片 entry naming the applications, the
+// images the cards then load are covered by it, and the doorbell's refreshes of the same
+// page write nothing more within the window.
+func TestPhotoQueueLogsItsIDImagesOnce(t *testing.T) {
+	e := newEnv(t)
+	agA, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
+	var fronts, numbers []string
+	for _, p := range []struct{ id, name string }{{idA, "王芳"}, {idB, "李强"}} {
+		trainee, appID := submittedApp(t, e, p.id, p.name, agA)
+		must(t, trainee.upload("/profile/photo", "photo", "p.jpg", colourJPEG(t, 900, 1200, false)), 303)
+		a, err := e.st.ApplicationOf(mustTrainee(t, e, p.id).ID, appID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fronts, numbers = append(fronts, a.IDFront), append(numbers, a.Number)
+	}
+	rev := e.reviewer(agA.ID, "reva")
+	for range 3 { // the first showing and two refreshes
+		rows := hx(rev, "/review/photos/rows")
+		for _, f := range fronts {
+			must(t, rows, 200, `src="/documents/`+f+`"`)
+			must(t, rev.get("/documents/"+f), 200)
+		}
+	}
+	got, _ := e.st.AuditLog(store.AuditFilter{Action: domain.AuditDocumentView, Actor: "reva"}, 50)
+	if len(got) != 1 || got[0].Object != "照片队列" {
+		t.Fatalf("three showings of a photo page with two ID images wrote: %+v", got)
+	}
+	for _, n := range numbers {
+		if !strings.Contains(got[0].Detail, n) {
+			t.Errorf("the entry %q does not name application %s", got[0].Detail, n)
+		}
+	}
+}

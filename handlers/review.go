@@ -140,8 +140,12 @@ func emptyQueueText(qf store.QueueFilter, what string) string {
 const photoPageSize = 24
 
 func (s *Server) photoRows(c *fiber.Ctx) error {
-	page, err := s.d.Store.PhotoQueue(*currentUser(c), c.Query("after"), photoPageSize)
+	u := currentUser(c)
+	page, err := s.d.Store.PhotoQueue(*u, c.Query("after"), photoPageSize)
 	if err != nil {
+		return err
+	}
+	if err := s.logPhotoQueueDocuments(*u, page.Rows); err != nil {
 		return err
 	}
 	out := make([]views.PhotoRowView, len(page.Rows))

@@ -3,6 +3,9 @@ package handlers
 import (
 	"sync"
 	"time"
+
+	"sitepro/domain"
+	"sitepro/store"
 )
 
 // 查看证件图片 (issue 14): an application's detail page is logged once when it is shown
@@ -38,4 +41,26 @@ func (d *docViews) covers(viewer string, now time.Time) func(appID string) bool 
 		until, ok := d.m[viewer+"/"+appID]
 		return ok && now.Before(until)
 	}
+}
+
+// logPhotoQueueDocuments logs, in one entry, the ID-card fronts a page of the photo queue
+// shows that no logged view of this viewer covers yet, and then covers them: a queue the
+// doorbell refreshes every few seconds logs each application once per docViewTTL, not
+// each card on each refresh.
+func (s *Server) logPhotoQueueDocuments(u domain.User, rows []store.PhotoRow) error {
+	now := s.d.Now()
+	covered := s.docViews.covers(u.ID, now)
+	var numbers, ids []string
+	for _, r := range rows {
+		if r.IDFront != "" && !covered(r.AppID) {
+			numbers, ids = append(numbers, r.AppNumber), append(ids, r.AppID)
+		}
+	}
+	if err := s.d.Store.ViewPhotoQueueDocuments(u, numbers, now); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		s.docViews.seen(u.ID, id, now)
+	}
+	return nil
 }

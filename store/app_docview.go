@@ -55,3 +55,18 @@ func shownDocuments(a domain.Application) []string {
 func (s *Store) DocumentImageFor(viewer domain.User, uploadID string, now time.Time, viewed func(appID string) bool) ([]byte, error) {
 	return s.documentImage(viewer, uploadID, now, viewed)
 }
+
+// ViewPhotoQueueDocuments writes the one 查看证件图片 entry of a page of the photo queue,
+// whose cards show each trainee's ID-card front beside the photo to compare: one entry
+// for the page naming the applications (by number), not one per image. The caller passes
+// only the applications no logged view of this viewer covers yet, and then treats their
+// images as covered, as after a detail page.
+func (s *Store) ViewPhotoQueueDocuments(viewer domain.User, numbers []string, now time.Time) error {
+	if len(numbers) == 0 {
+		return nil
+	}
+	return s.update(func(txn *badger.Txn) error {
+		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditDocumentView,
+			Object: "照片队列", Detail: "对照身份证正面（" + strings.Join(numbers, "、") + "）"})
+	})
+}

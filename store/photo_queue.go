@@ -19,6 +19,7 @@ type PhotoRow struct {
 	// both "" when there is none (a trainee the agency knows only from continuing
 	// education, whose enrolment carries no ID-card image).
 	IDFront, AppNumber string
+	AppID              string // that application's id (the key its document views are covered by)
 }
 
 // photoScope is the index a viewer's photo queue reads: an admin decides every pending
@@ -116,11 +117,11 @@ func (s *Store) PhotoQueue(viewer domain.User, after string, limit int) (PhotoPa
 			if err != nil {
 				return false, err
 			}
-			front, number, err := idFrontFor(txn, viewer, id)
+			front, number, appID, err := idFrontFor(txn, viewer, id)
 			if err != nil {
 				return false, err
 			}
-			out.Rows = append(out.Rows, PhotoRow{UserID: id, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt, IDFront: front, AppNumber: number})
+			out.Rows = append(out.Rows, PhotoRow{UserID: id, Name: u.Name, PhotoID: p.ID, UploadedAt: p.UploadedAt, IDFront: front, AppNumber: number, AppID: appID})
 			last = item.KeyCopy(last[:0])
 			return true, nil
 		})
@@ -132,10 +133,10 @@ func (s *Store) PhotoQueue(viewer domain.User, after string, limit int) (PhotoPa
 // submitted application that the viewer may see the documents of, by the rule
 // DocumentImage applies to staff, so that the photo queue links only images the image
 // route will serve the viewer; "" when there is none.
-func idFrontFor(txn *badger.Txn, viewer domain.User, traineeID string) (upload, number string, err error) {
+func idFrontFor(txn *badger.Txn, viewer domain.User, traineeID string) (upload, number, appID string, err error) {
 	apps, err := appRecords.of(txn, traineeID)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	var newest domain.Application
 	for _, a := range apps {
@@ -145,5 +146,5 @@ func idFrontFor(txn *badger.Txn, viewer domain.User, traineeID string) (upload, 
 			newest = a
 		}
 	}
-	return newest.IDFront, newest.Number, nil
+	return newest.IDFront, newest.Number, newest.ID, nil
 }
