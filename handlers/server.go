@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/storage/memory/v2"
 
 	"sitepro/domain"
@@ -66,7 +65,7 @@ type Server struct {
 	d        Deps
 	assets   *static.Set
 	views    views.Assets
-	sessions *session.Store
+	sessions *sessionStore
 	throttle *Throttle
 	devKeys  deviceKeys
 	secure   bool
@@ -115,10 +114,7 @@ func New(d Deps) (*fiber.App, error) {
 	if s.secure {
 		s.cookie = "__Host-sitepro_session"
 	}
-	s.sessions = session.New(session.Config{
-		Storage: memory.New(memory.Config{GCInterval: time.Minute}), Expiration: 30 * time.Minute,
-		KeyLookup: "cookie:" + s.cookie, CookieHTTPOnly: true, CookieSameSite: "Lax", CookieSecure: s.secure, CookiePath: "/",
-	})
+	s.sessions = &sessionStore{storage: memory.New(memory.Config{GCInterval: time.Minute}), cookie: s.cookie, secure: s.secure} // session.go
 	app := fiber.New(fiber.Config{
 		Immutable: true, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 60 * time.Second,
 		BodyLimit: 12 << 20, ErrorHandler: s.handleError, DisableStartupMessage: true, AppName: "sitepro",

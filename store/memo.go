@@ -1,0 +1,72 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// jsonMemo remembers the decoded form of records read often, keyed by their Badger key and
+// checked against the exact stored bytes: a read whose bytes equal the remembered ones
+// gets the remembered value without decoding JSON, anything else is decoded and
+// remembered. It needs no invalidation, so no write path knows about it: whatever a
+// transaction reads is what it gets. The signed-in user is loaded on every request
+// (issue 15), and decoding it cost as much as a small page's rendering.
+//
+// T must be a plain value (no pointers, slices or maps that a caller could change), since
+// every caller gets a copy of the same remembered value.
+type jsonMemo[T any] struct {
+	mu  sync.RWMutex
+	m   map[string]memoEntry[T]
+	max int
+}
+
+type memoEntry[T any] struct {
+	raw []byte
+	v   T
+}
+
+func newJSONMemo[T any](max int) *jsonMemo[T] {
+	return &jsonMemo[T]{m: make(map[string]memoEntry[T]), max: max}
+}
+
+// get reads key k in txn like getJSON.
+func (m *jsonMemo[T]) get(txn *badger.Txn, k []byte) (T, error) {
+	var v T
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return v, errNotFound
+	}
+	if err != nil {
+		return v, err
+	}
+	err = item.Value(func(b []byte) error {
+		m.mu.RLock()
+		e, ok := m.m[string(k)]
+		m.mu.RUnlock()
+		if ok && bytes.Equal(e.raw, b) {
+			v = e.v
+			return nil
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		m.mu.Lock()
+		if len(m.m) >= m.max { // full: forget about an eighth, in map order (random enough)
+			n := m.max / 8
+			for key := range m.m {
+				if n--; n < 0 {
+					break
+				}
+				delete(m.m, key)
+			}
+		}
+		m.m[string(k)] = memoEntry[T]{raw: bytes.Clone(b), v: v}
+		m.mu.Unlock()
+		return nil
+	})
+	return v, err
+}
