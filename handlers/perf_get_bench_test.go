@@ -248,7 +248,8 @@ func median(xs []float64) float64 {
 
 // BenchmarkSignedInGET measures, in one run, a bare Fiber hello, the signed-in pages of a
 // trainee (报名记录 /apply, 证书信息 /certificates, a 新取证 wizard step), the public login
-// page with and without gzip, and a static asset plain, gzip and brotli: req/s at c64,
+// page plain, gzip, brotli and as a browser asks for it, and a static asset plain and
+// gzip: req/s at c64,
 // server CPU µs per request, bytes per answer and each one's ratio to hello (req/s ratio
 // "_vs_hello", CPU ratio "_cpu_vs_hello" = hello's CPU per request / this one's).
 func BenchmarkSignedInGET(b *testing.B) {
@@ -287,9 +288,10 @@ func BenchmarkSignedInGET(b *testing.B) {
 		signedIn("step", func(i int) string { return fx.Steps[i] }),
 		one("login", fx.App, "/login", "", ""),
 		one("login_gzip", fx.App, "/login", "gzip", "gzip"),
+		one("login_br", fx.App, "/login", "br", "br"),                             // fiber's fastest brotli, for comparison
+		one("login_browser", fx.App, "/login", "gzip, deflate, br, zstd", "gzip"), // what browsers get
 		one("static", fx.App, fx.CSS, "", ""),
-		one("static_gzip", fx.App, fx.CSS, "gzip", "gzip"),
-		one("static_br", fx.App, fx.CSS, "br, gzip", "br"),
+		one("static_gzip", fx.App, fx.CSS, "gzip, deflate, br, zstd", "gzip"),
 	}
 	if only := os.Getenv("SITEPRO_PERF_ONLY"); only != "" { // e.g. "hello,records" while profiling
 		phases = slices.DeleteFunc(phases, func(p perfPhase) bool {
