@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"sync"
@@ -17,20 +18,20 @@ import (
 // (issue 15), and decoding it cost as much as a small page's rendering.
 //
 // T must be a plain value (no pointers, slices or maps that a caller could change), since
-// every caller gets a copy of the same remembered value.
+// every caller gets a copy of the same remembered value. The zero value is ready to use
+// and holds at most memoMax records.
 type jsonMemo[T any] struct {
 	mu  sync.RWMutex
 	m   map[string]memoEntry[T]
-	max int
+	max int // memoMax when 0
 }
+
+// memoMax bounds a memo: 8,192 users are a few MB.
+const memoMax = 8192
 
 type memoEntry[T any] struct {
 	raw []byte
 	v   T
-}
-
-func newJSONMemo[T any](max int) *jsonMemo[T] {
-	return &jsonMemo[T]{m: make(map[string]memoEntry[T]), max: max}
 }
 
 // get reads key k in txn like getJSON.
@@ -55,8 +56,11 @@ func (m *jsonMemo[T]) get(txn *badger.Txn, k []byte) (T, error) {
 			return err
 		}
 		m.mu.Lock()
-		if len(m.m) >= m.max { // full: forget about an eighth, in map order (random enough)
-			n := m.max / 8
+		if m.m == nil {
+			m.m = make(map[string]memoEntry[T])
+		}
+		if max := cmp.Or(m.max, memoMax); len(m.m) >= max { // full: forget an eighth, in map order (random enough)
+			n := max / 8
 			for key := range m.m {
 				if n--; n < 0 {
 					break

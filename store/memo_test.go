@@ -49,7 +49,7 @@ func TestUserReadsEveryChangeThroughTheMemo(t *testing.T) {
 // A full memo forgets some entries and stays correct.
 func TestJSONMemoStaysBounded(t *testing.T) {
 	s, _ := openTemp(t)
-	m := newJSONMemo[domain.Event](16)
+	m := &jsonMemo[domain.Event]{max: 16}
 	for i := range 100 {
 		k := []byte{'k', byte(i)}
 		ev := domain.Event{What: string(rune('a' + i%26)), Note: string(k)}

@@ -30,7 +30,7 @@ type Store struct {
 	// set once by migrate before the store is handed out.
 	photoIndexed bool
 	// users remembers decoded users for User, read on every signed-in request (memo.go).
-	users *jsonMemo[userRec]
+	users jsonMemo[userRec]
 }
 
 // Options are the choices a deployment makes when it opens the store. The zero value is
@@ -85,7 +85,7 @@ func openDB(dir string, log *slog.Logger, o Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	return &Store{db: db, log: log, space: space, Events: NewBroker(), users: newJSONMemo[userRec](8192)}, nil
+	return &Store{db: db, log: log, space: space, Events: NewBroker()}, nil
 }
 
 // badgerOptions are the small-VM options of DESIGN.md §6 with the given sizes and key.
