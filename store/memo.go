@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/domain"
 )
 
 // jsonMemo remembers the decoded form of records read often, keyed by their Badger key and
@@ -17,16 +19,16 @@ import (
 // transaction reads is what it gets. The signed-in user is loaded on every request
 // (issue 15), and decoding it cost as much as a small page's rendering.
 //
-// T must be a plain value (no pointers, slices or maps that a caller could change), since
-// every caller gets a copy of the same remembered value. The zero value is ready to use
-// and holds at most memoMax records.
+// Every caller gets a copy of the same remembered T: a T with slices, maps or pointers
+// must be cloned by the caller before it is handed out (see appReads). The zero value is
+// ready to use and holds at most memoMax records.
 type jsonMemo[T any] struct {
 	mu  sync.RWMutex
 	m   map[string]memoEntry[T]
 	max int // memoMax when 0
 }
 
-// memoMax bounds a memo: 8,192 users are a few MB.
+// memoMax bounds a memo: 8,192 users or applications are a few MB each.
 const memoMax = 8192
 
 type memoEntry[T any] struct {
@@ -73,4 +75,16 @@ func (m *jsonMemo[T]) get(txn *badger.Txn, k []byte) (T, error) {
 		return nil
 	})
 	return v, err
+}
+
+// appReads is appRecords reading through the store's application memo, for the trainee's
+// own pages (报名记录, the wizard's steps): each application is decoded once per stored
+// version and every reader gets its own clone. Use cases that write keep appRecords.
+func (s *Store) appReads() wizardRecords[domain.Application] {
+	r := appRecords
+	r.load = func(txn *badger.Txn, id string) (domain.Application, error) {
+		rec, err := s.apps.get(txn, appKey(id))
+		return rec.Application.Clone(), err
+	}
+	return r
 }

@@ -71,3 +71,33 @@ func TestJSONMemoStaysBounded(t *testing.T) {
 		}
 	}
 }
+
+// The trainee's pages read applications through the memo (appReads): each reader gets
+// its own copy, and every saved change shows on the next read.
+func TestApplicationReadsThroughTheMemo(t *testing.T) {
+	s, _ := openTemp(t)
+	u, _ := s.CreateTrainee(registration(t, validID), "h", NewToken(), t0)
+	ag, _ := s.PutAgency(domain.Agency{Name: "郑州", CityCode: "410100"})
+	a := fillApp(t, s, u, ag)
+	first, err := s.ApplicationOf(u.ID, a.ID)
+	if err != nil || len(first.Timeline) == 0 {
+		t.Fatalf("%+v, %v", first, err)
+	}
+	if _, ok := s.apps.m[string(appKey(a.ID))]; !ok {
+		t.Fatal("the application was not remembered")
+	}
+	first.Timeline[0].What, first.Resume = "改过", nil // a reader's changes stay its own
+	second, _ := s.ApplicationOf(u.ID, a.ID)
+	list, _ := s.ApplicationsOf(u.ID)
+	if second.Timeline[0].What == "改过" || len(list) != 1 || list[0].Timeline[0].What == "改过" {
+		t.Fatal("a reader's change reached the memo")
+	}
+	if _, err := s.SubmitApplication(u, a.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.ApplicationOf(u.ID, a.ID)
+	list, _ = s.ApplicationsOf(u.ID)
+	if after.Status != domain.AppSubmitted || after.Number == "" || list[0].Status != domain.AppSubmitted {
+		t.Fatalf("after submit: %s %q, list %s", after.Status, after.Number, list[0].Status)
+	}
+}
