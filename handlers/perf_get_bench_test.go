@@ -78,6 +78,12 @@ func perfChild() int {
 			_ = pprof.StartCPUProfile(f)
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
+		defer func() { // and what was allocated, in p.allocs (go tool pprof -sample_index=alloc_space)
+			if f, err := os.Create(p + ".allocs"); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	_ = json.NewEncoder(os.Stdout).Encode(fx)
 	_, _ = io.Copy(io.Discard, os.Stdin)
