@@ -54,9 +54,11 @@ func (m *jsonMemo[T]) get(txn *badger.Txn, k []byte) (T, error) {
 			v = e.v
 			return nil
 		}
-		if err := json.Unmarshal(b, &v); err != nil {
+		var d T // decoded apart from v, so that only a miss allocates it
+		if err := json.Unmarshal(b, &d); err != nil {
 			return err
 		}
+		v = d
 		m.mu.Lock()
 		if m.m == nil {
 			m.m = make(map[string]memoEntry[T])
