@@ -26,12 +26,8 @@ var certNotFound = domain.Err(domain.CodeNotFound, "没有找到这张证书。�
 // certificatesPage is 证书信息: every certificate of the signed-in trainee.
 func (s *Server) certificatesPage(c *fiber.Ctx) error {
 	u := currentUser(c)
-	certs, err := s.d.Store.CertificatesOf(u.ID)
-	if err != nil {
-		return err
-	}
 	now := s.d.Now()
-	sts, err := s.d.Store.CertificateStatuses(u.ID, now) // continuing education decides 有效 / 未达标 / 失效
+	certs, sts, err := s.d.Store.CertificatesWithStatus(u.ID, now) // continuing education decides 有效 / 未达标 / 失效
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"sitepro/domain"
 	"sitepro/views"
@@ -64,21 +63,19 @@ const (
 const absoluteSession = 12 * time.Hour
 
 func (s *Server) loadSession(c *fiber.Ctx) error {
-	sess, err := s.sessions.Get(c)
+	ss, err := s.sessions.get(c)
 	if err != nil {
 		return err
 	}
-	c.Locals("sess", sess)
+	c.Locals("sess", ss)
 	err = c.Next()
-	if sess, ok := c.Locals("sess").(*session.Session); ok && len(sess.Keys()) > 0 {
-		if serr := sess.Save(); serr != nil && err == nil {
-			err = serr
-		}
+	if serr := ss.Save(); serr != nil && err == nil {
+		err = serr
 	}
 	return err
 }
 
-func sess(c *fiber.Ctx) *session.Session { return c.Locals("sess").(*session.Session) }
+func sess(c *fiber.Ctx) *Session { return c.Locals("sess").(*Session) }
 
 // csrf checks the session-bound token on every unsafe request (header from htmx, hidden
 // field from plain forms) and makes the token available to views.
@@ -112,7 +109,7 @@ const staleMessage = "页面停留时间过长，为了安全，刚才的提交�
 // staleForm answers a submission with a missing or expired CSRF token. For the public
 // forms (register, login, forgot) it shows the same form again with everything typed and
 // a fresh token, and changes nothing; for anything else a clear page.
-func (s *Server) staleForm(c *fiber.Ctx, ss *session.Session) error {
+func (s *Server) staleForm(c *fiber.Ctx, ss *Session) error {
 	token, _ := ss.Get(kCSRF).(string)
 	if token == "" {
 		token = randomToken()

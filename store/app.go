@@ -49,12 +49,12 @@ func appPlaces(a domain.Application) agencyPlaces {
 
 // ApplicationsOf returns the trainee's applications, newest first.
 func (s *Store) ApplicationsOf(traineeID string) ([]domain.Application, error) {
-	return listOwned(s, appRecords, traineeID)
+	return listOwned(s, s.appReads(), traineeID)
 }
 
 // ApplicationOf returns one application of the trainee.
 func (s *Store) ApplicationOf(traineeID, appID string) (domain.Application, error) {
-	return getOwned(s, appRecords, traineeID, appID)
+	return getOwned(s, s.appReads(), traineeID, appID)
 }
 
 // StartApplication resumes the trainee's open draft or creates one prefilled from the

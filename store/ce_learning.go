@@ -208,12 +208,35 @@ func (s *Store) LearningOf(traineeID string) (CELearning, error) {
 // CertificateStatuses returns the status each of a holder's certificates shows with
 // continuing education taken into account (domain.Certificate.Compliance), by ID.
 func (s *Store) CertificateStatuses(holderID string, now time.Time) (map[string]domain.Compliance, error) {
-	l, err := s.LearningOf(holderID)
-	out := make(map[string]domain.Compliance, len(l.Certificates))
-	for _, c := range l.Certificates {
-		out[c.ID] = c.Compliance(l.Records[c.ID], l.Settings, now)
-	}
+	_, out, err := s.CertificatesWithStatus(holderID, now)
 	return out, err
+}
+
+// CertificatesWithStatus returns a holder's certificates, most recently issued first, and
+// the status each shows (as CertificateStatuses), read in one transaction for the
+// 证书信息 page, which read them twice and every enrolment besides (issue 15).
+func (s *Store) CertificatesWithStatus(holderID string, now time.Time) ([]domain.Certificate, map[string]domain.Compliance, error) {
+	var certs []domain.Certificate
+	out := map[string]domain.Compliance{}
+	err := s.view(func(txn *badger.Txn) error {
+		cs, err := ceSettings(txn)
+		if err != nil {
+			return err
+		}
+		if certs, err = holderCertificates(txn, holderID); err != nil {
+			return err
+		}
+		for _, c := range certs {
+			records, err := recordsOfCert(txn, c.ID)
+			if err != nil {
+				return err
+			}
+			out[c.ID] = c.Compliance(records, cs, now)
+		}
+		return nil
+	})
+	sort.SliceStable(certs, func(i, j int) bool { return certs[i].IssuedOn.After(certs[j].IssuedOn) })
+	return certs, out, err
 }
 
 // CertificateCompliance is the status of one certificate with continuing education taken

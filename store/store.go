@@ -29,6 +29,9 @@ type Store struct {
 	// photoIndexed says the per-agency photo queue index covers every pending photo; it is
 	// set once by migrate before the store is handed out.
 	photoIndexed bool
+	// users remembers decoded users for User, read on every signed-in request (memo.go).
+	users jsonMemo[userRec]
+	apps  jsonMemo[appRec] // for ApplicationOf and ApplicationsOf (appReads)
 }
 
 // Options are the choices a deployment makes when it opens the store. The zero value is

@@ -133,13 +133,13 @@ func (s *Store) CreateStaff(u domain.User, now time.Time) (domain.User, error) {
 
 // User returns the user with the given id.
 func (s *Store) User(id string) (domain.User, error) {
-	var u domain.User
+	var r userRec
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		u, err = loadUser(txn, id)
+		r, err = s.users.get(txn, userKey(id)) // decoded once per stored version (memo.go)
 		return err
 	})
-	return u, err
+	return r.User, err
 }
 
 // UserByLogin finds a user by ID number (trainees) or username (staff). An ID number
