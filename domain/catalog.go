@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // Post is one entry of the catalog of positions (岗位) and specialties (专业) a
 // certificate can be issued for. Code is the national post code printed on certificates,
 // Slug a stable internal identifier for URLs and storage. Only enabled posts can be chosen
@@ -29,8 +31,21 @@ func (p Post) Label() string {
 // DefaultPosts returns the catalog to seed: the 13 combinations of the national scheme,
 // all enabled, followed by the legacy 安全员 (code 110), disabled. The result is a fresh
 // slice the caller may modify.
-func DefaultPosts() []Post {
-	return []Post{
+func DefaultPosts() []Post { return slices.Clone(defaultPosts) }
+
+// DefaultPostLabel is the label of a post of the national catalog by its code, "" for
+// another code; pages name posts on every render, so this is a lookup, not a rebuild.
+func DefaultPostLabel(code string) string { return defaultPostLabels[code] }
+
+var defaultPostLabels = func() map[string]string {
+	m := make(map[string]string, len(defaultPosts))
+	for _, p := range defaultPosts {
+		m[p.Code] = p.Label()
+	}
+	return m
+}()
+
+var defaultPosts = []Post{
 		{Code: "101", Slug: "shigong-tujian", Position: "施工员", Specialty: "土建施工", Enabled: true},
 		{Code: "102", Slug: "shigong-zhuangshi", Position: "施工员", Specialty: "装饰装修", Enabled: true},
 		{Code: "103", Slug: "shigong-shebei", Position: "施工员", Specialty: "设备安装", Enabled: true},
@@ -45,7 +60,6 @@ func DefaultPosts() []Post {
 		{Code: "114", Slug: "ziliao", Position: "资料员", Enabled: true},
 		{Code: "115", Slug: "biaozhun", Position: "标准员", Enabled: true},
 		{Code: "110", Slug: "anquan", Position: "安全员", Enabled: false, ImportOnly: true},
-	}
 }
 
 // City is a prefecture-level city of Henan (or 济源示范区) with its GB/T 2260 code.

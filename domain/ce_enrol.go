@@ -24,10 +24,10 @@ const (
 )
 
 // Label is the status as the trainee and the agency see it.
-func (s EnrolStatus) Label() string {
-	return map[EnrolStatus]string{EnrolDraft: "草稿（未提交）", EnrolPending: "待确认", EnrolReturned: "已退回",
-		EnrolConfirmed: "已确认", EnrolLearning: "学习中", EnrolCompleted: "已完成"}[s]
-}
+func (s EnrolStatus) Label() string { return enrolStatusLabels[s] }
+
+var enrolStatusLabels = map[EnrolStatus]string{EnrolDraft: "草稿（未提交）", EnrolPending: "待确认", EnrolReturned: "已退回",
+	EnrolConfirmed: "已确认", EnrolLearning: "学习中", EnrolCompleted: "已完成"}
 
 // Learning reports whether the agency may record learning for the enrolment.
 func (s EnrolStatus) Learning() bool {

@@ -51,10 +51,8 @@ func rowKey(i int, f string) string { return "resume." + strconv.Itoa(i) + "." +
 // postLabel is the name of a post code: a national post, or an entry the province added
 // to the catalog (KnowPosts), disabled ones included so that old records keep their name.
 func postLabel(code string) string {
-	for _, p := range domain.DefaultPosts() {
-		if p.Code == code {
-			return p.Label()
-		}
+	if l := domain.DefaultPostLabel(code); l != "" {
+		return l
 	}
 	if m := addedPosts.Load(); m != nil {
 		if l, ok := (*m)[code]; ok {

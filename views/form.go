@@ -1,7 +1,6 @@
 package views
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,13 +94,30 @@ func anyFilled(f Form, names []string) bool {
 	return false
 }
 
-// telNumber is a phone number at the start of a text such as the support contact
-// "0371-12345678（工作日 9:00–17:00）".
-var telNumber = regexp.MustCompile(`^\+?[0-9][0-9\-]{5,19}[0-9]`)
+// leadingPhone is the phone number at the start of a text such as the support contact
+// "0371-12345678（工作日 9:00–17:00）": what `^\+?[0-9][0-9\-]{5,19}[0-9]`, scanned by hand: every page's footer has one, and a
+// regexp per render showed in the profiles of issue 15).
+func leadingPhone(s string) string {
+	i := 0
+	if strings.HasPrefix(s, "+") {
+		i = 1
+	}
+	start := i
+	for i < len(s) && i-start < 21 && (s[i] >= '0' && s[i] <= '9' || s[i] == '-' && i > start) {
+		i++
+	}
+	for i > start && s[i-1] == '-' { // it ends with a digit
+		i--
+	}
+	if i-start < 7 {
+		return ""
+	}
+	return s[:i]
+}
 
 // splitPhone splits a text into its leading phone number (empty when it has none), the
 // tel: address to dial and the rest.
 func splitPhone(s string) (number, dial, rest string) {
-	number = telNumber.FindString(s)
+	number = leadingPhone(s)
 	return number, "tel:" + strings.ReplaceAll(number, "-", ""), s[len(number):]
 }
