@@ -43,9 +43,9 @@ const (
 func (s AppStatus) Label() string { return appStatusLabels[s] }
 
 var appStatusLabels = map[AppStatus]string{
-		AppDraft: "草稿（未提交）", AppSubmitted: "已提交，待机构确认", AppReturned: "已退回，待修改",
-		AppRejected: "不予确认", AppConfirmed: "机构已确认", AppScheduled: "已安排考试",
-		AppScored: "已录入成绩", AppPassed: "考试合格", AppFailed: "考试不合格", AppCertified: "已发证",
+	AppDraft: "草稿（未提交）", AppSubmitted: "已提交，待机构确认", AppReturned: "已退回，待修改",
+	AppRejected: "不予确认", AppConfirmed: "机构已确认", AppScheduled: "已安排考试",
+	AppScored: "已录入成绩", AppPassed: "考试合格", AppFailed: "考试不合格", AppCertified: "已发证",
 }
 
 // Open reports whether the application still blocks a new one for the same post.

@@ -46,20 +46,20 @@ var defaultPostLabels = func() map[string]string {
 }()
 
 var defaultPosts = []Post{
-		{Code: "101", Slug: "shigong-tujian", Position: "施工员", Specialty: "土建施工", Enabled: true},
-		{Code: "102", Slug: "shigong-zhuangshi", Position: "施工员", Specialty: "装饰装修", Enabled: true},
-		{Code: "103", Slug: "shigong-shebei", Position: "施工员", Specialty: "设备安装", Enabled: true},
-		{Code: "104", Slug: "shigong-shizheng", Position: "施工员", Specialty: "市政工程", Enabled: true},
-		{Code: "106", Slug: "zhiliang-tujian", Position: "质量员", Specialty: "土建施工", Enabled: true},
-		{Code: "107", Slug: "zhiliang-zhuangshi", Position: "质量员", Specialty: "装饰装修", Enabled: true},
-		{Code: "108", Slug: "zhiliang-shebei", Position: "质量员", Specialty: "设备安装", Enabled: true},
-		{Code: "109", Slug: "zhiliang-shizheng", Position: "质量员", Specialty: "市政工程", Enabled: true},
-		{Code: "111", Slug: "cailiao", Position: "材料员", Enabled: true},
-		{Code: "112", Slug: "jixie", Position: "机械员", Enabled: true},
-		{Code: "113", Slug: "laowu", Position: "劳务员", Enabled: true},
-		{Code: "114", Slug: "ziliao", Position: "资料员", Enabled: true},
-		{Code: "115", Slug: "biaozhun", Position: "标准员", Enabled: true},
-		{Code: "110", Slug: "anquan", Position: "安全员", Enabled: false, ImportOnly: true},
+	{Code: "101", Slug: "shigong-tujian", Position: "施工员", Specialty: "土建施工", Enabled: true},
+	{Code: "102", Slug: "shigong-zhuangshi", Position: "施工员", Specialty: "装饰装修", Enabled: true},
+	{Code: "103", Slug: "shigong-shebei", Position: "施工员", Specialty: "设备安装", Enabled: true},
+	{Code: "104", Slug: "shigong-shizheng", Position: "施工员", Specialty: "市政工程", Enabled: true},
+	{Code: "106", Slug: "zhiliang-tujian", Position: "质量员", Specialty: "土建施工", Enabled: true},
+	{Code: "107", Slug: "zhiliang-zhuangshi", Position: "质量员", Specialty: "装饰装修", Enabled: true},
+	{Code: "108", Slug: "zhiliang-shebei", Position: "质量员", Specialty: "设备安装", Enabled: true},
+	{Code: "109", Slug: "zhiliang-shizheng", Position: "质量员", Specialty: "市政工程", Enabled: true},
+	{Code: "111", Slug: "cailiao", Position: "材料员", Enabled: true},
+	{Code: "112", Slug: "jixie", Position: "机械员", Enabled: true},
+	{Code: "113", Slug: "laowu", Position: "劳务员", Enabled: true},
+	{Code: "114", Slug: "ziliao", Position: "资料员", Enabled: true},
+	{Code: "115", Slug: "biaozhun", Position: "标准员", Enabled: true},
+	{Code: "110", Slug: "anquan", Position: "安全员", Enabled: false, ImportOnly: true},
 }
 
 // City is a prefecture-level city of Henan (or 济源示范区) with its GB/T 2260 code.
