@@ -12,9 +12,10 @@
 //   target-size-44 (the project's rule, UX.md; WCAG 2.5.5): the same test with 44 px.
 //
 // Exempt, as in 2.5.8: a link inside a sentence or block of text ("inline": its block has
-// text that is not part of a target), and elements that are not visible (display:none,
-// visibility:hidden, clipped to 1 px like .sr, moved off-screen like the skip link until
-// it has the focus).
+// text that is not part of a target) — it is not measured, but its line boxes are still
+// targets that an undersized neighbour's circle must not reach; and elements that are not
+// visible (display:none, visibility:hidden, clipped to 1 px like .sr, moved off-screen
+// like the skip link until it has the focus), which are no targets at all.
 (() => {
 	const interactive = 'a[href], button, input:not([type=hidden]), select, textarea, summary, ' +
 		'[role=button], [role=link], [role=tab], [role=checkbox], [role=radio], [role=switch], ' +
@@ -81,9 +82,13 @@
 			}
 		}
 		if (!rect) continue;
-		const tag = el.tagName.toLowerCase();
-		if (tag === 'a' && inline(el)) continue;
-		targets.push({ el, rect, w: rect.right - rect.left, h: rect.bottom - rect.top, cx: (rect.left + rect.right) / 2, cy: (rect.top + rect.bottom) / 2, labels: isBox && el.labels ? [...el.labels] : [] });
+		const t = { el, rects: [rect], w: rect.right - rect.left, h: rect.bottom - rect.top, cx: (rect.left + rect.right) / 2, cy: (rect.top + rect.bottom) / 2, labels: isBox && el.labels ? [...el.labels] : [] };
+		if (el.tagName === 'A' && inline(el)) {
+			// exempt; a link that wraps is hit on its line boxes, not on the box around them
+			t.exempt = true;
+			t.rects = [...el.getClientRects()].filter((r) => r.width > 0 && r.height > 0).map((r) => ({ left: r.left + scrollX, top: r.top + scrollY, right: r.right + scrollX, bottom: r.bottom + scrollY }));
+		}
+		targets.push(t);
 	}
 	// Nested targets (a box inside its label, a button inside a summary) are one: the outer.
 	const related = (a, b) => a.el.contains(b.el) || b.el.contains(a.el) || a.labels.includes(b.el) || b.labels.includes(a.el) ||
@@ -93,16 +98,18 @@
 	const seen = new Set();
 	for (const [rule, size] of [['target-size-24', 24], ['target-size-44', 44]]) {
 		const r = size / 2;
-		const small = (t) => t.w + 0.5 < size || t.h + 0.5 < size;
+		const small = (t) => !t.exempt && (t.w + 0.5 < size || t.h + 0.5 < size);
 		for (const t of targets) {
 			if (!small(t) || seen.has(t.el)) continue;
 			let near = null;
 			for (const o of targets) {
 				if (o === t || related(t, o)) continue;
 				// the circle of t against the box of o
-				const dx = Math.max(o.rect.left - t.cx, 0, t.cx - o.rect.right);
-				const dy = Math.max(o.rect.top - t.cy, 0, t.cy - o.rect.bottom);
-				if (dx * dx + dy * dy < r * r - 0.01) { near = o; break; }
+				if (o.rects.some((b) => {
+					const dx = Math.max(b.left - t.cx, 0, t.cx - b.right);
+					const dy = Math.max(b.top - t.cy, 0, t.cy - b.bottom);
+					return dx * dx + dy * dy < r * r - 0.01;
+				})) { near = o; break; }
 				// the circle of t against the circle of another undersized o
 				if (small(o) && Math.hypot(t.cx - o.cx, t.cy - o.cy) < size - 0.01) { near = o; break; }
 			}
