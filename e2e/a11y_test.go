@@ -17,10 +17,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -218,5 +220,55 @@ func (b *browser) logA11y(key, path string, violations []a11yViolation) {
 	defer f.Close()
 	if _, err := f.Write(append(line, '\n')); err != nil {
 		b.t.Errorf("SITEPRO_A11Y_LOG: %v", err)
+	}
+}
+
+// TestA11yGateFindsViolations: the gate is not vacuous. On a page made to break the rules,
+// axe-core reports the low contrast and the unlabelled field, and the target check reports
+// exactly the undersized targets that sit too close to another target: two adjacent 16 px
+// buttons (2.5.8 at 24 px), a 30 px button beside another button and a lone 21 px link under
+// a link in a sentence, 6 px away (44 px); not the link inside a sentence, not a 48 px button, not a
+// checkbox whose label makes the target tall, not a small link far from everything.
+func TestA11yGateFindsViolations(t *testing.T) {
+	b := newBrowser(t, false)
+	page := `<!doctype html><html lang="zh-CN"><head><title>检查</title></head><body><main>
+<h1>检查</h1>
+<p style="color:#bbb">对比度不够的文字</p>
+<p><label for="ok">有标签</label><input id="ok"> <input id="bare"></p>
+<div><button id="tiny1" style="width:16px;height:16px;padding:0;margin:0">1</button><button id="tiny2" style="width:16px;height:16px;padding:0;margin:0">2</button></div>
+<div style="margin-top:60px"><button id="mid" style="width:30px;height:30px;padding:0">3</button><button id="big" style="width:48px;height:48px;margin-left:4px">4</button></div>
+<p style="margin:60px 0 0;font-size:14px;line-height:1.5">请拨打 <a id="inline" href="#i">0371-12345678</a> 联系我们。</p>
+<p style="margin:6px 0 0;font-size:14px;line-height:1.5"><a id="lone" href="#l">证书真伪查询</a></p>
+<label style="display:flex;min-height:48px;margin-top:60px"><input type="checkbox" id="box">同意</label>
+<p style="margin-top:80px"><a id="far" href="#f" style="font-size:12px">远处的小链接</a></p>
+</main></body></html>`
+	b.do("open the test page", chromedp.Navigate("data:text/html;charset=utf-8,"+url.PathEscape(page)))
+	found := map[string]string{}
+	for _, v := range append(b.axe("test page"), b.targetSizes("test page")...) {
+		found[v.Rule] = strings.Join(v.Targets, "\n")
+	}
+	for rule, want := range map[string][]string{
+		"color-contrast": {"p:nth-child(2)"},
+		"label":          {"#bare"},
+		"target-size-24": {"#tiny1", "#tiny2"},
+		"target-size-44": {"#mid", "#lone"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(found[rule], w) {
+				t.Errorf("%s does not report %s; it reports:\n%s", rule, w, found[rule])
+			}
+		}
+	}
+	for _, quiet := range []string{"#ok", "#inline", "#big", "#box", "#far"} {
+		for rule, got := range found {
+			for _, line := range strings.Split(got, "\n") {
+				if strings.HasPrefix(line, quiet+" ") {
+					t.Errorf("%s reports %s, which passes:\n%s", rule, quiet, line)
+				}
+			}
+		}
+	}
+	if strings.Count(found["target-size-44"], "\n")+1 != 2 || strings.Count(found["target-size-24"], "\n")+1 != 2 {
+		t.Errorf("target findings, want exactly #tiny1 #tiny2 at 24 px and #mid #lone at 44 px:\n24: %s\n44: %s", found["target-size-24"], found["target-size-44"])
 	}
 }
