@@ -290,14 +290,15 @@ func TestBrowserContinuingEducation(t *testing.T) {
 	tr.noSideScroll("报名成功")
 	tr.shot("done", true)
 
-	// The reviewer's open queue shows it without a reload.
+	// The reviewer's open queue shows it without a reload (the accessibility gate's time on
+	// the pages in between does not count).
 	for !evalJS[bool](rev, ceQueueHas(number)) {
-		if time.Since(clicked) > 5*time.Second {
+		if time.Since(clicked)-gateTimeSince(clicked) > 5*time.Second {
 			t.Fatalf("the reviewer's open CE queue did not show %s within 5s of 确认报名\n%s", number, rev.where())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Logf("the enrolment appeared in the open queue %v after 确认报名", time.Since(clicked).Round(time.Millisecond))
+	t.Logf("the enrolment appeared in the open queue %v after 确认报名", (time.Since(clicked) - gateTimeSince(clicked)).Round(time.Millisecond))
 	if !evalJS[bool](rev, `window.__e2eSameTab === true`) || rev.documentLoads() != mark.loads {
 		t.Errorf("the reviewer's CE queue was reloaded; the row must arrive without a reload")
 	}
@@ -528,5 +529,5 @@ func TestBrowserContinuingEducation(t *testing.T) {
 		}
 	}
 	checkLogs(t, srv, mail.Pass)
-	t.Logf("journey took %v", time.Since(began).Round(100*time.Millisecond))
+	t.Logf("journey took %v, of which the accessibility gate %v", time.Since(began).Round(100*time.Millisecond), gateTimeSince(began).Round(100*time.Millisecond))
 }

@@ -41,8 +41,9 @@ type pageShot struct {
 
 // browser is one chromium with one tab, owned by a test.
 type browser struct {
-	t   *testing.T
-	ctx context.Context
+	t    *testing.T
+	ctx  context.Context
+	noJS bool // page scripts are switched off
 
 	mu       sync.Mutex
 	shots    []pageShot
@@ -63,7 +64,7 @@ type seenRequest struct {
 func newBrowser(t *testing.T, noJS bool) *browser {
 	t.Helper()
 	ctx := chromium.Launch(t, viewW, viewH, chromedp.Flag("lang", "zh-CN"))
-	b := &browser{t: t, ctx: ctx}
+	b := &browser{t: t, ctx: ctx, noJS: noJS}
 	t.Cleanup(b.saveOnFailure) // runs before the browser is closed
 	messages := chromedp.Console(ctx)
 	go func() {
@@ -130,7 +131,8 @@ var stopHooks = []string{"error-page", "error-summary", "err-form"}
 // next page is visible and htmx has settled. When the browser lands on an error page or a
 // form with errors instead, the test ends at once with what the page says. want must not
 // be on the current page; the current <main> is marked so that its own error hooks do not
-// count (an htmx swap or a navigation replaces it).
+// count (an htmx swap or a navigation replaces it). The page reached is then put through
+// the accessibility gate (checkA11y, once per distinct page).
 func (b *browser) step(name string, want chromedp.CSS, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	evalJS[chromedp.Void](b, `document.querySelectorAll("main").forEach(m => m.setAttribute("data-e2e-stale", ""))`)
@@ -145,6 +147,7 @@ func (b *browser) step(name string, want chromedp.CSS, actions ...chromedp.Actio
 	if !evalJS[bool](b, `document.querySelector(`+jsString(string(want))+`) !== null`) {
 		b.t.Fatalf("%s: expected %s, but the browser landed on another page\n%s%s", name, want, b.csrfNote(), b.where())
 	}
+	b.checkA11y(name) // the accessibility gate, once per distinct page (a11y_test.go)
 }
 
 // settle waits until the page has loaded and htmx has finished its requests, swaps and

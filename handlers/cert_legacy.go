@@ -36,9 +36,6 @@ func (s *Server) legacyRoutes() []Route {
 // says so), and can be split or saved as .xlsx.
 const maxLegacyFile = 12<<20 - 64<<10
 
-// legacyRefresh is how often the job page reloads itself while the job runs.
-const legacyRefresh = 3
-
 // legacyRunner makes sure that this process runs at most one import job at a time; the
 // store allows at most one unfinished job, so together a job never runs twice.
 type legacyRunner struct {
@@ -104,7 +101,6 @@ func (s *Server) legacyJobPage(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "历史证书导入")
 	if !j.State.Finished() {
-		p.Refresh = legacyRefresh
 		s.runLegacy(j.ID)
 	}
 	return render(c, fiber.StatusOK, views.AdminLegacyJob(p, views.LegacyJobModel{Job: j}))

@@ -105,7 +105,7 @@ func TestLegacyImportScenario(t *testing.T) {
 		t.Fatalf("import: %+v", j)
 	}
 	must(t, page, 200, "导入完成：共 3 行", `data-testid="legacy-added">3<`)
-	if strings.Contains(page.body, `http-equiv="refresh"`) {
+	if strings.Contains(page.body, `http-equiv="refresh"`) || strings.Contains(page.body, `hx-trigger="every`) {
 		t.Fatal("a finished job's page still reloads itself")
 	}
 	must(t, holder.get("/certificates"), 200, "412021101000321")
@@ -171,8 +171,9 @@ func TestLegacyImportScenario(t *testing.T) {
 	e.assertNoIDInLogs()
 }
 
-// TestLegacyJobPageReloadsWhileRunning: an unfinished job's page reloads itself (no
-// JavaScript needed) and shows its progress; opening it resumes the job.
+// TestLegacyJobPageReloadsWhileRunning: an unfinished job's page shows its progress, which
+// htmx fetches again every 3 seconds (no timed <meta> refresh: WCAG 2.2.1), with a link to
+// refresh it by hand without JavaScript; opening it resumes the job.
 func TestLegacyJobPageReloadsWhileRunning(t *testing.T) {
 	e := newEnv(t)
 	admin := e.staff(domain.RoleAdmin, "admin")
@@ -183,7 +184,11 @@ func TestLegacyJobPageReloadsWhileRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := admin.get("/admin/certificates/import/" + j.ID)
-	must(t, r, 200, `http-equiv="refresh" content="3"`, `data-testid="legacy-progress"`, "<progress")
+	must(t, r, 200, `hx-get="/admin/certificates/import/`+j.ID+`" hx-trigger="every 3s" hx-select="#legacy-job"`,
+		`data-testid="legacy-progress"`, "<progress", `data-testid="legacy-refresh"`)
+	if strings.Contains(r.body, `http-equiv="refresh"`) {
+		t.Error("the progress page reloads itself with a timed <meta> refresh (WCAG 2.2.1)")
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for !j.State.Finished() && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)

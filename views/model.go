@@ -19,9 +19,6 @@ type Page struct {
 	Alert   string // a problem to report on this page
 	Demo    bool
 	Support string // support contact shown in the footer
-	// Refresh, when set, reloads the page after that many seconds (a progress page that
-	// works without JavaScript: <meta http-equiv="refresh">).
-	Refresh int
 }
 
 // Form holds the values typed into a form and the errors per field, so a form can be
