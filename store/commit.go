@@ -1,0 +1,168 @@
+package store
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Group commit (issue 15). Badger opened with SyncWrites syncs its write-ahead log once
+// per transaction, so a step save pays a whole disk flush of its own and concurrent saves
+// queue for the disk one by one. The store opens Badger without SyncWrites instead and
+// makes every write use case wait, after its commit, for a sync of the logs that STARTED
+// after that commit completed (groupSyncer.wait): a use case is acknowledged only once
+// what it wrote is on disk, exactly as before, but the saves that commit while one sync
+// runs are made durable together by the next, so throughput grows with concurrency
+// towards the disk's flush rate instead of staying at one commit per flush.
+//
+// Every path that commits must wait: s.update (every use case and migration step) does
+// it through commitDurable; the statistics rebuild's write batch waits after its flush;
+// Restore ends with Close, which writes everything to synced tables.
+
+// groupSyncer coalesces syncs. The first waiter that finds no sync running runs one for
+// everybody who waits; those who arrive meanwhile wait for the next, because the running
+// one may have started before their commit. A failed sync is final: after a failed fsync
+// the kernel may have dropped the dirty pages, so a later "successful" sync proves
+// nothing, and every write from then on is refused until the process restarts.
+type groupSyncer struct {
+	sync func() error
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	started uint64 // syncs started so far
+	done    uint64 // syncs finished so far (they run one at a time)
+	running bool
+	err     error // the first sync failure, sticky
+}
+
+func newGroupSyncer(fn func() error) *groupSyncer {
+	g := &groupSyncer{sync: fn}
+	g.cond = sync.NewCond(&g.mu)
+	return g
+}
+
+// wait returns once a sync that started after the call has finished, or with the error
+// of a failed one.
+func (g *groupSyncer) wait() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	target := g.started + 1 // a sync running now may have started before our commit
+	for g.done < target && g.err == nil {
+		if g.running {
+			g.cond.Wait()
+			continue
+		}
+		g.running = true
+		g.started++
+		g.mu.Unlock()
+		err := g.sync()
+		g.mu.Lock()
+		g.running = false
+		g.done++
+		if err != nil && g.err == nil {
+			g.err = err
+		}
+		g.cond.Broadcast()
+	}
+	return g.err
+}
+
+// logSyncer syncs Badger's logs: db.Sync covers the active memtable's write-ahead log
+// and the newest value-log file. A log that was rotated out since the last sync (a full
+// memtable waiting to be flushed, a full value-log file) is not covered by it, and
+// without SyncWrites Badger never syncs it, so each sync also fsyncs, once, every log file
+// that is no longer the newest of its kind, and the directory when a log file appeared,
+// so its name survives a power cut too.
+type logSyncer struct {
+	db   *badger.DB
+	dirs []string
+	// sealed are the rotated log files already synced; Badger never writes them again.
+	sealed map[string]bool
+	named  map[string]bool // log files whose directory entry is synced
+}
+
+func newLogSyncer(db *badger.DB, dirs ...string) *logSyncer {
+	return &logSyncer{db: db, dirs: slices.Compact(dirs), sealed: map[string]bool{}, named: map[string]bool{}}
+}
+
+// sync runs under the groupSyncer, one at a time.
+func (l *logSyncer) sync() error {
+	if err := l.db.Sync(); err != nil {
+		return err
+	}
+	for _, dir := range l.dirs {
+		if err := l.syncRotated(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *logSyncer) syncRotated(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	newest := map[string]string{} // extension → newest file name (names sort by file id)
+	var logs []string
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		if ext != ".mem" && ext != ".vlog" {
+			continue
+		}
+		logs = append(logs, e.Name())
+		if n := newest[ext]; len(e.Name()) > len(n) || len(e.Name()) == len(n) && e.Name() > n {
+			newest[ext] = e.Name()
+		}
+	}
+	newName := false
+	for _, name := range logs {
+		path := filepath.Join(dir, name)
+		if !l.named[path] {
+			l.named[path], newName = true, true
+		}
+		if l.sealed[path] || newest[filepath.Ext(name)] == name {
+			continue
+		}
+		if err := fsyncFile(path); err != nil {
+			return err
+		}
+		l.sealed[path] = true
+	}
+	if newName {
+		if err := fsyncFile(dir); err != nil {
+			return err
+		}
+	}
+	// Forget files Badger deleted (flushed memtables, collected value logs).
+	for path := range l.named {
+		if filepath.Dir(path) == dir && !slices.Contains(logs, filepath.Base(path)) {
+			delete(l.named, path)
+			delete(l.sealed, path)
+		}
+	}
+	return nil
+}
+
+// fsyncFile fsyncs a file or directory by path; one deleted meanwhile needs nothing (a
+// flushed memtable's log is deleted only once its table is synced).
+func fsyncFile(path string) error {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// durable returns once everything committed before the call is on disk.
+func (s *Store) durable() error { return s.syncer.wait() }

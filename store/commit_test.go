@@ -1,0 +1,147 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// TestGroupSyncConcurrentWaitersReleasedOnlyByALaterSync drives the group syncer with a
+// fake sync that notes how many commits had completed when it started: every waiter must
+// be released only after a sync that started after its own commit has finished, and 64
+// concurrent committers must share syncs (far fewer syncs than commits).
+func TestGroupSyncConcurrentWaitersReleasedOnlyByALaterSync(t *testing.T) {
+	var committed, durable atomic.Int64 // commits completed; commits covered by finished syncs
+	var syncs atomic.Int64
+	g := newGroupSyncer(func() error {
+		covered := committed.Load()
+		syncs.Add(1)
+		time.Sleep(time.Millisecond) // the disk
+		for {
+			d := durable.Load()
+			if covered <= d || durable.CompareAndSwap(d, covered) {
+				return nil
+			}
+		}
+	})
+	const workers, each = 64, 20
+	var wg sync.WaitGroup
+	var early atomic.Int64
+	for range workers {
+		wg.Go(func() {
+			for range each {
+				mine := committed.Add(1) // the commit completed
+				if err := g.wait(); err != nil {
+					t.Error(err)
+					return
+				}
+				if durable.Load() < mine {
+					early.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if early.Load() != 0 {
+		t.Fatalf("%d of %d waiters were released before a sync covering their commit", early.Load(), workers*each)
+	}
+	if n := syncs.Load(); n >= workers*each/4 {
+		t.Fatalf("%d syncs for %d concurrent commits: they are not grouped", n, workers*each)
+	} else {
+		t.Logf("%d commits made durable by %d syncs", workers*each, n)
+	}
+}
+
+// TestGroupSyncFailureIsFinal: after a failed sync nothing is acknowledged any more, not
+// even after a sync that would succeed (the kernel may have dropped the failed pages).
+func TestGroupSyncFailureIsFinal(t *testing.T) {
+	fail := errors.New("EIO")
+	var calls atomic.Int64
+	g := newGroupSyncer(func() error {
+		if calls.Add(1) == 2 {
+			return fail
+		}
+		return nil
+	})
+	if err := g.wait(); err != nil {
+		t.Fatalf("first sync: %v", err)
+	}
+	for i := range 3 {
+		if err := g.wait(); !errors.Is(err, fail) {
+			t.Fatalf("wait %d after the failure: %v, want the sync error", i, err)
+		}
+	}
+}
+
+// TestLogSyncerSyncsRotatedLogs writes through a store with small memtables and value
+// logs until both have rotated, and checks that a sync leaves every log file that is no
+// longer the newest of its kind synced (Badger without SyncWrites never syncs them).
+func TestLogSyncerSyncsRotatedLogs(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenSized(dir, nil, Sizes{MemTableSize: 256 << 10, ValueLogFileSize: 1 << 20, Margin: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	big := make([]byte, 8<<10) // above the test sizes' value threshold: goes to the value log
+	small := make([]byte, 200)
+	ls := newLogSyncer(s.db, dir)
+	rotated := func() (mems, vlogs int) {
+		es, _ := os.ReadDir(dir)
+		for _, e := range es {
+			switch filepath.Ext(e.Name()) {
+			case ".mem":
+				mems++
+			case ".vlog":
+				vlogs++
+			}
+		}
+		return mems, vlogs
+	}
+	for i := 0; ; i++ {
+		err := s.update(func(txn *badger.Txn) error {
+			for j := range 8 {
+				k := []byte{'t', 'e', 's', 't', byte(i >> 8), byte(i), byte(j)}
+				v := small
+				if j == 0 {
+					v = big
+				}
+				if err := txn.Set(k, v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ls.sync(); err != nil {
+			t.Fatal(err)
+		}
+		if m, v := rotated(); m >= 2 && v >= 2 {
+			break
+		}
+		if i > 20000 {
+			t.Fatal("the logs never rotated")
+		}
+	}
+	es, _ := os.ReadDir(dir)
+	newest := map[string]string{}
+	for _, e := range es {
+		if ext := filepath.Ext(e.Name()); (ext == ".mem" || ext == ".vlog") && e.Name() > newest[ext] {
+			newest[ext] = e.Name()
+		}
+	}
+	for _, e := range es {
+		ext := filepath.Ext(e.Name())
+		if (ext == ".mem" || ext == ".vlog") && e.Name() != newest[ext] && !ls.sealed[filepath.Join(dir, e.Name())] {
+			t.Errorf("rotated log %s was not synced", e.Name())
+		}
+	}
+}
