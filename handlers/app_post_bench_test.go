@@ -64,6 +64,7 @@ func BenchmarkStepPOSTvsSyncedBadger(b *testing.B) {
 		db := bareBadger(b)
 		var bareT, stepT time.Duration
 		var p99 time.Duration
+		commits0, syncs0 := e.st.SyncStats()
 		for range rounds {
 			bare := bareSyncedRMW(b, db, n, c, size)
 			step := runLoad(b, n, c, func(cl *http.Client, i int) error {
@@ -76,6 +77,8 @@ func BenchmarkStepPOSTvsSyncedBadger(b *testing.B) {
 			p99 = max(p99, step.p99)
 		}
 		db.Close()
+		commits, syncs := e.st.SyncStats()
+		b.ReportMetric(float64(commits-commits0)/float64(max(syncs-syncs0, 1)), "c"+strconv.Itoa(c)+"_step_commits_per_sync")
 		total := float64(rounds * n)
 		tag := "c" + strconv.Itoa(c)
 		b.ReportMetric(total/stepT.Seconds(), tag+"_step_post_req/s")

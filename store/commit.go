@@ -35,7 +35,8 @@ type groupSyncer struct {
 	started uint64 // syncs started so far
 	done    uint64 // syncs finished so far (they run one at a time)
 	running bool
-	err     error // the first sync failure, sticky
+	err     error  // the first sync failure, sticky
+	waits   uint64 // commits that waited (for SyncStats)
 }
 
 func newGroupSyncer(fn func() error) *groupSyncer {
@@ -49,6 +50,7 @@ func newGroupSyncer(fn func() error) *groupSyncer {
 func (g *groupSyncer) wait() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.waits++
 	target := g.started + 1 // a sync running now may have started before our commit
 	for g.done < target && g.err == nil {
 		if g.running {
@@ -166,3 +168,12 @@ func fsyncFile(path string) error {
 
 // durable returns once everything committed before the call is on disk.
 func (s *Store) durable() error { return s.syncer.wait() }
+
+// SyncStats says how many commits waited to be durable and how many log syncs made them
+// so since the store opened: commits per sync is the grouping concurrency achieves.
+func (s *Store) SyncStats() (commits, syncs uint64) {
+	g := s.syncer
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.waits, g.started
+}
