@@ -58,8 +58,8 @@ func BenchmarkStepPOSTvsSyncedBadger(b *testing.B) {
 
 	// Bare and step loads alternate in short rounds, so that both see the same disk (the
 	// machine is shared) and their ratio compares like with like.
-	n := max(b.N, 500)
-	const rounds = 3
+	n := max(b.N, 300)
+	const rounds = 5
 	for _, c := range []int{1, 8, most} {
 		db := bareBadger(b)
 		var bareT, stepT time.Duration

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -84,10 +85,20 @@ type logSyncer struct {
 	// sealed are the rotated log files already synced; Badger never writes them again.
 	sealed map[string]bool
 	named  map[string]bool // log files whose directory entry is synced
+	// listed is a directory's modification time when it was last listed, kept only when
+	// that time was already older than settle: a file created or deleted later gives the
+	// directory a newer time, so an unchanged one means no log rotated and the listing
+	// can be skipped. (A change within the same tick of the file system's coarse clock
+	// could leave the time as it was, hence settle.)
+	listed map[string]time.Time
 }
 
+// settle is comfortably more than the file system clock's tick (a jiffy, ≤ 10 ms).
+const settle = 100 * time.Millisecond
+
 func newLogSyncer(db *badger.DB, dirs ...string) *logSyncer {
-	return &logSyncer{db: db, dirs: slices.Compact(dirs), sealed: map[string]bool{}, named: map[string]bool{}}
+	return &logSyncer{db: db, dirs: slices.Compact(dirs), sealed: map[string]bool{}, named: map[string]bool{},
+		listed: map[string]time.Time{}}
 }
 
 // sync runs under the groupSyncer, one at a time.
@@ -104,6 +115,15 @@ func (l *logSyncer) sync() error {
 }
 
 func (l *logSyncer) syncRotated(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	mtime := fi.ModTime()
+	if last, ok := l.listed[dir]; ok && mtime.Equal(last) {
+		return nil // nothing created or deleted since the last listing
+	}
+	settled := time.Since(mtime) > settle
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -145,6 +165,11 @@ func (l *logSyncer) syncRotated(dir string) error {
 			delete(l.named, path)
 			delete(l.sealed, path)
 		}
+	}
+	if settled {
+		l.listed[dir] = mtime
+	} else {
+		delete(l.listed, dir)
 	}
 	return nil
 }

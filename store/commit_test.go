@@ -104,7 +104,7 @@ func TestLogSyncerSyncsRotatedLogs(t *testing.T) {
 		}
 		return mems, vlogs
 	}
-	for i := 0; ; i++ {
+	write := func(i int) {
 		err := s.update(func(txn *badger.Txn) error {
 			for j := range 8 {
 				k := []byte{'t', 'e', 's', 't', byte(i >> 8), byte(i), byte(j)}
@@ -124,12 +124,33 @@ func TestLogSyncerSyncsRotatedLogs(t *testing.T) {
 		if err := ls.sync(); err != nil {
 			t.Fatal(err)
 		}
-		if m, v := rotated(); m >= 2 && v >= 2 {
-			break
-		}
-		if i > 20000 {
+	}
+	i := 0
+	for m, v := rotated(); m < 2 || v < 2; m, v = rotated() {
+		write(i)
+		if i++; i > 20000 {
 			t.Fatal("the logs never rotated")
 		}
+	}
+	// Once the directory has settled, syncs skip listing it, until a log rotates again.
+	// (Badger may still be flushing and compacting into the directory for a moment.)
+	for try := 0; ; try++ {
+		time.Sleep(settle + 50*time.Millisecond)
+		if err := ls.sync(); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := ls.listed[dir]; ok {
+			break
+		}
+		if try == 30 {
+			t.Fatal("a settled directory is listed again at every sync")
+		}
+	}
+	for m0, _ := rotated(); ; i++ {
+		if m, _ := rotated(); m != m0 {
+			break
+		}
+		write(i)
 	}
 	es, _ := os.ReadDir(dir)
 	newest := map[string]string{}
