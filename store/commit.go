@@ -1,6 +1,7 @@
 package store
 
 import (
+	"expvar"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,58 +74,80 @@ func (g *groupSyncer) wait() error {
 	return g.err
 }
 
-// logSyncer syncs Badger's logs: db.Sync covers the active memtable's write-ahead log
-// and the newest value-log file. A log that was rotated out since the last sync (a full
-// memtable waiting to be flushed, a full value-log file) is not covered by it, and
-// without SyncWrites Badger never syncs it, so each sync also fsyncs, once, every log file
-// that is no longer the newest of its kind, and the directory when a log file appeared,
-// so its name survives a power cut too.
+// logSyncer makes Badger's logs durable. A commit is in the active memtable's
+// write-ahead log (the newest *.mem file) and, for a value of ValueThreshold or more, in
+// the newest value log (*.vlog). A sync fsyncs that write-ahead log, and the value log
+// only when some value went to a value log since the last sync (Badger's write_bytes_vlog
+// counter moved): in production values stay below the 1 MiB threshold, and an fsync of a
+// file with nothing to write still costs the disk a cache flush, which would halve the
+// rate of syncs. A log rotated out since the last sync (a full memtable waiting to be
+// flushed, a full value log) is fsynced once; without SyncWrites Badger never syncs it.
+// The directory is fsynced when a log file appeared, so its name survives a power cut.
 type logSyncer struct {
-	db   *badger.DB
-	dirs []string
+	db  *badger.DB
+	dir string
+	wal string // the newest write-ahead log, as of the last listing
 	// sealed are the rotated log files already synced; Badger never writes them again.
 	sealed map[string]bool
 	named  map[string]bool // log files whose directory entry is synced
-	// listed is a directory's modification time when it was last listed, kept only when
+	// listed is the directory's modification time when it was last listed, kept only when
 	// that time was already older than settle: a file created or deleted later gives the
 	// directory a newer time, so an unchanged one means no log rotated and the listing
 	// can be skipped. (A change within the same tick of the file system's coarse clock
 	// could leave the time as it was, hence settle.)
-	listed map[string]time.Time
+	listed    time.Time
+	vlogBytes int64 // the value-log counter when the value log was last synced
+	walOnly   int   // syncs that did not need the value log (for tests)
 }
 
 // settle is comfortably more than the file system clock's tick (a jiffy, ≤ 10 ms).
 const settle = 100 * time.Millisecond
 
-func newLogSyncer(db *badger.DB, dirs ...string) *logSyncer {
-	return &logSyncer{db: db, dirs: slices.Compact(dirs), sealed: map[string]bool{}, named: map[string]bool{},
-		listed: map[string]time.Time{}}
+func newLogSyncer(db *badger.DB, dir string) *logSyncer {
+	return &logSyncer{db: db, dir: dir, sealed: map[string]bool{}, named: map[string]bool{}, vlogBytes: -1}
 }
 
-// sync runs under the groupSyncer, one at a time.
+// vlogWritten is Badger's count of bytes written to value logs by this process (every
+// Badger in it: a write elsewhere only costs an unneeded sync). Badger adds to it before
+// the commit that wrote them returns. -1 when the metric is missing: then every sync
+// syncs the value log too.
+func vlogWritten() int64 {
+	if v, ok := expvar.Get("badger_write_bytes_vlog").(*expvar.Int); ok {
+		return v.Value()
+	}
+	return -1
+}
+
+// sync runs under the groupSyncer, one at a time, after the commits it covers returned.
 func (l *logSyncer) sync() error {
-	if err := l.db.Sync(); err != nil {
+	vlog := vlogWritten() // first: a value written after this is left to the next sync
+	if err := l.syncRotated(); err != nil {
 		return err
 	}
-	for _, dir := range l.dirs {
-		if err := l.syncRotated(dir); err != nil {
+	if vlog < 0 || vlog != l.vlogBytes || l.wal == "" {
+		if err := l.db.Sync(); err != nil { // the active write-ahead log and value log
 			return err
 		}
+		l.vlogBytes = vlog
+		return nil
 	}
-	return nil
+	l.walOnly++
+	return fsyncFile(l.wal)
 }
 
-func (l *logSyncer) syncRotated(dir string) error {
-	fi, err := os.Stat(dir)
+// syncRotated lists the directory when it changed: it notes the newest write-ahead log
+// and fsyncs every log that is no longer the newest of its kind, once.
+func (l *logSyncer) syncRotated() error {
+	fi, err := os.Stat(l.dir)
 	if err != nil {
 		return err
 	}
 	mtime := fi.ModTime()
-	if last, ok := l.listed[dir]; ok && mtime.Equal(last) {
+	if !l.listed.IsZero() && mtime.Equal(l.listed) {
 		return nil // nothing created or deleted since the last listing
 	}
 	settled := time.Since(mtime) > settle
-	entries, err := os.ReadDir(dir)
+	entries, err := os.ReadDir(l.dir)
 	if err != nil {
 		return err
 	}
@@ -140,9 +163,13 @@ func (l *logSyncer) syncRotated(dir string) error {
 			newest[ext] = e.Name()
 		}
 	}
+	l.wal = ""
+	if n := newest[".mem"]; n != "" {
+		l.wal = filepath.Join(l.dir, n)
+	}
 	newName := false
 	for _, name := range logs {
-		path := filepath.Join(dir, name)
+		path := filepath.Join(l.dir, name)
 		if !l.named[path] {
 			l.named[path], newName = true, true
 		}
@@ -155,21 +182,20 @@ func (l *logSyncer) syncRotated(dir string) error {
 		l.sealed[path] = true
 	}
 	if newName {
-		if err := fsyncFile(dir); err != nil {
+		if err := fsyncFile(l.dir); err != nil {
 			return err
 		}
 	}
 	// Forget files Badger deleted (flushed memtables, collected value logs).
 	for path := range l.named {
-		if filepath.Dir(path) == dir && !slices.Contains(logs, filepath.Base(path)) {
+		if !slices.Contains(logs, filepath.Base(path)) {
 			delete(l.named, path)
 			delete(l.sealed, path)
 		}
 	}
+	l.listed = time.Time{}
 	if settled {
-		l.listed[dir] = mtime
-	} else {
-		delete(l.listed, dir)
+		l.listed = mtime
 	}
 	return nil
 }

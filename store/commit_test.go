@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,7 +140,7 @@ func TestLogSyncerSyncsRotatedLogs(t *testing.T) {
 		if err := ls.sync(); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := ls.listed[dir]; ok {
+		if !ls.listed.IsZero() {
 			break
 		}
 		if try == 30 {
@@ -164,5 +165,44 @@ func TestLogSyncerSyncsRotatedLogs(t *testing.T) {
 		if (ext == ".mem" || ext == ".vlog") && e.Name() != newest[ext] && !ls.sealed[filepath.Join(dir, e.Name())] {
 			t.Errorf("rotated log %s was not synced", e.Name())
 		}
+	}
+}
+
+// TestLogSyncerSyncsTheValueLogOnlyAfterAValueWentThere: small values live in the
+// write-ahead log only, so a sync after them fsyncs that log alone (an fsync of the clean
+// value log would cost the disk a flush); a value big enough for the value log makes the
+// next sync cover the value log too.
+func TestLogSyncerSyncsTheValueLogOnlyAfterAValueWentThere(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenSized(dir, nil, Sizes{MemTableSize: 256 << 10, ValueLogFileSize: 1 << 20, Margin: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ls := newLogSyncer(s.db, dir)
+	put := func(k string, size int) {
+		t.Helper()
+		if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(k), make([]byte, size)) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := ls.sync(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("first", 10) // the first sync syncs everything
+	walOnly := ls.walOnly
+	for i := range 5 {
+		put("small"+strconv.Itoa(i), 100)
+	}
+	if ls.walOnly == walOnly {
+		t.Fatal("syncs after small values fsynced the value log too")
+	}
+	walOnly = ls.walOnly
+	put("big", int(s.db.Opts().ValueThreshold)+10)
+	if ls.walOnly != walOnly {
+		t.Fatal("the sync after a value-log value did not sync the value log")
+	}
+	if ls.wal == "" || filepath.Ext(ls.wal) != ".mem" {
+		t.Fatalf("the write-ahead log synced is %q", ls.wal)
 	}
 }

@@ -95,6 +95,7 @@ func openDB(dir string, log *slog.Logger, o Options) (*Store, error) {
 func badgerOptions(dir string, log *slog.Logger, sz Sizes, key []byte) badger.Options {
 	return badger.DefaultOptions(dir).
 		WithSyncWrites(false).
+		WithMetricsEnabled(true). // the value-log counter tells a sync whether the value log needs one (commit.go)
 		WithMemTableSize(sz.MemTableSize).
 		WithNumMemtables(numMemtables).
 		WithBlockCacheSize(8 << 20).
