@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"expvar"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,8 +23,9 @@ import (
 // towards the disk's flush rate instead of staying at one commit per flush.
 //
 // Every path that commits must wait: s.update (every use case and migration step) does
-// it through commitDurable; the statistics rebuild's write batch waits after its flush;
-// Restore ends with Close, which writes everything to synced tables.
+// it through s.durable; the statistics rebuild's write batch and each value-log GC round
+// wait after they wrote; Restore ends with Close, which writes everything to synced
+// tables.
 
 // groupSyncer coalesces syncs. The first waiter that finds no sync running runs one for
 // everybody who waits; those who arrive meanwhile wait for the next, because the running
@@ -62,7 +65,7 @@ func (g *groupSyncer) wait() error {
 		g.running = true
 		g.started++
 		g.mu.Unlock()
-		err := g.sync()
+		err := g.run()
 		g.mu.Lock()
 		g.running = false
 		g.done++
@@ -72,6 +75,17 @@ func (g *groupSyncer) wait() error {
 		g.cond.Broadcast()
 	}
 	return g.err
+}
+
+// run runs one sync; a panic (Badger closed under it) is a failed sync, not a syncer
+// stuck in running.
+func (g *groupSyncer) run() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("sync: %v", r)
+		}
+	}()
+	return g.sync()
 }
 
 // logSyncer makes Badger's logs durable. A commit is in the active memtable's
@@ -120,6 +134,11 @@ func vlogWritten() int64 {
 
 // sync runs under the groupSyncer, one at a time, after the commits it covers returned.
 func (l *logSyncer) sync() error {
+	if l.db.IsClosed() {
+		// Close flushes what was committed, but it may still be doing so: say nothing
+		// is known to be durable rather than too much.
+		return errors.New("store closed")
+	}
 	vlog := vlogWritten() // first: a value written after this is left to the next sync
 	if err := l.syncRotated(); err != nil {
 		return err

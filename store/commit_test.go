@@ -206,3 +206,30 @@ func TestLogSyncerSyncsTheValueLogOnlyAfterAValueWentThere(t *testing.T) {
 		t.Fatalf("the write-ahead log synced is %q", ls.wal)
 	}
 }
+
+// TestSyncAfterCloseFailsInsteadOfHanging: a use case that commits while the store closes
+// gets an error, not a hang and not an acknowledgement.
+func TestSyncAfterCloseFailsInsteadOfHanging(t *testing.T) {
+	s, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := s.durable(); err == nil {
+		t.Fatal("a sync after Close reported success")
+	}
+	g := newGroupSyncer(func() error { panic("closed under it") })
+	done := make(chan error, 1)
+	go func() { done <- g.wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a panicking sync reported success")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a panicking sync left its waiters hanging")
+	}
+	if err := g.wait(); err == nil {
+		t.Fatal("the next wait after a failed sync succeeded")
+	}
+}
