@@ -74,34 +74,46 @@ func (s *Server) applyStepPage(c *fiber.Ctx) error {
 	return s.renderStep(c, fiber.StatusOK, a, st, appStepValues(a, st), nil, "")
 }
 
+// applyStep saves a form step. It does not load the application first: the one
+// transaction of SaveStep loads it, gates the step and saves (a step save is the wizard's
+// hot write, issue 15). When the gate refuses (the application was submitted, or an
+// earlier step is not done), the step is opened as its page would be, which redirects.
+// Upload steps and unknown steps go through the page's gate first.
 func (s *Server) applyStep(c *fiber.Ctx) error {
-	a, st, ok, err := s.app.stepOf(c)
-	if !ok {
-		return err
-	}
+	st, known := domain.StepBySlug(c.Params("step"))
 	k := appStepKitOf(st)
-	if k.parse == nil {
+	if !known || k.parse == nil {
+		a, st, ok, err := s.app.stepOf(c)
+		if !ok {
+			return err
+		}
 		return s.applyDocument(c, a, st)
 	}
 	values := formValues(c)
 	in := k.parse(values)
 	in.Step, in.Typed = st, values
-	if op := values["op"]; k.rowOps && op != "" {
+	op := values["op"]
+	in.KeepOnly = k.rowOps && op != ""
+	if in.KeepOnly {
 		// Adding or removing a résumé entry saves nothing, but keeps what was typed (with
-		// the rows as they are now: a removed entry does not come back).
+		// the rows as they are now: a removed entry does not come back). in.Typed is values.
 		resumeRowsOp(values, op)
-		in.KeepOnly = true
-		if _, err := s.d.Store.SaveStep(currentUser(c).ID, a.ID, in, s.d.Now()); err != nil {
-			return err
-		}
-		return s.renderStep(c, fiber.StatusOK, a, st, values, nil, "")
 	}
 	// One transaction: the answers are saved, or, when they fail their checks, what was
 	// typed is kept in the draft so that leaving the page now loses nothing.
-	saved, err := s.d.Store.SaveStep(currentUser(c).ID, a.ID, in, s.d.Now())
+	saved, err := s.d.Store.SaveStep(currentUser(c).ID, c.Params("id"), in, s.d.Now())
+	if domain.CodeOf(err) == domain.CodeConflict {
+		if _, _, ok, gerr := s.app.stepOf(c); !ok {
+			return gerr // the gate's redirect
+		}
+		return err
+	}
+	if in.KeepOnly && err == nil {
+		return s.renderStep(c, fiber.StatusOK, saved, st, values, nil, "")
+	}
 	var fe domain.FieldErrors
 	if withFieldErrors(&fe, err) {
-		return s.renderStep(c, fiber.StatusUnprocessableEntity, a, st, values, fe, "")
+		return s.renderStep(c, fiber.StatusUnprocessableEntity, saved, st, values, fe, "")
 	}
 	if err != nil {
 		return err

@@ -218,9 +218,17 @@ func TestCEResumePrefilledFromLastApplication(t *testing.T) {
 	now := e.clock.Now()
 	e.st.AgreeNotice(u.ID, domain.NoticeVersion, now)
 	a, _ := e.st.StartApplication(u, now)
-	if _, err := e.st.SaveStep(u.ID, a.ID, domain.StepInput{Step: domain.StepResume,
-		Resume: []domain.ResumeInput{{From: "2015-03", Employer: "中建七局第二建筑有限公司", Role: "施工员"}}}, now); err != nil {
-		t.Fatal(err)
+	for _, in := range []domain.StepInput{ // the steps before the résumé (SaveStep gates, issue 15)
+		{Step: domain.StepEmployment, Employment: "待业"},
+		{Step: domain.StepCity, City: ag.CityCode},
+		{Step: domain.StepAgency, Info: domain.AppInfoInput{AgencyID: ag.ID, Phone: "13812345678",
+			Profile: domain.ProfileInput{Education: "大学本科"}}},
+		{Step: domain.StepPost, Post: "111"},
+		{Step: domain.StepResume, Resume: []domain.ResumeInput{{From: "2015-03", Employer: "中建七局第二建筑有限公司", Role: "施工员"}}},
+	} {
+		if _, err := e.st.SaveStep(u.ID, a.ID, in, now); err != nil {
+			t.Fatal(err)
+		}
 	}
 	id := ceStart(t, c)
 	base := "/ce/" + id + "/"

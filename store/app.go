@@ -93,6 +93,11 @@ func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.
 	a, err := s.editDraft(traineeID, appID, now, func(txn *badger.Txn, a *domain.Application) error {
 		fe = nil
 		slug := in.Step.Slug()
+		if !a.CanOpenStep(in.Step) {
+			// The handler saves without loading the application first; it meets the
+			// step gate here, in the same transaction, and redirects as its page would.
+			return ErrStepNotOpen
+		}
 		if in.KeepOnly {
 			a.KeepTyped(slug, in.Typed)
 			return nil
@@ -124,33 +129,42 @@ func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.
 	return a, err
 }
 
-// stepRef reads what a step is checked against: the agency it names (for the city step,
-// the one already chosen), the catalog and the pledge in force, and the trainee's own
-// record.
+// ErrStepNotOpen refuses a step whose earlier steps are not done yet (the handler then
+// sends the trainee to the first unfinished one).
+var ErrStepNotOpen = domain.Err(domain.CodeConflict, "请先完成前面的步骤")
+
+// stepRef reads what a step is checked against (domain.Application.ApplyStep), and only
+// that, since a step save is the wizard's hot write (issue 15): the city step its chosen
+// agency; the agency step the agency it names and the trainee's birth date; the post step
+// the posts the agency offers; the résumé step the birth date; the pledge step the pledge
+// in force and the trainee's name. The employment step reads nothing.
 func stepRef(txn *badger.Txn, traineeID string, a domain.Application, in domain.StepInput, now time.Time) (domain.StepRef, error) {
 	r := domain.StepRef{Now: now}
-	pledge, err := textIn(txn, domain.TextPledge)
+	var err error
+	switch in.Step {
+	case domain.StepCity:
+		r.Agency, r.AgencyFound = agencyIn(txn, a.AgencyID)
+	case domain.StepAgency:
+		r.Agency, r.AgencyFound = agencyIn(txn, in.Info.AgencyID)
+	case domain.StepPost:
+		r.Posts, err = appPostChoices(txn, a.AgencyID)
+	case domain.StepPledge:
+		var pledge domain.VersionedText
+		pledge, err = textIn(txn, domain.TextPledge)
+		r.PledgeVersion = pledge.Version
+	}
 	if err != nil {
 		return r, err
 	}
-	r.PledgeVersion = pledge.Version
-	agencyID := in.Info.AgencyID
-	if in.Step == domain.StepCity || in.Step == domain.StepPost {
-		agencyID = a.AgencyID
-	}
-	r.Agency, r.AgencyFound = agencyIn(txn, agencyID)
-	if in.Step == domain.StepPost {
-		var err error
-		if r.Posts, err = appPostChoices(txn, a.AgencyID); err != nil {
+	switch in.Step {
+	case domain.StepAgency, domain.StepResume, domain.StepPledge:
+		u, err := loadUser(txn, traineeID)
+		if err != nil {
 			return r, err
 		}
+		r.Holder = u.Name
+		r.Birth, _ = u.Birth()
 	}
-	u, err := loadUser(txn, traineeID)
-	if err != nil {
-		return r, err
-	}
-	r.Holder = u.Name
-	r.Birth, _ = u.Birth()
 	return r, nil
 }
 

@@ -343,6 +343,16 @@ func TestCatalogOverridesInBothWizards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, st := range []domain.StepInput{ // the steps before the post (SaveStep gates, issue 15)
+		{Step: domain.StepEmployment, Employment: "待业"},
+		{Step: domain.StepCity, City: f.agA.CityCode},
+		{Step: domain.StepAgency, Info: domain.AppInfoInput{AgencyID: f.agA.ID, Phone: "13812345678",
+			Profile: domain.ProfileInput{Education: "大学本科"}}},
+	} {
+		if _, err := s.SaveStep(u3.ID, a.ID, st, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := s.SaveStep(u3.ID, a.ID, domain.StepInput{Step: domain.StepPost, Post: "111"}, t0); asFields(err)["post"] == "" {
 		t.Fatalf("disabled post accepted: %v", err)
 	}

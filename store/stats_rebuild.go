@@ -67,7 +67,10 @@ func (s *Store) rebuildStats() error {
 	if err := wb.Set(migratedKey(migStats), nil); err != nil {
 		return err
 	}
-	return wb.Flush()
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	return s.durable() // the batch's commits are on disk before the store is handed out
 }
 
 // statsBuilt reports whether the counters have been built for this data directory.
