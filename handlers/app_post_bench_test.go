@@ -8,14 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/testkit"
 )
 
 // BenchmarkStepPOSTvsSyncedBadger is the write side of issue 15: a 新取证 wizard step POST
@@ -54,7 +53,7 @@ func BenchmarkStepPOSTvsSyncedBadger(b *testing.B) {
 	rec, _ := json.Marshal(apps[0])
 	size := len(rec)
 	b.ReportMetric(float64(size), "record_bytes")
-	b.ReportMetric(fdatasyncPerSecond(b), "disk_fdatasync/s")
+	b.ReportMetric(testkit.FdatasyncPerSecond(b), "disk_fdatasync/s")
 
 	// Bare and step loads alternate in short rounds, so that both see the same disk (the
 	// machine is shared) and their ratio compares like with like.
@@ -138,28 +137,4 @@ func bareSyncedRMW(b *testing.B, db *badger.DB, n, workers, size int) loadResult
 			}
 		}
 	})
-}
-
-// fdatasyncPerSecond is how many 4 KiB write + fdatasync rounds the disk under the
-// benchmark's temporary directory does in a second.
-func fdatasyncPerSecond(b *testing.B) float64 {
-	f, err := os.Create(filepath.Join(b.TempDir(), "fsync"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 4096)
-	var n int
-	start := time.Now()
-	for time.Since(start) < time.Second {
-		buf[0]++
-		if _, err := f.WriteAt(buf, 0); err != nil {
-			b.Fatal(err)
-		}
-		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	return float64(n) / time.Since(start).Seconds()
 }

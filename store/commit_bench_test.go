@@ -3,16 +3,15 @@
 package store
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"sitepro/testkit"
 )
 
 // BenchmarkGroupCommitVsSyncedBadger measures the store's write path on its own (issue
@@ -33,7 +32,7 @@ func BenchmarkGroupCommitVsSyncedBadger(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer bare.Close()
-	b.ReportMetric(fdatasyncRate(b), "disk_fdatasync/s")
+	b.ReportMetric(testkit.FdatasyncPerSecond(b), "disk_fdatasync/s")
 	const size, rounds = 800, 5
 	n := max(b.N, 300)
 	for _, c := range []int{1, 8, 64} {
@@ -87,27 +86,4 @@ func parallelRMW(b *testing.B, n, workers, size int, update func(func(*badger.Tx
 	}
 	wg.Wait()
 	return time.Since(start)
-}
-
-// fdatasyncRate is how many 4 KiB write + fdatasync rounds the disk does in a second.
-func fdatasyncRate(b *testing.B) float64 {
-	f, err := os.Create(filepath.Join(b.TempDir(), "fsync"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 4096)
-	n := 0
-	start := time.Now()
-	for time.Since(start) < time.Second {
-		buf[0]++
-		if _, err := f.WriteAt(buf, 0); err != nil {
-			b.Fatal(err)
-		}
-		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	return float64(n) / time.Since(start).Seconds()
 }
