@@ -494,3 +494,7 @@ func statsCEHoursKey(cycleEnd time.Time, enrolID string) []byte {
 // statsCEHoursFrom is where the cycles that have not ended by day start: the keys sort by
 // cycle end, so a scan from here skips every finished cycle.
 func statsCEHoursFrom(day time.Time) []byte { return key(pStatsCEHours, day.Format("20060102")) }
+
+// Queue sizes from the counters (issue 15, app_queue.go): every application counter of
+// one agency, whatever its city, post, status and result.
+func statsAppAgencyPrefix(agency string) []byte { return key(pStatsApp, statsPart(agency), "/") }
