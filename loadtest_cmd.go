@@ -97,8 +97,8 @@ func loadtestCmd(args []string, out io.Writer) error {
 	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / max(res.Window.Seconds(), 0.001) }
 	if *pid > 0 {
 		cpu := procCPU(*pid) - cpu0
-		fmt.Fprintf(out, "server: CPU %.1f s in the window (%.0f%% of one core), RSS %.0f MB at the end, %.0f MB at most in the window\n",
-			cpu.Seconds(), pct(cpu), procMB(*pid, "VmRSS"), watch.peak())
+		fmt.Fprintf(out, "server: CPU %.1f s in the window (%.0f%% of one core), RSS %.0f MB at the end (%.0f MB heap and stacks, %.0f MB mapped files), %.0f MB at most in the window\n",
+			cpu.Seconds(), pct(cpu), procMB(*pid, "VmRSS"), procMB(*pid, "RssAnon"), procMB(*pid, "RssFile"), watch.peak())
 	}
 	self := procCPU(os.Getpid()) - self0
 	fmt.Fprintf(out, "load generator: CPU %.1f s in the window (%.0f%% of one core); machine load average %s at the start of the window, %s at its end (%d CPUs)\n",
