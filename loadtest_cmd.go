@@ -82,10 +82,10 @@ func loadtestCmd(args []string, out io.Writer) error {
 	cfg := loadtest.Config{Target: *target, Users: *users, Duration: *duration, ThinkMin: *thinkMin, ThinkMax: *thinkMax,
 		Logins: *logins, Login: loadtest.IDNumber, Password: loadtestPassword, Seed: *seed, Progress: out}
 	var cpu0, self0 time.Duration
-	var load0 string
+	var load0, psi0 string
 	watch := &rssWatch{pid: *pid}
 	cfg.Progress = progressThen(out, func() {
-		self0, load0 = procCPU(os.Getpid()), loadAvg()
+		self0, load0, psi0 = procCPU(os.Getpid()), loadAvg(), cpuPressure()
 		if *pid > 0 {
 			cpu0 = procCPU(*pid)
 			watch.start()
@@ -101,8 +101,9 @@ func loadtestCmd(args []string, out io.Writer) error {
 			cpu.Seconds(), pct(cpu), procMB(*pid, "VmRSS"), procMB(*pid, "RssAnon"), procMB(*pid, "RssFile"), watch.peak())
 	}
 	self := procCPU(os.Getpid()) - self0
-	fmt.Fprintf(out, "load generator: CPU %.1f s in the window (%.0f%% of one core); machine load average %s at the start of the window, %s at its end (%d CPUs)\n",
-		self.Seconds(), pct(self), load0, loadAvg(), runtime.NumCPU())
+	fmt.Fprintf(out, "load generator: CPU %.1f s in the window (%.0f%% of one core)\n", self.Seconds(), pct(self))
+	fmt.Fprintf(out, "machine (%d CPUs): load average %s at the start of the window, %s at its end; CPU pressure (share of the last minute runnable work waited for a CPU) %s%% and %s%%\n",
+		runtime.NumCPU(), load0, loadAvg(), psi0, cpuPressure())
 	if err != nil {
 		return err
 	}
@@ -316,6 +317,19 @@ func loadAvg() string {
 	b, _ := os.ReadFile("/proc/loadavg")
 	if f := strings.Fields(string(b)); len(f) > 0 {
 		return f[0]
+	}
+	return "?"
+}
+
+// cpuPressure is the kernel's CPU pressure (PSI "some avg60", in percent): how much of the
+// last minute runnable tasks waited for a CPU. Near 0 the figures are the server's own;
+// near 100 they mostly measure the queue for the CPUs.
+func cpuPressure() string {
+	b, _ := os.ReadFile("/proc/pressure/cpu")
+	for _, f := range strings.Fields(string(b)) {
+		if v, ok := strings.CutPrefix(f, "avg60="); ok {
+			return v
+		}
 	}
 	return "?"
 }
