@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,21 +81,29 @@ func loadtestCmd(args []string, out io.Writer) error {
 	}
 	cfg := loadtest.Config{Target: *target, Users: *users, Duration: *duration, ThinkMin: *thinkMin, ThinkMax: *thinkMax,
 		Logins: *logins, Login: loadtest.IDNumber, Password: loadtestPassword, Seed: *seed, Progress: out}
-	var cpu0 time.Duration
-	var res loadtest.Result
-	var err error
+	var cpu0, self0 time.Duration
+	var load0, psi0 string
 	watch := &rssWatch{pid: *pid}
-	if *pid > 0 {
-		cfg.Progress = progressThen(out, func() { cpu0 = procCPU(*pid); watch.start() })
-	}
-	res, err = loadtest.Run(ctx, cfg)
+	cfg.Progress = progressThen(out, func() {
+		self0, load0, psi0 = procCPU(os.Getpid()), loadAvg(), cpuPressure()
+		if *pid > 0 {
+			cpu0 = procCPU(*pid)
+			watch.start()
+		}
+	})
+	res, err := loadtest.Run(ctx, cfg)
 	watch.stop()
 	res.Print(out)
+	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / max(res.Window.Seconds(), 0.001) }
 	if *pid > 0 {
 		cpu := procCPU(*pid) - cpu0
-		fmt.Fprintf(out, "server: CPU %.1f s in the window (%.0f%% of one core), RSS %.0f MB at the end, %.0f MB at most in the window\n",
-			cpu.Seconds(), 100*cpu.Seconds()/max(res.Window.Seconds(), 0.001), procMB(*pid, "VmRSS"), watch.peak())
+		fmt.Fprintf(out, "server: CPU %.1f s in the window (%.0f%% of one core), RSS %.0f MB at the end (%.0f MB heap and stacks, %.0f MB mapped files), %.0f MB at most in the window\n",
+			cpu.Seconds(), pct(cpu), procMB(*pid, "VmRSS"), procMB(*pid, "RssAnon"), procMB(*pid, "RssFile"), watch.peak())
 	}
+	self := procCPU(os.Getpid()) - self0
+	fmt.Fprintf(out, "load generator: CPU %.1f s in the window (%.0f%% of one core)\n", self.Seconds(), pct(self))
+	fmt.Fprintf(out, "machine (%d CPUs): load average %s at the start of the window, %s at its end; CPU pressure (share of the last minute runnable work waited for a CPU) %s%% and %s%%\n",
+		runtime.NumCPU(), load0, loadAvg(), psi0, cpuPressure())
 	if err != nil {
 		return err
 	}
@@ -300,6 +309,29 @@ func procCPU(pid int) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64)        // utime, field 14
 	st, _ := strconv.ParseInt(f[12], 10, 64)        // stime, field 15
 	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}
+
+// loadAvg is the machine's one-minute load average, as text: on a shared machine it says
+// whether the figures were measured with the CPUs to themselves.
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+// cpuPressure is the kernel's CPU pressure (PSI "some avg60", in percent): how much of the
+// last minute runnable tasks waited for a CPU. Near 0 the figures are the server's own;
+// near 100 they mostly measure the queue for the CPUs.
+func cpuPressure() string {
+	b, _ := os.ReadFile("/proc/pressure/cpu")
+	for _, f := range strings.Fields(string(b)) {
+		if v, ok := strings.CutPrefix(f, "avg60="); ok {
+			return v
+		}
+	}
+	return "?"
 }
 
 // procMB reads a memory field (VmRSS, VmHWM) of /proc/PID/status in MB.

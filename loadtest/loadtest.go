@@ -168,6 +168,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		fmt.Fprintf(cfg.Progress, "loadtest: %d users signed in in %v; open-loop window of %v begins\n",
 			cfg.Users-int(failed.Load()), res.LoginPhase.Round(time.Millisecond), cfg.Duration)
 	}
+	// Connections idle since their sign-in may be past the server's idle timeout: the window
+	// starts with fresh ones rather than race the server's closing of the old ones.
+	tr.CloseIdleConnections()
 	winStart := time.Now()
 	end := winStart.Add(cfg.Duration)
 	think := func(r *rand.Rand) time.Duration {

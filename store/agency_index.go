@@ -59,7 +59,9 @@ type queueFilter[S any] interface {
 // wizards: without a status filter from the pending queue, with one from the list of
 // everything received; 50 rows unless limit says otherwise; and, when every entry
 // matches, the total counted from keys alone and only the page's rows decoded.
-func agencyPage[S any](txn *badger.Txn, queue, list []byte, status, after string, limit int, f queueFilter[S]) (page[S], error) {
+// queued, when set, counts the pending queue without walking it (the unfiltered first view).
+func agencyPage[S any](txn *badger.Txn, queue, list []byte, status, after string, limit int, f queueFilter[S],
+	queued func(*badger.Txn) (int, error)) (page[S], error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -71,5 +73,8 @@ func agencyPage[S any](txn *badger.Txn, queue, list []byte, status, after string
 	if f.unfiltered() {
 		match = nil
 	}
-	return pageAfter(txn, prefix, after, limit, match)
+	if status != "" {
+		queued = nil
+	}
+	return pageCounted(txn, prefix, after, limit, match, queued)
 }

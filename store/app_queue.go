@@ -109,7 +109,8 @@ func appQueue(txn *badger.Txn, viewer domain.User, agencyID string, f QueueFilte
 	} else if viewer.Role != domain.RoleAdmin {
 		return QueuePage{}, errNotFound
 	}
-	sums, err := agencyPage(txn, appQueuePrefix(agencyID), appAgencyPrefix(agencyID), f.Status, f.After, f.Limit, f)
+	pending := func(txn *badger.Txn) (int, error) { return pendingApps(txn, agencyID) }
+	sums, err := agencyPage(txn, appQueuePrefix(agencyID), appAgencyPrefix(agencyID), f.Status, f.After, f.Limit, f, pending)
 	out := QueuePage{Total: sums.Total, Next: sums.Next}
 	for _, sm := range sums.Rows {
 		out.Rows = append(out.Rows, sm.row())
@@ -121,12 +122,31 @@ func appQueue(txn *badger.Txn, viewer domain.User, agencyID string, f QueueFilte
 // viewer's queues, from index keys alone.
 func (s *Store) QueueCounts(viewer domain.User) (apps, photos int, err error) {
 	err = s.view(func(txn *badger.Txn) error {
-		apps = countKeys(txn, appQueuePrefix(viewer.AgencyID))
+		if apps, err = pendingApps(txn, viewer.AgencyID); err != nil {
+			return err
+		}
 		n, err := s.countPhotoQueue(txn, viewer)
 		photos = n
 		return err
 	})
 	return apps, photos, err
+}
+
+// pendingApps is the number of applications waiting in the agency's queue, read from the
+// statistics counters (stats.go) rather than by walking the queue index: every writer of
+// an application moves its counter in the transaction that moves its queue entry, and an
+// application is queued exactly while its status is submitted, so the sum of the agency's
+// "submitted" counters is the queue's length — a few counter keys instead of 100,000
+// index keys (issue 15).
+func pendingApps(txn *badger.Txn, agencyID string) (int, error) {
+	n := 0
+	err := scanItems(txn, span{prefix: statsAppAgencyPrefix(agencyID)}, func(item *badger.Item) (bool, error) {
+		if p, ok := parseStatsKey(item.Key(), pStatsApp, 6); !ok || p[3] != string(domain.AppSubmitted) {
+			return true, nil
+		}
+		return true, item.Value(func(b []byte) error { n += int(countOf(b)); return nil })
+	})
+	return n, err
 }
 
 // ReviewApplication loads an application for a reviewer of its agency (or an admin) with

@@ -19,7 +19,7 @@ import (
 	"sitepro/domain"
 )
 
-// seedBatch is how many trainees one seeding transaction writes (well under Badger's
+// seedBatch is how many records one seeding transaction writes (well under Badger's
 // transaction size limit with the store's memtable).
 const seedBatch = 100
 
@@ -27,9 +27,10 @@ const seedBatch = 100
 // of every trainee to agencies[k % len(agencies)], submitted a second apart from first on;
 // trainee numbers start at from (so that calls can add more).
 func (s *Store) SeedSubmitted(agencies []domain.Agency, from, trainees, perTrainee int, first time.Time) error {
-	for lo := 0; lo < trainees; lo += seedBatch {
+	batch := max(1, seedBatch/max(perTrainee, 1)) // about seedBatch applications a transaction
+	for lo := 0; lo < trainees; lo += batch {
 		err := s.update(func(txn *badger.Txn) error {
-			for t := from + lo; t < from+min(lo+seedBatch, trainees); t++ {
+			for t := from + lo; t < from+min(lo+batch, trainees); t++ {
 				u := domain.User{ID: newID(), Role: domain.RoleTrainee, Name: "王芳",
 					IDNumber: fmt.Sprintf("4101021990%08d", t), CreatedAt: first, UpdatedAt: first}
 				if err := putJSON(txn, userKey(u.ID), userRec{V: 1, User: u}); err != nil {

@@ -90,7 +90,7 @@ func ceQueue(txn *badger.Txn, viewer domain.User, f CEFilter) (CEPage, error) {
 	if viewer.Role != domain.RoleReviewer || viewer.AgencyID == "" {
 		return CEPage{}, errNotFound
 	}
-	sums, err := agencyPage(txn, ceQueuePrefix(viewer.AgencyID), ceAgencyPrefix(viewer.AgencyID), f.Status, f.After, f.Limit, f)
+	sums, err := agencyPage(txn, ceQueuePrefix(viewer.AgencyID), ceAgencyPrefix(viewer.AgencyID), f.Status, f.After, f.Limit, f, nil)
 	out := CEPage{Total: sums.Total, Next: sums.Next}
 	for _, sm := range sums.Rows {
 		out.Rows = append(out.Rows, CERow{EnrolID: sm.ID, Number: sm.Number, Name: sm.Name, CertNumber: sm.CertNumber,

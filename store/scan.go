@@ -101,11 +101,24 @@ type page[T any] struct {
 // pages stable while new entries arrive at the end. A nil match (no filter) counts the
 // total from keys alone and decodes only the page; a filter must look at every entry.
 func pageAfter[T any](txn *badger.Txn, prefix []byte, cursor string, limit int, match func(*T) bool) (page[T], error) {
+	return pageCounted(txn, prefix, cursor, limit, match, nil)
+}
+
+// pageCounted is pageAfter whose unfiltered total, when count is set, comes from count
+// (counters kept beside the index) instead of a walk over every key under the prefix.
+func pageCounted[T any](txn *badger.Txn, prefix []byte, cursor string, limit int, match func(*T) bool,
+	count func(*badger.Txn) (int, error)) (page[T], error) {
 	after, _ := hex.DecodeString(cursor) // a damaged cursor starts at the beginning
 	var p page[T]
 	s := span{prefix: prefix, values: true}
 	if match == nil {
-		p.Total = countKeys(txn, prefix)
+		if count == nil {
+			p.Total = countKeys(txn, prefix)
+		} else if n, err := count(txn); err != nil {
+			return p, err
+		} else {
+			p.Total = n
+		}
 		s.after = after
 	}
 	var last []byte
