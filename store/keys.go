@@ -505,6 +505,7 @@ func ceRecordRemovedKey(certID, recordID string) []byte {
 }
 
 // END RECORDS KEYS
+
 // Queue sizes from the counters (issue 15, app_queue.go): every application counter of
 // one agency, whatever its city, post, status and result.
 func statsAppAgencyPrefix(agency string) []byte { return key(pStatsApp, statsPart(agency), "/") }
