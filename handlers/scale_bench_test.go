@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -124,6 +125,12 @@ func scaleMeasure(b *testing.B, name, url, cookie string, htmx bool, check func(
 	runtime.GC() // what is alive, without the garbage of compactions since the last cycle
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "go_heap_live_after_GC_MB")
+	if f := os.Getenv("SCALE_HEAP_PROFILE"); f != "" { // what that live heap is, for go tool pprof
+		if out, err := os.Create(f + "." + name); err == nil {
+			_ = pprof.WriteHeapProfile(out)
+			out.Close()
+		}
+	}
 	b.ReportMetric(loadAvg(), "loadavg_1m")
 }
 
