@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,7 +58,23 @@ func scaleEnv(b *testing.B, dir string) (*env, string) {
 	}
 	go app.Listener(ln)
 	b.Cleanup(func() { close(done); _ = app.ShutdownWithTimeout(5 * time.Second) })
+	b.ReportMetric(settle().Seconds(), "settle_s")
 	return &env{t: &testing.T{}, app: app, st: st, clock: clk}, "http://" + ln.Addr().String()
+}
+
+// settle waits (at most three minutes) until the process is nearly idle: a store reopened
+// after a bulk load compacts its fresh tables for a while, which a store that grew over
+// months does as it goes. It returns how long that took.
+func settle() time.Duration {
+	start := time.Now()
+	for time.Since(start) < 3*time.Minute {
+		c0 := cpuTime()
+		time.Sleep(2 * time.Second)
+		if cpuTime()-c0 < 200*time.Millisecond { // under 10 % of one core
+			break
+		}
+	}
+	return time.Since(start)
 }
 
 // scaleSeed opens a fresh store in a temporary directory, fills it and closes it.
@@ -100,6 +118,19 @@ func scaleMeasure(b *testing.B, name, url, cookie string, htmx bool, check func(
 	b.ReportMetric(procRSSMB(), "RSS_MB")
 	b.ReportMetric(procStatusMB("RssAnon"), "RSS_anon_MB")
 	b.ReportMetric(procStatusMB("RssFile"), "RSS_file_MB")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "go_heap_inuse_MB")
+	b.ReportMetric(float64(ms.Sys-ms.HeapReleased)/(1<<20), "go_held_from_OS_MB")
+	runtime.GC() // what is alive, without the garbage of compactions since the last cycle
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "go_heap_live_after_GC_MB")
+	if f := os.Getenv("SCALE_HEAP_PROFILE"); f != "" { // what that live heap is, for go tool pprof
+		if out, err := os.Create(f + "." + name); err == nil {
+			_ = pprof.WriteHeapProfile(out)
+			out.Close()
+		}
+	}
 	b.ReportMetric(loadAvg(), "loadavg_1m")
 }
 
