@@ -112,7 +112,7 @@ func (s *Server) renderCEReview(c *fiber.Ctx, status int, f views.Form) error {
 // ceDecide runs one reviewer decision; a conflict (someone else decided first, or the
 // trainee deleted it) is reported on the page.
 func (s *Server) ceDecide(c *fiber.Ctx, d domain.Decision) error {
-	_, err := s.d.Store.DecideEnrolment(*currentUser(c), c.Params("id"), d, s.d.Now())
+	en, err := s.d.Store.DecideEnrolment(*currentUser(c), c.Params("id"), d, s.d.Now())
 	var fe domain.FieldErrors
 	switch {
 	case withFieldErrors(&fe, err):
@@ -126,7 +126,7 @@ func (s *Server) ceDecide(c *fiber.Ctx, d domain.Decision) error {
 		return err
 	}
 	s.kickMail()
-	flash(c, d.Kind.Label()+"：已完成，学员会收到邮件通知。")
+	flash(c, decisionDone(d.Kind, en.Number))
 	return redirect(c, "/review/ce")
 }
 
