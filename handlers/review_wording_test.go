@@ -38,3 +38,14 @@ func TestReviewerFlashSaysWhatHappened(t *testing.T) {
 	must(t, rev.post("/review/apps/"+app2+"/confirm", url.Values{}), 303)
 	must(t, rev.get("/review"), 200, "已确认报名 "+a2.Number)
 }
+
+// TestCEQueueFilterSaysWhatItLists: the filter that lists every enrolment taking learning
+// records names all three statuses it shows, not just 已确认.
+func TestCEQueueFilterSaysWhatItLists(t *testing.T) {
+	f := newCEReviewFixture(t)
+	r := f.revA.get("/review/ce")
+	must(t, r, 200, `<option value="learning"`, "可记录学时（已确认、学习中、已完成）")
+	if strings.Contains(r.body, "已确认（可记录学时）") {
+		t.Fatal("the old label that hides 学习中 and 已完成 is still there")
+	}
+}
