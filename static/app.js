@@ -110,6 +110,20 @@
     ticked = null;
     syncSelectAll(el);
   });
+  // The queue page now comes with its first rows: show 全选 for them at once, not only
+  // after the first live refresh (also after an hx-boost navigation to the queue).
+  function syncPageRows() {
+    var el = document.getElementById("rows");
+    if (el) { syncSelectAll(el); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", syncPageRows);
+  } else {
+    syncPageRows();
+  }
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (e.detail.target === document.body) { syncPageRows(); }
+  });
 
   // A live queue holds an SSE connection; browsers allow only six per site over HTTP/1.1,
   // so a reviewer with many tabs would stall. A hidden tab parks its live element (htmx

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"sitepro/domain"
 )
 
@@ -118,9 +120,10 @@ func NewCECertLearning(c domain.Certificate, records []domain.LearningRecord, s 
 // CEReviewModel is the reviewer's continuing-education queue page.
 type CEReviewModel struct {
 	Agency domain.Agency
-	Form   Form        // filters
-	Query  string      // the filter query string, reused by the rows URL
-	Count  QueueCounts // of all three queues, for the tabs
+	Form   Form            // filters
+	Query  string          // the filter query string, reused by the rows URL
+	Count  QueueCounts     // of all three queues, for the tabs
+	Rows   templ.Component // the first page of rows, shown without JavaScript too (see ReviewModel.Rows)
 }
 
 // QueueCounts are the pending items of the reviewer's three queues.
