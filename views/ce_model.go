@@ -217,8 +217,10 @@ func categoryOptions() []Option {
 	return out
 }
 
+// ceFilterOptions: "learning" lists the enrolments that take learning records (已确认, 学习中,
+// 已完成), and its label names all three.
 func ceFilterOptions() []Option {
-	return []Option{{Value: "learning", Label: "可记录学时（已确认、学习中、已完成）"}, {Value: "all", Label: "全部状态"},
+	return []Option{{Value: "learning", Label: "已确认、学习中、已完成"}, {Value: "all", Label: "全部状态"},
 		{Value: string(domain.EnrolReturned), Label: "已退回"}, {Value: string(domain.EnrolCompleted), Label: "已完成"}}
 }
 
