@@ -40,6 +40,9 @@ type CEWizard struct {
 	Options []Option     // step 3: agencies of the chosen city
 	Cities  []Option     // step 3
 	Post    domain.Post  // step 2: the certificate's post
+	// Rechecked: kept, unsaved input shown again with the errors its checks find now
+	// (see Wizard.Rechecked).
+	Rechecked bool
 }
 
 // CECertPick is one of the trainee's certificates offered in step 1.
@@ -234,6 +237,6 @@ func (w CEWizard) Frame() StepFrame {
 	done := func(s domain.CEStep) bool { return w.E.Done(s) && s < open }
 	f := newFrame(w.E.ID, "/ce/", w.Step, domain.CESteps(), done, func(s domain.CEStep) string { return CEStepURL(w.E, s) })
 	f.Saved, f.Agency, f.Form, f.Action, f.Back, f.CheckName = w.E.UpdatedAt, w.Agency, w.Form, w.Action(), w.Back, "确认"
-	f.Restored = len(w.E.Typed[w.Step.Slug()]) > 0 && !w.Form.HasErrors()
+	f.Restored = len(w.E.Typed[w.Step.Slug()]) > 0 && (!w.Form.HasErrors() || w.Rechecked)
 	return f
 }
