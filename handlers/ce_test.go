@@ -115,7 +115,8 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	if strings.Contains(page.body, "洛阳培训部") {
 		t.Fatal("an agency of another city is offered")
 	}
-	must(t, page, 200, `name="shown_city" value="410100"`, `data-submit-on-change="f-city"`)
+	must(t, page, 200, `name="shown_city" value="410100"`, `data-submit-on-change="f-city"`, `class="actions city-show"`)
+	mustHideCityButtonWithScript(t, c, page)
 	// 确定，下一步 with another city than the one listed (as a browser sends it, with the
 	// listed city) shows that city's agencies, not "choose an agency".
 	r = c.post(base+"agency", url.Values{"city": {"410300"}, "shown_city": {"410100"}})

@@ -1,6 +1,10 @@
 // sitepro's own script: small, optional enhancements only. Every page works without it.
 (function () {
   "use strict";
+  // Tells the stylesheet that this script runs: what it makes unnecessary (the button that
+  // shows a city's agencies, which a change of the city now does by itself) can go, and
+  // stays for those without JavaScript. <html> outlives hx-boost swaps, so once is enough.
+  document.documentElement.classList.add("js");
   // After htmx swaps in a page with errors, move focus to the error summary so screen
   // readers and keyboard users land on what needs fixing (plain loads use autofocus).
   //
