@@ -71,7 +71,25 @@ func (s *Server) applyStepPage(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	return s.renderStep(c, fiber.StatusOK, a, st, appStepValues(a, st), nil, "")
+	values := appStepValues(a, st)
+	fe, err := s.recheckKept(c, a, st, values)
+	if err != nil {
+		return err
+	}
+	return s.renderStep(c, fiber.StatusOK, a, st, values, fe, "")
+}
+
+// recheckKept runs a step's checks again on the input kept from an earlier, unsaved try
+// (nothing is saved), so that the fields that failed are marked when the step is opened
+// again, not only the note that it was kept; nil when nothing is kept.
+func (s *Server) recheckKept(c *fiber.Ctx, a domain.Application, st domain.Step, values map[string]string) (domain.FieldErrors, error) {
+	k := appStepKitOf(st)
+	if len(a.Typed[st.Slug()]) == 0 || k.parse == nil {
+		return nil, nil
+	}
+	in := k.parse(values)
+	in.Step = st
+	return s.d.Store.CheckStep(currentUser(c).ID, a, in, s.d.Now())
 }
 
 // applyStep saves a form step. It does not load the application first: the one

@@ -139,7 +139,7 @@ func (s *Server) renderStep(c *fiber.Ctx, status int, a domain.Application, st d
 		fe = domain.FieldErrors{}
 	}
 	w := views.Wizard{App: a, Step: st, Back: c.Query("back"), Agency: s.agencyByID(a.AgencyID), Holder: currentUser(c).Name,
-		Form: views.Form{Values: values, Errors: fe}, Upload: uploadErr}
+		Form: views.Form{Values: values, Errors: fe}, Upload: uploadErr, Rechecked: c.Method() == fiber.MethodGet && len(fe) > 0}
 	comp, err := appStepKitOf(st).render(s, c, s.page(c, "第"+strconv.Itoa(int(st)+1)+"步 "+st.Title()), w)
 	if err != nil {
 		return err

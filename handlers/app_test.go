@@ -76,7 +76,7 @@ func TestWizardEndToEnd(t *testing.T) {
 	// Leaving now loses nothing: the step shows what was typed (both entries, the text),
 	// says it is not saved yet, and the step is still not done.
 	back := c.get(base + "resume")
-	must(t, back, 200, `data-testid="typed-restored"`, `value="郑州某公司"`, `value="2014-01"`, "参与郑州某住宅项目")
+	must(t, back, 200, `data-testid="typed-restored"`, `data-testid="error-summary"`, "第 2 段工作经历：", `value="郑州某公司"`, `value="2014-01"`, "参与郑州某住宅项目")
 	if n := strings.Count(back.body, `data-testid="resume-row"`); n != 2 {
 		t.Errorf("the kept résumé shows %d entries, want 2", n)
 	}

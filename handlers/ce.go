@@ -72,7 +72,18 @@ func (s *Server) ceStepPage(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	return s.renderCEStep(c, fiber.StatusOK, e, st, ceStepValues(e, st), nil)
+	values := ceStepValues(e, st)
+	var fe domain.FieldErrors
+	if len(e.Typed[st.Slug()]) > 0 {
+		// Kept, unsaved input: its checks run again (nothing saved) so the failing fields
+		// are marked, as in 新取证 (recheckKept).
+		in := ceStepKitOf(st).parse(values)
+		in.Step = st
+		if fe, err = s.d.Store.CheckEnrolStep(*currentUser(c), e, in, s.d.Now()); err != nil {
+			return err
+		}
+	}
+	return s.renderCEStep(c, fiber.StatusOK, e, st, values, fe)
 }
 
 // ceStepValues prefills a step's form: what was typed last time and not saved (it failed

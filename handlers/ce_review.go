@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sitepro/domain"
@@ -37,7 +38,7 @@ func (s *Server) ceCount(c *fiber.Ctx) views.QueueCounts {
 	return n
 }
 
-// ceQueue is the page shell of the CE queue; the rows come from ceRows.
+// ceQueue is the CE queue page, with its first page of rows (see ceRowsView).
 func (s *Server) ceQueue(c *fiber.Ctx) error {
 	u := currentUser(c)
 	ag, err := s.d.Store.Agency(u.AgencyID)
@@ -46,14 +47,29 @@ func (s *Server) ceQueue(c *fiber.Ctx) error {
 	}
 	_, f, q := ceFilter(c)
 	m := views.CEReviewModel{Agency: ag, Form: f, Query: q, Count: s.ceCount(c)}
+	if m.Rows, err = s.ceRowsView(c); err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, views.CEReviewQueue(s.page(c, "继续教育"), m))
 }
 
 func (s *Server) ceRows(c *fiber.Ctx) error {
+	comp, err := s.ceRowsView(c)
+	if err != nil {
+		return err
+	}
+	if c.Get("HX-Request") == "true" {
+		return render(c, fiber.StatusOK, comp)
+	}
+	return render(c, fiber.StatusOK, views.CEWrap(s.page(c, "继续教育队列"), comp))
+}
+
+// ceRowsView is one page of the CE queue (filters and cursor from the query).
+func (s *Server) ceRowsView(c *fiber.Ctx) (templ.Component, error) {
 	cf, _, q := ceFilter(c)
 	page, err := s.d.Store.CEQueue(*currentUser(c), cf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows := make([]views.CERowView, len(page.Rows))
 	for i, r := range page.Rows {
@@ -61,15 +77,12 @@ func (s *Server) ceRows(c *fiber.Ctx) error {
 			Post: views.PostLabel(r.PostCode), Cycle: "第" + strconv.Itoa(r.CycleNo) + "周期", Status: r.Status.Label(),
 			Submitted: r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"), Pending: r.Status == domain.EnrolPending}
 	}
-	more := "/review/ce/rows?" + q
+	more, pageURL := "/review/ce/rows?"+q, "/review/ce?"+q
 	if page.Next != "" {
 		more += "&after=" + page.Next
+		pageURL += "&after=" + page.Next
 	}
-	comp := views.CERows(rows, page.Total, page.Next, more)
-	if c.Get("HX-Request") == "true" {
-		return render(c, fiber.StatusOK, comp)
-	}
-	return render(c, fiber.StatusOK, views.CEWrap(s.page(c, "继续教育队列"), comp))
+	return views.CERows(rows, page.Total, page.Next, more, pageURL), nil
 }
 
 // ceExport downloads the filtered CE queue (all pages) as CSV or Excel; the store reads
@@ -112,7 +125,7 @@ func (s *Server) renderCEReview(c *fiber.Ctx, status int, f views.Form) error {
 // ceDecide runs one reviewer decision; a conflict (someone else decided first, or the
 // trainee deleted it) is reported on the page.
 func (s *Server) ceDecide(c *fiber.Ctx, d domain.Decision) error {
-	_, err := s.d.Store.DecideEnrolment(*currentUser(c), c.Params("id"), d, s.d.Now())
+	en, err := s.d.Store.DecideEnrolment(*currentUser(c), c.Params("id"), d, s.d.Now())
 	var fe domain.FieldErrors
 	switch {
 	case withFieldErrors(&fe, err):
@@ -126,7 +139,7 @@ func (s *Server) ceDecide(c *fiber.Ctx, d domain.Decision) error {
 		return err
 	}
 	s.kickMail()
-	flash(c, d.Kind.Label()+"：已完成，学员会收到邮件通知。")
+	flash(c, decisionDone(d.Kind, en.Number))
 	return redirect(c, "/review/ce")
 }
 

@@ -69,7 +69,8 @@ func (s *Server) renderCEStep(c *fiber.Ctx, status int, e domain.Enrolment, st d
 	if fe == nil {
 		fe = domain.FieldErrors{}
 	}
-	w := views.CEWizard{E: e, Step: st, Back: c.Query("back"), Agency: s.agencyByID(e.AgencyID), Form: views.Form{Values: values, Errors: fe}}
+	w := views.CEWizard{E: e, Step: st, Back: c.Query("back"), Agency: s.agencyByID(e.AgencyID), Form: views.Form{Values: values, Errors: fe},
+		Rechecked: c.Method() == fiber.MethodGet && len(fe) > 0}
 	p := s.page(c, "继续教育报名 第"+strconv.Itoa(int(st)+1)+"步 "+st.Title())
 	comp, err := ceStepKitOf(st).render(s, c, p, w)
 	if err != nil {

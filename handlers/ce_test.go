@@ -115,7 +115,8 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	if strings.Contains(page.body, "洛阳培训部") {
 		t.Fatal("an agency of another city is offered")
 	}
-	must(t, page, 200, `name="shown_city" value="410100"`, `data-submit-on-change="f-city"`)
+	must(t, page, 200, `name="shown_city" value="410100"`, `data-submit-on-change="f-city"`, `class="actions city-show"`)
+	mustHideCityButtonWithScript(t, c, page)
 	// 确定，下一步 with another city than the one listed (as a browser sends it, with the
 	// listed city) shows that city's agencies, not "choose an agency".
 	r = c.post(base+"agency", url.Values{"city": {"410300"}, "shown_city": {"410100"}})
@@ -260,7 +261,7 @@ func TestCEKeepsTypedInputOfAFailedStep(t *testing.T) {
 	// shows the number as typed, not the empty field.
 	must(t, c.post(base+"cert", url.Values{"cert": {"412021101000124"}}), 422, domain.MsgCertNotYours, `value="412021101000124"`)
 	c.get("/ce")
-	must(t, c.get(base+"cert"), 200, `data-testid="typed-restored"`, `value="412021101000124"`)
+	must(t, c.get(base+"cert"), 200, `data-testid="typed-restored"`, `value="412021101000124"`, `data-testid="error-summary"`, domain.MsgCertNotYours)
 	must(t, c.post(base+"cert", url.Values{"cert": {"412021101000123"}}), 303)
 	if back := c.get(base + "cert"); strings.Contains(back.body, `data-testid="typed-restored"`) || strings.Contains(back.body, "412021101000124") {
 		t.Error("after the certificate step was saved it still shows the refused number")
@@ -275,7 +276,7 @@ func TestCEKeepsTypedInputOfAFailedStep(t *testing.T) {
 	// 上一步 and back: both entries as typed, said to be unsaved; nothing was saved.
 	must(t, c.get(base+"agency"), 200)
 	back := c.get(base + "resume")
-	must(t, back, 200, `data-testid="typed-restored"`, `value="郑州某公司"`, `value="2014-01"`, `value="技术员"`)
+	must(t, back, 200, `data-testid="typed-restored"`, `data-testid="error-summary"`, `value="郑州某公司"`, `value="2014-01"`, `value="技术员"`)
 	if n := strings.Count(back.body, `data-testid="resume-row"`); n != 2 {
 		t.Errorf("the kept résumé shows %d entries, want 2", n)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"regexp"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,7 +30,21 @@ func (s *Server) renderPhoto(c *fiber.Ctx, status int, msg string) error {
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.PhotoPage(s.page(c, "个人照片"), ph, msg))
+	return render(c, status, views.PhotoPage(s.page(c, "个人照片"), ph, msg, photoBack(c)))
+}
+
+// photoBackPath is what ?back= may name: a same-site path of
+// an application or CE enrolment, letters, digits, '-', '_' and '/' only — never a host,
+// a scheme, "//", a backslash, "..", a query or a fragment, so no open redirect.
+var photoBackPath = regexp.MustCompile(`^/(apply|ce)(/[A-Za-z0-9_-]+)+$`)
+
+// photoBack is the checked page to return to after the photo, or "".
+func photoBack(c *fiber.Ctx) string {
+	b := c.Query("back")
+	if len(b) > 200 || !photoBackPath.MatchString(b) {
+		return ""
+	}
+	return b
 }
 
 // readUpload returns the bytes of one uploaded file, or a user-facing message.
@@ -85,6 +100,9 @@ func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 		return err
 	}
 	flash(c, "照片已上传，等待培训机构确认。")
+	if back := photoBack(c); back != "" {
+		return redirect(c, views.PhotoLinkBack(back))
+	}
 	return redirect(c, "/profile/photo")
 }
 

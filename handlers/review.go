@@ -90,6 +90,9 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if m.Rows, err = s.appRowsView(c); err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, views.ReviewQueue(s.page(c, "审核工作台"), m))
 }
 
@@ -98,15 +101,28 @@ func (s *Server) reviewPhotos(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if m.Rows, err = s.photoRowsView(c); err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, views.ReviewQueue(s.page(c, "照片确认"), m))
 }
 
 func (s *Server) appRows(c *fiber.Ctx) error {
+	comp, err := s.appRowsView(c)
+	if err != nil {
+		return err
+	}
+	return s.fragment(c, "报名队列", comp)
+}
+
+// appRowsView is one page of the application queue (filters and cursor from the query),
+// for the rows URL and for the queue page itself.
+func (s *Server) appRowsView(c *fiber.Ctx) (templ.Component, error) {
 	u := currentUser(c)
 	qf, _, q := queueFilter(c)
 	page, err := s.d.Store.AppQueue(*u, "", qf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.d.Now()
 	rows := make([]views.QueueRowView, len(page.Rows))
@@ -116,11 +132,12 @@ func (s *Server) appRows(c *fiber.Ctx) error {
 			City: city.Name, Status: r.Status.Label(), Submitted: r.SubmittedAt.In(chinaTZ).Format("2006-01-02 15:04"),
 			Pending: r.Status == domain.AppSubmitted, Marker: s.markers.other(r.AppID, u.ID, now)}
 	}
-	more := "/review/apps/rows?" + q
+	more, pageURL := "/review/apps/rows?"+q, "/review?"+q
 	if page.Next != "" {
 		more += "&after=" + page.Next
+		pageURL += "&after=" + page.Next
 	}
-	return s.fragment(c, "报名队列", views.AppRows(currentCSRF(c), rows, page.Total, page.Next, more, emptyQueueText(qf, "报名")))
+	return views.AppRows(currentCSRF(c), rows, page.Total, page.Next, more, pageURL, emptyQueueText(qf, "报名")), nil
 }
 
 // emptyQueueText says why a queue shows no rows: nothing waiting, filters that match
@@ -140,24 +157,34 @@ func emptyQueueText(qf store.QueueFilter, what string) string {
 const photoPageSize = 24
 
 func (s *Server) photoRows(c *fiber.Ctx) error {
-	u := currentUser(c)
-	page, err := s.d.Store.PhotoQueue(*u, c.Query("after"), photoPageSize)
+	comp, err := s.photoRowsView(c)
 	if err != nil {
 		return err
 	}
+	return s.fragment(c, "照片队列", comp)
+}
+
+// photoRowsView is one page of the photo queue, for the rows URL and the queue page.
+func (s *Server) photoRowsView(c *fiber.Ctx) (templ.Component, error) {
+	u := currentUser(c)
+	page, err := s.d.Store.PhotoQueue(*u, c.Query("after"), photoPageSize)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.logPhotoQueueDocuments(*u, page.Rows); err != nil {
-		return err
+		return nil, err
 	}
 	out := make([]views.PhotoRowView, len(page.Rows))
 	for i, r := range page.Rows {
 		out[i] = views.PhotoRowView{UserID: r.UserID, Name: r.Name, PhotoID: r.PhotoID, Uploaded: r.UploadedAt.In(chinaTZ).Format("2006-01-02 15:04"),
 			IDFront: r.IDFront, AppNumber: r.AppNumber}
 	}
-	more := ""
+	more, pageURL := "", ""
 	if page.Next != "" {
 		more = "/review/photos/rows?after=" + url.QueryEscape(page.Next)
+		pageURL = "/review/photos?after=" + url.QueryEscape(page.Next)
 	}
-	return s.fragment(c, "照片队列", views.PhotoRows(currentCSRF(c), out, page.Total, more))
+	return views.PhotoRows(currentCSRF(c), out, page.Total, more, pageURL), nil
 }
 
 // fragment renders rows alone for htmx and inside the page layout for a plain request

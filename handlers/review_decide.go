@@ -17,7 +17,7 @@ import (
 func (s *Server) decide(c *fiber.Ctx, d domain.Decision) error {
 	u := currentUser(c)
 	id := c.Params("id")
-	_, err := s.d.Store.DecideApplication(*u, id, d, s.d.Now())
+	a, err := s.d.Store.DecideApplication(*u, id, d, s.d.Now())
 	var fe domain.FieldErrors
 	if withFieldErrors(&fe, err) {
 		f := formOf(c, "note", "reason")
@@ -32,8 +32,26 @@ func (s *Server) decide(c *fiber.Ctx, d domain.Decision) error {
 		return err
 	}
 	s.kickMail()
-	flash(c, d.Kind.Label()+"：已完成，学员会收到邮件通知。")
+	flash(c, decisionDone(d.Kind, a.Number))
 	return redirect(c, "/review")
+}
+
+// decisionDone says what a reviewer's decision did, with the reference number, in the
+// words of the resulting status (已确认 is not 已完成, which means 学时已达标).
+func decisionDone(k domain.DecisionKind, number string) string {
+	switch k {
+	case domain.AppConfirmDecision:
+		return "已确认报名 " + number + "，学员会收到邮件通知。"
+	case domain.AppReturnDecision:
+		return "已退回报名 " + number + "，学员会收到通知，修改后可以重新提交。"
+	case domain.AppRejectDecision:
+		return "已不予确认报名 " + number + "，学员会收到通知。"
+	case domain.EnrolConfirmDecision:
+		return "已确认继续教育报名 " + number + "，现在可以为其记录学时；学员会收到邮件通知。"
+	case domain.EnrolReturnDecision:
+		return "已退回继续教育报名 " + number + "，学员会收到通知，修改后可以重新提交。"
+	}
+	return k.Label() + " " + number + "：已办理，学员会收到邮件通知。"
 }
 
 // lastActor names who last changed an application, for conflict messages.

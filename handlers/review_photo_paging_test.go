@@ -39,7 +39,7 @@ func TestPhotoQueuePages(t *testing.T) {
 		want[fmt.Sprintf("学员%02d", i)] = true
 	}
 	rev := e.reviewer(ag.ID, "rev")
-	next := regexp.MustCompile(`href="(/review/photos/rows\?after=[0-9a-f]+)"`)
+	next := regexp.MustCompile(`href="(/review/photos\?after=[0-9a-f]+)" hx-get="(/review/photos/rows\?after=[0-9a-f]+)"`)
 	names := regexp.MustCompile(`<strong>(学员\d\d)</strong>`)
 	seen := map[string]bool{}
 	r := rev.do("GET", "/review/photos/rows", nil, map[string]string{"HX-Request": "true"})
@@ -57,8 +57,13 @@ func TestPhotoQueuePages(t *testing.T) {
 	if m == nil {
 		t.Fatal("no next-page link")
 	}
-	r = rev.get(m[1]) // without JavaScript: the page around the fragment
-	must(t, r, 200, fmt.Sprintf("共 %d 张待确认", n), "返回审核工作台")
+	// With htmx, the rows alone; without JavaScript, the queue page itself with its tabs.
+	if hr := rev.do("GET", m[2], nil, map[string]string{"HX-Request": "true"}); strings.Contains(hr.body, "<html") ||
+		strings.Count(hr.body, `data-testid="photo-row"`) != n-photoPageSize {
+		t.Fatalf("htmx next page: whole page %v, %d photos", strings.Contains(hr.body, "<html"), strings.Count(hr.body, `data-testid="photo-row"`))
+	}
+	r = rev.get(m[1])
+	must(t, r, 200, fmt.Sprintf("共 %d 张待确认", n), `data-testid="tab-photos"`, `data-testid="rows"`)
 	if strings.Contains(r.body, `data-testid="next-page"`) || strings.Count(r.body, `data-testid="photo-row"`) != n-photoPageSize {
 		t.Fatalf("last page: %d photos, next link %v", strings.Count(r.body, `data-testid="photo-row"`), strings.Contains(r.body, "next-page"))
 	}

@@ -9,14 +9,16 @@ import (
 
 // TestQueueEventNamesInHTMLAndStream: the queue pages listen for the same event names the
 // stream sends (the domain.Queue codes), unchanged since they were plain strings: the
-// stream opens with one catch-up event per queue, and each page triggers on its own.
+// stream opens with one catch-up event per queue, and each page triggers on its own (its
+// first rows come with the page, so it no longer fetches them on load: the catch-up
+// refreshes them once the stream is open).
 func TestQueueEventNamesInHTMLAndStream(t *testing.T) {
 	e, base := servedEnv(t)
 	ag, _ := e.st.PutAgency(domain.Agency{Name: "A", CityCode: "410100"})
 	rev := e.reviewer(ag.ID, "reva")
-	must(t, rev.get("/review"), 200, `hx-trigger="load, sse:apps"`)
-	must(t, rev.get("/review/photos"), 200, `hx-trigger="load, sse:photos"`)
-	must(t, rev.get("/review/ce"), 200, `hx-trigger="load, sse:ce"`)
+	must(t, rev.get("/review"), 200, `hx-trigger="sse:apps"`)
+	must(t, rev.get("/review/photos"), 200, `hx-trigger="sse:photos"`)
+	must(t, rev.get("/review/ce"), 200, `hx-trigger="sse:ce"`)
 
 	r, stop := sseClient(t, base, rev)
 	defer stop()

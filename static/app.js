@@ -1,6 +1,10 @@
 // sitepro's own script: small, optional enhancements only. Every page works without it.
 (function () {
   "use strict";
+  // Tells the stylesheet that this script runs: what it makes unnecessary (the button that
+  // shows a city's agencies, which a change of the city now does by itself) can go, and
+  // stays for those without JavaScript. <html> outlives hx-boost swaps, so once is enough.
+  document.documentElement.classList.add("js");
   // After htmx swaps in a page with errors, move focus to the error summary so screen
   // readers and keyboard users land on what needs fixing (plain loads use autofocus).
   //
@@ -109,6 +113,20 @@
     }
     ticked = null;
     syncSelectAll(el);
+  });
+  // The queue page now comes with its first rows: show 全选 for them at once, not only
+  // after the first live refresh (also after an hx-boost navigation to the queue).
+  function syncPageRows() {
+    var el = document.getElementById("rows");
+    if (el) { syncSelectAll(el); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", syncPageRows);
+  } else {
+    syncPageRows();
+  }
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (e.detail.target === document.body) { syncPageRows(); }
   });
 
   // A live queue holds an SSE connection; browsers allow only six per site over HTTP/1.1,

@@ -129,6 +129,25 @@ func (s *Store) SaveStep(traineeID, appID string, in domain.StepInput, now time.
 	return a, err
 }
 
+// CheckStep runs one step's checks on input without saving anything (read-only): the
+// field errors the answers kept from an earlier, unsaved try would get now, so that the
+// step page marks them when it is opened again. nil when they pass.
+func (s *Store) CheckStep(traineeID string, a domain.Application, in domain.StepInput, now time.Time) (domain.FieldErrors, error) {
+	var fe domain.FieldErrors
+	err := s.view(func(txn *badger.Txn) error {
+		r, err := stepRef(txn, traineeID, a, in, now)
+		if err != nil {
+			return err
+		}
+		y := a
+		if e, ok := y.ApplyStep(in, r).(domain.FieldErrors); ok {
+			fe = e
+		}
+		return nil
+	})
+	return fe, err
+}
+
 // ErrStepNotOpen refuses a step whose earlier steps are not done yet (the handler then
 // sends the trainee to the first unfinished one).
 var ErrStepNotOpen = domain.Err(domain.CodeConflict, "请先完成前面的步骤")

@@ -173,6 +173,25 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolSte
 	return e, err
 }
 
+// CheckEnrolStep runs one step's checks on input without saving anything (read-only):
+// the field errors that input kept from an earlier, unsaved try would get now, for the
+// step page to mark when it is opened again (as CheckStep does for 新取证).
+func (s *Store) CheckEnrolStep(trainee domain.User, e domain.Enrolment, in domain.EnrolStepInput, now time.Time) (domain.FieldErrors, error) {
+	var fe domain.FieldErrors
+	err := s.view(func(txn *badger.Txn) error {
+		r, err := enrolStepRef(txn, trainee, e, in, now)
+		if err != nil {
+			return err
+		}
+		y := e
+		if errFE, ok := y.ApplyStep(in, r).(domain.FieldErrors); ok {
+			fe = errFE
+		}
+		return nil
+	})
+	return fe, err
+}
+
 // enrolStepRef reads what an enrolment step is checked against: the certificate it names
 // among the trainee's own, the agencies (chosen so far and named) with whether the named
 // one trains the post, and the trainee's own record.

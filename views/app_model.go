@@ -26,6 +26,9 @@ type Wizard struct {
 	Holder  string               // the trainee's name (pledge)
 	Pledge  domain.VersionedText // the 个人报名承诺 in force (pledge step)
 	Upload  string               // error of an upload step
+	// Rechecked: the page shows kept, unsaved input with the errors its checks find now
+	// (opened again, nothing saved), so the "kept" note stays beside the errors.
+	Rechecked bool
 }
 
 // Action is the form action of the current step, keeping the return-to-check flag.
@@ -179,7 +182,7 @@ func (f StepFrame) current(i int) bool { return i+1 == f.StepNo }
 func (w Wizard) Frame() StepFrame {
 	f := newFrame(w.App.ID, "/apply/", w.Step, domain.AppSteps(), w.App.Done, func(s domain.Step) string { return StepURL(w.App, s) })
 	f.Saved, f.Agency, f.Form, f.Action, f.Back, f.CheckName = w.App.UpdatedAt, w.Agency, w.Form, w.Action(), w.Back, "核对"
-	f.Restored = len(w.App.Typed[w.Step.Slug()]) > 0 && !w.Form.HasErrors()
+	f.Restored = len(w.App.Typed[w.Step.Slug()]) > 0 && (!w.Form.HasErrors() || w.Rechecked)
 	if w.App.Status == domain.AppReturned {
 		f.Returned = append(append(f.Returned, w.App.ReturnReasons...), w.App.ReturnNote)
 		if w.App.ReturnNote == "" {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"sitepro/domain"
 )
 
@@ -38,6 +40,9 @@ type CEWizard struct {
 	Options []Option     // step 3: agencies of the chosen city
 	Cities  []Option     // step 3
 	Post    domain.Post  // step 2: the certificate's post
+	// Rechecked: kept, unsaved input shown again with the errors its checks find now
+	// (see Wizard.Rechecked).
+	Rechecked bool
 }
 
 // CECertPick is one of the trainee's certificates offered in step 1.
@@ -118,9 +123,10 @@ func NewCECertLearning(c domain.Certificate, records []domain.LearningRecord, s 
 // CEReviewModel is the reviewer's continuing-education queue page.
 type CEReviewModel struct {
 	Agency domain.Agency
-	Form   Form        // filters
-	Query  string      // the filter query string, reused by the rows URL
-	Count  QueueCounts // of all three queues, for the tabs
+	Form   Form            // filters
+	Query  string          // the filter query string, reused by the rows URL
+	Count  QueueCounts     // of all three queues, for the tabs
+	Rows   templ.Component // the first page of rows, shown without JavaScript too (see ReviewModel.Rows)
 }
 
 // QueueCounts are the pending items of the reviewer's three queues.
@@ -214,8 +220,10 @@ func categoryOptions() []Option {
 	return out
 }
 
+// ceFilterOptions: "learning" lists the enrolments that take learning records (已确认, 学习中,
+// 已完成), and its label names all three.
 func ceFilterOptions() []Option {
-	return []Option{{Value: "learning", Label: "已确认（可记录学时）"}, {Value: "all", Label: "全部状态"},
+	return []Option{{Value: "learning", Label: "已确认、学习中、已完成"}, {Value: "all", Label: "全部状态"},
 		{Value: string(domain.EnrolReturned), Label: "已退回"}, {Value: string(domain.EnrolCompleted), Label: "已完成"}}
 }
 
@@ -229,6 +237,6 @@ func (w CEWizard) Frame() StepFrame {
 	done := func(s domain.CEStep) bool { return w.E.Done(s) && s < open }
 	f := newFrame(w.E.ID, "/ce/", w.Step, domain.CESteps(), done, func(s domain.CEStep) string { return CEStepURL(w.E, s) })
 	f.Saved, f.Agency, f.Form, f.Action, f.Back, f.CheckName = w.E.UpdatedAt, w.Agency, w.Form, w.Action(), w.Back, "确认"
-	f.Restored = len(w.E.Typed[w.Step.Slug()]) > 0 && !w.Form.HasErrors()
+	f.Restored = len(w.E.Typed[w.Step.Slug()]) > 0 && (!w.Form.HasErrors() || w.Rechecked)
 	return f
 }
