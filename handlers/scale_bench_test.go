@@ -90,6 +90,11 @@ func scaleSeed(b *testing.B, fill func(st *store.Store) error) string {
 		b.Fatal(err)
 	}
 	b.ReportMetric(time.Since(start).Seconds(), "seed_s")
+	start = time.Now()
+	if err := st.Flatten(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(start).Seconds(), "flatten_s")
 	if err := st.Close(); err != nil {
 		b.Fatal(err)
 	}
