@@ -159,19 +159,16 @@ func certRow(ct domain.Certificate, u domain.User, s *Server) views.SearchRow {
 }
 
 // adminApp shows any application read-only, with the reviewer's detail view; the view
-// of its document images is audit-logged once per page (review_docview.go).
+// of its images (photo and documents) is audit-logged once per page (review_docview.go).
 func (s *Server) adminApp(c *fiber.Ctx) error {
 	u, now := currentUser(c), s.d.Now()
-	a, trainee, others, err := s.d.Store.ViewApplication(*u, c.Params("id"), now)
+	v, err := s.d.Store.ViewApplication(*u, c.Params("id"), now)
 	if err != nil {
 		return err
 	}
-	s.docViews.seen(u.ID, a.ID, now)
-	ph, err := s.d.Store.PhotoOf(trainee.ID)
-	if err != nil {
-		return err
-	}
-	m := views.ReviewDetailModel{App: a, Trainee: trainee, Photo: ph, Others: others, ReadOnly: true,
+	s.seenDetail(u.ID, v, now)
+	a := v.App
+	m := views.ReviewDetailModel{App: a, Trainee: v.Trainee, Photo: v.Photo, Others: v.Others, ReadOnly: true,
 		Agency: s.agencyName(a.AgencyID), Form: views.Form{Values: map[string]string{}, Errors: domain.FieldErrors{}}}
 	return render(c, fiber.StatusOK, views.ReviewDetail(s.page(c, a.Number), m))
 }

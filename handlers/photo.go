@@ -107,9 +107,12 @@ func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 }
 
 // photoImage serves a photo to its owner, reviewers of agencies the trainee applied to and
-// admins; the store checks the scope and audit-logs staff views.
+// admins; the store checks the scope and audit-logs staff views, except those a logged
+// view of the photo by the same viewer covers (a detail page, the photo queue:
+// review_docview.go).
 func (s *Server) photoImage(c *fiber.Ctx) error {
-	b, err := s.d.Store.PhotoImage(*currentUser(c), c.Params("id"), s.d.Now())
+	u, now := currentUser(c), s.d.Now()
+	b, err := s.d.Store.PhotoImageFor(*u, c.Params("id"), now, s.docViews.covers(u.ID, viewPhoto, now))
 	if err != nil {
 		return err
 	}

@@ -224,16 +224,13 @@ func (s *Server) revealPhone(c *fiber.Ctx) error {
 func (s *Server) reviewDetailPage(c *fiber.Ctx, status int, f views.Form, phone string) error {
 	u := currentUser(c)
 	now := s.d.Now()
-	a, trainee, others, err := s.d.Store.ViewApplication(*u, c.Params("id"), now)
+	v, err := s.d.Store.ViewApplication(*u, c.Params("id"), now)
 	if err != nil {
 		return err
 	}
-	s.docViews.seen(u.ID, a.ID, now)
-	ph, err := s.d.Store.PhotoOf(trainee.ID)
-	if err != nil {
-		return err
-	}
-	m := views.ReviewDetailModel{App: a, Trainee: trainee, Photo: ph, Others: others, Form: f, Marker: s.markers.other(a.ID, u.ID, now), Phone: phone}
+	s.seenDetail(u.ID, v, now)
+	a := v.App
+	m := views.ReviewDetailModel{App: a, Trainee: v.Trainee, Photo: v.Photo, Others: v.Others, Form: f, Marker: s.markers.other(a.ID, u.ID, now), Phone: phone}
 	if a.Status == domain.AppSubmitted {
 		s.markers.set(a.ID, u.ID, u.Name, now)
 	}

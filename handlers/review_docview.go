@@ -15,52 +15,80 @@ import (
 // a logged detail view of its application (a bookmarked or pasted URL, or after the
 // window) is logged on its own. The record is in memory: after a restart images are
 // logged one by one until the page is opened again — more entries, never fewer.
+//
+// 查看照片 goes the same way: the detail page and the photo queue name the trainee's photo
+// in their one entry, and cover reads of that photo (by its id, so a photo uploaded since
+// is logged when opened) by the same viewer for docViewTTL.
 type docViews struct {
 	mu sync.Mutex
-	m  map[string]time.Time // viewer id + "/" + application id → until
+	m  map[string]time.Time // kind + ":" + viewer id + "/" + object id → until
 }
+
+// viewKind is what a logged view covers the reads of: an application's document images
+// (by application id), or a trainee's photo (by photo id).
+type viewKind string
+
+const (
+	viewDocs  viewKind = "docs"
+	viewPhoto viewKind = "photo"
+)
 
 const docViewTTL = 30 * time.Minute
 
-// seen records a logged detail view of application appID by viewer.
-func (d *docViews) seen(viewer, appID string, now time.Time) {
+// seen records a logged view by viewer of the images of kind of object id.
+func (d *docViews) seen(viewer string, kind viewKind, id string, now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.m == nil || len(d.m) > 10_000 {
 		d.m = map[string]time.Time{}
 	}
-	d.m[viewer+"/"+appID] = now.Add(docViewTTL)
+	d.m[string(kind)+":"+viewer+"/"+id] = now.Add(docViewTTL)
 }
 
-// covers returns whether viewer's logged detail view of an application covers a read of
-// its images now.
-func (d *docViews) covers(viewer string, now time.Time) func(appID string) bool {
-	return func(appID string) bool {
+// covers returns whether a logged view of viewer covers a read now of the images of kind
+// of an object, by its id.
+func (d *docViews) covers(viewer string, kind viewKind, now time.Time) func(id string) bool {
+	return func(id string) bool {
 		d.mu.Lock()
 		defer d.mu.Unlock()
-		until, ok := d.m[viewer+"/"+appID]
+		until, ok := d.m[string(kind)+":"+viewer+"/"+id]
 		return ok && now.Before(until)
 	}
 }
 
-// logPhotoQueueDocuments logs, in one entry, the ID-card fronts a page of the photo queue
-// shows that no logged view of this viewer covers yet, and then covers them: a queue the
-// doorbell refreshes every few seconds logs each application once per docViewTTL, not
-// each card on each refresh.
+// seenDetail covers the images a logged detail page showed: the application's document
+// images and, when it showed one, the trainee's photo.
+func (s *Server) seenDetail(viewer string, v store.AppView, now time.Time) {
+	s.docViews.seen(viewer, viewDocs, v.App.ID, now)
+	if v.Photo.ID != "" {
+		s.docViews.seen(viewer, viewPhoto, v.Photo.ID, now)
+	}
+}
+
+// logPhotoQueueDocuments logs, in one entry, the photos and ID-card fronts a page of the
+// photo queue shows that no logged view of this viewer covers yet, and then covers them:
+// a queue the doorbell refreshes every few seconds logs each photo and application once
+// per docViewTTL, not each card on each refresh.
 func (s *Server) logPhotoQueueDocuments(u domain.User, rows []store.PhotoRow) error {
 	now := s.d.Now()
-	covered := s.docViews.covers(u.ID, now)
-	var numbers, ids []string
+	docsCovered, photoCovered := s.docViews.covers(u.ID, viewDocs, now), s.docViews.covers(u.ID, viewPhoto, now)
+	var names, photoIDs, numbers, appIDs []string
 	for _, r := range rows {
-		if r.IDFront != "" && !covered(r.AppID) {
-			numbers, ids = append(numbers, r.AppNumber), append(ids, r.AppID)
+		if r.PhotoID != "" && !photoCovered(r.PhotoID) {
+			names, photoIDs = append(names, r.Name), append(photoIDs, r.PhotoID)
+		}
+		if r.IDFront != "" && !docsCovered(r.AppID) {
+			numbers, appIDs = append(numbers, r.AppNumber), append(appIDs, r.AppID)
 		}
 	}
-	if err := s.d.Store.ViewPhotoQueueDocuments(u, numbers, now); err != nil {
+	if err := s.d.Store.ViewPhotoQueueDocuments(u, names, numbers, now); err != nil {
 		return err
 	}
-	for _, id := range ids {
-		s.docViews.seen(u.ID, id, now)
+	for _, id := range photoIDs {
+		s.docViews.seen(u.ID, viewPhoto, id, now)
+	}
+	for _, id := range appIDs {
+		s.docViews.seen(u.ID, viewDocs, id, now)
 	}
 	return nil
 }

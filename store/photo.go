@@ -160,6 +160,12 @@ func authorizeTrainee(txn *badger.Txn, viewer domain.User, traineeID string) err
 // PhotoImage returns the image bytes of a photo if viewer may see it. Staff views are
 // audit-logged in the same transaction (SECURITY.md 19).
 func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([]byte, error) {
+	return s.photoImage(viewer, photoID, now, nil)
+}
+
+// photoImage serves PhotoImage and PhotoImageFor (app_docview.go): a staff read is logged
+// unless viewed says a logged view of this viewer covers the photo.
+func (s *Store) photoImage(viewer domain.User, photoID string, now time.Time, viewed func(photoID string) bool) ([]byte, error) {
 	var out []byte
 	err := s.update(func(txn *badger.Txn) error {
 		out = nil
@@ -180,7 +186,7 @@ func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([
 		if out, err = item.ValueCopy(nil); err != nil {
 			return err
 		}
-		if viewer.ID == owner {
+		if viewer.ID == owner || (viewed != nil && viewed(photoID)) {
 			return nil
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditPhotoView, Object: owner})
