@@ -108,6 +108,9 @@ func enrolConflict(e Enrolment, action string) error {
 // certificates, whether it does not exist or belongs to someone else: nothing is revealed.
 const MsgCertNotYours = "未找到您名下的这个证书编号。请对照证书核对编号，或从下面您的证书中选择"
 
+// MsgCertRequired answers step 1 submitted with the number left empty.
+const MsgCertRequired = "请填写证书编号"
+
 // CertCheck is everything step 1 and the submission check need to know about the chosen
 // certificate, looked up by the store in the same transaction.
 type CertCheck struct {
@@ -239,6 +242,9 @@ type EnrolStepRef struct {
 func (e *Enrolment) ApplyStep(in EnrolStepInput, r EnrolStepRef) error {
 	switch in.Step {
 	case CEStepCert:
+		if NormalizeCertNumber(in.Cert) == "" {
+			return FieldErrors{"cert": MsgCertRequired} // required first: an empty field is not "not found"
+		}
 		return e.SetCertificate(r.Cert)
 	case CEStepPost:
 		return e.ConfirmPost(in.Confirmed)

@@ -308,3 +308,23 @@ func FuzzParseImport(f *testing.F) {
 		}
 	})
 }
+
+// An empty 证书编号 is asked for, not answered with "not found" (required first).
+func TestCECertNumberRequiredFirst(t *testing.T) {
+	now := noonCN(2026, 11, 26)
+	for _, typed := range []string{"", "   "} {
+		e := Enrolment{ID: "e1", Status: EnrolDraft}
+		k := certCheck(now)
+		k.Found = false // what the store finds for an empty number
+		fe, _ := e.ApplyStep(EnrolStepInput{Step: CEStepCert, Cert: typed}, EnrolStepRef{Cert: k, Now: now}).(FieldErrors)
+		if fe["cert"] != MsgCertRequired {
+			t.Errorf("cert %q: %q, want %q", typed, fe["cert"], MsgCertRequired)
+		}
+	}
+	e := Enrolment{ID: "e1", Status: EnrolDraft}
+	k := certCheck(now)
+	k.Found = false
+	if fe, _ := e.ApplyStep(EnrolStepInput{Step: CEStepCert, Cert: "412021101000998"}, EnrolStepRef{Cert: k, Now: now}).(FieldErrors); fe["cert"] != MsgCertNotYours {
+		t.Errorf("unknown number: %q", fe["cert"])
+	}
+}

@@ -90,6 +90,12 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	if strings.Contains(page.body, `class="done`) {
 		t.Error("a new enrolment's progress shows a step as done (the prefilled résumé)")
 	}
+	// An empty field is asked for (required first), not "not found".
+	empty := c.post(base+"cert", url.Values{"cert": {""}})
+	must(t, empty, 422, domain.MsgCertRequired)
+	if strings.Contains(empty.body, domain.MsgCertNotYours) {
+		t.Fatal("an empty certificate number is answered with not found")
+	}
 	// Someone else's number reveals nothing: the same answer as an unknown number.
 	theirs := c.post(base+"cert", url.Values{"cert": {"412021101000999"}})
 	unknown := c.post(base+"cert", url.Values{"cert": {"412021101000998"}})
