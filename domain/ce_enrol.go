@@ -146,6 +146,51 @@ func (k CertCheck) Problem() string {
 	return k.Settings.CheckAge(k.Birth, ChinaDay(k.Now))
 }
 
+// ErrCENotOpen refuses to start a 继续教育 enrolment for a trainee none of whose
+// certificates can be enrolled now (EnrolOpening): no draft is created; the 继续教育 page
+// says why and what to do.
+var ErrCENotOpen = Err(CodeConflict, "您现在还不能报名继续教育，原因见下方说明。")
+
+// EnrolOpening is whether a trainee may start a 继续教育 enrolment now: Checks are their
+// own certificates, each checked as step 1 would check it (CertCheck.Problem).
+type EnrolOpening struct{ Checks []CertCheck }
+
+// NoCertificate reports that the trainee holds no certificate at all.
+func (o EnrolOpening) NoCertificate() bool { return len(o.Checks) == 0 }
+
+// Open reports whether at least one certificate can be enrolled now.
+func (o EnrolOpening) Open() bool {
+	for _, k := range o.Checks {
+		if k.Problem() == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Err is nil when the trainee may start an enrolment, otherwise ErrCENotOpen.
+func (o EnrolOpening) Err() error {
+	if o.Open() {
+		return nil
+	}
+	return ErrCENotOpen
+}
+
+// CertBlock is one certificate that cannot be enrolled now, with why.
+type CertBlock struct{ Number, Post, Why string }
+
+// Blocks are the certificates that cannot be enrolled now, each with the reason step 1
+// would give.
+func (o EnrolOpening) Blocks() []CertBlock {
+	var out []CertBlock
+	for _, k := range o.Checks {
+		if why := k.Problem(); why != "" {
+			out = append(out, CertBlock{Number: k.Cert.Number, Post: PostLabel(k.Cert.PostCode), Why: why})
+		}
+	}
+	return out
+}
+
 // SetCertificate is step 1 (证书编号): one of the trainee's own certificates that may be
 // enrolled now. Choosing another certificate clears the answers that depend on it.
 func (e *Enrolment) SetCertificate(k CertCheck) error {

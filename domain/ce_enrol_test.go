@@ -328,3 +328,21 @@ func TestCECertNumberRequiredFirst(t *testing.T) {
 		t.Errorf("unknown number: %q", fe["cert"])
 	}
 }
+
+// EnrolOpening uses step 1's rules: open when one certificate may be enrolled now.
+func TestEnrolOpening(t *testing.T) {
+	now := noonCN(2026, 11, 26)
+	if o := (EnrolOpening{}); !o.NoCertificate() || o.Open() || o.Err() != ErrCENotOpen {
+		t.Fatalf("no certificate: %+v", o)
+	}
+	soon := certCheck(now)
+	soon.Cert.Number, soon.Cert.IssuedOn = "412026101000321", day(2026, 10, 16)
+	o := EnrolOpening{Checks: []CertCheck{soon}}
+	if b := o.Blocks(); o.Open() || o.NoCertificate() || len(b) != 1 || b[0].Number != "412026101000321" || !strings.Contains(b[0].Why, "2027年10月16日开始") {
+		t.Fatalf("not due: %+v", b)
+	}
+	o.Checks = append(o.Checks, certCheck(now))
+	if !o.Open() || o.Err() != nil || len(o.Blocks()) != 1 {
+		t.Fatalf("one due: %+v", o.Blocks())
+	}
+}

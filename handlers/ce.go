@@ -12,20 +12,28 @@ import (
 // 继续教育 for trainees: enrolment records, the four-step wizard with server drafts,
 // 确认报名, delete before confirmation, the print-out and the learning records.
 
-// ceHome is 继续教育: the start button and 报名记录.
+// ceHome is 继续教育: the start button (继续填写草稿 when there is a draft; without one,
+// why an enrolment cannot be started now when no certificate can be enrolled) and 报名记录.
 func (s *Server) ceHome(c *fiber.Ctx) error {
-	es, err := s.d.Store.EnrolmentsOf(currentUser(c).ID)
+	u := currentUser(c)
+	es, err := s.d.Store.EnrolmentsOf(u.ID)
 	if err != nil {
 		return err
 	}
-	rows := make([]views.CEEnrolRow, len(es))
+	m := views.CEHomeModel{Rows: make([]views.CEEnrolRow, len(es))}
 	for i, e := range es {
-		rows[i] = views.CEEnrolRow{E: e}
+		m.Rows[i] = views.CEEnrolRow{E: e}
 		if ag := s.agencyByID(e.AgencyID); ag != nil {
-			rows[i].Agency = ag.Name
+			m.Rows[i].Agency = ag.Name
+		}
+		m.Draft = m.Draft || e.Status == domain.EnrolDraft
+	}
+	if !m.Draft {
+		if m.Opening, err = s.d.Store.EnrolOpeningOf(*u, s.d.Now()); err != nil {
+			return err
 		}
 	}
-	return render(c, fiber.StatusOK, views.CEHome(s.page(c, "继续教育"), rows))
+	return render(c, fiber.StatusOK, views.CEHome(s.page(c, "继续教育"), m))
 }
 
 // ceWizard describes 继续教育 to the wizard kit (wizard_records.go); New keeps it as s.ce.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"sort"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -99,13 +100,52 @@ func (s *Store) EnrolmentOf(traineeID, id string) (domain.Enrolment, error) {
 	return getOwned(s, enrolRecords, traineeID, id)
 }
 
-// StartEnrolment resumes the trainee's open draft or creates one, with the work résumé
+// EnrolOpeningOf is whether the trainee may start an enrolment now, with why not for each
+// of their certificates (the 继续教育 page shows it instead of the start button).
+func (s *Store) EnrolOpeningOf(trainee domain.User, now time.Time) (domain.EnrolOpening, error) {
+	var o domain.EnrolOpening
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		o, err = enrolOpening(txn, trainee, now)
+		return err
+	})
+	return o, err
+}
+
+// enrolOpening checks each of the trainee's certificates as step 1 would (certCheck).
+func enrolOpening(txn *badger.Txn, trainee domain.User, now time.Time) (domain.EnrolOpening, error) {
+	certs, err := holderCertificates(txn, trainee.ID)
+	if err != nil {
+		return domain.EnrolOpening{}, err
+	}
+	sort.SliceStable(certs, func(i, j int) bool { return certs[i].IssuedOn.After(certs[j].IssuedOn) })
+	o := domain.EnrolOpening{Checks: make([]domain.CertCheck, 0, len(certs))}
+	for _, c := range certs {
+		k, err := certCheck(txn, trainee, c.Number, "", now)
+		if err != nil {
+			return o, err
+		}
+		o.Checks = append(o.Checks, k)
+	}
+	return o, nil
+}
+
+// StartEnrolment resumes the trainee's open draft or creates one (refused with
+// domain.ErrCENotOpen when no certificate can be enrolled now), with the work résumé
 // prefilled from their most recent application that has one.
 func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
 		var err error
 		e, err = enrolRecords.draftOrNew(txn, trainee.ID, func() (domain.Enrolment, error) {
+			// No draft for someone who cannot enrol now: no certificate, or none due.
+			o, err := enrolOpening(txn, trainee, now)
+			if err != nil {
+				return domain.Enrolment{}, err
+			}
+			if err := o.Err(); err != nil {
+				return domain.Enrolment{}, err
+			}
 			apps, err := appRecords.of(txn, trainee.ID)
 			if err != nil {
 				return domain.Enrolment{}, err

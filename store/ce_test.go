@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -271,5 +272,43 @@ func TestEnrolmentLinksTheAgencyUntilDeleted(t *testing.T) {
 	}
 	if err := f.s.DeleteEnrolment(f.u.ID, e.ID, t0); err != nil || allowed() {
 		t.Fatalf("deleted: %v, access %v", err, allowed())
+	}
+}
+
+// StartEnrolment makes no draft for a trainee none of whose certificates can be enrolled
+// now (none held, or none due yet), and resumes a draft there is.
+func TestStartEnrolmentNeedsACertificateThatCanBeEnrolled(t *testing.T) {
+	s, _ := openTemp(t)
+	u, _ := s.CreateTrainee(registration(t, ceIDA), "h", NewToken(), t0)
+	refused := func(when string) domain.EnrolOpening {
+		t.Helper()
+		if _, err := s.StartEnrolment(u, t0); !errors.Is(err, domain.ErrCENotOpen) {
+			t.Fatalf("%s: %v", when, err)
+		}
+		if es, _ := s.EnrolmentsOf(u.ID); len(es) != 0 {
+			t.Fatalf("%s: a draft was made: %+v", when, es)
+		}
+		o, err := s.EnrolOpeningOf(u, t0)
+		if err != nil || o.Open() {
+			t.Fatalf("%s: opening %+v %v", when, o, err)
+		}
+		return o
+	}
+	if o := refused("no certificate"); !o.NoCertificate() {
+		t.Fatal("no certificate not reported")
+	}
+	// Issued this year: the first cycle opens on the first anniversary.
+	_, _ = s.AddCertificate(cert(u.ID, "412026101000321", time.Date(2026, 10, 16, 0, 0, 0, 0, time.UTC)))
+	o := refused("not due")
+	if b := o.Blocks(); o.NoCertificate() || len(b) != 1 || !strings.Contains(b[0].Why, "第一个学时周期从2027年10月16日开始") {
+		t.Fatalf("not due: %+v", b)
+	}
+	_, _ = s.AddCertificate(cert(u.ID, "412021101000123", time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC)))
+	e, err := s.StartEnrolment(u, t0)
+	if err != nil || e.Status != domain.EnrolDraft {
+		t.Fatalf("with a certificate due: %v %+v", err, e)
+	}
+	if o, _ := s.EnrolOpeningOf(u, t0); !o.Open() || len(o.Blocks()) != 1 {
+		t.Fatalf("opening with one due: %+v", o)
 	}
 }
