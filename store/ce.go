@@ -166,7 +166,8 @@ func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrol
 // draft, checking them against the certificate, agency and trainee read in the same
 // transaction. Answers that fail their checks change no answer but, when the input
 // carries what was typed, that is kept in the draft; the field errors are returned
-// either way. KeepOnly only keeps what was typed.
+// either way. KeepOnly only keeps what was typed. A step whose earlier steps are not done
+// is refused with ErrStepNotOpen, one the enrolment can no longer take with a conflict.
 func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolStepInput, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	var fe domain.FieldErrors
@@ -177,6 +178,11 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolSte
 		}
 		if !old.Editable() {
 			return domain.Err(domain.CodeConflict, "这份继续教育报名已提交，不能再修改")
+		}
+		if !old.CanOpenStep(in.Step) {
+			// The handler saves without loading the enrolment first; it meets the step
+			// gate here, in the same transaction, and redirects as its page would.
+			return ErrStepNotOpen
 		}
 		e, fe = old, nil
 		slug := in.Step.Slug()

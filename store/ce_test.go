@@ -312,3 +312,33 @@ func TestStartEnrolmentNeedsACertificateThatCanBeEnrolled(t *testing.T) {
 		t.Fatalf("opening with one due: %+v", o)
 	}
 }
+
+// SaveEnrolStep gates the step in its own transaction: a step whose earlier steps are not
+// done is refused (ErrStepNotOpen) and nothing is kept, not even typed input.
+func TestSaveEnrolStepGatesTheStep(t *testing.T) {
+	f := newCEFixture(t)
+	e, err := f.s.StartEnrolment(f.u, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []domain.EnrolStepInput{
+		{Step: domain.CEStepPost, Confirmed: true, Typed: map[string]string{"confirm": "1"}},
+		{Step: domain.CEStepResume, KeepOnly: true, Typed: map[string]string{"resume.0.employer": "某公司"}},
+	} {
+		if _, err := f.s.SaveEnrolStep(f.u, e.ID, in, t0); !errors.Is(err, ErrStepNotOpen) {
+			t.Fatalf("step %v before step 1: %v", in.Step, err)
+		}
+	}
+	if got, _ := f.s.EnrolmentOf(f.u.ID, e.ID); got.PostConfirmed || len(got.Typed) != 0 {
+		t.Fatalf("the refused steps changed the draft: %+v", got)
+	}
+	if _, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: f.cert.Number}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepPost, Confirmed: true}, t0); err != nil || !got.PostConfirmed {
+		t.Fatalf("step 2 after step 1: %v", err)
+	}
+	if _, err := f.s.SaveEnrolStep(f.other, e.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: f.otherCert.Number}, t0); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("someone else's draft: %v", err)
+	}
+}
