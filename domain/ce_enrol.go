@@ -108,6 +108,9 @@ func enrolConflict(e Enrolment, action string) error {
 // certificates, whether it does not exist or belongs to someone else: nothing is revealed.
 const MsgCertNotYours = "未找到您名下的这个证书编号。请对照证书核对编号，或从下面您的证书中选择"
 
+// MsgCertRequired answers step 1 submitted with the number left empty.
+const MsgCertRequired = "请填写证书编号"
+
 // CertCheck is everything step 1 and the submission check need to know about the chosen
 // certificate, looked up by the store in the same transaction.
 type CertCheck struct {
@@ -141,6 +144,51 @@ func (k CertCheck) Problem() string {
 		return "这本证书在" + cur.Label() + "已经报名（" + k.Taken + "），同一周期不能重复报名。请在“报名记录”中查看"
 	}
 	return k.Settings.CheckAge(k.Birth, ChinaDay(k.Now))
+}
+
+// ErrCENotOpen refuses to start a 继续教育 enrolment for a trainee none of whose
+// certificates can be enrolled now (EnrolOpening): no draft is created; the 继续教育 page
+// says why and what to do.
+var ErrCENotOpen = Err(CodeConflict, "您现在还不能报名继续教育，原因见下方说明。")
+
+// EnrolOpening is whether a trainee may start a 继续教育 enrolment now: Checks are their
+// own certificates, each checked as step 1 would check it (CertCheck.Problem).
+type EnrolOpening struct{ Checks []CertCheck }
+
+// NoCertificate reports that the trainee holds no certificate at all.
+func (o EnrolOpening) NoCertificate() bool { return len(o.Checks) == 0 }
+
+// Open reports whether at least one certificate can be enrolled now.
+func (o EnrolOpening) Open() bool {
+	for _, k := range o.Checks {
+		if k.Problem() == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Err is nil when the trainee may start an enrolment, otherwise ErrCENotOpen.
+func (o EnrolOpening) Err() error {
+	if o.Open() {
+		return nil
+	}
+	return ErrCENotOpen
+}
+
+// CertBlock is one certificate that cannot be enrolled now, with why.
+type CertBlock struct{ Number, Post, Why string }
+
+// Blocks are the certificates that cannot be enrolled now, each with the reason step 1
+// would give.
+func (o EnrolOpening) Blocks() []CertBlock {
+	var out []CertBlock
+	for _, k := range o.Checks {
+		if why := k.Problem(); why != "" {
+			out = append(out, CertBlock{Number: k.Cert.Number, Post: PostLabel(k.Cert.PostCode), Why: why})
+		}
+	}
+	return out
 }
 
 // SetCertificate is step 1 (证书编号): one of the trainee's own certificates that may be
@@ -239,6 +287,9 @@ type EnrolStepRef struct {
 func (e *Enrolment) ApplyStep(in EnrolStepInput, r EnrolStepRef) error {
 	switch in.Step {
 	case CEStepCert:
+		if NormalizeCertNumber(in.Cert) == "" {
+			return FieldErrors{"cert": MsgCertRequired} // required first: an empty field is not "not found"
+		}
 		return e.SetCertificate(r.Cert)
 	case CEStepPost:
 		return e.ConfirmPost(in.Confirmed)

@@ -308,3 +308,41 @@ func FuzzParseImport(f *testing.F) {
 		}
 	})
 }
+
+// An empty 证书编号 is asked for, not answered with "not found" (required first).
+func TestCECertNumberRequiredFirst(t *testing.T) {
+	now := noonCN(2026, 11, 26)
+	for _, typed := range []string{"", "   "} {
+		e := Enrolment{ID: "e1", Status: EnrolDraft}
+		k := certCheck(now)
+		k.Found = false // what the store finds for an empty number
+		fe, _ := e.ApplyStep(EnrolStepInput{Step: CEStepCert, Cert: typed}, EnrolStepRef{Cert: k, Now: now}).(FieldErrors)
+		if fe["cert"] != MsgCertRequired {
+			t.Errorf("cert %q: %q, want %q", typed, fe["cert"], MsgCertRequired)
+		}
+	}
+	e := Enrolment{ID: "e1", Status: EnrolDraft}
+	k := certCheck(now)
+	k.Found = false
+	if fe, _ := e.ApplyStep(EnrolStepInput{Step: CEStepCert, Cert: "412021101000998"}, EnrolStepRef{Cert: k, Now: now}).(FieldErrors); fe["cert"] != MsgCertNotYours {
+		t.Errorf("unknown number: %q", fe["cert"])
+	}
+}
+
+// EnrolOpening uses step 1's rules: open when one certificate may be enrolled now.
+func TestEnrolOpening(t *testing.T) {
+	now := noonCN(2026, 11, 26)
+	if o := (EnrolOpening{}); !o.NoCertificate() || o.Open() || o.Err() != ErrCENotOpen {
+		t.Fatalf("no certificate: %+v", o)
+	}
+	soon := certCheck(now)
+	soon.Cert.Number, soon.Cert.IssuedOn = "412026101000321", day(2026, 10, 16)
+	o := EnrolOpening{Checks: []CertCheck{soon}}
+	if b := o.Blocks(); o.Open() || o.NoCertificate() || len(b) != 1 || b[0].Number != "412026101000321" || !strings.Contains(b[0].Why, "2027年10月16日开始") {
+		t.Fatalf("not due: %+v", b)
+	}
+	o.Checks = append(o.Checks, certCheck(now))
+	if !o.Open() || o.Err() != nil || len(o.Blocks()) != 1 {
+		t.Fatalf("one due: %+v", o.Blocks())
+	}
+}

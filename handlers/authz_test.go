@@ -569,6 +569,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		Issuer: "河南省住房和城乡建设厅", IssuedOn: time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC), Status: domain.CertValid}); err != nil {
 		t.Fatal(err)
 	}
+	// A draft needs a certificate that can still be enrolled (BEGIN CEFIX: a fourth one).
+	if _, err := e.st.AddCertificate(domain.Certificate{Number: "412021113000400", HolderID: f.t1.ID, PostCode: "113",
+		Issuer: "河南省住房和城乡建设厅", IssuedOn: time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC), Status: domain.CertValid}); err != nil {
+		t.Fatal(err)
+	}
 	ceIDs := []string{ceEnrol(t, t1, f.cert.Number, f.agencyA), ceEnrol(t, t1, "412021111000200", f.agencyA), ceStart(t, t1)}
 	for i, dst := range []*domain.Enrolment{&f.ceEnrol, &f.ceConfirm, &f.ceDraft} {
 		if *dst, err = e.st.EnrolmentOf(f.t1.ID, ceIDs[i]); err != nil {

@@ -12,20 +12,28 @@ import (
 // 继续教育 for trainees: enrolment records, the four-step wizard with server drafts,
 // 确认报名, delete before confirmation, the print-out and the learning records.
 
-// ceHome is 继续教育: the start button and 报名记录.
+// ceHome is 继续教育: the start button (继续填写草稿 when there is a draft; without one,
+// why an enrolment cannot be started now when no certificate can be enrolled) and 报名记录.
 func (s *Server) ceHome(c *fiber.Ctx) error {
-	es, err := s.d.Store.EnrolmentsOf(currentUser(c).ID)
+	u := currentUser(c)
+	es, err := s.d.Store.EnrolmentsOf(u.ID)
 	if err != nil {
 		return err
 	}
-	rows := make([]views.CEEnrolRow, len(es))
+	m := views.CEHomeModel{Rows: make([]views.CEEnrolRow, len(es))}
 	for i, e := range es {
-		rows[i] = views.CEEnrolRow{E: e}
+		m.Rows[i] = views.CEEnrolRow{E: e}
 		if ag := s.agencyByID(e.AgencyID); ag != nil {
-			rows[i].Agency = ag.Name
+			m.Rows[i].Agency = ag.Name
+		}
+		m.Draft = m.Draft || e.Status == domain.EnrolDraft
+	}
+	if !m.Draft {
+		if m.Opening, err = s.d.Store.EnrolOpeningOf(*u, s.d.Now()); err != nil {
+			return err
 		}
 	}
-	return render(c, fiber.StatusOK, views.CEHome(s.page(c, "继续教育"), rows))
+	return render(c, fiber.StatusOK, views.CEHome(s.page(c, "继续教育"), m))
 }
 
 // ceWizard describes 继续教育 to the wizard kit (wizard_records.go); New keeps it as s.ce.
@@ -97,29 +105,40 @@ func ceStepValues(e domain.Enrolment, st domain.CEStep) map[string]string {
 	return v
 }
 
+// ceStep saves a step. It does not load the enrolment first: the one transaction of
+// SaveEnrolStep loads it, gates the step and saves (as applyStep does for 新取证). When
+// the gate refuses (the enrolment was submitted, or an earlier step is not done), the
+// step is opened as its page would be, which redirects. Unknown steps go through the
+// page's gate (not found).
 func (s *Server) ceStep(c *fiber.Ctx) error {
-	e, st, ok, err := s.ce.stepOf(c)
-	if !ok {
+	st, known := domain.CEStepBySlug(c.Params("step"))
+	if !known {
+		_, _, _, err := s.ce.stepOf(c)
 		return err
 	}
 	k := ceStepKitOf(st)
 	values := formValues(c)
 	in := k.parse(values)
 	in.Step, in.Typed = st, values
-	if op := values["op"]; k.rowOps && op != "" {
+	op := values["op"]
+	in.KeepOnly = k.rowOps && op != ""
+	if in.KeepOnly {
 		// Adding or removing a résumé entry saves nothing, but keeps what was typed (with
 		// the rows as they are now).
 		resumeRowsOp(values, op)
-		in.KeepOnly = true
-		kept, err := s.d.Store.SaveEnrolStep(*currentUser(c), e.ID, in, s.d.Now())
-		if err != nil {
-			return err
-		}
-		return s.renderCEStep(c, fiber.StatusOK, kept, st, values, nil)
 	}
 	// One transaction: the answers are saved, or, when they fail their checks, what was
 	// typed is kept in the draft so that leaving the page now loses nothing.
-	saved, err := s.d.Store.SaveEnrolStep(*currentUser(c), e.ID, in, s.d.Now())
+	saved, err := s.d.Store.SaveEnrolStep(*currentUser(c), c.Params("id"), in, s.d.Now())
+	if domain.CodeOf(err) == domain.CodeConflict {
+		if _, _, ok, gerr := s.ce.stepOf(c); !ok {
+			return gerr // the gate's redirect
+		}
+		return err
+	}
+	if in.KeepOnly && err == nil {
+		return s.renderCEStep(c, fiber.StatusOK, saved, st, values, nil)
+	}
 	var fe domain.FieldErrors
 	if withFieldErrors(&fe, err) {
 		return s.renderCEStep(c, fiber.StatusUnprocessableEntity, saved, st, values, fe)

@@ -90,6 +90,12 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	if strings.Contains(page.body, `class="done`) {
 		t.Error("a new enrolment's progress shows a step as done (the prefilled résumé)")
 	}
+	// An empty field is asked for (required first), not "not found".
+	empty := c.post(base+"cert", url.Values{"cert": {""}})
+	must(t, empty, 422, domain.MsgCertRequired)
+	if strings.Contains(empty.body, domain.MsgCertNotYours) {
+		t.Fatal("an empty certificate number is answered with not found")
+	}
 	// Someone else's number reveals nothing: the same answer as an unknown number.
 	theirs := c.post(base+"cert", url.Values{"cert": {"412021101000999"}})
 	unknown := c.post(base+"cert", url.Values{"cert": {"412021101000998"}})
@@ -184,20 +190,22 @@ func TestCEEnrolmentWizard(t *testing.T) {
 	}
 	must(t, c.get(base+"print"), 200, "继续教育培训报名表", ceID1, "JX20261126")
 	must(t, c.get(base[:len(base)-1]), 200, `data-testid="timeline"`, `data-testid="delete"`)
-	// A second enrolment for the same certificate and cycle is refused.
-	id2 := ceStart(t, c)
-	must(t, c.post("/ce/"+id2+"/cert", url.Values{"pick": {"412021101000123"}}), 422, "已经报名（JX20261126")
+	// A second enrolment for the same certificate and cycle is refused: with no other
+	// certificate that can be enrolled, before any draft is made.
+	must(t, c.get("/ce"), 200, `data-testid="ce-not-open"`, "已经报名（JX20261126", "已被撤销")
+	r = c.post("/ce/new", url.Values{})
+	if r.status != 303 || r.header.Get("Location") != "/ce" {
+		t.Fatalf("start with nothing to enrol: %d %q", r.status, r.header.Get("Location"))
+	}
+	if es, _ := e.st.EnrolmentsOf(u.ID); len(es) != 1 {
+		t.Fatalf("%d enrolments after a refused start", len(es))
+	}
 	// Another trainee cannot see or touch the enrolment.
 	for _, p := range []string{base[:len(base)-1], base + "print", base + "check", base + "cert"} {
 		must(t, other.get(p), 404)
 	}
 	must(t, other.post(base+"delete", url.Values{}), 404)
-	// Delete asks first; the draft goes, the submitted enrolment stays.
-	must(t, c.get("/ce/"+id2+"/delete"), 200, "确定删除")
-	must(t, c.post("/ce/"+id2+"/delete", url.Values{}), 303)
-	if es, _ := e.st.EnrolmentsOf(u.ID); len(es) != 1 || es[0].Status != domain.EnrolPending {
-		t.Fatalf("after delete: %+v", es)
-	}
+	// (Deleting a draft: TestCEStartOnlyWithACertificateThatCanBeEnrolled.)
 	e.assertNoIDInLogs()
 }
 
@@ -206,8 +214,12 @@ func TestCEEnrolmentAgeLimit(t *testing.T) {
 	_, _ = e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
 	c := e.registered(idA, "王芳") // born 1949-12-31
 	e.addCert(e.holderOf(idA), "412021101000123", nil)
-	id := ceStart(t, c)
-	must(t, c.post("/ce/"+id+"/cert", url.Values{"cert": {"412021101000123"}}), 422, "18至65周岁", "76周岁")
+	// The age limit is one of step 1's rules: with no other certificate, nothing starts.
+	must(t, c.get("/ce"), 200, `data-testid="ce-not-open"`, "18至65周岁", "76周岁")
+	must(t, c.post("/ce/new", url.Values{}), 303)
+	if es, _ := e.st.EnrolmentsOf(e.holderOf(idA).ID); len(es) != 0 {
+		t.Fatalf("a draft was made for a trainee over the age limit: %+v", es)
+	}
 }
 
 func TestCEResumePrefilledFromLastApplication(t *testing.T) {
@@ -314,4 +326,71 @@ func TestCEKeepsTypedInputOfAFailedStep(t *testing.T) {
 		t.Errorf("after saving: typed %v, résumé %+v; want nothing kept and one entry", en.Typed, en.Resume)
 	}
 	must(t, c.get(base+"check"), 200, "河南某建筑公司")
+}
+
+// 培训报名 makes no draft for someone who cannot enrol now (no certificate, or none due
+// yet): /ce says why and what to do. With a certificate it starts a draft, the button
+// then reads 继续填写草稿, and the draft can be deleted from its card (audited).
+func TestCEStartOnlyWithACertificateThatCanBeEnrolled(t *testing.T) {
+	e := newEnv(t)
+	c := e.registered(ceID1, "王建国")
+	u := e.holderOf(ceID1)
+	noDraft := func(when string) {
+		t.Helper()
+		if es, _ := e.st.EnrolmentsOf(u.ID); len(es) != 0 {
+			t.Fatalf("%s: a draft was made: %+v", when, es)
+		}
+	}
+	refused := func(when string) {
+		t.Helper()
+		r := c.post("/ce/new", url.Values{})
+		if r.status != 303 || r.header.Get("Location") != "/ce" {
+			t.Fatalf("%s: start: %d %q", when, r.status, r.header.Get("Location"))
+		}
+		must(t, c.get("/ce"), 200, domain.MessageOf(domain.ErrCENotOpen))
+		noDraft(when)
+	}
+
+	// No certificate: what 继续教育 is for, and the way to one (新取证).
+	page := c.get("/ce")
+	must(t, page, 200, `data-testid="ce-no-cert"`, "您的账号名下还没有证书", `href="/apply" data-testid="ce-apply-link"`, `data-testid="ce-none"`)
+	if strings.Contains(page.body, `data-testid="ce-new"`) {
+		t.Fatal("the start button is offered without a certificate")
+	}
+	refused("no certificate")
+
+	// A certificate issued this year: its first cycle opens next year, and the page says when.
+	e.addCert(u, "412026101000321", func(c *domain.Certificate) { c.IssuedOn = time.Date(2026, 10, 16, 0, 0, 0, 0, time.UTC) })
+	page = c.get("/ce")
+	must(t, page, 200, `data-testid="ce-not-open"`, "412026101000321", "第一个学时周期从2027年10月16日开始")
+	if strings.Contains(page.body, `data-testid="ce-new"`) || strings.Contains(page.body, `data-testid="ce-no-cert"`) {
+		t.Fatal("a start button or the no-certificate note beside a certificate not due yet")
+	}
+	refused("not due yet")
+
+	// A certificate that can be enrolled: 培训报名 starts a draft; then 继续填写草稿.
+	e.addCert(u, "412021101000123", nil)
+	must(t, c.get("/ce"), 200, `data-testid="ce-new">培训报名<`)
+	id := ceStart(t, c)
+	page = c.get("/ce")
+	must(t, page, 200, `data-testid="ce-new">继续填写草稿<`, `data-testid="ce-draft-hint"`, `href="/ce/`+id+`/delete" data-testid="ce-card-delete"`)
+	if strings.Contains(page.body, `data-testid="ce-not-open"`) {
+		t.Fatal("the not-open note beside a draft")
+	}
+	if again := ceStart(t, c); again != id {
+		t.Fatalf("a second draft %s beside %s", again, id)
+	}
+	// Deleting it: asked first, then gone, audited; the button reads 培训报名 again.
+	must(t, c.get("/ce/"+id+"/delete"), 200, "确定删除这份继续教育报名吗？")
+	r := c.post("/ce/"+id+"/delete", url.Values{})
+	if r.status != 303 || r.header.Get("Location") != "/ce" {
+		t.Fatalf("delete: %d %q", r.status, r.header.Get("Location"))
+	}
+	must(t, c.get("/ce"), 200, "继续教育报名已删除。", `data-testid="ce-new">培训报名<`, `data-testid="ce-none"`)
+	noDraft("deleted")
+	log, _ := e.st.AuditLog(storeFilter(domain.AuditEnrolDelete), 10)
+	if len(log) != 1 || log[0].Object != id || log[0].ActorID != u.ID {
+		t.Fatalf("audit of the deletion: %+v", log)
+	}
+	e.assertNoIDInLogs()
 }

@@ -220,8 +220,11 @@ func TestCertLookupRevokeCancelAndPublicCheck(t *testing.T) {
 	e.clock.Add(400 * 24 * time.Hour) // into the first cycle (sessions have ended: sign in again)
 	t1 = e.client()
 	must(t, t1.login(idA, pwOK), 303)
-	id := ceStart(t, t1)
-	must(t, t1.post("/ce/"+id+"/cert", url.Values{"cert": {number}}), 422, "这本证书已被撤销，不能报名继续教育")
+	must(t, t1.get("/ce"), 200, `data-testid="ce-not-open"`, "这本证书已被撤销，不能报名继续教育")
+	must(t, t1.post("/ce/new", url.Values{}), 303)
+	if es, _ := e.st.EnrolmentsOf(cert.HolderID); len(es) != 0 {
+		t.Fatalf("a draft was made with only a revoked certificate: %+v", es)
+	}
 }
 
 func TestCertPrintOwnAndAdmin(t *testing.T) {

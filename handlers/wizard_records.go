@@ -97,9 +97,11 @@ func (w wizard[S, D]) routes() []Route {
 // startNew resumes the open draft or starts one, and opens its first unfinished step.
 // A wizard that needs the notice agreed first (新取证) refuses with ErrNoticeRequired;
 // its records page is where the notice is agreed, so that is where the trainee goes.
+// 继续教育 refuses with ErrCENotOpen (no certificate that can be enrolled now) and creates
+// no draft; its records page says why.
 func (w wizard[S, D]) startNew(c *fiber.Ctx) error {
 	d, err := w.start(*currentUser(c), w.s.d.Now())
-	if errors.Is(err, domain.ErrNoticeRequired) {
+	if errors.Is(err, domain.ErrNoticeRequired) || errors.Is(err, domain.ErrCENotOpen) {
 		flash(c, domain.MessageOf(err))
 		return redirect(c, w.base)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"sort"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -99,13 +100,52 @@ func (s *Store) EnrolmentOf(traineeID, id string) (domain.Enrolment, error) {
 	return getOwned(s, enrolRecords, traineeID, id)
 }
 
-// StartEnrolment resumes the trainee's open draft or creates one, with the work résumé
+// EnrolOpeningOf is whether the trainee may start an enrolment now, with why not for each
+// of their certificates (the 继续教育 page shows it instead of the start button).
+func (s *Store) EnrolOpeningOf(trainee domain.User, now time.Time) (domain.EnrolOpening, error) {
+	var o domain.EnrolOpening
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		o, err = enrolOpening(txn, trainee, now)
+		return err
+	})
+	return o, err
+}
+
+// enrolOpening checks each of the trainee's certificates as step 1 would (certCheck).
+func enrolOpening(txn *badger.Txn, trainee domain.User, now time.Time) (domain.EnrolOpening, error) {
+	certs, err := holderCertificates(txn, trainee.ID)
+	if err != nil {
+		return domain.EnrolOpening{}, err
+	}
+	sort.SliceStable(certs, func(i, j int) bool { return certs[i].IssuedOn.After(certs[j].IssuedOn) })
+	o := domain.EnrolOpening{Checks: make([]domain.CertCheck, 0, len(certs))}
+	for _, c := range certs {
+		k, err := certCheck(txn, trainee, c.Number, "", now)
+		if err != nil {
+			return o, err
+		}
+		o.Checks = append(o.Checks, k)
+	}
+	return o, nil
+}
+
+// StartEnrolment resumes the trainee's open draft or creates one (refused with
+// domain.ErrCENotOpen when no certificate can be enrolled now), with the work résumé
 // prefilled from their most recent application that has one.
 func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	err := s.update(func(txn *badger.Txn) error {
 		var err error
 		e, err = enrolRecords.draftOrNew(txn, trainee.ID, func() (domain.Enrolment, error) {
+			// No draft for someone who cannot enrol now: no certificate, or none due.
+			o, err := enrolOpening(txn, trainee, now)
+			if err != nil {
+				return domain.Enrolment{}, err
+			}
+			if err := o.Err(); err != nil {
+				return domain.Enrolment{}, err
+			}
 			apps, err := appRecords.of(txn, trainee.ID)
 			if err != nil {
 				return domain.Enrolment{}, err
@@ -126,7 +166,8 @@ func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrol
 // draft, checking them against the certificate, agency and trainee read in the same
 // transaction. Answers that fail their checks change no answer but, when the input
 // carries what was typed, that is kept in the draft; the field errors are returned
-// either way. KeepOnly only keeps what was typed.
+// either way. KeepOnly only keeps what was typed. A step whose earlier steps are not done
+// is refused with ErrStepNotOpen, one the enrolment can no longer take with a conflict.
 func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolStepInput, now time.Time) (domain.Enrolment, error) {
 	var e domain.Enrolment
 	var fe domain.FieldErrors
@@ -137,6 +178,11 @@ func (s *Store) SaveEnrolStep(trainee domain.User, id string, in domain.EnrolSte
 		}
 		if !old.Editable() {
 			return domain.Err(domain.CodeConflict, "这份继续教育报名已提交，不能再修改")
+		}
+		if !old.CanOpenStep(in.Step) {
+			// The handler saves without loading the enrolment first; it meets the step
+			// gate here, in the same transaction, and redirects as its page would.
+			return ErrStepNotOpen
 		}
 		e, fe = old, nil
 		slug := in.Step.Slug()

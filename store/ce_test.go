@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -93,10 +94,14 @@ func TestEnrolOncePerCycleAndOwnCertificatesOnly(t *testing.T) {
 		return err
 	}
 	// Someone else's number and an unknown one get the same answer.
-	for _, n := range []string{f.otherCert.Number, "412021101000777", ""} {
+	for _, n := range []string{f.otherCert.Number, "412021101000777"} {
 		if fe, _ := try(n).(domain.FieldErrors); fe["cert"] != domain.MsgCertNotYours {
 			t.Fatalf("%q: %v", n, fe)
 		}
+	}
+	// An empty number is asked for first.
+	if fe, _ := try(" ").(domain.FieldErrors); fe["cert"] != domain.MsgCertRequired {
+		t.Fatalf("empty: %v", fe)
 	}
 	if err := try(" 412021101000123 "); err != nil {
 		t.Fatal(err)
@@ -267,5 +272,73 @@ func TestEnrolmentLinksTheAgencyUntilDeleted(t *testing.T) {
 	}
 	if err := f.s.DeleteEnrolment(f.u.ID, e.ID, t0); err != nil || allowed() {
 		t.Fatalf("deleted: %v, access %v", err, allowed())
+	}
+}
+
+// StartEnrolment makes no draft for a trainee none of whose certificates can be enrolled
+// now (none held, or none due yet), and resumes a draft there is.
+func TestStartEnrolmentNeedsACertificateThatCanBeEnrolled(t *testing.T) {
+	s, _ := openTemp(t)
+	u, _ := s.CreateTrainee(registration(t, ceIDA), "h", NewToken(), t0)
+	refused := func(when string) domain.EnrolOpening {
+		t.Helper()
+		if _, err := s.StartEnrolment(u, t0); !errors.Is(err, domain.ErrCENotOpen) {
+			t.Fatalf("%s: %v", when, err)
+		}
+		if es, _ := s.EnrolmentsOf(u.ID); len(es) != 0 {
+			t.Fatalf("%s: a draft was made: %+v", when, es)
+		}
+		o, err := s.EnrolOpeningOf(u, t0)
+		if err != nil || o.Open() {
+			t.Fatalf("%s: opening %+v %v", when, o, err)
+		}
+		return o
+	}
+	if o := refused("no certificate"); !o.NoCertificate() {
+		t.Fatal("no certificate not reported")
+	}
+	// Issued this year: the first cycle opens on the first anniversary.
+	_, _ = s.AddCertificate(cert(u.ID, "412026101000321", time.Date(2026, 10, 16, 0, 0, 0, 0, time.UTC)))
+	o := refused("not due")
+	if b := o.Blocks(); o.NoCertificate() || len(b) != 1 || !strings.Contains(b[0].Why, "第一个学时周期从2027年10月16日开始") {
+		t.Fatalf("not due: %+v", b)
+	}
+	_, _ = s.AddCertificate(cert(u.ID, "412021101000123", time.Date(2021, 9, 15, 0, 0, 0, 0, time.UTC)))
+	e, err := s.StartEnrolment(u, t0)
+	if err != nil || e.Status != domain.EnrolDraft {
+		t.Fatalf("with a certificate due: %v %+v", err, e)
+	}
+	if o, _ := s.EnrolOpeningOf(u, t0); !o.Open() || len(o.Blocks()) != 1 {
+		t.Fatalf("opening with one due: %+v", o)
+	}
+}
+
+// SaveEnrolStep gates the step in its own transaction: a step whose earlier steps are not
+// done is refused (ErrStepNotOpen) and nothing is kept, not even typed input.
+func TestSaveEnrolStepGatesTheStep(t *testing.T) {
+	f := newCEFixture(t)
+	e, err := f.s.StartEnrolment(f.u, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []domain.EnrolStepInput{
+		{Step: domain.CEStepPost, Confirmed: true, Typed: map[string]string{"confirm": "1"}},
+		{Step: domain.CEStepResume, KeepOnly: true, Typed: map[string]string{"resume.0.employer": "某公司"}},
+	} {
+		if _, err := f.s.SaveEnrolStep(f.u, e.ID, in, t0); !errors.Is(err, ErrStepNotOpen) {
+			t.Fatalf("step %v before step 1: %v", in.Step, err)
+		}
+	}
+	if got, _ := f.s.EnrolmentOf(f.u.ID, e.ID); got.PostConfirmed || len(got.Typed) != 0 {
+		t.Fatalf("the refused steps changed the draft: %+v", got)
+	}
+	if _, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: f.cert.Number}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepPost, Confirmed: true}, t0); err != nil || !got.PostConfirmed {
+		t.Fatalf("step 2 after step 1: %v", err)
+	}
+	if _, err := f.s.SaveEnrolStep(f.other, e.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: f.otherCert.Number}, t0); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("someone else's draft: %v", err)
 	}
 }

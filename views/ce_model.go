@@ -28,6 +28,14 @@ type CEEnrolRow struct {
 	Agency string
 }
 
+// CEHomeModel is 继续教育: the trainee's enrolments, whether one is a draft, and (without
+// a draft) whether a new enrolment can be started now.
+type CEHomeModel struct {
+	Rows    []CEEnrolRow
+	Draft   bool
+	Opening domain.EnrolOpening
+}
+
 // CEWizard is the view model shared by the steps of the enrolment wizard.
 type CEWizard struct {
 	E       domain.Enrolment
