@@ -31,8 +31,14 @@ import (
 // grow with every request), and Done ends SSE streams at shutdown.
 func rbEnv(b *testing.B) (*env, string) {
 	b.Helper()
+	return rbEnvIn(b, b.TempDir())
+}
+
+// rbEnvIn is rbEnv on the store in dir (the scale benchmarks reopen a seeded one).
+func rbEnvIn(b *testing.B, dir string) (*env, string) {
+	b.Helper()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	st, err := store.Open(b.TempDir(), log)
+	st, err := store.Open(dir, log)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -23,6 +21,7 @@ import (
 
 	"sitepro/domain"
 	"sitepro/store"
+	"sitepro/testkit"
 )
 
 // Scale benchmarks of issue 15: the pages whose cost could grow with the data, measured
@@ -39,27 +38,9 @@ import (
 func scaleEnv(b *testing.B, dir string) (*env, string) {
 	b.Helper()
 	debug.FreeOSMemory() // what serving needs, not the seeding's garbage
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	st, err := store.Open(dir, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	done := make(chan struct{})
-	app, err := New(Deps{Store: st, Hasher: hasher, Images: testImages{pipeline}, Log: log, Now: clk.Now,
-		Origin: "https://sitepro.test", SSEHeartbeat: rbHeartbeat, Done: done})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go app.Listener(ln)
-	b.Cleanup(func() { close(done); _ = app.ShutdownWithTimeout(5 * time.Second) })
+	e, base := rbEnvIn(b, dir)
 	b.ReportMetric(settle().Seconds(), "settle_s")
-	return &env{t: &testing.T{}, app: app, st: st, clock: clk}, "http://" + ln.Addr().String()
+	return e, base
 }
 
 // settle waits (at most three minutes) until the process is nearly idle: a store reopened
@@ -121,8 +102,8 @@ func scaleMeasure(b *testing.B, name, url, cookie string, htmx bool, check func(
 	b.ReportMetric(rbMs(eight.p99), name+"_c8_p99_ms")
 	b.ReportMetric(peakRSSMB(), "peak_RSS_MB")
 	b.ReportMetric(procRSSMB(), "RSS_MB")
-	b.ReportMetric(procStatusMB("RssAnon"), "RSS_anon_MB")
-	b.ReportMetric(procStatusMB("RssFile"), "RSS_file_MB")
+	b.ReportMetric(testkit.ProcStatusMB("RssAnon"), "RSS_anon_MB")
+	b.ReportMetric(testkit.ProcStatusMB("RssFile"), "RSS_file_MB")
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "go_heap_inuse_MB")
@@ -157,20 +138,7 @@ func loadAvg() float64 {
 }
 
 // procRSSMB is the process's resident memory now.
-func procRSSMB() float64 { return procStatusMB("VmRSS") }
-
-// procStatusMB reads a field of /proc/self/status in MB: VmRSS is RssAnon (the heap and
-// stacks) plus RssFile (pages of Badger's memory-mapped tables and value log that were
-// read, which the kernel drops under memory pressure) plus RssShmem.
-func procStatusMB(field string) float64 {
-	b, _ := os.ReadFile("/proc/self/status")
-	m := regexp.MustCompile(field + `:\s+(\d+) kB`).FindSubmatch(b)
-	if m == nil {
-		return 0
-	}
-	kb, _ := strconv.Atoi(string(m[1]))
-	return float64(kb) / 1024
-}
+func procRSSMB() float64 { return testkit.ProcStatusMB("VmRSS") }
 
 // BenchmarkScaleReviewQueue: a reviewer's queue (the page with its counts, and the first
 // page of rows the page fetches) with 10,000 and 100,000 applications pending in the

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sitepro/domain"
+	"sitepro/testkit"
 )
 
 // benchID is the ID number of person i: 1,000 people per birth day, so 200,000 distinct.
@@ -77,7 +78,7 @@ func BenchmarkLegacyImport200k(b *testing.B) {
 		j, err = s.RunLegacyImport(context.Background(), j.ID, csvTable, now)
 		must(b, err)
 		first := time.Since(start)
-		peak := procStatusMB("VmHWM")
+		peak := testkit.ProcStatusMB("VmHWM")
 		if j.State != domain.LegacyDone || j.Added != n || j.Attached != 1000 {
 			b.Fatalf("import: %+v", j)
 		}
@@ -129,7 +130,7 @@ func BenchmarkLegacyImport200kOneBadLine(b *testing.B) {
 			b.Fatalf("a line of a rejected file was written: %v", err)
 		}
 		b.ReportMetric(float64(n+1)/took.Seconds(), "checked_rows/s")
-		b.ReportMetric(procStatusMB("VmHWM"), "peak_RSS_MB")
+		b.ReportMetric(testkit.ProcStatusMB("VmHWM"), "peak_RSS_MB")
 		must(b, s.Close())
 		b.StartTimer()
 	}

@@ -2,27 +2,15 @@ package store
 
 import (
 	"fmt"
-	"os"
-	"regexp"
 	"runtime/debug"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
 	"sitepro/domain"
+	"sitepro/testkit"
 )
-
-func procStatusMB(field string) float64 {
-	b, _ := os.ReadFile("/proc/self/status")
-	m := regexp.MustCompile(field + `:\s+(\d+) kB`).FindSubmatch(b)
-	if m == nil {
-		return 0
-	}
-	kb, _ := strconv.Atoi(string(m[1]))
-	return float64(kb) / 1024
-}
 
 // BenchmarkRSS100kApplications stores 100,000 submitted applications (1,000 trainees in
 // 10 agencies, written in batches through the same records and indexes the use cases
@@ -83,8 +71,8 @@ func BenchmarkRSS100kApplications(b *testing.B) {
 		}
 	}
 	b.ReportMetric(seed.Seconds(), "seed_s")
-	b.ReportMetric(procStatusMB("VmRSS"), "RSS_MB")
-	b.ReportMetric(procStatusMB("VmHWM"), "peak_RSS_incl_seeding_MB")
+	b.ReportMetric(testkit.ProcStatusMB("VmRSS"), "RSS_MB")
+	b.ReportMetric(testkit.ProcStatusMB("VmHWM"), "peak_RSS_incl_seeding_MB")
 }
 
 func setJSON(wb *badger.WriteBatch, k []byte, v any) error {

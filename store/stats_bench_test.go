@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sitepro/domain"
+	"sitepro/testkit"
 )
 
 // BenchmarkStats1MApplications writes 1,000,000 applications (200 agencies in the 18
@@ -74,9 +75,9 @@ func BenchmarkStats1MApplications(b *testing.B) {
 		b.ReportMetric(seed.Seconds(), "seed_s")
 		b.ReportMetric(reopen.Seconds(), "migration_full_scan_s")
 		debug.FreeOSMemory() // the migration's garbage is not what serving needs
-		b.ReportMetric(procStatusMB("VmRSS"), "RSS_MB")
-		b.ReportMetric(procStatusMB("RssAnon"), "RSS_anon_MB")
-		b.ReportMetric(procStatusMB("VmHWM"), "peak_RSS_incl_seeding_MB")
+		b.ReportMetric(testkit.ProcStatusMB("VmRSS"), "RSS_MB")
+		b.ReportMetric(testkit.ProcStatusMB("RssAnon"), "RSS_anon_MB")
+		b.ReportMetric(testkit.ProcStatusMB("VmHWM"), "peak_RSS_incl_seeding_MB")
 		_ = total
 	})
 }
