@@ -186,8 +186,10 @@ func TestAgencyPostsAndSettings(t *testing.T) {
 	}
 	_ = f.s.SetAgencyPosts(f.agA.ID, []string{"111"})
 	e, _ := f.s.StartEnrolment(f.u, t0)
-	if _, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepCert, Cert: f.cert.Number}, t0); err != nil {
-		t.Fatal(err)
+	for _, in := range []domain.EnrolStepInput{{Step: domain.CEStepCert, Cert: f.cert.Number}, {Step: domain.CEStepPost, Confirmed: true}} {
+		if _, err := f.s.SaveEnrolStep(f.u, e.ID, in, t0); err != nil { // the steps before 培训机构, in order
+			t.Fatal(err)
+		}
 	}
 	_, err := f.s.SaveEnrolStep(f.u, e.ID, domain.EnrolStepInput{Step: domain.CEStepAgency, City: "410100", Agency: f.agA.ID}, t0)
 	if fe, _ := err.(domain.FieldErrors); !strings.Contains(fe["agency"], "不承担") {
