@@ -185,7 +185,7 @@ func (s *Server) renderCheck(c *fiber.Ctx, status int, a domain.Application, msg
 // documentImage serves an application's ID card or diploma image within its scope.
 func (s *Server) documentImage(c *fiber.Ctx) error {
 	u, now := currentUser(c), s.d.Now()
-	b, err := s.d.Store.DocumentImageFor(*u, c.Params("id"), now, s.docViews.covers(u.ID, viewDocs, now))
+	b, err := s.d.Store.DocumentImageFor(*u, c.Params("id"), now, s.docViews.covered(u.ID, viewDocs, now))
 	if err != nil {
 		return err
 	}

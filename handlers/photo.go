@@ -112,7 +112,7 @@ func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 // review_docview.go).
 func (s *Server) photoImage(c *fiber.Ctx) error {
 	u, now := currentUser(c), s.d.Now()
-	b, err := s.d.Store.PhotoImageFor(*u, c.Params("id"), now, s.docViews.covers(u.ID, viewPhoto, now))
+	b, err := s.d.Store.PhotoImageFor(*u, c.Params("id"), now, s.docViews.covered(u.ID, viewPhoto, now))
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,8 @@ import (
 // is logged when opened) by the same viewer for docViewTTL.
 type docViews struct {
 	mu sync.Mutex
-	m  map[string]time.Time // kind + ":" + viewer id + "/" + object id → until
+	m  map[string]map[string]time.Time // kind + ":" + viewer id → object id → until
+	n  int                             // entries in m, bounded by forgetting all
 }
 
 // viewKind is what a logged view covers the reads of: an application's document images
@@ -39,21 +40,30 @@ const docViewTTL = 30 * time.Minute
 func (d *docViews) seen(viewer string, kind viewKind, id string, now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.m == nil || len(d.m) > 10_000 {
-		d.m = map[string]time.Time{}
+	if d.m == nil || d.n > 10_000 { // forgetting logs more, never less
+		d.m, d.n = map[string]map[string]time.Time{}, 0
 	}
-	d.m[string(kind)+":"+viewer+"/"+id] = now.Add(docViewTTL)
+	k := string(kind) + ":" + viewer
+	if d.m[k] == nil {
+		d.m[k] = map[string]time.Time{}
+	}
+	if _, ok := d.m[k][id]; !ok {
+		d.n++
+	}
+	d.m[k][id] = now.Add(docViewTTL)
 }
 
-// covers returns whether a logged view of viewer covers a read now of the images of kind
-// of an object, by its id.
-func (d *docViews) covers(viewer string, kind viewKind, now time.Time) func(id string) bool {
-	return func(id string) bool {
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		until, ok := d.m[string(kind)+":"+viewer+"/"+id]
-		return ok && now.Before(until)
+// covered returns the objects of kind whose images viewer's logged views cover now.
+func (d *docViews) covered(viewer string, kind viewKind, now time.Time) store.Covered {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := store.Covered{}
+	for id, until := range d.m[string(kind)+":"+viewer] {
+		if now.Before(until) {
+			out[id] = true
+		}
 	}
+	return out
 }
 
 // seenDetail covers the images a logged detail page showed: the application's document
@@ -71,13 +81,13 @@ func (s *Server) seenDetail(viewer string, v store.AppView, now time.Time) {
 // per docViewTTL, not each card on each refresh.
 func (s *Server) logPhotoQueueDocuments(u domain.User, rows []store.PhotoRow) error {
 	now := s.d.Now()
-	docsCovered, photoCovered := s.docViews.covers(u.ID, viewDocs, now), s.docViews.covers(u.ID, viewPhoto, now)
+	docsCovered, photoCovered := s.docViews.covered(u.ID, viewDocs, now), s.docViews.covered(u.ID, viewPhoto, now)
 	var names, photoIDs, numbers, appIDs []string
 	for _, r := range rows {
-		if r.PhotoID != "" && !photoCovered(r.PhotoID) {
+		if r.PhotoID != "" && !photoCovered[r.PhotoID] {
 			names, photoIDs = append(names, r.Name), append(photoIDs, r.PhotoID)
 		}
-		if r.IDFront != "" && !docsCovered(r.AppID) {
+		if r.IDFront != "" && !docsCovered[r.AppID] {
 			numbers, appIDs = append(numbers, r.AppNumber), append(appIDs, r.AppID)
 		}
 	}

@@ -18,7 +18,7 @@ func (s *Store) DocumentImage(viewer domain.User, uploadID string, now time.Time
 }
 
 // documentImage serves DocumentImage and DocumentImageFor (app_docview.go).
-func (s *Store) documentImage(viewer domain.User, uploadID string, now time.Time, viewed func(appID string) bool) ([]byte, error) {
+func (s *Store) documentImage(viewer domain.User, uploadID string, now time.Time, covered Covered) ([]byte, error) {
 	var out []byte
 	err := s.update(func(txn *badger.Txn) error {
 		var u uploadRec
@@ -41,7 +41,7 @@ func (s *Store) documentImage(viewer domain.User, uploadID string, now time.Time
 		if out, err = item.ValueCopy(nil); err != nil {
 			return err
 		}
-		if viewer.ID == u.OwnerID || (viewed != nil && viewed(a.ID)) {
+		if viewer.ID == u.OwnerID || covered[a.ID] {
 			return nil
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditDocumentView, Object: a.ID, Detail: domain.Step(u.Step).Title()})

@@ -69,18 +69,21 @@ func shownDocuments(a domain.Application, p domain.Photo) []string {
 	return out
 }
 
-// DocumentImageFor returns a document image like DocumentImage; viewed reports whether a
-// logged detail view of the application by this viewer covers the image (nil: none
-// does), in which case this read is not logged again.
-func (s *Store) DocumentImageFor(viewer domain.User, uploadID string, now time.Time, viewed func(appID string) bool) ([]byte, error) {
-	return s.documentImage(viewer, uploadID, now, viewed)
+// Covered is the set of objects whose images a logged view of the reading viewer covers:
+// application ids for document images (a detail page), photo ids for photos (a detail
+// page, a page of the photo queue). A read of a covered object's image is not logged
+// again; nil covers nothing.
+type Covered map[string]bool
+
+// DocumentImageFor returns a document image like DocumentImage, unlogged when covered
+// holds the image's application.
+func (s *Store) DocumentImageFor(viewer domain.User, uploadID string, now time.Time, covered Covered) ([]byte, error) {
+	return s.documentImage(viewer, uploadID, now, covered)
 }
 
-// PhotoImageFor returns a photo like PhotoImage; viewed reports whether a logged view of
-// this viewer (a detail page, a page of the photo queue) covers the photo, by its id
-// (nil: none does), in which case this read is not logged again.
-func (s *Store) PhotoImageFor(viewer domain.User, photoID string, now time.Time, viewed func(photoID string) bool) ([]byte, error) {
-	return s.photoImage(viewer, photoID, now, viewed)
+// PhotoImageFor returns a photo like PhotoImage, unlogged when covered holds the photo.
+func (s *Store) PhotoImageFor(viewer domain.User, photoID string, now time.Time, covered Covered) ([]byte, error) {
+	return s.photoImage(viewer, photoID, now, covered)
 }
 
 // ViewPhotoQueueDocuments writes the one 查看证件图片 entry of a page of the photo queue,

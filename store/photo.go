@@ -164,8 +164,8 @@ func (s *Store) PhotoImage(viewer domain.User, photoID string, now time.Time) ([
 }
 
 // photoImage serves PhotoImage and PhotoImageFor (app_docview.go): a staff read is logged
-// unless viewed says a logged view of this viewer covers the photo.
-func (s *Store) photoImage(viewer domain.User, photoID string, now time.Time, viewed func(photoID string) bool) ([]byte, error) {
+// unless a logged view of this viewer covers the photo.
+func (s *Store) photoImage(viewer domain.User, photoID string, now time.Time, covered Covered) ([]byte, error) {
 	var out []byte
 	err := s.update(func(txn *badger.Txn) error {
 		out = nil
@@ -186,7 +186,7 @@ func (s *Store) photoImage(viewer domain.User, photoID string, now time.Time, vi
 		if out, err = item.ValueCopy(nil); err != nil {
 			return err
 		}
-		if viewer.ID == owner || (viewed != nil && viewed(photoID)) {
+		if viewer.ID == owner || covered[photoID] {
 			return nil
 		}
 		return writeAudit(txn, domain.AuditEntry{At: now, ActorID: viewer.ID, Actor: viewer.AuditName(), Action: domain.AuditPhotoView, Object: owner})
