@@ -48,6 +48,17 @@ var appStatusLabels = map[AppStatus]string{
 	AppScored: "已录入成绩", AppPassed: "考试合格", AppFailed: "考试不合格", AppCertified: "已发证",
 }
 
+// AwaitsTicket reports whether the application is still on its way to an exam ticket
+// (准考证), which prints the trainee's confirmed photo: from the draft until the exam is
+// arranged.
+func (s AppStatus) AwaitsTicket() bool {
+	switch s {
+	case AppDraft, AppSubmitted, AppReturned, AppConfirmed, AppScheduled:
+		return true
+	}
+	return false
+}
+
 // Open reports whether the application still blocks a new one for the same post.
 func (s AppStatus) Open() bool {
 	return s != AppRejected && s != AppFailed && s != AppCertified

@@ -216,3 +216,13 @@ func TestKeepTypedIsBoundedAndForgotten(t *testing.T) {
 		t.Error("ForgetTyped left the values")
 	}
 }
+
+// TestAwaitsTicket: the statuses whose 准考证 is still to come (and needs the photo).
+func TestAwaitsTicket(t *testing.T) {
+	want := map[AppStatus]bool{AppDraft: true, AppSubmitted: true, AppReturned: true, AppConfirmed: true, AppScheduled: true}
+	for _, s := range []AppStatus{AppDraft, AppSubmitted, AppReturned, AppRejected, AppConfirmed, AppScheduled, AppScored, AppPassed, AppFailed, AppCertified} {
+		if s.AwaitsTicket() != want[s] {
+			t.Errorf("%s.AwaitsTicket() = %v", s, s.AwaitsTicket())
+		}
+	}
+}

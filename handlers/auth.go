@@ -30,10 +30,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 			return err
 		}
 		for _, a := range apps {
-			switch a.Status {
-			case domain.AppDraft, domain.AppSubmitted, domain.AppReturned, domain.AppConfirmed, domain.AppScheduled:
-				m.Applying = true // the 准考证 of this application will need the photo
-			}
+			m.Applying = m.Applying || a.Status.AwaitsTicket() // its 准考证 will need the photo
 			switch {
 			case a.Status == domain.AppReturned:
 				m.Returned = append(m.Returned, a)
