@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -44,8 +45,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if status == fiber.StatusNotFound && route == "/" && c.Path() != "/" {
 		route = "(no route)"
 	}
-	s.d.Log.Info("request", "rid", c.Locals("requestid"), "method", c.Method(), "route", route,
-		"status", status, "ms", time.Since(start).Milliseconds())
+	rid, _ := c.Locals("requestid").(string)
+	s.d.Log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", slog.String("rid", rid), slog.String("method", c.Method()),
+		slog.String("route", route), slog.Int("status", status), slog.Int64("ms", time.Since(start).Milliseconds()))
 	return err
 }
 
