@@ -3,12 +3,20 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,9 +74,12 @@ func BenchmarkStepPOSTvsSyncedBadger(b *testing.B) {
 	// trip to a bare Fiber hello POST, and SaveStep called directly (the step's whole
 	// transaction, durable, without HTTP). The round trip alone is most of the bare Badger
 	// write's time on a disk that flushes in ~0.1 ms, which bounds c1_step_vs_bare there.
-	helloPOST := servedHelloPOST(b)
+	// The floor of any durable write over HTTP is timed too: a bare Fiber POST that writes
+	// 4 KiB and fdatasyncs it before it answers (after a flush the loopback answer wakes an
+	// idle client, so this costs more than the round trip plus the flush).
+	helloPOST, floorPOST := servedHelloPOST(b, ""), servedHelloPOST(b, b.TempDir())
 	in := domain.StepInput{Step: domain.StepEmployment, Employment: "在职（有工作单位）"}
-	var rttT, useT time.Duration
+	var rttT, useT, floorT time.Duration
 	for _, c := range []int{1, 8, most} {
 		db := bareBadger(b)
 		var bareT, stepT time.Duration
@@ -76,24 +87,27 @@ func BenchmarkStepPOSTvsSyncedBadger(b *testing.B) {
 		commits0, syncs0 := e.st.SyncStats()
 		for range rounds {
 			bare := bareSyncedRMW(b, db, n, c, size)
-			step := runLoad(b, n, c, func(cl *http.Client, i int) error {
-				a := actors[i%c]
-				f := url.Values{"employment": {"在职（有工作单位）"}, "_csrf": {a.csrf}}
-				return postForm(cl, a.step, f, a.cookie, true, 200)
+			step := runRawLoad(b, n, c, func(w int) []byte {
+				a := actors[w]
+				return rawPOST(a.step, a.cookie, url.Values{"employment": {"在职（有工作单位）"}, "_csrf": {a.csrf}})
 			})
 			bareT += time.Duration(float64(n) / bare.rps * float64(time.Second))
 			stepT += time.Duration(float64(n) / step.rps * float64(time.Second))
 			p99 = max(p99, step.p99)
 			if c == 1 {
-				rtt := runLoad(b, n, 1, func(cl *http.Client, _ int) error {
-					return postForm(cl, helloPOST, url.Values{"employment": {"在职（有工作单位）"}}, actors[0].cookie, true, 200)
+				rtt := runRawLoad(b, n, 1, func(int) []byte {
+					return rawPOST(helloPOST, actors[0].cookie, url.Values{"employment": {"在职（有工作单位）"}})
 				})
 				use := runLoad(b, n, 1, func(*http.Client, int) error {
 					_, err := e.st.SaveStep(u.ID, apps[0].ID, in, time.Now())
 					return err
 				})
+				floor := runRawLoad(b, n, 1, func(int) []byte {
+					return rawPOST(floorPOST, actors[0].cookie, url.Values{"employment": {"在职（有工作单位）"}})
+				})
 				rttT += time.Duration(float64(n) / rtt.rps * float64(time.Second))
 				useT += time.Duration(float64(n) / use.rps * float64(time.Second))
+				floorT += time.Duration(float64(n) / floor.rps * float64(time.Second))
 			}
 		}
 		db.Close()
@@ -112,15 +126,98 @@ func BenchmarkStepPOSTvsSyncedBadger(b *testing.B) {
 			b.ReportMetric(per(useT), "c1_savestep_direct_µs")
 			b.ReportMetric(per(bareT), "c1_bare_badger_rmw_µs")
 			b.ReportMetric(bareT.Seconds()/useT.Seconds(), "c1_savestep_direct_vs_bare")
+			b.ReportMetric(per(floorT), "c1_http_fdatasync_floor_µs")
+			b.ReportMetric(bareT.Seconds()/floorT.Seconds(), "c1_http_fdatasync_floor_vs_bare")
 		}
 	}
 }
 
+// rawPOST is an htmx form POST to target (http://host/path) for the raw HTTP/1.1 client
+// of perf_get_bench_test.go. The load generator is that client rather than net/http's,
+// whose CPU per request was close to the step's server side: on two cores it took from
+// the server what wrk, the load generator, does not.
+func rawPOST(target, cookie string, form url.Values) []byte {
+	host, path, _ := strings.Cut(strings.TrimPrefix(target, "http://"), "/")
+	body := form.Encode()
+	return fmt.Appendf(nil, "POST /%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: sitepro-bench\r\nCookie: %s\r\nHX-Request: true\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", path, host, cookie, len(body), body)
+}
+
+// hostOf is the Host header of a raw request.
+func hostOf(req []byte) string {
+	_, h, _ := bytes.Cut(req, []byte("\r\nHost: "))
+	h, _, _ = bytes.Cut(h, []byte("\r\n"))
+	return string(h)
+}
+
+// runRawLoad sends n requests over workers keep-alive connections, worker w sending
+// req(w) one at a time, each answered 200, like runLoad.
+func runRawLoad(b *testing.B, n, workers int, req func(w int) []byte) loadResult {
+	b.Helper()
+	lat := make([]time.Duration, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range workers {
+		r := req(w)
+		rc, err := dialRaw(hostOf(r))
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Go(func() {
+			defer rc.c.Close()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= n {
+					return
+				}
+				t := time.Now()
+				status, _, _, err := rc.do(r)
+				if err == nil && status != http.StatusOK {
+					err = fmt.Errorf("POST: status %d", status)
+				}
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				lat[k] = time.Since(t)
+			}
+		})
+	}
+	wg.Wait()
+	el := time.Since(start)
+	slices.Sort(lat)
+	return loadResult{rps: float64(n) / el.Seconds(), p50: lat[n/2], p99: lat[n*99/100]}
+}
+
 // servedHelloPOST is a bare Fiber app that answers a form POST with 200, in this process
-// like the app under test, for the HTTP round trip alone.
-func servedHelloPOST(b *testing.B) string {
+// like the app under test: for the HTTP round trip alone, or, given a directory, after
+// writing 4 KiB to a file there and fdatasyncing it (the floor of a durable write).
+func servedHelloPOST(b *testing.B, dir string) string {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Post("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	if dir == "" {
+		app.Post("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
+		return serve(b, app) + "/"
+	}
+	f, err := os.Create(filepath.Join(dir, "floor"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	var mu sync.Mutex
+	buf := make([]byte, 4096)
+	app.Post("/", func(c *fiber.Ctx) error {
+		mu.Lock()
+		defer mu.Unlock()
+		buf[0]++
+		if _, err := f.WriteAt(buf, 0); err != nil {
+			return err
+		}
+		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+			return err
+		}
+		return c.SendString("ok")
+	})
 	return serve(b, app) + "/"
 }
 
