@@ -35,6 +35,8 @@ type config struct {
 	// KeyFile holds the key that encrypts the store at rest; BackupRecipients are the age
 	// public keys online backups are sealed to.
 	KeyFile, BackupRecipients string
+	// Pprof is the loopback address Go's profiles are served on (profiling.go); empty: off.
+	Pprof string
 }
 
 func env(name, def string) string {
@@ -57,8 +59,14 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&c.KeyFile, "key-file", env("SITEPRO_KEY_FILE", ""), "file with the 64-hex-digit key that encrypts the store at rest (SITEPRO_KEY_FILE)")
 	fs.StringVar(&c.BackupRecipients, "backup-recipient", env("SITEPRO_BACKUP_RECIPIENT", ""), "age public keys (age1…) that online backups are encrypted to (SITEPRO_BACKUP_RECIPIENT)")
 	fs.StringVar(&proxies, "trusted-proxies", env("SITEPRO_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (SITEPRO_TRUSTED_PROXIES)")
+	fs.StringVar(&c.Pprof, "pprof", env("SITEPRO_PPROF", ""), "loopback address for Go's profiles, e.g. 127.0.0.1:6060; off when empty (SITEPRO_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.Pprof != "" {
+		if err := checkProfilingAddr(c.Pprof); err != nil {
+			return c, err
+		}
 	}
 	if c.Origin == "" {
 		c.Origin = "http://" + c.Addr
@@ -155,6 +163,13 @@ func serve(args []string, log *slog.Logger) error {
 	})
 	if err != nil {
 		return err
+	}
+	if cfg.Pprof != "" {
+		_, stopProfiling, err := startProfiling(cfg.Pprof, log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiling()
 	}
 	log.Info("sitepro listening", "addr", cfg.Addr, "origin", cfg.Origin, "data", cfg.Data, "demo", cfg.Demo)
 	if cfg.Demo {
