@@ -263,10 +263,11 @@ func (c Certificate) Compliance(records []LearningRecord, s CESettings, now time
 	if st != CertValid || !c.ValidUntil.IsZero() {
 		return Compliance{Status: st}
 	}
-	var ended []CycleProgress
-	for _, p := range CertificateProgress(c.IssuedOn, records, s, now) {
-		if p.Ended {
-			ended = append([]CycleProgress{p}, ended...) // oldest first
+	progress := CertificateProgress(c.IssuedOn, records, s, now) // newest first
+	ended := make([]CycleProgress, 0, len(progress))
+	for i := len(progress) - 1; i >= 0; i-- {
+		if progress[i].Ended {
+			ended = append(ended, progress[i]) // oldest first
 		}
 	}
 	for i := 1; i < len(ended); i++ {
