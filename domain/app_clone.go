@@ -31,3 +31,13 @@ func (a Application) Clone() Application {
 	}
 	return a
 }
+
+// Clone returns a copy of the certificate that shares nothing with c (the store hands out
+// copies of one decoded certificate); TestCertificateCloneSharesNothing guards it.
+func (c Certificate) Clone() Certificate {
+	if c.Withdrawal != nil {
+		w := *c.Withdrawal
+		c.Withdrawal = &w
+	}
+	return c
+}

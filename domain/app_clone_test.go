@@ -97,3 +97,15 @@ func TestApplicationCloneSharesNothing(t *testing.T) {
 		t.Fatalf("an empty application's clone is %+v", c)
 	}
 }
+
+func TestCertificateCloneSharesNothing(t *testing.T) {
+	var a Certificate
+	fill(reflect.ValueOf(&a).Elem())
+	c := a.Clone()
+	if !reflect.DeepEqual(a, c) {
+		t.Fatalf("the clone differs:\n%+v\n%+v", a, c)
+	}
+	if p := shared(reflect.ValueOf(a), reflect.ValueOf(c), "Certificate"); p != "" {
+		t.Fatalf("the clone shares %s with the original: copy it in Clone", p)
+	}
+}

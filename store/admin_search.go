@@ -254,7 +254,7 @@ func (s *Store) AdminTrainee(viewer domain.User, id string) (AdminTraineeView, e
 		if v.Enrolments, err = enrolRecords.of(txn, id); err != nil {
 			return err
 		}
-		v.Certificates, err = holderCertificates(txn, id)
+		v.Certificates, err = s.holderCertificates(txn, id)
 		return err
 	})
 	v.User.PasswordHash = ""

@@ -106,15 +106,15 @@ func (s *Store) EnrolOpeningOf(trainee domain.User, now time.Time) (domain.Enrol
 	var o domain.EnrolOpening
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		o, err = enrolOpening(txn, trainee, now)
+		o, err = s.enrolOpening(txn, trainee, now)
 		return err
 	})
 	return o, err
 }
 
 // enrolOpening checks each of the trainee's certificates as step 1 would (certCheck).
-func enrolOpening(txn *badger.Txn, trainee domain.User, now time.Time) (domain.EnrolOpening, error) {
-	certs, err := holderCertificates(txn, trainee.ID)
+func (s *Store) enrolOpening(txn *badger.Txn, trainee domain.User, now time.Time) (domain.EnrolOpening, error) {
+	certs, err := s.holderCertificates(txn, trainee.ID)
 	if err != nil {
 		return domain.EnrolOpening{}, err
 	}
@@ -139,7 +139,7 @@ func (s *Store) StartEnrolment(trainee domain.User, now time.Time) (domain.Enrol
 		var err error
 		e, err = enrolRecords.draftOrNew(txn, trainee.ID, func() (domain.Enrolment, error) {
 			// No draft for someone who cannot enrol now: no certificate, or none due.
-			o, err := enrolOpening(txn, trainee, now)
+			o, err := s.enrolOpening(txn, trainee, now)
 			if err != nil {
 				return domain.Enrolment{}, err
 			}

@@ -189,7 +189,7 @@ func (s *Store) LearningOf(traineeID string) (CELearning, error) {
 		if out.Settings, err = ceSettings(txn); err != nil {
 			return err
 		}
-		if out.Certificates, err = holderCertificates(txn, traineeID); err != nil {
+		if out.Certificates, err = s.holderCertificates(txn, traineeID); err != nil {
 			return err
 		}
 		for _, c := range out.Certificates {
@@ -223,7 +223,7 @@ func (s *Store) CertificatesWithStatus(holderID string, now time.Time) ([]domain
 		if err != nil {
 			return err
 		}
-		if certs, err = holderCertificates(txn, holderID); err != nil {
+		if certs, err = s.holderCertificates(txn, holderID); err != nil {
 			return err
 		}
 		for _, c := range certs {

@@ -82,7 +82,7 @@ func (s *Store) CertificatesOf(userID string) ([]domain.Certificate, error) {
 	var out []domain.Certificate
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		out, err = holderCertificates(txn, userID)
+		out, err = s.holderCertificates(txn, userID)
 		return err
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].IssuedOn.After(out[j].IssuedOn) })

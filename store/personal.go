@@ -28,7 +28,7 @@ func (s *Store) PersonalDataOf(userID string) (PersonalData, error) {
 		if d.Photo, err = loadPhoto(txn, userID); err != nil {
 			return err
 		}
-		if d.Certificates, err = holderCertificates(txn, userID); err != nil {
+		if d.Certificates, err = s.holderCertificates(txn, userID); err != nil {
 			return err
 		}
 		d.Learning = map[string][]domain.LearningRecord{}
@@ -50,14 +50,14 @@ func (s *Store) PersonalDataOf(userID string) (PersonalData, error) {
 }
 
 // holderCertificates reads the certificates of one holder through the holder index.
-func holderCertificates(txn *badger.Txn, userID string) ([]domain.Certificate, error) {
+func (s *Store) holderCertificates(txn *badger.Txn, userID string) ([]domain.Certificate, error) {
 	var out []domain.Certificate
 	err := scanKeys(txn, certHolderPrefix(userID), func(k []byte) (bool, error) {
-		var r certRec
-		if err := getJSON(txn, certKey(parseCertHolderKey(k)), &r); err != nil {
+		r, err := s.certs.get(txn, certKey(parseCertHolderKey(k))) // decoded once per stored version (memo.go)
+		if err != nil {
 			return false, err
 		}
-		out = append(out, r.Certificate)
+		out = append(out, r.Certificate.Clone())
 		return true, nil
 	})
 	return out, err

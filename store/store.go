@@ -32,7 +32,8 @@ type Store struct {
 	photoIndexed bool
 	// users remembers decoded users for User, read on every signed-in request (memo.go).
 	users jsonMemo[userRec]
-	apps  jsonMemo[appRec] // for ApplicationOf and ApplicationsOf (appReads)
+	apps  jsonMemo[appRec]  // for ApplicationOf and ApplicationsOf (appReads)
+	certs jsonMemo[certRec] // a holder's certificates (holderCertificates)
 }
 
 // Options are the choices a deployment makes when it opens the store. The zero value is
