@@ -29,8 +29,9 @@ import (
 // request is read from /proc/<child>/stat and excludes the load generator's. The load is
 // 64 keep-alive connections on loopback, each sending one request at a time, with a small
 // raw HTTP/1.1 client so that the client's own cost stays far below the server's. Every
-// phase runs in each of five rounds (SITEPRO_PERF_ROUNDS), interleaved; the figures are the medians of the
-// rounds and the ratios are taken within a round, so machines and noise compare.
+// phase runs in each of five rounds (SITEPRO_PERF_ROUNDS), interleaved; the figures are
+// the medians of the rounds and the ratios are taken within a round, so machines and
+// noise compare.
 
 // perfChildEnv, when set, makes TestMain serve the benchmark's fixture instead of running
 // tests; its value is a file for a CPU profile of the serving child, or "1".
