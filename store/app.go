@@ -192,7 +192,8 @@ func stepRef(txn *badger.Txn, traineeID string, a domain.Application, in domain.
 func (s *Store) editDraft(traineeID, appID string, now time.Time, edit func(txn *badger.Txn, a *domain.Application) error) (domain.Application, error) {
 	var a domain.Application
 	err := s.update(func(txn *badger.Txn) error {
-		old, err := appRecords.own(txn, traineeID, appID)
+		// Through the memo: the step page the trainee just saw decoded this version already.
+		old, err := s.appReads().own(txn, traineeID, appID)
 		if err != nil {
 			return err
 		}
