@@ -46,8 +46,8 @@ func startProfiling(addr string, log *slog.Logger) (bound string, stop func(), e
 		return "", nil, fmt.Errorf("-pprof %q resolved to %s, which is not loopback", addr, ln.Addr())
 	}
 	mux := http.NewServeMux()
+	// Not /debug/pprof/cmdline: the command line may carry -smtp's password.
 	mux.HandleFunc("/debug/pprof/", pprof.Index) // heap, allocs, goroutine, block, mutex, …
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)

@@ -47,6 +47,12 @@ func TestProfilingServesProfiles(t *testing.T) {
 			t.Fatalf("%s: %d, %d bytes, %q…", path, resp.StatusCode, len(body), body[:min(len(body), 40)])
 		}
 	}
+	// The command line may carry -smtp's password: not served.
+	if resp, err := http.Get("http://" + addr + "/debug/pprof/cmdline"); err != nil || resp.StatusCode == 200 {
+		t.Fatalf("cmdline served: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	stop()
 	if resp, err := http.Get("http://" + addr + "/debug/pprof/heap"); err == nil {
 		resp.Body.Close()
