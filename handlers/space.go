@@ -18,7 +18,7 @@ func (s *Server) refuseWhenLow(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if readOnlyPost(c.Path()) || !s.d.Store.Space().Low {
+	if readOnlyPost(c.Path()) || s.d.Store.WritesAllowed() {
 		return c.Next()
 	}
 	return store.ErrNoSpace

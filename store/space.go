@@ -90,6 +90,12 @@ type SpaceStatus struct {
 // Space re-reads the free space of the data directory and reports it.
 func (s *Store) Space() SpaceStatus { return s.space.refresh() }
 
+// WritesAllowed is whether a write may start now, decided as the write path decides it
+// (allow): a fresh reading within twice the reserve, a recent one far above it. The
+// handlers ask it before every non-GET request; a fresh statfs there cost each save a
+// syscall (issue 15).
+func (s *Store) WritesAllowed() bool { return s.space.allow() }
+
 // How often the write path re-reads the free space while it is far above the reserve:
 // after spaceEvery or spaceWrites writes, whichever comes first. Within twice the reserve
 // every write re-reads it (a statfs costs about a microsecond; a synced commit costs a
