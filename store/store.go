@@ -26,6 +26,7 @@ type Store struct {
 	log    *slog.Logger
 	space  *spaceGuard
 	syncer *groupSyncer // makes commits durable, many at a time (commit.go)
+	logs   *logSyncer   // what syncer runs; Close closes its descriptor
 	Events *Broker
 	// photoIndexed says the per-agency photo queue index covers every pending photo; it is
 	// set once by migrate before the store is handed out.
@@ -89,8 +90,8 @@ func openDB(dir string, log *slog.Logger, o Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	syncer := newGroupSyncer(newLogSyncer(db, dir).sync)
-	return &Store{db: db, log: log, space: space, syncer: syncer, Events: NewBroker()}, nil
+	logs := newLogSyncer(db, dir)
+	return &Store{db: db, log: log, space: space, syncer: newGroupSyncer(logs.sync), logs: logs, Events: NewBroker()}, nil
 }
 
 // badgerOptions are the small-VM options of DESIGN.md §6 with the given sizes and key.
@@ -125,7 +126,11 @@ func openError(err error) error {
 }
 
 // Close flushes and closes the database; it must be the last thing to stop.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	s.syncer.idle(s.logs.close) // a sync from now on finds the store closed
+	return err
+}
 
 // Ping reports whether the store is open and readable (for /healthz).
 func (s *Store) Ping() error {
