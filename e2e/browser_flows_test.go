@@ -296,7 +296,7 @@ func TestBrowserPhotoAndCertificates(t *testing.T) {
 			t.Errorf("upload status texts %q: want 正在上传（N KB） with N < 1536", rec.Status)
 		}
 		ups := uploads()
-		for deadline := time.Now().Add(2 * time.Second); (len(ups) != 1 || ups[0].Length == 0) && time.Now().Before(deadline); ups = uploads() {
+		for deadline := time.Now().Add(stepTimeout); (len(ups) != 1 || ups[0].Length == 0) && time.Now().Before(deadline); ups = uploads() {
 			time.Sleep(20 * time.Millisecond) // DevTools events arrive on their own goroutines
 		}
 		if len(ups) != 1 {
@@ -1127,23 +1127,34 @@ func TestBrowserPageSwapsLandWhereTheUserMustLook(t *testing.T) {
 			const r = e.getBoundingClientRect(); return r.top > -2 && r.top < window.innerHeight; })()`)
 	}
 	toBottom := func() { evalJS[bool](b, `window.scrollTo(0, document.body.scrollHeight); true`) }
-	settled := func() { time.Sleep(150 * time.Millisecond) } // past htmx's settle and our next tick
+	// until waits for a state the page reaches by itself after a swap (htmx's settle, then
+	// the focus and scroll app.js applies): it polls cond until it holds or stepTimeout
+	// passes, and reports whether it held. No fixed pause, so a slow machine only waits
+	// longer.
+	until := func(cond func() bool) bool {
+		for deadline := time.Now().Add(stepTimeout); ; time.Sleep(20 * time.Millisecond) {
+			if cond() {
+				return true
+			}
+			if time.Now().After(deadline) {
+				return false
+			}
+		}
+	}
 
 	// 个人信息: an invalid mobile number, saved from the bottom of a long page.
 	b.step("open 个人信息", tid("profile-save"), chromedp.Navigate(srv.URL+"/profile"))
 	b.do("type a wrong mobile number", typeInto("mobile", "12345"))
 	toBottom()
 	b.step("保存 with an error", fresh("error-summary"), chromedp.Click(tid("profile-save")))
-	settled()
-	if !inView(`[data-testid="error-summary"]`) {
+	if !until(func() bool { return inView(`[data-testid="error-summary"]`) }) {
 		t.Errorf("after a failed 保存 the error summary is off screen (scrollY %d, its top %s)", evalJS[int](b, `Math.round(window.scrollY)`),
 			evalJS[string](b, `[...document.querySelectorAll('[data-testid="error-summary"]')].map(e => Math.round(e.getBoundingClientRect().top)).join(",")`))
 	}
 	b.do("correct it", typeInto("mobile", "13912345678"))
 	toBottom()
 	b.step("保存", fresh("flash"), chromedp.Click(tid("profile-save")))
-	settled()
-	if !inView(`[data-testid="flash"]`) {
+	if !until(func() bool { return inView(`[data-testid="flash"]`) }) {
 		t.Errorf("after 保存 the saved message is off screen (scrollY %d)", evalJS[int](b, `Math.round(window.scrollY)`))
 	}
 
@@ -1154,9 +1165,8 @@ func TestBrowserPageSwapsLandWhereTheUserMustLook(t *testing.T) {
 	b.do("choose 在职", chromedp.Click(labelFor("f-employment-0")))
 	toBottom()
 	b.step("确定，下一步", fresh("step-indicator"), chromedp.Click(tid("step-submit")))
-	settled()
-	if y := evalJS[int](b, `Math.round(window.scrollY)`); y != 0 || !inView("main h1") {
-		t.Errorf("the next step opened scrolled to %d px; want its top with the title on screen", y)
+	if !until(func() bool { return evalJS[int](b, `Math.round(window.scrollY)`) == 0 && inView("main h1") }) {
+		t.Errorf("the next step opened scrolled to %d px; want its top with the title on screen", evalJS[int](b, `Math.round(window.scrollY)`))
 	}
 	b.wizardStep(2, "所在地市: 郑州市", chromedp.Click(labelFor("f-city-0")), chromedp.Click(tid("step-submit")))
 	b.wizardStep(3, "培训机构", chromedp.Click(labelFor("f-agency-0")), typeInto("employer", "河南某建筑公司"),
@@ -1164,11 +1174,12 @@ func TestBrowserPageSwapsLandWhereTheUserMustLook(t *testing.T) {
 	b.wizardStep(4, "专业及岗位", chromedp.Click(labelFor("f-post-0")), chromedp.Click(tid("step-submit")))
 	// 工作简历: 添加一段 lands on the new, empty entry with the cursor in it.
 	b.step("添加一段工作经历", fresh("step-indicator"), chromedp.Click(tid("resume-add")))
-	settled()
 	if n := evalJS[int](b, `document.querySelectorAll('[data-testid="resume-row"]').length`); n != 2 {
 		t.Fatalf("after 添加 there are %d entries, want 2", n)
 	}
-	if !inView(`[data-testid="resume-row"]:last-of-type`) || !evalJS[bool](b, `document.activeElement && document.activeElement.name === "resume.1.from"`) {
+	if !until(func() bool {
+		return inView(`[data-testid="resume-row"]:last-of-type`) && evalJS[bool](b, `document.activeElement && document.activeElement.name === "resume.1.from"`)
+	}) {
 		t.Errorf("after 添加 the new entry is not on screen with the cursor in it (scrollY %d, focus %s)",
 			evalJS[int](b, `Math.round(window.scrollY)`), evalJS[string](b, `document.activeElement ? document.activeElement.name || document.activeElement.tagName : ""`))
 	}

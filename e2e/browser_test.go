@@ -640,7 +640,7 @@ func TestBrowserNoHorizontalScrollNoConsoleErrors(t *testing.T) {
 	// The detector works: an inline script is a CSP violation that must show up.
 	before := len(b.consoleErrors())
 	b.do("inject an inline script", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.createElement("script"); s.textContent = "window.__inline = 1"; document.head.appendChild(s); })()`))
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for len(b.consoleErrors()) == before && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
