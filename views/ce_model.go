@@ -140,6 +140,19 @@ type CEReviewModel struct {
 // QueueCounts are the pending items of the reviewer's three queues.
 type QueueCounts struct{ Apps, Photos, CE int }
 
+// Of is the count of queue q.
+func (c QueueCounts) Of(q domain.Queue) int {
+	switch q {
+	case domain.QueueApps:
+		return c.Apps
+	case domain.QueuePhotos:
+		return c.Photos
+	case domain.QueueCE:
+		return c.CE
+	}
+	return 0
+}
+
 // CERowView is one row of the CE queue.
 type CERowView struct {
 	ID, Number, Name, CertNumber, Post, Cycle, Status, Submitted string
