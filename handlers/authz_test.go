@@ -415,26 +415,7 @@ func authzSubmitAnother(t *testing.T, c *client, ag domain.Agency, post string) 
 	if m == nil {
 		t.Fatalf("no step URL: %q", r.header.Get("Location"))
 	}
-	base := "/apply/" + m[1] + "/"
-	for _, st := range []struct {
-		step string
-		v    url.Values
-	}{
-		{"employment", url.Values{"employment": {"待业"}}},
-		{"city", url.Values{"city": {ag.CityCode}}},
-		{"agency", url.Values{"agency": {ag.ID}, "phone": {"13812345678"}, "education": {"大学本科"}}},
-		{"post", url.Values{"post": {post}}},
-		{"resume", url.Values{}},
-		{"pledge", url.Values{"signature": {"王芳"}, "agree": {"1"}}},
-	} {
-		must(t, c.post(base+st.step, st.v), 303)
-	}
-	img := colourJPEG(t, 400, 300, false)
-	for _, st := range []string{"id-front", "id-back", "diploma"} {
-		must(t, c.upload(base+st, "file", "a.jpg", img), 303)
-	}
-	c.get(base + "check")
-	must(t, c.post(base+"submit", url.Values{"confirm": {"1"}}), 303)
+	submitWizard(t, c, m[1], ag, post, "王芳")
 	return m[1]
 }
 

@@ -38,22 +38,7 @@ func TestPhotoPageReturnsToCheck(t *testing.T) {
 	ag, _ := e.st.PutAgency(domain.Agency{Name: "郑州中心", CityCode: "410100"})
 	c := e.registered(idA, "王芳")
 	id := startWizard(t, c)
-	for _, st := range []struct {
-		step string
-		v    url.Values
-	}{
-		{"employment", url.Values{"employment": {"待业"}}},
-		{"city", url.Values{"city": {ag.CityCode}}},
-		{"agency", url.Values{"agency": {ag.ID}, "phone": {"13812345678"}, "education": {"大学本科"}}},
-		{"post", url.Values{"post": {"111"}}},
-		{"resume", url.Values{}},
-		{"pledge", url.Values{"signature": {"王芳"}, "agree": {"1"}}},
-	} {
-		must(t, c.post("/apply/"+id+"/"+st.step, st.v), 303)
-	}
-	for _, st := range []string{"id-front", "id-back", "diploma"} {
-		must(t, c.upload("/apply/"+id+"/"+st, "file", "a.jpg", colourJPEG(t, 800, 600, false)), 303)
-	}
+	fillWizard(t, c, id, ag, "111", "王芳")
 	back := "/apply/" + id + "/check"
 	link := "/profile/photo?back=" + url.QueryEscape(back)
 	must(t, c.get(back), 200, `href="`+link+`"`, `data-testid="check-photo-link"`)

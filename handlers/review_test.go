@@ -21,6 +21,14 @@ func submittedApp(t *testing.T, e *env, id, name string, ag domain.Agency) (*cli
 	t.Helper()
 	c := e.registered(id, name)
 	app := startWizard(t, c)
+	submitWizard(t, c, app, ag, "111", name)
+	return c, app
+}
+
+// fillWizard answers every step of the trainee's draft app for agency ag and post, signed
+// by name, and uploads the three documents, so that 核对信息 is next.
+func fillWizard(t *testing.T, c *client, app string, ag domain.Agency, post, name string) {
+	t.Helper()
 	base := "/apply/" + app + "/"
 	for _, st := range []struct {
 		step string
@@ -29,7 +37,7 @@ func submittedApp(t *testing.T, e *env, id, name string, ag domain.Agency) (*cli
 		{"employment", url.Values{"employment": {"待业"}}},
 		{"city", url.Values{"city": {ag.CityCode}}},
 		{"agency", url.Values{"agency": {ag.ID}, "phone": {"13812345678"}, "education": {"大学本科"}}},
-		{"post", url.Values{"post": {"111"}}},
+		{"post", url.Values{"post": {post}}},
 		{"resume", url.Values{}},
 		{"pledge", url.Values{"signature": {name}, "agree": {"1"}}},
 	} {
@@ -39,9 +47,14 @@ func submittedApp(t *testing.T, e *env, id, name string, ag domain.Agency) (*cli
 	for _, st := range []string{"id-front", "id-back", "diploma"} {
 		must(t, c.upload(base+st, "file", "a.jpg", img), 303)
 	}
-	c.get(base + "check")
-	must(t, c.post(base+"submit", url.Values{"confirm": {"1"}}), 303)
-	return c, app
+}
+
+// submitWizard fills the draft app (fillWizard), opens 核对信息 and submits.
+func submitWizard(t *testing.T, c *client, app string, ag domain.Agency, post, name string) {
+	t.Helper()
+	fillWizard(t, c, app, ag, post, name)
+	c.get("/apply/" + app + "/check")
+	must(t, c.post("/apply/"+app+"/submit", url.Values{"confirm": {"1"}}), 303)
 }
 
 func TestReviewerQueueScopeDecisionsAndExport(t *testing.T) {
